@@ -1,0 +1,121 @@
+//! The page frame: header with the operator's logo and name, the main navigation and the
+//! language switcher; footer with the contact channels and the legal pages.
+
+use crate::i18n::{lang, tr, trf};
+use domain::{Lang, SiteInfo};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+fn site() -> SiteInfo {
+    use_context::<SiteInfo>().unwrap_or_else(|| SiteInfo {
+        branding: Default::default(),
+        lang: Lang::default(),
+    })
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let branding = site().branding;
+    let logo = (!branding.logo_url.is_empty()).then(|| {
+        view! { <img class="logo" src=branding.logo_url.clone() alt="" width="40" height="40" /> }
+    });
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                {logo}
+                <span class="brand-name">{branding.company_name.clone()}</span>
+            </a>
+            <nav class="main-nav" aria-label=tr("nav.main")>
+                <a href="/login">{tr("nav.login")}</a>
+                <a href="/register">{tr("nav.register")}</a>
+            </nav>
+            <LanguageSwitcher />
+        </header>
+    }
+}
+
+/// Links to `/lang/{code}?next=<this page>`: the server sets the cookie and sends the person
+/// back, so switching works the same with and without JavaScript.
+#[component]
+pub fn LanguageSwitcher() -> impl IntoView {
+    let current = lang();
+    let location = use_location();
+    let items = Lang::ALL
+        .into_iter()
+        .map(|l| {
+            let href = move || {
+                let path = location.pathname.get();
+                let query = location.search.get();
+                let next = if query.is_empty() { path } else { format!("{path}?{query}") };
+                format!("/lang/{}?next={}", l.code(), encode_component(&next))
+            };
+            let is_current = l == current;
+            view! {
+                <li>
+                    <a
+                        href=href
+                        rel="external"
+                        hreflang=l.code()
+                        lang=l.code()
+                        aria-current=is_current.then_some("true")
+                    >
+                        {l.native_name()}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="lang-switch" aria-label=tr("nav.language")>
+            <ul>{items}</ul>
+        </nav>
+    }
+}
+
+/// Percent-encodes a path for use as a query value.
+fn encode_component(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let b = site().branding;
+    let mailto = format!("mailto:{}", b.contact_email);
+    let tel = format!("tel:{}", b.contact_phone.replace(' ', ""));
+    let hours = trf("footer.hours", &[("hours", &b.opening_hours)]);
+    view! {
+        <footer class="site-footer">
+            <section aria-labelledby="footer-contact">
+                <h2 id="footer-contact">{tr("footer.contact")}</h2>
+                <p>{b.company_name.clone()}<br />{b.address.clone()}</p>
+                <ul class="contact">
+                    <li>{tr("footer.email")}": "<a href=mailto>{b.contact_email.clone()}</a></li>
+                    <li>{tr("footer.phone")}": "<a href=tel>{b.contact_phone.clone()}</a></li>
+                    <li>{hours}</li>
+                </ul>
+            </section>
+            <nav aria-label=tr("footer.legal")>
+                <ul class="legal">
+                    <li><a href="/terms">{tr("page.terms.title")}</a></li>
+                    <li><a href="/privacy">{tr("page.privacy.title")}</a></li>
+                    <li><a href="/cookies">{tr("page.cookies.title")}</a></li>
+                </ul>
+            </nav>
+        </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_paths_are_encoded() {
+        assert_eq!(super::encode_component("/a b?x=1&y"), "/a%20b%3Fx%3D1%26y");
+    }
+}

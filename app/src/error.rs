@@ -1,0 +1,62 @@
+//! The error type of the server functions. Each variant maps to an HTTP status and a
+//! translation key; internal causes are logged on the server and never sent to the browser.
+
+use serde::{Deserialize, Serialize};
+use server_fn_error::*;
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request could not be read (malformed or missing arguments).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The thing asked for does not exist or is not the caller's.
+    #[error("not found")]
+    NotFound,
+    /// Something failed on the server; the cause is in the server log with the request id.
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    /// The translation key of the message shown to the person.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "error.bad_request",
+            AppError::NotFound => "error.not_found",
+            AppError::Internal => "error.internal",
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::BadRequest(_) => 400,
+            AppError::NotFound => 404,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) | ServerFnErrorErr::MissingArg(m) => {
+                AppError::BadRequest(m)
+            }
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// Logs an internal error and turns it into [`AppError::Internal`] with status 500.
+#[cfg(feature = "ssr")]
+pub fn internal(err: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %err, "server function failed");
+    AppError::Internal
+}

@@ -1,0 +1,78 @@
+//! The portal's user interface: pages by area, shared components, and server functions (the
+//! portal's API, listed in `docs/API.md`). Server-only code sits behind the `ssr` feature; the
+//! `hydrate` feature builds the same components to wasm for the browser.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod shell;
+
+use components::layout::{Footer, Header};
+use domain::SiteInfo;
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{info::InfoPage, landing::Landing, not_found::NotFound, soon::ComingSoon};
+
+/// The root component. `site` is rendered into the page by the server and read back by the
+/// browser, so both render the same language and branding.
+#[component]
+pub fn App(site: SiteInfo) -> impl IntoView {
+    provide_meta_context();
+    let title = site.branding.company_name.clone();
+    provide_context(site);
+    mark_hydrated();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/portal.css" />
+        <Link rel="stylesheet" href="/brand.css" />
+        <Link rel="icon" href="/logo.svg" />
+        <Meta name="description" content=i18n::tr("site.description") />
+        <Title formatter=move |page: String| if page.is_empty() { title.clone() } else { format!("{page} · {title}") } />
+        <Router>
+            <a class="skip-link" href="#main">{i18n::tr("nav.skip")}</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=Landing />
+                    <Route path=path!("/login") view=|| view! { <ComingSoon title_key="nav.login" /> } />
+                    <Route path=path!("/register") view=|| view! { <ComingSoon title_key="nav.register" /> } />
+                    <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />
+                    <Route path=path!("/privacy") view=|| view! { <InfoPage page="privacy" /> } />
+                    <Route path=path!("/cookies") view=|| view! { <InfoPage page="cookies" /> } />
+                    <Route path=path!("/error") view=pages::error::ErrorPage />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}
+
+/// Sets `data-hydrated="true"` on `<body>` once the wasm has taken over the page, so tests
+/// (and people debugging) can tell a live page from server-rendered HTML.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+/// The browser's entry point: reads the site info the server embedded and hydrates the body.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    let site = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("site-info"))
+        .and_then(|e| e.text_content())
+        .and_then(|json| serde_json::from_str::<SiteInfo>(&json).ok());
+    if let Some(site) = site {
+        leptos::mount::hydrate_body(move || view! { <App site=site /> });
+    }
+}

@@ -1,0 +1,140 @@
+//! Storage of contracts and their vehicle (imported from the back office).
+
+use crate::customers::Upsert;
+use crate::error::StoreResult;
+use crate::now_epoch;
+use domain::import::Contract;
+use domain::money::iso_date;
+use sqlx::{Any, AnyPool, Transaction};
+use std::collections::HashSet;
+
+pub async fn count(pool: &AnyPool) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM contracts").fetch_one(pool).await?)
+}
+
+/// The contract numbers in `candidates` that are already stored.
+pub async fn existing_numbers(
+    tx: &mut Transaction<'_, Any>,
+    candidates: &[String],
+) -> StoreResult<HashSet<String>> {
+    let mut found = HashSet::new();
+    for number in candidates {
+        let hit: Option<String> =
+            sqlx::query_scalar("SELECT contract_number FROM contracts WHERE contract_number = $1")
+                .bind(number)
+                .fetch_optional(&mut **tx)
+                .await?;
+        found.extend(hit);
+    }
+    Ok(found)
+}
+
+/// Inserts or updates the contract with its vehicle. `customer_id` is the stored owner.
+pub async fn upsert(
+    tx: &mut Transaction<'_, Any>,
+    c: &Contract,
+    customer_id: i64,
+) -> StoreResult<Upsert> {
+    let now = now_epoch();
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM contracts WHERE contract_number = $1")
+            .bind(c.number.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    let start = iso_date(c.start_date);
+    let end = iso_date(c.end_date);
+    let plate = c.vehicle.number_plate.as_ref().map(|p| p.as_str().to_string());
+    let result = match existing {
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO contracts (contract_number, customer_id, kind, status, start_date, end_date,
+                    duration_months, monthly_amount_cents, allowed_km_per_year, excess_km_rate_cents,
+                    created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            )
+            .bind(c.number.as_str())
+            .bind(customer_id)
+            .bind(c.kind.code())
+            .bind(c.status.code())
+            .bind(&start)
+            .bind(&end)
+            .bind(c.duration_months)
+            .bind(c.monthly_amount_cents)
+            .bind(c.allowed_km_per_year)
+            .bind(c.excess_km_rate_cents)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            Upsert::Inserted(id)
+        }
+        Some(id) => {
+            let changed = sqlx::query(
+                "UPDATE contracts SET customer_id = $2, kind = $3, status = $4, start_date = $5,
+                    end_date = $6, duration_months = $7, monthly_amount_cents = $8,
+                    allowed_km_per_year = $9, excess_km_rate_cents = $10, updated_at = $11
+                 WHERE id = $1 AND (customer_id IS DISTINCT FROM $2 OR kind IS DISTINCT FROM $3
+                    OR status IS DISTINCT FROM $4 OR start_date IS DISTINCT FROM $5
+                    OR end_date IS DISTINCT FROM $6 OR duration_months IS DISTINCT FROM $7
+                    OR monthly_amount_cents IS DISTINCT FROM $8
+                    OR allowed_km_per_year IS DISTINCT FROM $9
+                    OR excess_km_rate_cents IS DISTINCT FROM $10)",
+            )
+            .bind(id)
+            .bind(customer_id)
+            .bind(c.kind.code())
+            .bind(c.status.code())
+            .bind(&start)
+            .bind(&end)
+            .bind(c.duration_months)
+            .bind(c.monthly_amount_cents)
+            .bind(c.allowed_km_per_year)
+            .bind(c.excess_km_rate_cents)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if changed > 0 { Upsert::Updated(id) } else { Upsert::Unchanged(id) }
+        }
+    };
+    let contract_id = result.id();
+    let vehicle_id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM vehicles WHERE contract_id = $1")
+            .bind(contract_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let vehicle_changed = match vehicle_id {
+        None => {
+            sqlx::query(
+                "INSERT INTO vehicles (contract_id, make, model, vin, number_plate) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(contract_id)
+            .bind(&c.vehicle.make)
+            .bind(&c.vehicle.model)
+            .bind(c.vehicle.vin.as_str())
+            .bind(&plate)
+            .execute(&mut **tx)
+            .await?;
+            true
+        }
+        Some(id) => {
+            sqlx::query(
+                "UPDATE vehicles SET make = $2, model = $3, vin = $4, number_plate = $5
+                 WHERE id = $1 AND (make IS DISTINCT FROM $2 OR model IS DISTINCT FROM $3
+                    OR vin IS DISTINCT FROM $4 OR number_plate IS DISTINCT FROM $5)",
+            )
+            .bind(id)
+            .bind(&c.vehicle.make)
+            .bind(&c.vehicle.model)
+            .bind(c.vehicle.vin.as_str())
+            .bind(&plate)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+                > 0
+        }
+    };
+    Ok(match result {
+        Upsert::Unchanged(id) if vehicle_changed => Upsert::Updated(id),
+        other => other,
+    })
+}

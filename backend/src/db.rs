@@ -1,0 +1,162 @@
+//! One database handle for both backends.
+//!
+//! Queries go through sqlx's `Any` driver with portable SQL, so each storage module is written
+//! once; the backend-specific parts are the migrations (`migrations/sqlite`,
+//! `migrations/postgres`), the connection set-up (WAL and foreign keys on SQLite) and the
+//! typed pool the session store needs.
+
+use crate::error::{StoreError, StoreResult};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{AnyPool, Executor, PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> StoreResult<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Config(
+                "DATABASE_URL must start with sqlite: or postgres://".into(),
+            ))
+        }
+    }
+}
+
+/// The typed pool of the session store (tower-sessions' stores need a concrete driver).
+#[derive(Clone, Debug)]
+pub enum TypedPool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The application's database: a portable pool for the storage modules and a typed pool
+/// for the session store, both on the same database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub typed: TypedPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects, creating an SQLite file (and its folder) if needed, and runs the migrations.
+    pub async fn connect(url: &str) -> StoreResult<Db> {
+        let db = Self::connect_without_migrations(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn connect_without_migrations(url: &str) -> StoreResult<Db> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        match backend {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                if let Some(parent) = options.get_filename().parent()
+                    && !parent.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        StoreError::Config(format!("cannot create {}: {e}", parent.display()))
+                    })?;
+                }
+                // The typed pool opens the file first, so that WAL mode and the file exist
+                // before the portable pool connects.
+                let typed = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
+                                .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?;
+                Ok(Db { pool, typed: TypedPool::Sqlite(typed), backend })
+            }
+            Backend::Postgres => {
+                let timeout = Duration::from_secs(5);
+                let typed = PgPoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(timeout)
+                    .connect(url)
+                    .await?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(timeout)
+                    .connect(url)
+                    .await?;
+                Ok(Db { pool, typed: TypedPool::Postgres(typed), backend })
+            }
+        }
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.typed {
+            TypedPool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            TypedPool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Whether the database holds no customers yet (demo data is only seeded then).
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_file_is_created_with_wal_and_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/sub/portal.db", dir.path().display());
+        let db = Db::connect(&url).await.unwrap();
+        assert!(db.ping().await);
+        assert!(db.is_empty().await.unwrap());
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&db.pool).await.unwrap();
+        assert_eq!(mode, "wal");
+        // Running the migrations again is a no-op.
+        db.migrate().await.unwrap();
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused() {
+        assert!(Backend::from_url("mysql://x").is_err());
+        assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("postgres://localhost/x").unwrap(), Backend::Postgres);
+    }
+}

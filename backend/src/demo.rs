@@ -1,0 +1,262 @@
+//! The demo data set: a fictional leasing company's customers, contracts, invoices and staff.
+//! Deterministic (same rows on every machine and every day), seeded into an empty database
+//! when `PORTAL_DEMO=true`. The README's demo table lists exactly what this file creates.
+
+use crate::import::{ImportError, ImportReport, apply};
+use crate::password;
+use crate::staff;
+use domain::import::{Contract, Customer, ImportBatch, Invoice, Vehicle, structured_reference};
+use domain::model::{ContractKind, ContractStatus, CustomerKind, InvoiceStatus, StaffRole};
+use domain::values::{ContractNumber, CustomerNumber, Email, NumberPlate, PhoneNumber, Vin};
+use domain::Lang;
+use sqlx::AnyPool;
+use time::{Date, Month};
+
+/// A demo staff log-in (documented in the README; demo only).
+pub struct DemoStaff {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: StaffRole,
+    pub password: &'static str,
+    pub totp_secret: &'static str,
+}
+
+pub const STAFF: [DemoStaff; 2] = [
+    DemoStaff {
+        email: "agent@lumenlease.example",
+        name: "Sam Agent",
+        role: StaffRole::Agent,
+        password: "demo-agent-password",
+        totp_secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    },
+    DemoStaff {
+        email: "admin@lumenlease.example",
+        name: "Alex Admin",
+        role: StaffRole::Admin,
+        password: "demo-admin-password",
+        totp_secret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
+    },
+];
+
+struct C {
+    number: &'static str,
+    kind: CustomerKind,
+    first: &'static str,
+    last: &'static str,
+    company: Option<(&'static str, &'static str)>,
+    mobile: Option<&'static str>,
+    email: &'static str,
+    lang: Lang,
+}
+
+struct K {
+    number: &'static str,
+    customer: &'static str,
+    kind: ContractKind,
+    status: ContractStatus,
+    start: (i32, u8),
+    months: i64,
+    monthly_cents: i64,
+    km: Option<i64>,
+    make: &'static str,
+    model: &'static str,
+    vin_prefix: &'static str,
+    plate: &'static str,
+}
+
+const CUSTOMERS: &[C] = &[
+    C { number: "100001", kind: CustomerKind::Private, first: "An", last: "Peeters", company: None, mobile: Some("+32470000101"), email: "an.peeters@example.be", lang: Lang::Nl },
+    C { number: "100002", kind: CustomerKind::Private, first: "Luc", last: "Dubois", company: None, mobile: Some("+32470000102"), email: "luc.dubois@example.be", lang: Lang::Fr },
+    C { number: "100003", kind: CustomerKind::Company, first: "Koen", last: "Janssens", company: Some(("Bakkerij Janssens BV", "0403.170.701")), mobile: Some("+32470000103"), email: "fleet@bakkerij-janssens.example", lang: Lang::Nl },
+    C { number: "100004", kind: CustomerKind::Private, first: "Sophie", last: "Martin", company: None, mobile: Some("+32470000104"), email: "sophie.martin@example.com", lang: Lang::En },
+    C { number: "100005", kind: CustomerKind::Private, first: "Marc", last: "Claes", company: None, mobile: Some("+32470000105"), email: "marc.claes@example.be", lang: Lang::Nl },
+    C { number: "100006", kind: CustomerKind::Company, first: "Julie", last: "Lambert", company: Some(("Transports Lambert SRL", "0202.239.951")), mobile: Some("+32470000106"), email: "julie@transports-lambert.example", lang: Lang::Fr },
+    C { number: "100007", kind: CustomerKind::Private, first: "Eva", last: "Wouters", company: None, mobile: None, email: "eva.wouters@example.be", lang: Lang::Nl },
+];
+
+const CONTRACTS: &[K] = &[
+    K { number: "LC-2023-0001", customer: "100001", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2023, 3), months: 48, monthly_cents: 54_900, km: Some(20_000), make: "Volkswagen", model: "ID.4 Pro", vin_prefix: "WVWZZZE2ZPE", plate: "1-ABC-234" },
+    K { number: "LC-2024-0002", customer: "100001", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2024, 9), months: 36, monthly_cents: 41_250, km: Some(15_000), make: "Škoda", model: "Octavia Combi", vin_prefix: "TMBJJ7NX5PY", plate: "2-DEF-567" },
+    K { number: "FC-2022-0003", customer: "100001", kind: ContractKind::Financing, status: ContractStatus::Ended, start: (2020, 1), months: 36, monthly_cents: 31_500, km: None, make: "Toyota", model: "Yaris Hybrid", vin_prefix: "SB1ZS3JE5PE", plate: "1-GHJ-890" },
+    K { number: "FC-2024-0004", customer: "100002", kind: ContractKind::Financing, status: ContractStatus::Active, start: (2024, 2), months: 60, monthly_cents: 38_990, km: None, make: "Peugeot", model: "e-308", vin_prefix: "VR3UHZKXZPT", plate: "2-KLM-123" },
+    K { number: "LC-2023-0005", customer: "100003", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2023, 6), months: 48, monthly_cents: 62_000, km: Some(40_000), make: "Renault", model: "Master E-Tech", vin_prefix: "VF1MA000X6P", plate: "1-NPR-456" },
+    K { number: "LC-2024-0006", customer: "100003", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2024, 1), months: 48, monthly_cents: 58_500, km: Some(35_000), make: "Renault", model: "Trafic E-Tech", vin_prefix: "VF1FL000X6P", plate: "2-STU-789" },
+    K { number: "LC-2025-0007", customer: "100003", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2025, 4), months: 36, monthly_cents: 47_900, km: Some(30_000), make: "Volvo", model: "EX30", vin_prefix: "YV1XZK9V5P2", plate: "2-VWX-012" },
+    K { number: "LC-2024-0008", customer: "100004", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2024, 11), months: 48, monthly_cents: 69_900, km: Some(25_000), make: "BMW", model: "i4 eDrive35", vin_prefix: "WBA11AW0XPC", plate: "2-YZA-345" },
+    K { number: "LC-2020-0009", customer: "100005", kind: ContractKind::Lease, status: ContractStatus::Ended, start: (2020, 5), months: 48, monthly_cents: 44_900, km: Some(20_000), make: "Audi", model: "A3 Sportback", vin_prefix: "WAUZZZGE5PB", plate: "1-BCD-678" },
+    K { number: "FC-2021-0010", customer: "100005", kind: ContractKind::Financing, status: ContractStatus::Ended, start: (2021, 10), months: 36, monthly_cents: 27_800, km: None, make: "Kia", model: "Picanto", vin_prefix: "KNAB2512ZPT", plate: "1-EFG-901" },
+    K { number: "LC-2025-0011", customer: "100006", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2025, 1), months: 60, monthly_cents: 89_900, km: Some(60_000), make: "Mercedes-Benz", model: "eSprinter", vin_prefix: "W1V9101331P", plate: "2-HJK-234" },
+    K { number: "FC-2025-0012", customer: "100006", kind: ContractKind::Financing, status: ContractStatus::Active, start: (2025, 7), months: 48, monthly_cents: 52_400, km: None, make: "Ford", model: "Transit Custom", vin_prefix: "WF0XXXTTGX1", plate: "2-LMN-567" },
+    K { number: "LC-2025-0013", customer: "100007", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2025, 9), months: 48, monthly_cents: 49_500, km: Some(15_000), make: "Tesla", model: "Model 3", vin_prefix: "5YJ3E7EB2PF", plate: "2-PRS-890" },
+];
+
+/// The last month that has an invoice in the demo data; months after it have none, so the
+/// data set does not depend on the day it is seeded.
+const LAST_INVOICE_MONTH: (i32, u8) = (2026, 11);
+/// How many monthly invoices (at most) each contract gets, counting back from its last month.
+const INVOICE_MONTHS: i64 = 12;
+
+fn date(year: i32, month: u8, day: u8) -> Date {
+    let month = Month::try_from(month).unwrap_or(Month::January);
+    Date::from_calendar_date(year, month, day).unwrap_or(Date::MIN)
+}
+
+fn add_months((year, month): (i32, u8), n: i64) -> (i32, u8) {
+    let total = i64::from(year) * 12 + i64::from(month) - 1 + n;
+    ((total.div_euclid(12)) as i32, (total.rem_euclid(12) + 1) as u8)
+}
+
+fn month_index((year, month): (i32, u8)) -> i64 {
+    i64::from(year) * 12 + i64::from(month)
+}
+
+/// Builds the demo data set. Only constants go in, so a failure here is a bug in this file,
+/// caught by the unit test below.
+pub fn batch() -> Result<ImportBatch, domain::values::ValueError> {
+    let mut out = ImportBatch::default();
+    for c in CUSTOMERS {
+        out.customers.push(Customer {
+            number: CustomerNumber::parse(c.number)?,
+            kind: c.kind,
+            first_name: c.first.into(),
+            last_name: c.last.into(),
+            company_name: c.company.map(|(name, _)| name.to_string()),
+            company_number: c.company.map(|(_, number)| number.to_string()),
+            mobile: c.mobile.map(PhoneNumber::parse).transpose()?,
+            email: Some(Email::parse(c.email)?),
+            language: c.lang,
+        });
+    }
+    let mut invoice_seq = 0;
+    for (i, k) in CONTRACTS.iter().enumerate() {
+        let end = add_months(k.start, k.months);
+        let start_date = date(k.start.0, k.start.1, 1);
+        let end_date = date(end.0, end.1, 1).previous_day().unwrap_or(start_date);
+        out.contracts.push(Contract {
+            number: ContractNumber::parse(k.number)?,
+            customer_number: CustomerNumber::parse(k.customer)?,
+            kind: k.kind,
+            status: k.status,
+            start_date,
+            end_date,
+            duration_months: k.months,
+            monthly_amount_cents: k.monthly_cents,
+            allowed_km_per_year: k.km,
+            excess_km_rate_cents: k.km.map(|_| 8 + (i as i64 % 5)),
+            vehicle: Vehicle {
+                make: k.make.into(),
+                model: k.model.into(),
+                vin: Vin::parse(&format!("{}{:06}", k.vin_prefix, 100 + i))?,
+                number_plate: Some(NumberPlate::parse(k.plate)?),
+            },
+        });
+        // Monthly invoices for the contract's last INVOICE_MONTHS invoiced months.
+        let last = if month_index(add_months(end, -1)) < month_index(LAST_INVOICE_MONTH) {
+            add_months(end, -1)
+        } else {
+            LAST_INVOICE_MONTH
+        };
+        for back in (0..INVOICE_MONTHS).rev() {
+            let month = add_months(last, -back);
+            if month_index(month) < month_index(k.start) {
+                continue;
+            }
+            invoice_seq += 1;
+            let number = format!("{}{:06}", month.0, invoice_seq);
+            let issue = date(month.0, month.1, 1);
+            let due = date(month.0, month.1, 28);
+            let incl = k.monthly_cents;
+            let excl = (incl * 100 + 60) / 121;
+            // The newest month is open; the one before is open (and so overdue) for one
+            // customer per kind, to show reminders; the rest is paid.
+            let status = if month == last && k.status.is_running() {
+                InvoiceStatus::Open
+            } else if back == 1 && (k.number == "LC-2024-0002" || k.number == "FC-2025-0012") {
+                InvoiceStatus::Open
+            } else {
+                InvoiceStatus::Paid
+            };
+            out.invoices.push(Invoice {
+                payment_reference: structured_reference(&number),
+                number,
+                contract_number: ContractNumber::parse(k.number)?,
+                issue_date: issue,
+                due_date: due,
+                amount_excl_vat_cents: excl,
+                vat_cents: incl - excl,
+                status,
+                description: format!("{:02}/{}", month.1, month.0),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo data is invalid: {0}")]
+    Invalid(#[from] domain::values::ValueError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Hash(#[from] password::HashError),
+    #[error(transparent)]
+    Store(#[from] crate::StoreError),
+}
+
+/// Seeds the demo data set into an empty database; does nothing if customers exist.
+pub async fn seed_if_empty(db: &crate::Db) -> Result<Option<ImportReport>, DemoError> {
+    if !db.is_empty().await? {
+        return Ok(None);
+    }
+    let batch = batch()?;
+    let mut tx = db.pool.begin().await.map_err(crate::StoreError::from)?;
+    let report = apply(&mut tx, &batch).await?;
+    tx.commit().await.map_err(crate::StoreError::from)?;
+    seed_staff(&db.pool).await?;
+    Ok(Some(report))
+}
+
+async fn seed_staff(pool: &AnyPool) -> Result<(), DemoError> {
+    for s in &STAFF {
+        let hash = password::hash(&password::Password::new(s.password)).await?;
+        staff::create(pool, s.email, s.name, s.role, &hash, s.totp_secret).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_set_is_valid_and_large_enough() {
+        let batch = batch().unwrap();
+        assert!(batch.customers.len() >= 6);
+        assert!(batch.contracts.len() >= 10);
+        assert!(batch.invoices.len() >= 80, "{} invoices", batch.invoices.len());
+        assert!(batch.customers.iter().any(|c| c.kind == CustomerKind::Company));
+        // One customer has several contracts; one has only ended contracts.
+        let of = |n: &str| batch.contracts.iter().filter(|k| k.customer_number.as_str() == n).collect::<Vec<_>>();
+        assert!(of("100001").len() >= 3);
+        assert!(of("100005").iter().all(|k| !k.status.is_running()));
+        assert!(batch.contracts.iter().any(|k| k.kind == ContractKind::Financing));
+        // Every company number passes the mod-97 check.
+        for c in &batch.customers {
+            if let Some(n) = &c.company_number {
+                assert_eq!(domain::import::parse_company_number(n).as_deref(), Some(n.as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_demo_set_is_deterministic() {
+        assert_eq!(batch().unwrap(), batch().unwrap());
+    }
+
+    #[test]
+    fn months_add_across_years() {
+        assert_eq!(add_months((2024, 11), 3), (2025, 2));
+        assert_eq!(add_months((2024, 1), -1), (2023, 12));
+    }
+}

@@ -1,0 +1,35 @@
+//! Server-side services of the portal. Each module owns one concern:
+//!
+//! - [`db`]: connecting to SQLite or PostgreSQL and running the migrations of that backend;
+//! - [`customers`], [`contracts`], [`invoices`], [`staff`]: storage of one aggregate each,
+//!   with portable SQL (`$1` placeholders, integer cents, ISO dates, epoch seconds);
+//! - [`import`]: the transactional back-office import; [`demo`] and [`seed`]: data sets;
+//! - [`outbox`]: sending SMS and e-mail (files on disk in dev/tests, gateway/SMTP in production);
+//! - [`sessions`]: the session store on the same database;
+//! - [`password`]: argon2id hashing off the async runtime.
+
+pub mod contracts;
+pub mod customers;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod invoices;
+pub mod outbox;
+pub mod password;
+pub mod seed;
+pub mod sessions;
+pub mod staff;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+
+/// Seconds since the Unix epoch, the portable timestamp of the schema.
+pub fn now_epoch() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Today's date in UTC.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}

@@ -1,0 +1,55 @@
+//! Sending SMS and e-mail. The rest of the portal only sees the [`SmsSender`] and
+//! [`MailSender`] traits; configuration picks the transport:
+//!
+//! - dev and tests: files under the data directory — `outbox/sms.jsonl` (one JSON object a
+//!   line: `to`, `body`, `sent_at`) and `outbox/mail/` (one UTF-8 `.eml` file per mail);
+//! - production: an HTTP SMS gateway ([`HttpSmsGateway`]) and SMTP ([`SmtpMailer`]).
+
+mod file;
+mod http_sms;
+mod smtp;
+
+pub use file::{FileMailOutbox, FileSmsOutbox, OutboxSms, read_mails, read_sms};
+pub use http_sms::HttpSmsGateway;
+pub use smtp::SmtpMailer;
+
+use async_trait::async_trait;
+use domain::values::{Email, PhoneNumber};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("could not write to the outbox: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the SMS gateway refused the message: {0}")]
+    Gateway(String),
+    #[error("the mail server refused the message: {0}")]
+    Smtp(String),
+    #[error("invalid message: {0}")]
+    Invalid(String),
+}
+
+/// An e-mail in plain text.
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub to: Email,
+    pub subject: String,
+    pub body: String,
+}
+
+#[async_trait]
+pub trait SmsSender: Send + Sync {
+    async fn send(&self, to: &PhoneNumber, body: &str) -> Result<(), SendError>;
+}
+
+#[async_trait]
+pub trait MailSender: Send + Sync {
+    async fn send(&self, mail: &Mail) -> Result<(), SendError>;
+}
+
+/// The senders the application uses, chosen at start-up.
+#[derive(Clone)]
+pub struct Outboxes {
+    pub sms: Arc<dyn SmsSender>,
+    pub mail: Arc<dyn MailSender>,
+}

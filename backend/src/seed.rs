@@ -1,0 +1,167 @@
+//! The benchmark data set: `server seed --customers N` adds N generated customers, each with
+//! one contract, its vehicle and ten monthly invoices (100,000 customers → 1,000,000 invoices),
+//! with multi-row inserts in large transactions. Numbers start at 5,000,000 so they never
+//! collide with demo or imported customers.
+
+use crate::db::{Backend, Db};
+use crate::error::StoreResult;
+use crate::now_epoch;
+use domain::import::structured_reference;
+use sqlx::Any;
+
+const INVOICES_PER_CUSTOMER: i64 = 10;
+const CHUNK: i64 = 1_000;
+const FIRST_NUMBER: i64 = 5_000_000;
+
+async fn next_id(tx: &mut sqlx::Transaction<'_, Any>, table: &str) -> StoreResult<i64> {
+    let max: Option<i64> = sqlx::query_scalar(&format!("SELECT MAX(id) FROM {table}"))
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// Builds `INSERT INTO table (cols) VALUES ($1, …), (…)` for `rows` rows.
+fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns.len() {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            sql.push_str(&format!("${n}"));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Adds `count` generated customers; returns how many invoices were written.
+pub async fn seed(db: &Db, count: i64) -> StoreResult<i64> {
+    let now = now_epoch();
+    let mut tx = db.pool.begin().await?;
+    let first_customer_number: i64 = sqlx::query_scalar::<_, Option<String>>(
+        "SELECT MAX(customer_number) FROM customers WHERE customer_number >= '5000000'",
+    )
+    .fetch_one(&mut *tx)
+    .await?
+    .and_then(|n| n.parse::<i64>().ok())
+    .map_or(FIRST_NUMBER, |n| n + 1);
+    let customer_id0 = next_id(&mut tx, "customers").await?;
+    let contract_id0 = next_id(&mut tx, "contracts").await?;
+    let vehicle_id0 = next_id(&mut tx, "vehicles").await?;
+    let invoice_id0 = next_id(&mut tx, "invoices").await?;
+    let mut invoices = 0;
+    let mut done = 0;
+    while done < count {
+        let rows = CHUNK.min(count - done);
+        let cols = ["id", "customer_number", "kind", "first_name", "last_name", "mobile", "email", "language", "created_at", "updated_at"];
+        let sql = insert_sql("customers", &cols, rows as usize);
+        let mut q = sqlx::query(&sql);
+        for r in done..done + rows {
+            let number = first_customer_number + r;
+            q = q
+                .bind(customer_id0 + r)
+                .bind(number.to_string())
+                .bind("private")
+                .bind(format!("Klant{r}"))
+                .bind(format!("Test{}", r % 997))
+                .bind(format!("+32479{:06}", r % 1_000_000))
+                .bind(format!("customer{number}@seed.example"))
+                .bind(["nl", "fr", "en"][(r % 3) as usize])
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut *tx).await?;
+
+        let cols = ["id", "contract_number", "customer_id", "kind", "status", "start_date", "end_date", "duration_months", "monthly_amount_cents", "allowed_km_per_year", "excess_km_rate_cents", "created_at", "updated_at"];
+        let sql = insert_sql("contracts", &cols, rows as usize);
+        let mut q = sqlx::query(&sql);
+        for r in done..done + rows {
+            let year = 2022 + (r % 4);
+            q = q
+                .bind(contract_id0 + r)
+                .bind(format!("SC-{}", first_customer_number + r))
+                .bind(customer_id0 + r)
+                .bind("lease")
+                .bind("active")
+                .bind(format!("{year}-01-01"))
+                .bind(format!("{}-12-31", year + 3))
+                .bind(48_i64)
+                .bind(40_000 + (r % 300) * 100)
+                .bind(20_000_i64)
+                .bind(10_i64)
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut *tx).await?;
+
+        let cols = ["id", "contract_id", "make", "model", "vin", "number_plate"];
+        let sql = insert_sql("vehicles", &cols, rows as usize);
+        let mut q = sqlx::query(&sql);
+        for r in done..done + rows {
+            q = q
+                .bind(vehicle_id0 + r)
+                .bind(contract_id0 + r)
+                .bind("Volkswagen")
+                .bind("Golf")
+                .bind(format!("SEEDV{:012}", first_customer_number + r))
+                .bind(Option::<String>::None);
+        }
+        q.execute(&mut *tx).await?;
+
+        let cols = ["id", "invoice_number", "contract_id", "issue_date", "due_date", "amount_excl_vat_cents", "vat_cents", "amount_incl_vat_cents", "status", "description", "payment_reference"];
+        for part in 0..INVOICES_PER_CUSTOMER {
+            // One statement per invoice month keeps each statement under the parameter limits.
+            let sql = insert_sql("invoices", &cols, rows as usize);
+            let mut q = sqlx::query(&sql);
+            for r in done..done + rows {
+                let seq = r * INVOICES_PER_CUSTOMER + part;
+                let number = format!("S{}", first_customer_number * INVOICES_PER_CUSTOMER + seq);
+                let month = part + 1;
+                q = q
+                    .bind(invoice_id0 + seq)
+                    .bind(number.clone())
+                    .bind(contract_id0 + r)
+                    .bind(format!("2026-{month:02}-01"))
+                    .bind(format!("2026-{month:02}-28"))
+                    .bind(41_322_i64)
+                    .bind(8_678_i64)
+                    .bind(50_000_i64)
+                    .bind(if part == INVOICES_PER_CUSTOMER - 1 { "open" } else { "paid" })
+                    .bind(format!("{month:02}/2026"))
+                    .bind(structured_reference(&number));
+            }
+            q.execute(&mut *tx).await?;
+            invoices += rows;
+        }
+        done += rows;
+    }
+    if db.backend == Backend::Postgres {
+        for table in ["customers", "contracts", "vehicles", "invoices"] {
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(invoices)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn insert_sql_numbers_placeholders() {
+        assert_eq!(
+            super::insert_sql("t", &["a", "b"], 2),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Languages and translations.
+//!
+//! Every text a person reads comes from `locales/<code>.json` (flat `"area.key": "text"` maps),
+//! compiled into the binary and the wasm. A test checks that the three files have the same keys
+//! and that every key used in the code exists, so a missing translation fails the build's tests
+//! instead of showing a key to a customer.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A language the portal speaks. Dutch is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Nl,
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Nl, Lang::Fr, Lang::En];
+
+    /// The BCP 47 code, as used in `<html lang>`, the cookie and the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a code such as `fr` or `fr-BE` (case-insensitive); anything else is `None`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "nl" => Some(Lang::Nl),
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, shown in the language switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Nl => "Nederlands",
+            Lang::Fr => "Français",
+            Lang::En => "English",
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::Nl => include_str!("../../locales/nl.json"),
+            Lang::Fr => include_str!("../../locales/fr.json"),
+            Lang::En => include_str!("../../locales/en.json"),
+        }
+    }
+
+    fn table(self) -> &'static HashMap<String, String> {
+        static TABLES: [OnceLock<HashMap<String, String>>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let index = match self {
+            Lang::Nl => 0,
+            Lang::Fr => 1,
+            Lang::En => 2,
+        };
+        // The files are part of the build and checked by tests; a broken file gives an empty
+        // table (every text then shows its key) rather than a panic in a request.
+        TABLES[index].get_or_init(|| serde_json::from_str(self.source()).unwrap_or_default())
+    }
+}
+
+/// The name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+/// The text for `key` in `lang`; the key itself if it is missing (tests prevent that).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match lang.table().get(key) {
+        Some(text) => text.as_str(),
+        None => Lang::Nl
+            .table()
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or_else(|| missing(key)),
+    }
+}
+
+/// The text for `key` with `{name}` placeholders replaced by the given values.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = t(lang, key).to_string();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+fn missing(key: &str) -> &'static str {
+    // Leaking is bounded by the finite set of keys in the code; it only happens when a key is
+    // missing from every file, which the key test below turns into a failing build.
+    Box::leak(key.to_string().into_boxed_str())
+}
+
+/// Picks the language from the cookie value, then the `Accept-Language` header, else Dutch.
+pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+    if let Some(lang) = cookie.and_then(Lang::from_code) {
+        return lang;
+    }
+    if let Some(header) = accept_language {
+        let mut best: Option<(Lang, f32)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let Some(lang) = pieces.next().and_then(Lang::from_code) else {
+                continue;
+            };
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if best.is_none_or(|(_, bq)| q > bq) {
+                best = Some((lang, q));
+            }
+        }
+        if let Some((lang, _)) = best {
+            return lang;
+        }
+    }
+    Lang::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: Lang) -> BTreeSet<String> {
+        let map: HashMap<String, String> =
+            serde_json::from_str(lang.source()).expect("locale file is valid JSON");
+        map.keys().cloned().collect()
+    }
+
+    #[test]
+    fn all_locale_files_have_the_same_keys() {
+        let nl = keys(Lang::Nl);
+        for lang in [Lang::Fr, Lang::En] {
+            let other = keys(lang);
+            let missing: Vec<_> = nl.difference(&other).collect();
+            let extra: Vec<_> = other.difference(&nl).collect();
+            assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
+            assert!(extra.is_empty(), "{} has extra keys {extra:?}", lang.code());
+        }
+    }
+
+    #[test]
+    fn no_translation_is_empty() {
+        for lang in Lang::ALL {
+            let map: HashMap<String, String> = serde_json::from_str(lang.source()).unwrap();
+            for (key, text) in map {
+                assert!(!text.trim().is_empty(), "{}: {key} is empty", lang.code());
+            }
+        }
+    }
+
+    /// Every `t(…, "key")`, `tf(…, "key", …)` and `tr("key")` in the workspace's sources
+    /// names a key that exists.
+    #[test]
+    fn every_key_used_in_the_code_exists() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let known = keys(Lang::Nl);
+        let mut unknown = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        let mut found = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().to_string();
+                if path.is_dir() {
+                    if !["target", "node_modules", ".git", "end2end", "data"].contains(&name.as_str())
+                    {
+                        stack.push(path);
+                    }
+                } else if name.ends_with(".rs") {
+                    let src = std::fs::read_to_string(&path).unwrap();
+                    for key in used_keys(&src) {
+                        found += 1;
+                        if !known.contains(&key) {
+                            unknown.push(format!("{}: {key}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(found > 20, "the key scanner found only {found} keys");
+        assert!(unknown.is_empty(), "unknown translation keys: {unknown:#?}");
+    }
+
+    fn used_keys(src: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for marker in ["tr(\"", "t(lang, \"", "tf(lang, \"", "t(l, \"", "tf(l, \""] {
+            let mut rest = src;
+            while let Some(pos) = rest.find(marker) {
+                rest = &rest[pos + marker.len()..];
+                if let Some(end) = rest.find('"') {
+                    let key = &rest[..end];
+                    if key.contains('.') && !key.contains(' ') {
+                        out.push(key.to_string());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn languages_parse_and_negotiate() {
+        assert_eq!(Lang::from_code("FR-be"), Some(Lang::Fr));
+        assert_eq!(Lang::from_code("de"), None);
+        assert_eq!(negotiate(Some("en"), Some("fr")), Lang::En);
+        assert_eq!(negotiate(Some("xx"), Some("de, fr;q=0.8, en;q=0.9")), Lang::En);
+        assert_eq!(negotiate(None, Some("de")), Lang::Nl);
+        assert_eq!(negotiate(None, None), Lang::Nl);
+    }
+
+    #[test]
+    fn interpolation_replaces_placeholders() {
+        assert_eq!(
+            tf(Lang::En, "footer.hours", &[("hours", "8:30–18:00")]),
+            "Working days 8:30–18:00"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! The portal's domain: value types that can only hold valid data ("parse, don't validate"),
+//! Belgian formatting of money and dates, the supported languages and their translations,
+//! the operator's branding, and the validation rules of the back-office import.
+//!
+//! Nothing here does I/O; everything is compiled for the browser too and unit-tested directly.
+
+pub mod branding;
+pub mod i18n;
+pub mod import;
+pub mod model;
+pub mod money;
+pub mod values;
+
+pub use branding::{Branding, SiteInfo};
+pub use i18n::{Lang, t};
+pub use money::{format_date, format_eur};

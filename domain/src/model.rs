@@ -1,0 +1,92 @@
+//! The kinds and statuses of the core model, with their storage codes and translation keys.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The code stored in the database and used in the import format and URLs.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The translation key of the name shown to people.
+            pub fn label_key(self) -> String {
+                format!("{}.{}", stringify!($name).to_ascii_lowercase(), self.code())
+            }
+        }
+    };
+}
+
+coded_enum!(
+    /// A private person or a company.
+    CustomerKind { Private => "private", Company => "company" }
+);
+
+coded_enum!(
+    /// An operational lease or a car financing (loan / hire purchase).
+    ContractKind { Lease => "lease", Financing => "financing" }
+);
+
+coded_enum!(
+    /// Where a contract stands in the back office.
+    ContractStatus { Pending => "pending", Active => "active", Ended => "ended", Terminated => "terminated" }
+);
+
+coded_enum!(
+    /// An invoice's payment state as the back office reports it. "Overdue" is not stored: it is
+    /// an open invoice whose due date has passed (see [`InvoiceStatus::is_overdue`]).
+    InvoiceStatus { Open => "open", Paid => "paid", Cancelled => "cancelled" }
+);
+
+coded_enum!(
+    /// A staff member's role in the CIC.
+    StaffRole { Agent => "agent", Admin => "admin" }
+);
+
+impl ContractStatus {
+    /// Whether the contract still runs (or is about to), which is what gives portal access.
+    pub fn is_running(self) -> bool {
+        matches!(self, ContractStatus::Pending | ContractStatus::Active)
+    }
+}
+
+impl InvoiceStatus {
+    pub fn is_overdue(self, due_date: time::Date, today: time::Date) -> bool {
+        self == InvoiceStatus::Open && due_date < today
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn codes_round_trip() {
+        for kind in ContractKind::ALL {
+            assert_eq!(ContractKind::from_code(kind.code()), Some(*kind));
+        }
+        assert_eq!(ContractStatus::from_code("bogus"), None);
+        assert_eq!(ContractKind::Lease.label_key(), "contractkind.lease");
+    }
+
+    #[test]
+    fn overdue_is_open_past_due() {
+        let today = date!(2026 - 11 - 22);
+        assert!(InvoiceStatus::Open.is_overdue(date!(2026 - 11 - 21), today));
+        assert!(!InvoiceStatus::Open.is_overdue(today, today));
+        assert!(!InvoiceStatus::Paid.is_overdue(date!(2026 - 01 - 01), today));
+    }
+}

@@ -1,0 +1,80 @@
+//! Belgian formatting of amounts and dates: `1.234,56 €` and `dd/mm/yyyy` in every language.
+
+use time::Date;
+
+/// Formats integer euro cents as `1.234,56 €` (a non-breaking space before the sign keeps it
+/// on the same line). Negative amounts get a leading minus.
+pub fn format_eur(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let euros = abs / 100;
+    let rest = abs % 100;
+    format!("{sign}{},{rest:02}\u{a0}€", group_thousands(euros))
+}
+
+/// Formats a whole number with `.` between thousands: `12.500`.
+pub fn format_int(value: i64) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    format!("{sign}{}", group_thousands(value.unsigned_abs()))
+}
+
+fn group_thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Formats a date as `dd/mm/yyyy`.
+pub fn format_date(date: Date) -> String {
+    format!("{:02}/{:02}/{:04}", date.day(), u8::from(date.month()), date.year())
+}
+
+/// Parses an ISO `yyyy-mm-dd` date (the storage and import format).
+pub fn parse_iso_date(text: &str) -> Option<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text.trim(), &format).ok()
+}
+
+/// Formats a date as ISO `yyyy-mm-dd` (the storage format).
+pub fn iso_date(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn euro_amounts_use_belgian_separators() {
+        assert_eq!(format_eur(123_456), "1.234,56\u{a0}€");
+        assert_eq!(format_eur(5), "0,05\u{a0}€");
+        assert_eq!(format_eur(0), "0,00\u{a0}€");
+        assert_eq!(format_eur(100_000_000), "1.000.000,00\u{a0}€");
+        assert_eq!(format_eur(-4_999), "-49,99\u{a0}€");
+        assert_eq!(format_eur(i64::MIN), "-92.233.720.368.547.758,08\u{a0}€");
+    }
+
+    #[test]
+    fn integers_group_thousands() {
+        assert_eq!(format_int(0), "0");
+        assert_eq!(format_int(999), "999");
+        assert_eq!(format_int(25_000), "25.000");
+        assert_eq!(format_int(-1_234_567), "-1.234.567");
+    }
+
+    #[test]
+    fn dates_are_day_month_year() {
+        assert_eq!(format_date(date!(2026 - 03 - 07)), "07/03/2026");
+        assert_eq!(iso_date(date!(2026 - 12 - 31)), "2026-12-31");
+        assert_eq!(parse_iso_date("2026-02-28"), Some(date!(2026 - 02 - 28)));
+        assert_eq!(parse_iso_date("2026-02-30"), None);
+        assert_eq!(parse_iso_date("28/02/2026"), None);
+    }
+}

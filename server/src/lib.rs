@@ -1,0 +1,122 @@
+//! The portal's server: configuration ([`config`]), start-up ([`start`]), the router and its
+//! middleware ([`routes`], [`middleware`]) and background jobs ([`jobs`]). `main.rs` is only
+//! the command line around these.
+
+pub mod config;
+pub mod jobs;
+pub mod middleware;
+pub mod routes;
+pub mod telemetry;
+
+use backend::Db;
+use backend::outbox::{FileMailOutbox, FileSmsOutbox, HttpSmsGateway, Outboxes, SmtpMailer};
+use backend::sessions::PortalSessionStore;
+use config::{MailTransport, Settings, SmsTransport, redact_url};
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Everything a request handler or server function may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+    pub outboxes: Outboxes,
+    pub sessions: PortalSessionStore,
+    pub leptos: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// Why the server could not start; each says what and where.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("cannot open the database {url}: {cause}")]
+    Database { url: String, cause: String },
+    #[error("cannot prepare the data folder {path}: {cause}")]
+    DataDir { path: String, cause: String },
+    #[error("cannot set up {what}: {cause}")]
+    Setup { what: &'static str, cause: String },
+}
+
+/// Connects to the database (running migrations), seeds demo data if asked, and builds the
+/// outboxes and the session store.
+pub async fn prepare(settings: Settings, leptos: LeptosOptions) -> Result<AppState, StartError> {
+    std::fs::create_dir_all(&settings.data_dir).map_err(|e| StartError::DataDir {
+        path: settings.data_dir.display().to_string(),
+        cause: e.to_string(),
+    })?;
+    let url = settings.database_url.expose().to_string();
+    let db_error = |cause: String| StartError::Database { url: redact_url(&url), cause };
+    let db = Db::connect(&url).await.map_err(|e| db_error(e.to_string()))?;
+    if settings.demo
+        && let Some(report) = backend::demo::seed_if_empty(&db).await.map_err(|e| db_error(e.to_string()))?
+    {
+        tracing::info!(customers = %report.customers, contracts = %report.contracts, invoices = %report.invoices, "demo data seeded");
+    }
+    let outboxes = outboxes(&settings)?;
+    let sessions = PortalSessionStore::new(&db).await.map_err(|e| db_error(e.to_string()))?;
+    Ok(AppState { settings: Arc::new(settings), db, outboxes, sessions, leptos })
+}
+
+fn outboxes(settings: &Settings) -> Result<Outboxes, StartError> {
+    let sms: Arc<dyn backend::outbox::SmsSender> = match &settings.sms {
+        SmsTransport::Outbox => Arc::new(FileSmsOutbox::new(&settings.outbox_dir())),
+        SmsTransport::Http { url, token, sender } => Arc::new(
+            HttpSmsGateway::new(url, token.expose(), sender)
+                .map_err(|e| StartError::Setup { what: "the SMS gateway", cause: e.to_string() })?,
+        ),
+    };
+    let mail: Arc<dyn backend::outbox::MailSender> = match &settings.mail {
+        MailTransport::Outbox => Arc::new(FileMailOutbox::new(&settings.outbox_dir(), &settings.mail_from)),
+        MailTransport::Smtp { url } => Arc::new(
+            SmtpMailer::new(url.expose(), &settings.mail_from)
+                .map_err(|e| StartError::Setup { what: "SMTP", cause: e.to_string() })?,
+        ),
+    };
+    Ok(Outboxes { sms, mail })
+}
+
+/// Builds the router for a prepared state.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
+}
+
+/// Serves until SIGINT or SIGTERM, then finishes running requests.
+pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // Without TCP_NODELAY, small SSR responses stall ~40 ms on delayed ACKs.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing running requests");
+}

@@ -1,0 +1,96 @@
+//! The `server` command: `server` (serve), `server import FILE`, `server seed --customers N`.
+
+use server::config::{Settings, redact_url};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  server                         run the portal (configuration from environment variables)
+  server import FILE.json        import customers, contracts and invoices from the back office
+  server seed --customers N      add N generated customers (10 invoices each) for benchmarks";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    server::telemetry::init(settings.log_format, &settings.log_filter);
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] | ["serve"] => serve(settings).await,
+        ["import", file] => import(settings, file).await,
+        ["seed", "--customers", n] => match n.parse::<i64>() {
+            Ok(n) if n > 0 => seed(settings, n).await,
+            _ => Err(format!("--customers needs a positive number, not `{n}`")),
+        },
+        ["-h" | "--help" | "help"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let leptos = leptos::config::get_configuration(None)
+        .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
+        .leptos_options;
+    let bind = settings.bind;
+    let state = server::prepare(settings, leptos).await.map_err(|e| e.to_string())?;
+    server::jobs::spawn_session_cleanup(state.sessions.clone());
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind} (PORTAL_BIND): {e}"))?;
+    tracing::info!(address = %bind, ready_in_ms = started.elapsed().as_millis() as u64, "portal listening on http://{bind}");
+    server::serve(listener, server::app(state)).await.map_err(|e| e.to_string())
+}
+
+async fn connect(settings: &Settings) -> Result<backend::Db, String> {
+    let url = settings.database_url.expose();
+    backend::Db::connect(url)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", redact_url(url)))
+}
+
+async fn import(settings: Settings, file: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let db = connect(&settings).await?;
+    match backend::import::import_json(&db.pool, &text).await {
+        Ok(report) => {
+            println!("imported {file}");
+            println!("  customers: {}", report.customers);
+            println!("  contracts: {}", report.contracts);
+            println!("  invoices:  {}", report.invoices);
+            Ok(())
+        }
+        Err(backend::import::ImportError::Rows(errors)) => {
+            for e in &errors {
+                eprintln!("{file}: {e}");
+            }
+            Err(format!("{} error(s); nothing was imported", errors.len()))
+        }
+        Err(e) => Err(format!("{e}; nothing was imported")),
+    }
+}
+
+async fn seed(settings: Settings, customers: i64) -> Result<(), String> {
+    let db = connect(&settings).await?;
+    let started = std::time::Instant::now();
+    let invoices = backend::seed::seed(&db, customers).await.map_err(|e| e.to_string())?;
+    println!(
+        "added {customers} customers, {customers} contracts and {invoices} invoices in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! HTTP middleware: security headers, the request-size guard, request ids in the logs.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{
+    CONTENT_LENGTH, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use http::{HeaderValue, StatusCode};
+
+/// The largest request body the portal accepts (forms and server-function arguments).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Adds the security headers to every response. HTML pages carry their own nonce-based CSP
+/// (set by the shell); everything else gets a strict default.
+pub async fn security_headers(State(secure): State<bool>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.entry(CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
+        "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ));
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // same-origin keeps the Referer that no-JavaScript form posts use to return to their page.
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if secure {
+        h.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
+    res
+}
+
+/// Refuses bodies announced as larger than [`MAX_BODY_BYTES`] with a 400 and a clear message;
+/// a body that grows past the limit without announcing it is cut off by `RequestBodyLimitLayer`.
+pub async fn body_size_guard(req: Request, next: Next) -> Response {
+    let too_large = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|len| len > MAX_BODY_BYTES);
+    if too_large {
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("The request is too large: at most {} KiB are accepted.", MAX_BODY_BYTES / 1024),
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// A server function that failed before its own code ran (unreadable arguments) answers 500
+/// in Leptos; it is the client's fault, so it becomes a 400 with the same (safe) message.
+pub async fn server_fn_status(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.unwrap_or_default();
+    if bytes.starts_with(br#"{"BadRequest""#) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -1,0 +1,161 @@
+//! The router: operational endpoints, the language switch, the branding stylesheet, server
+//! functions under `/api/`, the Leptos pages, static files, and the layers around them.
+
+use crate::middleware::{self, MAX_BODY_BYTES};
+use crate::AppState;
+use app::App;
+use app::shell::shell;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use domain::i18n::LANG_COOKIE;
+use domain::{Branding, Lang, SiteInfo};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use http::{HeaderName, HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::collections::HashMap;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{Key, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Provides what server functions and pages read from context.
+fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let branding = state.settings.branding.clone();
+    let db = state.db.clone();
+    let outboxes = state.outboxes.clone();
+    move || {
+        provide_context(branding.clone());
+        provide_context(db.clone());
+        provide_context(outboxes.clone());
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let secure = state.settings.secure_cookies;
+    let routes = generate_route_list(|| {
+        view! { <App site=SiteInfo { branding: Branding::default(), lang: Lang::default() } /> }
+    });
+    let ctx = context(&state);
+    let page_shell = {
+        let options = state.leptos.clone();
+        move || shell(options.clone())
+    };
+
+    let key = match &state.settings.session_secret {
+        Some(secret) => Key::try_from(secret.expose().as_bytes()).unwrap_or_else(|_| Key::generate()),
+        None => Key::generate(),
+    };
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name(if secure { "__Host-portal_session" } else { "portal_session" })
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(15)))
+        .with_signed(key);
+
+    let request_id = HeaderName::from_static("x-request-id");
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id))
+        .layer(axum::middleware::from_fn_with_state(secure, middleware::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(middleware::body_size_guard))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/lang/{code}", get(set_language))
+        .route("/brand.css", get(brand_css))
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .leptos_routes_with_context(&state, routes, ctx.clone(), page_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell))
+        .layer(sessions)
+        .layer(layers)
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let res = leptos_axum::handle_server_fns_with_context(context(&state), req).await.into_response();
+    middleware::server_fn_status(res).await
+}
+
+/// Alive: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready: the database answers too.
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.db.ping().await {
+        "ready".into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+/// `GET /lang/{code}?next=/path`: remembers the language for a year and returns to `next`
+/// (only a local path, so the link cannot send people elsewhere).
+async fn set_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let next = query
+        .get("next")
+        .filter(|n| is_local_path(n))
+        .and_then(|n| HeaderValue::from_str(n).ok())
+        .unwrap_or(HeaderValue::from_static("/"));
+    let mut res = (StatusCode::SEE_OTHER, [(LOCATION, next)]).into_response();
+    if let Some(lang) = Lang::from_code(&code).filter(|l| l.code() == code) {
+        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+        let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code());
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    res
+}
+
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+}
+
+/// The operator's colour as a CSS variable (a stylesheet, so the CSP needs no inline styles).
+async fn brand_css(State(state): State<AppState>) -> Response {
+    let css = format!(":root {{ --brand: {}; }}\n", state.settings.branding.primary_color);
+    (
+        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=300")],
+        css,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(super::is_local_path("/contracts?x=1"));
+        assert!(!super::is_local_path("//evil.example"));
+        assert!(!super::is_local_path("https://evil.example"));
+        assert!(!super::is_local_path("/\\evil"));
+        assert!(!super::is_local_path("/a\r\nSet-Cookie: x"));
+    }
+}
