@@ -264,6 +264,22 @@ impl Settings {
     }
 }
 
+/// Leptos' own options. cargo-leptos passes `LEPTOS_OUTPUT_NAME`, `LEPTOS_SITE_ROOT` and
+/// `LEPTOS_SITE_PKG_DIR` when it runs the server; a binary started directly (or built by plain
+/// `cargo build`) uses the same values as defaults, with the site root relative to the working
+/// directory.
+pub fn leptos_options(settings: &Settings) -> leptos::config::LeptosOptions {
+    let var = |name: &str, default: &str| {
+        std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
+    };
+    leptos::config::LeptosOptions::builder()
+        .output_name(var("LEPTOS_OUTPUT_NAME", "portal"))
+        .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(settings.bind)
+        .build()
+}
+
 /// Refuses `PORTAL_` variables the portal does not know (a typo would otherwise be ignored).
 pub fn check_unknown(names: &[&str]) -> Result<(), ConfigError> {
     for name in names {

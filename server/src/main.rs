@@ -43,9 +43,7 @@ async fn main() -> ExitCode {
 
 async fn serve(settings: Settings) -> Result<(), String> {
     let started = std::time::Instant::now();
-    let leptos = leptos::config::get_configuration(None)
-        .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
-        .leptos_options;
+    let leptos = server::config::leptos_options(&settings);
     let bind = settings.bind;
     let state = server::prepare(settings, leptos).await.map_err(|e| e.to_string())?;
     server::jobs::spawn_session_cleanup(state.sessions.clone());

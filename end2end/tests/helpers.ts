@@ -1,0 +1,25 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/** Whether this project runs with JavaScript. */
+export const withJs = (info: TestInfo) => info.project.name === 'js';
+
+/** Opens a page and, with JavaScript, waits until the app is live (clicks before hydration are lost). */
+export async function open(page: Page, path: string, info: TestInfo) {
+  const response = await page.goto(path);
+  if (withJs(info)) {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  }
+  return response;
+}
+
+/** Runs axe (WCAG 2.1 A and AA rules) and expects no violations. */
+export async function expectAccessible(page: Page, info: TestInfo) {
+  // axe runs inside the page, which needs JavaScript; the no-JS project checks the same HTML
+  // for behaviour only.
+  if (!withJs(info)) return;
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}

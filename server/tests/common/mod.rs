@@ -1,0 +1,112 @@
+//! Test harness: starts the real server on a random port against a fresh database — a temp
+//! SQLite file, or a new PostgreSQL database on `TEST_POSTGRES_URL`
+//! (default `postgres://postgres@127.0.0.1:5432`) — with its outboxes in a temp folder.
+
+#![allow(dead_code)]
+
+use server::config::Settings;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub state: server::AppState,
+    _tmp: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request failed")
+    }
+}
+
+pub fn postgres_base() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// Creates an empty PostgreSQL database and returns its URL.
+pub async fn fresh_postgres() -> String {
+    use sqlx::Connection;
+    let base = postgres_base();
+    let name = format!("portal_test_{:016x}", rand::random::<u64>());
+    let mut conn = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+        .await
+        .expect("PostgreSQL must run for the integration tests (the test command starts it)");
+    sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    format!("{base}/{name}")
+}
+
+pub async fn database_url(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}/portal.db", dir.display()),
+        Backend::Postgres => fresh_postgres().await,
+    }
+}
+
+pub async fn spawn(backend: Backend, demo: bool) -> TestApp {
+    spawn_with(backend, demo, &[]).await
+}
+
+pub async fn spawn_with(backend: Backend, demo: bool, extra: &[(&str, &str)]) -> TestApp {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let database_url = database_url(backend, tmp.path()).await;
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("PORTAL_DATA_DIR".into(), data_dir.display().to_string()),
+        ("DATABASE_URL".into(), database_url.clone()),
+        ("PORTAL_SECURE_COOKIES".into(), "false".into()),
+        ("PORTAL_DEMO".into(), demo.to_string()),
+        ("PORTAL_BIND".into(), "127.0.0.1:0".into()),
+    ]);
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let settings = Settings::from_lookup(&move |k| vars.get(k).cloned()).unwrap();
+    let leptos = leptos::config::LeptosOptions::builder()
+        .output_name("portal")
+        .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"))
+        .build();
+    let state = server::prepare(settings, leptos).await.expect("server starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::app(state.clone());
+    tokio::spawn(async move { server::serve(listener, router).await });
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp { addr, client, data_dir, database_url, state, _tmp: tmp }
+}
+
+/// Runs an async test body once per backend.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                ($body)(common::Backend::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                ($body)(common::Backend::Postgres).await
+            }
+        }
+    };
+}
