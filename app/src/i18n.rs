@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 /// The language of the page being rendered.
 pub fn lang() -> Lang {
-    use_context::<SiteInfo>().map(|s| s.lang).unwrap_or_default()
+    use_context::<SiteInfo>()
+        .map(|s| s.lang)
+        .unwrap_or_default()
 }
 
 /// The text for `key` in the page's language.

@@ -50,16 +50,21 @@ pub fn content_security_policy(nonce: &str) -> String {
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let site = site_info_for_request()
-        .unwrap_or_else(|| SiteInfo { branding: Branding::default(), lang: Lang::default() });
+    let site = site_info_for_request().unwrap_or_else(|| SiteInfo {
+        branding: Branding::default(),
+        lang: Lang::default(),
+    });
     provide_nonce();
-    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    if let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
         && let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce))
     {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
     // `<` is escaped so that no text in the JSON can close the script element.
-    let json = serde_json::to_string(&site).unwrap_or_default().replace('<', "\\u003c");
+    let json = serde_json::to_string(&site)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
     let lang = site.lang.code();
     view! {
         <!DOCTYPE html>

@@ -9,7 +9,9 @@ use sqlx::{Any, AnyPool, Transaction};
 use std::collections::HashSet;
 
 pub async fn count(pool: &AnyPool) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM contracts").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM contracts")
+        .fetch_one(pool)
+        .await?)
 }
 
 /// The contract numbers in `candidates` that are already stored.
@@ -43,7 +45,11 @@ pub async fn upsert(
             .await?;
     let start = iso_date(c.start_date);
     let end = iso_date(c.end_date);
-    let plate = c.vehicle.number_plate.as_ref().map(|p| p.as_str().to_string());
+    let plate = c
+        .vehicle
+        .number_plate
+        .as_ref()
+        .map(|p| p.as_str().to_string());
     let result = match existing {
         None => {
             let id: i64 = sqlx::query_scalar(
@@ -93,7 +99,11 @@ pub async fn upsert(
             .execute(&mut **tx)
             .await?
             .rows_affected();
-            if changed > 0 { Upsert::Updated(id) } else { Upsert::Unchanged(id) }
+            if changed > 0 {
+                Upsert::Updated(id)
+            } else {
+                Upsert::Unchanged(id)
+            }
         }
     };
     let contract_id = result.id();

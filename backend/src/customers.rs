@@ -41,11 +41,16 @@ const COLUMNS: &str = "id, customer_number, kind, first_name, last_name, company
 
 pub async fn by_number(pool: &AnyPool, number: &str) -> StoreResult<Option<CustomerRow>> {
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE customer_number = $1");
-    Ok(sqlx::query_as(&sql).bind(number).fetch_optional(pool).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(number)
+        .fetch_optional(pool)
+        .await?)
 }
 
 pub async fn count(pool: &AnyPool) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(pool)
+        .await?)
 }
 
 /// The customer numbers in `candidates` that are already stored.
@@ -118,7 +123,11 @@ pub async fn upsert(tx: &mut Transaction<'_, Any>, c: &Customer) -> StoreResult<
             .execute(&mut **tx)
             .await?
             .rows_affected();
-            Ok(if changed > 0 { Upsert::Updated(id) } else { Upsert::Unchanged(id) })
+            Ok(if changed > 0 {
+                Upsert::Updated(id)
+            } else {
+                Upsert::Unchanged(id)
+            })
         }
     }
 }

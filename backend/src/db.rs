@@ -95,7 +95,11 @@ impl Db {
                     })
                     .connect(url)
                     .await?;
-                Ok(Db { pool, typed: TypedPool::Sqlite(typed), backend })
+                Ok(Db {
+                    pool,
+                    typed: TypedPool::Sqlite(typed),
+                    backend,
+                })
             }
             Backend::Postgres => {
                 let timeout = Duration::from_secs(5);
@@ -109,7 +113,11 @@ impl Db {
                     .acquire_timeout(timeout)
                     .connect(url)
                     .await?;
-                Ok(Db { pool, typed: TypedPool::Postgres(typed), backend })
+                Ok(Db {
+                    pool,
+                    typed: TypedPool::Postgres(typed),
+                    backend,
+                })
             }
         }
     }
@@ -147,7 +155,10 @@ mod tests {
         let db = Db::connect(&url).await.unwrap();
         assert!(db.ping().await);
         assert!(db.is_empty().await.unwrap());
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&db.pool).await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
         assert_eq!(mode, "wal");
         // Running the migrations again is a no-op.
         db.migrate().await.unwrap();
@@ -157,6 +168,9 @@ mod tests {
     fn unknown_schemes_are_refused() {
         assert!(Backend::from_url("mysql://x").is_err());
         assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::from_url("postgres://localhost/x").unwrap(), Backend::Postgres);
+        assert_eq!(
+            Backend::from_url("postgres://localhost/x").unwrap(),
+            Backend::Postgres
+        );
     }
 }

@@ -5,10 +5,10 @@
 use crate::import::{ImportError, ImportReport, apply};
 use crate::password;
 use crate::staff;
+use domain::Lang;
 use domain::import::{Contract, Customer, ImportBatch, Invoice, Vehicle, structured_reference};
 use domain::model::{ContractKind, ContractStatus, CustomerKind, InvoiceStatus, StaffRole};
 use domain::values::{ContractNumber, CustomerNumber, Email, NumberPlate, PhoneNumber, Vin};
-use domain::Lang;
 use sqlx::AnyPool;
 use time::{Date, Month};
 
@@ -65,29 +65,261 @@ struct K {
 }
 
 const CUSTOMERS: &[C] = &[
-    C { number: "100001", kind: CustomerKind::Private, first: "An", last: "Peeters", company: None, mobile: Some("+32470000101"), email: "an.peeters@example.be", lang: Lang::Nl },
-    C { number: "100002", kind: CustomerKind::Private, first: "Luc", last: "Dubois", company: None, mobile: Some("+32470000102"), email: "luc.dubois@example.be", lang: Lang::Fr },
-    C { number: "100003", kind: CustomerKind::Company, first: "Koen", last: "Janssens", company: Some(("Bakkerij Janssens BV", "0403.170.701")), mobile: Some("+32470000103"), email: "fleet@bakkerij-janssens.example", lang: Lang::Nl },
-    C { number: "100004", kind: CustomerKind::Private, first: "Sophie", last: "Martin", company: None, mobile: Some("+32470000104"), email: "sophie.martin@example.com", lang: Lang::En },
-    C { number: "100005", kind: CustomerKind::Private, first: "Marc", last: "Claes", company: None, mobile: Some("+32470000105"), email: "marc.claes@example.be", lang: Lang::Nl },
-    C { number: "100006", kind: CustomerKind::Company, first: "Julie", last: "Lambert", company: Some(("Transports Lambert SRL", "0202.239.951")), mobile: Some("+32470000106"), email: "julie@transports-lambert.example", lang: Lang::Fr },
-    C { number: "100007", kind: CustomerKind::Private, first: "Eva", last: "Wouters", company: None, mobile: None, email: "eva.wouters@example.be", lang: Lang::Nl },
+    C {
+        number: "100001",
+        kind: CustomerKind::Private,
+        first: "An",
+        last: "Peeters",
+        company: None,
+        mobile: Some("+32470000101"),
+        email: "an.peeters@example.be",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100002",
+        kind: CustomerKind::Private,
+        first: "Luc",
+        last: "Dubois",
+        company: None,
+        mobile: Some("+32470000102"),
+        email: "luc.dubois@example.be",
+        lang: Lang::Fr,
+    },
+    C {
+        number: "100003",
+        kind: CustomerKind::Company,
+        first: "Koen",
+        last: "Janssens",
+        company: Some(("Bakkerij Janssens BV", "0403.170.701")),
+        mobile: Some("+32470000103"),
+        email: "fleet@bakkerij-janssens.example",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100004",
+        kind: CustomerKind::Private,
+        first: "Sophie",
+        last: "Martin",
+        company: None,
+        mobile: Some("+32470000104"),
+        email: "sophie.martin@example.com",
+        lang: Lang::En,
+    },
+    C {
+        number: "100005",
+        kind: CustomerKind::Private,
+        first: "Marc",
+        last: "Claes",
+        company: None,
+        mobile: Some("+32470000105"),
+        email: "marc.claes@example.be",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100006",
+        kind: CustomerKind::Company,
+        first: "Julie",
+        last: "Lambert",
+        company: Some(("Transports Lambert SRL", "0202.239.951")),
+        mobile: Some("+32470000106"),
+        email: "julie@transports-lambert.example",
+        lang: Lang::Fr,
+    },
+    C {
+        number: "100007",
+        kind: CustomerKind::Private,
+        first: "Eva",
+        last: "Wouters",
+        company: None,
+        mobile: None,
+        email: "eva.wouters@example.be",
+        lang: Lang::Nl,
+    },
 ];
 
 const CONTRACTS: &[K] = &[
-    K { number: "LC-2023-0001", customer: "100001", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2023, 3), months: 48, monthly_cents: 54_900, km: Some(20_000), make: "Volkswagen", model: "ID.4 Pro", vin_prefix: "WVWZZZE2ZPE", plate: "1-ABC-234" },
-    K { number: "LC-2024-0002", customer: "100001", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2024, 9), months: 36, monthly_cents: 41_250, km: Some(15_000), make: "Škoda", model: "Octavia Combi", vin_prefix: "TMBJJ7NX5PY", plate: "2-DEF-567" },
-    K { number: "FC-2022-0003", customer: "100001", kind: ContractKind::Financing, status: ContractStatus::Ended, start: (2020, 1), months: 36, monthly_cents: 31_500, km: None, make: "Toyota", model: "Yaris Hybrid", vin_prefix: "SB1ZS3JE5PE", plate: "1-GHJ-890" },
-    K { number: "FC-2024-0004", customer: "100002", kind: ContractKind::Financing, status: ContractStatus::Active, start: (2024, 2), months: 60, monthly_cents: 38_990, km: None, make: "Peugeot", model: "e-308", vin_prefix: "VR3UHZKXZPT", plate: "2-KLM-123" },
-    K { number: "LC-2023-0005", customer: "100003", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2023, 6), months: 48, monthly_cents: 62_000, km: Some(40_000), make: "Renault", model: "Master E-Tech", vin_prefix: "VF1MA000X6P", plate: "1-NPR-456" },
-    K { number: "LC-2024-0006", customer: "100003", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2024, 1), months: 48, monthly_cents: 58_500, km: Some(35_000), make: "Renault", model: "Trafic E-Tech", vin_prefix: "VF1FL000X6P", plate: "2-STU-789" },
-    K { number: "LC-2025-0007", customer: "100003", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2025, 4), months: 36, monthly_cents: 47_900, km: Some(30_000), make: "Volvo", model: "EX30", vin_prefix: "YV1XZK9V5P2", plate: "2-VWX-012" },
-    K { number: "LC-2024-0008", customer: "100004", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2024, 11), months: 48, monthly_cents: 69_900, km: Some(25_000), make: "BMW", model: "i4 eDrive35", vin_prefix: "WBA11AW0XPC", plate: "2-YZA-345" },
-    K { number: "LC-2020-0009", customer: "100005", kind: ContractKind::Lease, status: ContractStatus::Ended, start: (2020, 5), months: 48, monthly_cents: 44_900, km: Some(20_000), make: "Audi", model: "A3 Sportback", vin_prefix: "WAUZZZGE5PB", plate: "1-BCD-678" },
-    K { number: "FC-2021-0010", customer: "100005", kind: ContractKind::Financing, status: ContractStatus::Ended, start: (2021, 10), months: 36, monthly_cents: 27_800, km: None, make: "Kia", model: "Picanto", vin_prefix: "KNAB2512ZPT", plate: "1-EFG-901" },
-    K { number: "LC-2025-0011", customer: "100006", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2025, 1), months: 60, monthly_cents: 89_900, km: Some(60_000), make: "Mercedes-Benz", model: "eSprinter", vin_prefix: "W1V9101331P", plate: "2-HJK-234" },
-    K { number: "FC-2025-0012", customer: "100006", kind: ContractKind::Financing, status: ContractStatus::Active, start: (2025, 7), months: 48, monthly_cents: 52_400, km: None, make: "Ford", model: "Transit Custom", vin_prefix: "WF0XXXTTGX1", plate: "2-LMN-567" },
-    K { number: "LC-2025-0013", customer: "100007", kind: ContractKind::Lease, status: ContractStatus::Active, start: (2025, 9), months: 48, monthly_cents: 49_500, km: Some(15_000), make: "Tesla", model: "Model 3", vin_prefix: "5YJ3E7EB2PF", plate: "2-PRS-890" },
+    K {
+        number: "LC-2023-0001",
+        customer: "100001",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2023, 3),
+        months: 48,
+        monthly_cents: 54_900,
+        km: Some(20_000),
+        make: "Volkswagen",
+        model: "ID.4 Pro",
+        vin_prefix: "WVWZZZE2ZPE",
+        plate: "1-ABC-234",
+    },
+    K {
+        number: "LC-2024-0002",
+        customer: "100001",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2024, 9),
+        months: 36,
+        monthly_cents: 41_250,
+        km: Some(15_000),
+        make: "Škoda",
+        model: "Octavia Combi",
+        vin_prefix: "TMBJJ7NX5PY",
+        plate: "2-DEF-567",
+    },
+    K {
+        number: "FC-2022-0003",
+        customer: "100001",
+        kind: ContractKind::Financing,
+        status: ContractStatus::Ended,
+        start: (2020, 1),
+        months: 36,
+        monthly_cents: 31_500,
+        km: None,
+        make: "Toyota",
+        model: "Yaris Hybrid",
+        vin_prefix: "SB1ZS3JE5PE",
+        plate: "1-GHJ-890",
+    },
+    K {
+        number: "FC-2024-0004",
+        customer: "100002",
+        kind: ContractKind::Financing,
+        status: ContractStatus::Active,
+        start: (2024, 2),
+        months: 60,
+        monthly_cents: 38_990,
+        km: None,
+        make: "Peugeot",
+        model: "e-308",
+        vin_prefix: "VR3UHZKXZPT",
+        plate: "2-KLM-123",
+    },
+    K {
+        number: "LC-2023-0005",
+        customer: "100003",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2023, 6),
+        months: 48,
+        monthly_cents: 62_000,
+        km: Some(40_000),
+        make: "Renault",
+        model: "Master E-Tech",
+        vin_prefix: "VF1MA000X6P",
+        plate: "1-NPR-456",
+    },
+    K {
+        number: "LC-2024-0006",
+        customer: "100003",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2024, 1),
+        months: 48,
+        monthly_cents: 58_500,
+        km: Some(35_000),
+        make: "Renault",
+        model: "Trafic E-Tech",
+        vin_prefix: "VF1FL000X6P",
+        plate: "2-STU-789",
+    },
+    K {
+        number: "LC-2025-0007",
+        customer: "100003",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 4),
+        months: 36,
+        monthly_cents: 47_900,
+        km: Some(30_000),
+        make: "Volvo",
+        model: "EX30",
+        vin_prefix: "YV1XZK9V5P2",
+        plate: "2-VWX-012",
+    },
+    K {
+        number: "LC-2024-0008",
+        customer: "100004",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2024, 11),
+        months: 48,
+        monthly_cents: 69_900,
+        km: Some(25_000),
+        make: "BMW",
+        model: "i4 eDrive35",
+        vin_prefix: "WBA11AW0XPC",
+        plate: "2-YZA-345",
+    },
+    K {
+        number: "LC-2020-0009",
+        customer: "100005",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Ended,
+        start: (2020, 5),
+        months: 48,
+        monthly_cents: 44_900,
+        km: Some(20_000),
+        make: "Audi",
+        model: "A3 Sportback",
+        vin_prefix: "WAUZZZGE5PB",
+        plate: "1-BCD-678",
+    },
+    K {
+        number: "FC-2021-0010",
+        customer: "100005",
+        kind: ContractKind::Financing,
+        status: ContractStatus::Ended,
+        start: (2021, 10),
+        months: 36,
+        monthly_cents: 27_800,
+        km: None,
+        make: "Kia",
+        model: "Picanto",
+        vin_prefix: "KNAB2512ZPT",
+        plate: "1-EFG-901",
+    },
+    K {
+        number: "LC-2025-0011",
+        customer: "100006",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 1),
+        months: 60,
+        monthly_cents: 89_900,
+        km: Some(60_000),
+        make: "Mercedes-Benz",
+        model: "eSprinter",
+        vin_prefix: "W1V9101331P",
+        plate: "2-HJK-234",
+    },
+    K {
+        number: "FC-2025-0012",
+        customer: "100006",
+        kind: ContractKind::Financing,
+        status: ContractStatus::Active,
+        start: (2025, 7),
+        months: 48,
+        monthly_cents: 52_400,
+        km: None,
+        make: "Ford",
+        model: "Transit Custom",
+        vin_prefix: "WF0XXXTTGX1",
+        plate: "2-LMN-567",
+    },
+    K {
+        number: "LC-2025-0013",
+        customer: "100007",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 9),
+        months: 48,
+        monthly_cents: 49_500,
+        km: Some(15_000),
+        make: "Tesla",
+        model: "Model 3",
+        vin_prefix: "5YJ3E7EB2PF",
+        plate: "2-PRS-890",
+    },
 ];
 
 /// The last month that has an invoice in the demo data; months after it have none, so the
@@ -103,7 +335,10 @@ fn date(year: i32, month: u8, day: u8) -> Date {
 
 fn add_months((year, month): (i32, u8), n: i64) -> (i32, u8) {
     let total = i64::from(year) * 12 + i64::from(month) - 1 + n;
-    ((total.div_euclid(12)) as i32, (total.rem_euclid(12) + 1) as u8)
+    (
+        (total.div_euclid(12)) as i32,
+        (total.rem_euclid(12) + 1) as u8,
+    )
 }
 
 fn month_index((year, month): (i32, u8)) -> i64 {
@@ -169,9 +404,10 @@ pub fn batch() -> Result<ImportBatch, domain::values::ValueError> {
             let excl = (incl * 100 + 60) / 121;
             // The newest month is open; the one before is open (and so overdue) for one
             // customer per kind, to show reminders; the rest is paid.
-            let status = if month == last && k.status.is_running() {
-                InvoiceStatus::Open
-            } else if back == 1 && (k.number == "LC-2024-0002" || k.number == "FC-2025-0012") {
+            let newest_open = month == last && k.status.is_running();
+            let shows_reminder =
+                back == 1 && (k.number == "LC-2024-0002" || k.number == "FC-2025-0012");
+            let status = if newest_open || shows_reminder {
                 InvoiceStatus::Open
             } else {
                 InvoiceStatus::Paid
@@ -234,17 +470,40 @@ mod tests {
         let batch = batch().unwrap();
         assert!(batch.customers.len() >= 6);
         assert!(batch.contracts.len() >= 10);
-        assert!(batch.invoices.len() >= 80, "{} invoices", batch.invoices.len());
-        assert!(batch.customers.iter().any(|c| c.kind == CustomerKind::Company));
+        assert!(
+            batch.invoices.len() >= 80,
+            "{} invoices",
+            batch.invoices.len()
+        );
+        assert!(
+            batch
+                .customers
+                .iter()
+                .any(|c| c.kind == CustomerKind::Company)
+        );
         // One customer has several contracts; one has only ended contracts.
-        let of = |n: &str| batch.contracts.iter().filter(|k| k.customer_number.as_str() == n).collect::<Vec<_>>();
+        let of = |n: &str| {
+            batch
+                .contracts
+                .iter()
+                .filter(|k| k.customer_number.as_str() == n)
+                .collect::<Vec<_>>()
+        };
         assert!(of("100001").len() >= 3);
         assert!(of("100005").iter().all(|k| !k.status.is_running()));
-        assert!(batch.contracts.iter().any(|k| k.kind == ContractKind::Financing));
+        assert!(
+            batch
+                .contracts
+                .iter()
+                .any(|k| k.kind == ContractKind::Financing)
+        );
         // Every company number passes the mod-97 check.
         for c in &batch.customers {
             if let Some(n) = &c.company_number {
-                assert_eq!(domain::import::parse_company_number(n).as_deref(), Some(n.as_str()));
+                assert_eq!(
+                    domain::import::parse_company_number(n).as_deref(),
+                    Some(n.as_str())
+                );
             }
         }
     }

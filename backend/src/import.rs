@@ -29,7 +29,11 @@ impl Counts {
 
 impl fmt::Display for Counts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} new, {} updated, {} unchanged", self.inserted, self.updated, self.unchanged)
+        write!(
+            f,
+            "{} new, {} updated, {} unchanged",
+            self.inserted, self.updated, self.unchanged
+        )
     }
 }
 
@@ -67,8 +71,16 @@ pub async fn import_json(pool: &AnyPool, json: &str) -> Result<ImportReport, Imp
 
 pub async fn import_file(pool: &AnyPool, file: ImportFile) -> Result<ImportReport, ImportError> {
     let mut tx = pool.begin().await?;
-    let customer_refs: Vec<String> = file.contracts.iter().map(|c| c.customer_number.trim().to_string()).collect();
-    let contract_refs: Vec<String> = file.invoices.iter().map(|i| i.contract_number.trim().to_ascii_uppercase()).collect();
+    let customer_refs: Vec<String> = file
+        .contracts
+        .iter()
+        .map(|c| c.customer_number.trim().to_string())
+        .collect();
+    let contract_refs: Vec<String> = file
+        .invoices
+        .iter()
+        .map(|i| i.contract_number.trim().to_ascii_uppercase())
+        .collect();
     let known_customers = customers::existing_numbers(&mut tx, &customer_refs).await?;
     let known_contracts = contracts::existing_numbers(&mut tx, &contract_refs).await?;
     let batch = validate(file, &known_customers, &known_contracts).map_err(ImportError::Rows)?;
@@ -94,7 +106,14 @@ pub async fn apply(
         let number = contract.customer_number.as_str();
         let customer_id = match customer_ids.get(number) {
             Some(id) => *id,
-            None => id_of(tx, "SELECT id FROM customers WHERE customer_number = $1", number).await?,
+            None => {
+                id_of(
+                    tx,
+                    "SELECT id FROM customers WHERE customer_number = $1",
+                    number,
+                )
+                .await?
+            }
         };
         let result = contracts::upsert(tx, contract, customer_id).await?;
         contract_ids.insert(contract.number.as_str().to_string(), result.id());
@@ -104,9 +123,18 @@ pub async fn apply(
         let number = invoice.contract_number.as_str();
         let contract_id = match contract_ids.get(number) {
             Some(id) => *id,
-            None => id_of(tx, "SELECT id FROM contracts WHERE contract_number = $1", number).await?,
+            None => {
+                id_of(
+                    tx,
+                    "SELECT id FROM contracts WHERE contract_number = $1",
+                    number,
+                )
+                .await?
+            }
         };
-        report.invoices.add(invoices::upsert(tx, invoice, contract_id).await?);
+        report
+            .invoices
+            .add(invoices::upsert(tx, invoice, contract_id).await?);
     }
     Ok(report)
 }
@@ -120,5 +148,9 @@ async fn id_of(
         .bind(key)
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| ImportError::Store(StoreError::Corrupt(format!("{key} vanished during the import"))))
+        .ok_or_else(|| {
+            ImportError::Store(StoreError::Corrupt(format!(
+                "{key} vanished during the import"
+            )))
+        })
 }

@@ -7,7 +7,9 @@ use domain::money::iso_date;
 use sqlx::{Any, AnyPool, Transaction};
 
 pub async fn count(pool: &AnyPool) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM invoices").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM invoices")
+        .fetch_one(pool)
+        .await?)
 }
 
 /// Inserts or updates the invoice with the same number.
@@ -69,7 +71,11 @@ pub async fn upsert(
             .execute(&mut **tx)
             .await?
             .rows_affected();
-            Ok(if changed > 0 { Upsert::Updated(id) } else { Upsert::Unchanged(id) })
+            Ok(if changed > 0 {
+                Upsert::Updated(id)
+            } else {
+                Upsert::Unchanged(id)
+            })
         }
     }
 }

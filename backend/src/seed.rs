@@ -60,7 +60,18 @@ pub async fn seed(db: &Db, count: i64) -> StoreResult<i64> {
     let mut done = 0;
     while done < count {
         let rows = CHUNK.min(count - done);
-        let cols = ["id", "customer_number", "kind", "first_name", "last_name", "mobile", "email", "language", "created_at", "updated_at"];
+        let cols = [
+            "id",
+            "customer_number",
+            "kind",
+            "first_name",
+            "last_name",
+            "mobile",
+            "email",
+            "language",
+            "created_at",
+            "updated_at",
+        ];
         let sql = insert_sql("customers", &cols, rows as usize);
         let mut q = sqlx::query(&sql);
         for r in done..done + rows {
@@ -79,7 +90,21 @@ pub async fn seed(db: &Db, count: i64) -> StoreResult<i64> {
         }
         q.execute(&mut *tx).await?;
 
-        let cols = ["id", "contract_number", "customer_id", "kind", "status", "start_date", "end_date", "duration_months", "monthly_amount_cents", "allowed_km_per_year", "excess_km_rate_cents", "created_at", "updated_at"];
+        let cols = [
+            "id",
+            "contract_number",
+            "customer_id",
+            "kind",
+            "status",
+            "start_date",
+            "end_date",
+            "duration_months",
+            "monthly_amount_cents",
+            "allowed_km_per_year",
+            "excess_km_rate_cents",
+            "created_at",
+            "updated_at",
+        ];
         let sql = insert_sql("contracts", &cols, rows as usize);
         let mut q = sqlx::query(&sql);
         for r in done..done + rows {
@@ -115,7 +140,19 @@ pub async fn seed(db: &Db, count: i64) -> StoreResult<i64> {
         }
         q.execute(&mut *tx).await?;
 
-        let cols = ["id", "invoice_number", "contract_id", "issue_date", "due_date", "amount_excl_vat_cents", "vat_cents", "amount_incl_vat_cents", "status", "description", "payment_reference"];
+        let cols = [
+            "id",
+            "invoice_number",
+            "contract_id",
+            "issue_date",
+            "due_date",
+            "amount_excl_vat_cents",
+            "vat_cents",
+            "amount_incl_vat_cents",
+            "status",
+            "description",
+            "payment_reference",
+        ];
         for part in 0..INVOICES_PER_CUSTOMER {
             // One statement per invoice month keeps each statement under the parameter limits.
             let sql = insert_sql("invoices", &cols, rows as usize);
@@ -133,7 +170,11 @@ pub async fn seed(db: &Db, count: i64) -> StoreResult<i64> {
                     .bind(41_322_i64)
                     .bind(8_678_i64)
                     .bind(50_000_i64)
-                    .bind(if part == INVOICES_PER_CUSTOMER - 1 { "open" } else { "paid" })
+                    .bind(if part == INVOICES_PER_CUSTOMER - 1 {
+                        "open"
+                    } else {
+                        "paid"
+                    })
                     .bind(format!("{month:02}/2026"))
                     .bind(structured_reference(&number));
             }

@@ -39,7 +39,9 @@ pub async fn create(
 }
 
 pub async fn list(pool: &AnyPool) -> StoreResult<Vec<StaffRow>> {
-    Ok(sqlx::query_as("SELECT id, email, display_name, role, active FROM staff_accounts ORDER BY id")
-        .fetch_all(pool)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT id, email, display_name, role, active FROM staff_accounts ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?)
 }

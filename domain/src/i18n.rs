@@ -116,7 +116,11 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
                 continue;
             };
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if best.is_none_or(|(_, bq)| q > bq) {
                 best = Some((lang, q));
@@ -176,7 +180,8 @@ mod tests {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy().to_string();
                 if path.is_dir() {
-                    if !["target", "node_modules", ".git", "end2end", "data"].contains(&name.as_str())
+                    if !["target", "node_modules", ".git", "end2end", "data"]
+                        .contains(&name.as_str())
                     {
                         stack.push(path);
                     }
@@ -217,7 +222,10 @@ mod tests {
         assert_eq!(Lang::from_code("FR-be"), Some(Lang::Fr));
         assert_eq!(Lang::from_code("de"), None);
         assert_eq!(negotiate(Some("en"), Some("fr")), Lang::En);
-        assert_eq!(negotiate(Some("xx"), Some("de, fr;q=0.8, en;q=0.9")), Lang::En);
+        assert_eq!(
+            negotiate(Some("xx"), Some("de, fr;q=0.8, en;q=0.9")),
+            Lang::En
+        );
         assert_eq!(negotiate(None, Some("de")), Lang::Nl);
         assert_eq!(negotiate(None, None), Lang::Nl);
     }

@@ -150,7 +150,11 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} record {}: {}: {}", self.list, self.record, self.field, self.message)
+        write!(
+            f,
+            "{} record {}: {}: {}",
+            self.list, self.record, self.field, self.message
+        )
     }
 }
 
@@ -172,7 +176,12 @@ impl Collector {
         });
     }
 
-    fn check<T, E>(&mut self, field: &'static str, result: Result<T, E>, message: &str) -> Option<T> {
+    fn check<T, E>(
+        &mut self,
+        field: &'static str,
+        result: Result<T, E>,
+        message: &str,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(_) => {
@@ -185,7 +194,10 @@ impl Collector {
     fn date(&mut self, field: &'static str, text: &str) -> Option<Date> {
         let date = parse_iso_date(text);
         if date.is_none() {
-            self.fail(field, format!("`{text}` is not a date in the form yyyy-mm-dd"));
+            self.fail(
+                field,
+                format!("`{text}` is not a date in the form yyyy-mm-dd"),
+            );
         }
         date
     }
@@ -199,7 +211,10 @@ impl Collector {
             }
             None => Some(String::new()),
             Some(v) if v.chars().count() > MAX_TEXT || v.chars().any(char::is_control) => {
-                self.fail(field, format!("must be at most {MAX_TEXT} characters of plain text"));
+                self.fail(
+                    field,
+                    format!("must be at most {MAX_TEXT} characters of plain text"),
+                );
                 None
             }
             Some(v) => Some(v.to_string()),
@@ -220,7 +235,9 @@ impl Collector {
 /// modulo-97 check of its last two digits.
 pub fn parse_company_number(text: &str) -> Option<String> {
     let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-    let only_allowed = text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ' ' | '-'))
+    let only_allowed = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ' ' | '-'))
         || text.trim().to_ascii_uppercase().starts_with("BE");
     if !only_allowed || digits.len() != 10 || !matches!(&digits[..1], "0" | "1") {
         return None;
@@ -238,14 +255,22 @@ pub fn validate(
     known_customers: &HashSet<String>,
     known_contracts: &HashSet<String>,
 ) -> Result<ImportBatch, Vec<RowError>> {
-    let mut c = Collector { errors: Vec::new(), list: "customers", record: 0 };
+    let mut c = Collector {
+        errors: Vec::new(),
+        list: "customers",
+        record: 0,
+    };
     let mut batch = ImportBatch::default();
     let mut customer_numbers = HashSet::new();
 
     for (i, raw) in file.customers.into_iter().enumerate() {
         c.list = "customers";
         c.record = i + 1;
-        let number = c.check("customer_number", CustomerNumber::parse(&raw.customer_number), "must be 6 to 10 digits");
+        let number = c.check(
+            "customer_number",
+            CustomerNumber::parse(&raw.customer_number),
+            "must be 6 to 10 digits",
+        );
         if let Some(n) = &number
             && !customer_numbers.insert(n.as_str().to_string())
         {
@@ -259,11 +284,19 @@ pub fn validate(
         let first_name = c.text("first_name", raw.first_name.as_deref(), !is_company);
         let last_name = c.text("last_name", raw.last_name.as_deref(), !is_company);
         let company_name = c.text("company_name", raw.company_name.as_deref(), is_company);
-        let company_number = match raw.company_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let company_number = match raw
+            .company_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(text) => {
                 let parsed = parse_company_number(text);
                 if parsed.is_none() {
-                    c.fail("company_number", "must be a Belgian enterprise number like 0123.456.749");
+                    c.fail(
+                        "company_number",
+                        "must be a Belgian enterprise number like 0123.456.749",
+                    );
                 }
                 parsed.map(Some)
             }
@@ -273,12 +306,30 @@ pub fn validate(
             }
             None => Some(None),
         };
-        let mobile = match raw.mobile.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(text) => c.check("mobile", PhoneNumber::parse(text), "must be a mobile number like +32 470 12 34 56").map(Some),
+        let mobile = match raw
+            .mobile
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(text) => c
+                .check(
+                    "mobile",
+                    PhoneNumber::parse(text),
+                    "must be a mobile number like +32 470 12 34 56",
+                )
+                .map(Some),
             None => Some(None),
         };
-        let email = match raw.email.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(text) => c.check("email", Email::parse(text), "is not a valid e-mail address").map(Some),
+        let email = match raw
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(text) => c
+                .check("email", Email::parse(text), "is not a valid e-mail address")
+                .map(Some),
             None => Some(None),
         };
         let language = match raw.language.as_deref() {
@@ -291,9 +342,27 @@ pub fn validate(
                 lang
             }
         };
-        if let (Some(number), Some(kind), Some(first_name), Some(last_name), Some(company_name), Some(company_number), Some(mobile), Some(email), Some(language)) =
-            (number, kind, first_name, last_name, company_name, company_number, mobile, email, language)
-        {
+        if let (
+            Some(number),
+            Some(kind),
+            Some(first_name),
+            Some(last_name),
+            Some(company_name),
+            Some(company_number),
+            Some(mobile),
+            Some(email),
+            Some(language),
+        ) = (
+            number,
+            kind,
+            first_name,
+            last_name,
+            company_name,
+            company_number,
+            mobile,
+            email,
+            language,
+        ) {
             batch.customers.push(Customer {
                 number,
                 kind,
@@ -313,18 +382,29 @@ pub fn validate(
     for (i, raw) in file.contracts.into_iter().enumerate() {
         c.list = "contracts";
         c.record = i + 1;
-        let number = c.check("contract_number", ContractNumber::parse(&raw.contract_number), "must be 4 to 20 letters, digits and dashes");
+        let number = c.check(
+            "contract_number",
+            ContractNumber::parse(&raw.contract_number),
+            "must be 4 to 20 letters, digits and dashes",
+        );
         if let Some(n) = &number
             && !contract_numbers.insert(n.as_str().to_string())
         {
             c.fail("contract_number", format!("{n} appears more than once"));
         }
-        let customer_number = c.check("customer_number", CustomerNumber::parse(&raw.customer_number), "must be 6 to 10 digits");
+        let customer_number = c.check(
+            "customer_number",
+            CustomerNumber::parse(&raw.customer_number),
+            "must be 6 to 10 digits",
+        );
         if let Some(n) = &customer_number
             && !customer_numbers.contains(n.as_str())
             && !known_customers.contains(n.as_str())
         {
-            c.fail("customer_number", format!("customer {n} is neither in this file nor stored"));
+            c.fail(
+                "customer_number",
+                format!("customer {n} is neither in this file nor stored"),
+            );
         }
         let kind = ContractKind::from_code(&raw.kind);
         if kind.is_none() {
@@ -332,7 +412,10 @@ pub fn validate(
         }
         let status = ContractStatus::from_code(&raw.status);
         if status.is_none() {
-            c.fail("status", "must be `pending`, `active`, `ended` or `terminated`");
+            c.fail(
+                "status",
+                "must be `pending`, `active`, `ended` or `terminated`",
+            );
         }
         let start_date = c.date("start_date", &raw.start_date);
         let end_date = c.date("end_date", &raw.end_date);
@@ -342,7 +425,12 @@ pub fn validate(
             c.fail("end_date", "must be after start_date");
         }
         let duration = c.range("duration_months", raw.duration_months, 1, 120);
-        let monthly = c.range("monthly_amount_cents", raw.monthly_amount_cents, 0, 100_000_000);
+        let monthly = c.range(
+            "monthly_amount_cents",
+            raw.monthly_amount_cents,
+            0,
+            100_000_000,
+        );
         let allowed_km = match raw.allowed_km_per_year {
             Some(km) => c.range("allowed_km_per_year", km, 1_000, 200_000).map(Some),
             None if kind == Some(ContractKind::Lease) => {
@@ -357,19 +445,63 @@ pub fn validate(
         };
         let make = c.text("vehicle.make", Some(&raw.vehicle.make), true);
         let model = c.text("vehicle.model", Some(&raw.vehicle.model), true);
-        let vin = c.check("vehicle.vin", Vin::parse(&raw.vehicle.vin), "must be 17 letters and digits without I, O, Q");
+        let vin = c.check(
+            "vehicle.vin",
+            Vin::parse(&raw.vehicle.vin),
+            "must be 17 letters and digits without I, O, Q",
+        );
         if let Some(v) = &vin
             && !vins.insert(v.as_str().to_string())
         {
             c.fail("vehicle.vin", format!("{v} appears more than once"));
         }
-        let plate = match raw.vehicle.number_plate.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(text) => c.check("vehicle.number_plate", NumberPlate::parse(text), "must be a Belgian plate like 1-ABC-234").map(Some),
+        let plate = match raw
+            .vehicle
+            .number_plate
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(text) => c
+                .check(
+                    "vehicle.number_plate",
+                    NumberPlate::parse(text),
+                    "must be a Belgian plate like 1-ABC-234",
+                )
+                .map(Some),
             None => Some(None),
         };
-        if let (Some(number), Some(customer_number), Some(kind), Some(status), Some(start_date), Some(end_date), Some(duration_months), Some(monthly_amount_cents), Some(allowed_km_per_year), Some(excess_km_rate_cents), Some(make), Some(model), Some(vin), Some(number_plate)) =
-            (number, customer_number, kind, status, start_date, end_date, duration, monthly, allowed_km, excess_rate, make, model, vin, plate)
-        {
+        if let (
+            Some(number),
+            Some(customer_number),
+            Some(kind),
+            Some(status),
+            Some(start_date),
+            Some(end_date),
+            Some(duration_months),
+            Some(monthly_amount_cents),
+            Some(allowed_km_per_year),
+            Some(excess_km_rate_cents),
+            Some(make),
+            Some(model),
+            Some(vin),
+            Some(number_plate),
+        ) = (
+            number,
+            customer_number,
+            kind,
+            status,
+            start_date,
+            end_date,
+            duration,
+            monthly,
+            allowed_km,
+            excess_rate,
+            make,
+            model,
+            vin,
+            plate,
+        ) {
             batch.contracts.push(Contract {
                 number,
                 customer_number,
@@ -381,7 +513,12 @@ pub fn validate(
                 monthly_amount_cents,
                 allowed_km_per_year,
                 excess_km_rate_cents,
-                vehicle: Vehicle { make, model, vin, number_plate },
+                vehicle: Vehicle {
+                    make,
+                    model,
+                    vin,
+                    number_plate,
+                },
             });
         }
     }
@@ -392,18 +529,30 @@ pub fn validate(
         c.record = i + 1;
         let number = raw.invoice_number.trim().to_string();
         let number_ok = (1..=30).contains(&number.len())
-            && number.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/');
+            && number
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/');
         if !number_ok {
-            c.fail("invoice_number", "must be 1 to 30 letters, digits, dashes or slashes");
+            c.fail(
+                "invoice_number",
+                "must be 1 to 30 letters, digits, dashes or slashes",
+            );
         } else if !invoice_numbers.insert(number.clone()) {
             c.fail("invoice_number", format!("{number} appears more than once"));
         }
-        let contract_number = c.check("contract_number", ContractNumber::parse(&raw.contract_number), "must be 4 to 20 letters, digits and dashes");
+        let contract_number = c.check(
+            "contract_number",
+            ContractNumber::parse(&raw.contract_number),
+            "must be 4 to 20 letters, digits and dashes",
+        );
         if let Some(n) = &contract_number
             && !contract_numbers.contains(n.as_str())
             && !known_contracts.contains(n.as_str())
         {
-            c.fail("contract_number", format!("contract {n} is neither in this file nor stored"));
+            c.fail(
+                "contract_number",
+                format!("contract {n} is neither in this file nor stored"),
+            );
         }
         let issue_date = c.date("issue_date", &raw.issue_date);
         let due_date = c.date("due_date", &raw.due_date);
@@ -412,7 +561,12 @@ pub fn validate(
         {
             c.fail("due_date", "must not be before issue_date");
         }
-        let excl = c.range("amount_excl_vat_cents", raw.amount_excl_vat_cents, -100_000_000, 100_000_000);
+        let excl = c.range(
+            "amount_excl_vat_cents",
+            raw.amount_excl_vat_cents,
+            -100_000_000,
+            100_000_000,
+        );
         let vat = c.range("vat_cents", raw.vat_cents, -100_000_000, 100_000_000);
         let status = InvoiceStatus::from_code(&raw.status);
         if status.is_none() {
@@ -420,9 +574,27 @@ pub fn validate(
         }
         let description = c.text("description", raw.description.as_deref(), false);
         let reference = c.text("payment_reference", raw.payment_reference.as_deref(), false);
-        if let (true, Some(contract_number), Some(issue_date), Some(due_date), Some(amount_excl_vat_cents), Some(vat_cents), Some(status), Some(description), Some(payment_reference)) =
-            (number_ok, contract_number, issue_date, due_date, excl, vat, status, description, reference)
-        {
+        if let (
+            true,
+            Some(contract_number),
+            Some(issue_date),
+            Some(due_date),
+            Some(amount_excl_vat_cents),
+            Some(vat_cents),
+            Some(status),
+            Some(description),
+            Some(payment_reference),
+        ) = (
+            number_ok,
+            contract_number,
+            issue_date,
+            due_date,
+            excl,
+            vat,
+            status,
+            description,
+            reference,
+        ) {
             let payment_reference = if payment_reference.is_empty() {
                 structured_reference(&number)
             } else {
@@ -442,14 +614,25 @@ pub fn validate(
         }
     }
 
-    if c.errors.is_empty() { Ok(batch) } else { Err(c.errors) }
+    if c.errors.is_empty() {
+        Ok(batch)
+    } else {
+        Err(c.errors)
+    }
 }
 
 /// A Belgian structured payment reference (`+++123/4567/89012+++`) derived from the digits of
 /// an invoice number: ten digits plus their modulo-97 check (97 when the rest is 0).
 pub fn structured_reference(invoice_number: &str) -> String {
-    let digits: String = invoice_number.chars().filter(char::is_ascii_digit).collect();
-    let tail = if digits.len() > 10 { &digits[digits.len() - 10..] } else { &digits };
+    let digits: String = invoice_number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let tail = if digits.len() > 10 {
+        &digits[digits.len() - 10..]
+    } else {
+        &digits
+    };
     let base: u64 = tail.parse().unwrap_or(0);
     let check = match base % 97 {
         0 => 97,
@@ -491,9 +674,23 @@ mod tests {
     fn a_valid_file_validates() {
         let batch = validate(sample(), &HashSet::new(), &HashSet::new()).unwrap();
         assert_eq!(batch.customers.len(), 2);
-        assert_eq!(batch.customers[0].mobile.as_ref().unwrap().as_str(), "+32470123456");
-        assert_eq!(batch.customers[1].company_number.as_deref(), Some("0403.170.701"));
-        assert_eq!(batch.contracts[0].vehicle.number_plate.as_ref().unwrap().as_str(), "1-ABC-234");
+        assert_eq!(
+            batch.customers[0].mobile.as_ref().unwrap().as_str(),
+            "+32470123456"
+        );
+        assert_eq!(
+            batch.customers[1].company_number.as_deref(),
+            Some("0403.170.701")
+        );
+        assert_eq!(
+            batch.contracts[0]
+                .vehicle
+                .number_plate
+                .as_ref()
+                .unwrap()
+                .as_str(),
+            "1-ABC-234"
+        );
         assert_eq!(batch.invoices[0].payment_reference, "+++202/4000/00138+++");
     }
 
@@ -507,11 +704,30 @@ mod tests {
         file.invoices[0].contract_number = "LC-9999-0001".into();
         let errors = validate(file, &HashSet::new(), &HashSet::new()).unwrap_err();
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert!(text.contains(&"customers record 1: email: is not a valid e-mail address".to_string()), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("customers record 2: company_number")), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("contracts record 1: end_date")), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("contracts record 1: vehicle.number_plate")), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("invoices record 1: contract_number")), "{text:?}");
+        assert!(
+            text.contains(&"customers record 1: email: is not a valid e-mail address".to_string()),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("customers record 2: company_number")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("contracts record 1: end_date")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("contracts record 1: vehicle.number_plate")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("invoices record 1: contract_number")),
+            "{text:?}"
+        );
         assert_eq!(errors.len(), 5);
     }
 
@@ -533,8 +749,14 @@ mod tests {
 
     #[test]
     fn company_numbers_need_a_valid_check() {
-        assert_eq!(parse_company_number("0403170701").as_deref(), Some("0403.170.701"));
-        assert_eq!(parse_company_number("BE 0403.170.701").as_deref(), Some("0403.170.701"));
+        assert_eq!(
+            parse_company_number("0403170701").as_deref(),
+            Some("0403.170.701")
+        );
+        assert_eq!(
+            parse_company_number("BE 0403.170.701").as_deref(),
+            Some("0403.170.701")
+        );
         assert_eq!(parse_company_number("0403.170.702"), None);
         assert_eq!(parse_company_number("2403.170.701"), None);
     }

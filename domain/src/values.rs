@@ -87,11 +87,17 @@ impl ContractNumber {
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         let value = text.trim().to_ascii_uppercase();
         let ok = (4..=20).contains(&value.len())
-            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && value.bytes().any(|b| b.is_ascii_digit())
             && !value.starts_with('-')
             && !value.ends_with('-');
-        if ok { Ok(Self(value)) } else { Err(ValueError::ContractNumber) }
+        if ok {
+            Ok(Self(value))
+        } else {
+            Err(ValueError::ContractNumber)
+        }
     }
 }
 
@@ -154,7 +160,11 @@ impl Email {
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
             && !value.chars().any(|c| c.is_whitespace() || c.is_control());
-        if ok { Ok(Self(value)) } else { Err(ValueError::Email) }
+        if ok {
+            Ok(Self(value))
+        } else {
+            Err(ValueError::Email)
+        }
     }
 
     /// The part before the `@`.
@@ -172,7 +182,15 @@ text_newtype!(PhoneNumber);
 
 impl fmt::Debug for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tail: String = self.0.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = self
+            .0
+            .chars()
+            .rev()
+            .take(2)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         write!(f, "PhoneNumber(…{tail})")
     }
 }
@@ -199,7 +217,11 @@ impl PhoneNumber {
             && !digits.starts_with('0');
         // A Belgian mobile number is +32 4xx xx xx xx.
         let belgian_ok = !digits.starts_with("32") || (digits.len() == 11 && &digits[2..3] == "4");
-        if ok && belgian_ok { Ok(Self(international)) } else { Err(ValueError::Phone) }
+        if ok && belgian_ok {
+            Ok(Self(international))
+        } else {
+            Err(ValueError::Phone)
+        }
     }
 
     /// Readable form: `+32 470 12 34 56` for Belgian numbers, E.164 otherwise.
@@ -226,7 +248,11 @@ impl Vin {
             && value
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() && !matches!(b, b'I' | b'O' | b'Q'));
-        if ok { Ok(Self(value)) } else { Err(ValueError::Vin) }
+        if ok {
+            Ok(Self(value))
+        } else {
+            Err(ValueError::Vin)
+        }
     }
 }
 
@@ -236,7 +262,10 @@ mod tests {
 
     #[test]
     fn customer_numbers() {
-        assert_eq!(CustomerNumber::parse(" 100 001 ").unwrap().as_str(), "100001");
+        assert_eq!(
+            CustomerNumber::parse(" 100 001 ").unwrap().as_str(),
+            "100001"
+        );
         assert!(CustomerNumber::parse("12345").is_err());
         assert!(CustomerNumber::parse("12345678901").is_err());
         assert!(CustomerNumber::parse("12a456").is_err());
@@ -245,7 +274,10 @@ mod tests {
 
     #[test]
     fn contract_numbers() {
-        assert_eq!(ContractNumber::parse("lc-2023-000123").unwrap().as_str(), "LC-2023-000123");
+        assert_eq!(
+            ContractNumber::parse("lc-2023-000123").unwrap().as_str(),
+            "LC-2023-000123"
+        );
         assert!(ContractNumber::parse("ABC").is_err());
         assert!(ContractNumber::parse("LC 2023").is_err());
         assert!(ContractNumber::parse("-LC-1").is_err());
@@ -255,8 +287,14 @@ mod tests {
     #[test]
     fn number_plates_are_normalised() {
         assert_eq!(NumberPlate::parse("1abc234").unwrap().as_str(), "1-ABC-234");
-        assert_eq!(NumberPlate::parse("2 XYZ 999").unwrap().as_str(), "2-XYZ-999");
-        assert_eq!(NumberPlate::parse("1-ABC-234").unwrap().as_str(), "1-ABC-234");
+        assert_eq!(
+            NumberPlate::parse("2 XYZ 999").unwrap().as_str(),
+            "2-XYZ-999"
+        );
+        assert_eq!(
+            NumberPlate::parse("1-ABC-234").unwrap().as_str(),
+            "1-ABC-234"
+        );
         assert!(NumberPlate::parse("0-ABC-234").is_err());
         assert!(NumberPlate::parse("1-AB1-234").is_err());
         assert!(NumberPlate::parse("1-ABC-23").is_err());
@@ -269,7 +307,15 @@ mod tests {
         assert_eq!(e.as_str(), "an.peeters@example.be");
         assert_eq!(e.local_part(), "an.peeters");
         assert_eq!(format!("{e:?}"), "Email(…@example.be)");
-        for bad in ["", "no-at", "@example.be", "a@b", "a b@example.be", "a@example..be", "a@.be"] {
+        for bad in [
+            "",
+            "no-at",
+            "@example.be",
+            "a@b",
+            "a b@example.be",
+            "a@example..be",
+            "a@.be",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
         }
     }
@@ -281,15 +327,24 @@ mod tests {
         assert_eq!(p.display(), "+32 470 12 34 56");
         assert_eq!(PhoneNumber::parse("0032470123456").unwrap(), p);
         assert_eq!(PhoneNumber::parse("+32 470/12.34.56").unwrap(), p);
-        assert!(PhoneNumber::parse("+3225551234").is_err(), "Belgian landline is no mobile");
-        assert_eq!(PhoneNumber::parse("+33612345678").unwrap().display(), "+33612345678");
+        assert!(
+            PhoneNumber::parse("+3225551234").is_err(),
+            "Belgian landline is no mobile"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+33612345678").unwrap().display(),
+            "+33612345678"
+        );
         assert!(PhoneNumber::parse("12345").is_err());
         assert!(PhoneNumber::parse("+32abc").is_err());
     }
 
     #[test]
     fn vins() {
-        assert_eq!(Vin::parse("wvwzzz1kzaw000001").unwrap().as_str(), "WVWZZZ1KZAW000001");
+        assert_eq!(
+            Vin::parse("wvwzzz1kzaw000001").unwrap().as_str(),
+            "WVWZZZ1KZAW000001"
+        );
         assert!(Vin::parse("WVWZZZ1KZAW00000").is_err());
         assert!(Vin::parse("WVWZZZ1KZAW00000O").is_err());
     }

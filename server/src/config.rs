@@ -29,14 +29,20 @@ pub enum SmsTransport {
     /// Append to `<data dir>/outbox/sms.jsonl`.
     Outbox,
     /// POST to an HTTP gateway.
-    Http { url: String, token: Secret, sender: String },
+    Http {
+        url: String,
+        token: Secret,
+        sender: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MailTransport {
     /// Write to `<data dir>/outbox/mail/`.
     Outbox,
-    Smtp { url: Secret },
+    Smtp {
+        url: Secret,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,37 +84,132 @@ pub struct ConfigError {
 }
 
 fn bad(variable: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError { variable: variable.to_string(), message: message.into() }
+    ConfigError {
+        variable: variable.to_string(),
+        message: message.into(),
+    }
 }
 
 /// Every variable the portal reads, with its default and meaning (the README table mirrors it).
 pub const VARIABLES: &[(&str, &str, &str)] = &[
-    ("PORTAL_BIND", "LEPTOS_SITE_ADDR or 127.0.0.1:3000", "Address and port to listen on."),
-    ("PORTAL_DATA_DIR", "./data", "Folder for the SQLite file and the dev outboxes (made absolute at start)."),
-    ("DATABASE_URL", "sqlite://<data dir>/portal.db", "sqlite:// file or postgres:// URL."),
-    ("PORTAL_BASE_URL", "http://<bind>", "Public URL of the portal, used in e-mail links."),
-    ("PORTAL_SECURE_COOKIES", "true", "Secure + __Host- session cookie and HSTS. Only `false` for plain-HTTP development."),
-    ("PORTAL_SESSION_SECRET", "random per start", "At least 64 characters; signs session cookies. Set it in production and share it between instances."),
-    ("PORTAL_DEMO", "false", "Seed the demo data set into an empty database."),
+    (
+        "PORTAL_BIND",
+        "LEPTOS_SITE_ADDR or 127.0.0.1:3000",
+        "Address and port to listen on.",
+    ),
+    (
+        "PORTAL_DATA_DIR",
+        "./data",
+        "Folder for the SQLite file and the dev outboxes (made absolute at start).",
+    ),
+    (
+        "DATABASE_URL",
+        "sqlite://<data dir>/portal.db",
+        "sqlite:// file or postgres:// URL.",
+    ),
+    (
+        "PORTAL_BASE_URL",
+        "http://<bind>",
+        "Public URL of the portal, used in e-mail links.",
+    ),
+    (
+        "PORTAL_SECURE_COOKIES",
+        "true",
+        "Secure + __Host- session cookie and HSTS. Only `false` for plain-HTTP development.",
+    ),
+    (
+        "PORTAL_SESSION_SECRET",
+        "random per start",
+        "At least 64 characters; signs session cookies. Set it in production and share it between instances.",
+    ),
+    (
+        "PORTAL_DEMO",
+        "false",
+        "Seed the demo data set into an empty database.",
+    ),
     ("PORTAL_LOG_FORMAT", "pretty", "`pretty` (human) or `json`."),
-    ("PORTAL_LOG", "info", "Log filter (tracing EnvFilter syntax)."),
-    ("PORTAL_SMS_TRANSPORT", "outbox", "`outbox` (file) or `http` (gateway)."),
-    ("PORTAL_SMS_GATEWAY_URL", "", "Gateway URL (required with `http`)."),
-    ("PORTAL_SMS_GATEWAY_TOKEN", "", "Gateway bearer token (required with `http`)."),
-    ("PORTAL_SMS_SENDER", "company name", "Sender name shown on SMS (max. 11 characters)."),
-    ("PORTAL_MAIL_TRANSPORT", "outbox", "`outbox` (files) or `smtp`."),
-    ("PORTAL_SMTP_URL", "", "smtps://user:pass@host:465 or smtp://host:587?tls=required (required with `smtp`)."),
-    ("PORTAL_MAIL_FROM", "<company> <contact e-mail>", "Sender of e-mails."),
-    ("PORTAL_COMPANY_NAME", "Lumen Lease", "Operator name (header, e-mails, PDFs)."),
-    ("PORTAL_COMPANY_ADDRESS", "Voorbeeldlaan 1, 1000 Brussel", "Operator address."),
-    ("PORTAL_CONTACT_EMAIL", "klantendienst@lumenlease.example", "Customer-service e-mail address."),
-    ("PORTAL_CONTACT_PHONE", "+32 2 555 01 00", "Customer-service phone number."),
-    ("PORTAL_OPENING_HOURS", "8:30–18:00", "Opening hours on working days."),
-    ("PORTAL_PRIMARY_COLOR", "#0b5cad", "Accent colour as #rrggbb."),
-    ("PORTAL_LOGO_URL", "/logo.svg", "Logo path or URL; empty for none."),
+    (
+        "PORTAL_LOG",
+        "info",
+        "Log filter (tracing EnvFilter syntax).",
+    ),
+    (
+        "PORTAL_SMS_TRANSPORT",
+        "outbox",
+        "`outbox` (file) or `http` (gateway).",
+    ),
+    (
+        "PORTAL_SMS_GATEWAY_URL",
+        "",
+        "Gateway URL (required with `http`).",
+    ),
+    (
+        "PORTAL_SMS_GATEWAY_TOKEN",
+        "",
+        "Gateway bearer token (required with `http`).",
+    ),
+    (
+        "PORTAL_SMS_SENDER",
+        "company name",
+        "Sender name shown on SMS (max. 11 characters).",
+    ),
+    (
+        "PORTAL_MAIL_TRANSPORT",
+        "outbox",
+        "`outbox` (files) or `smtp`.",
+    ),
+    (
+        "PORTAL_SMTP_URL",
+        "",
+        "smtps://user:pass@host:465 or smtp://host:587?tls=required (required with `smtp`).",
+    ),
+    (
+        "PORTAL_MAIL_FROM",
+        "<company> <contact e-mail>",
+        "Sender of e-mails.",
+    ),
+    (
+        "PORTAL_COMPANY_NAME",
+        "Lumen Lease",
+        "Operator name (header, e-mails, PDFs).",
+    ),
+    (
+        "PORTAL_COMPANY_ADDRESS",
+        "Voorbeeldlaan 1, 1000 Brussel",
+        "Operator address.",
+    ),
+    (
+        "PORTAL_CONTACT_EMAIL",
+        "klantendienst@lumenlease.example",
+        "Customer-service e-mail address.",
+    ),
+    (
+        "PORTAL_CONTACT_PHONE",
+        "+32 2 555 01 00",
+        "Customer-service phone number.",
+    ),
+    (
+        "PORTAL_OPENING_HOURS",
+        "8:30–18:00",
+        "Opening hours on working days.",
+    ),
+    (
+        "PORTAL_PRIMARY_COLOR",
+        "#0b5cad",
+        "Accent colour as #rrggbb.",
+    ),
+    (
+        "PORTAL_LOGO_URL",
+        "/logo.svg",
+        "Logo path or URL; empty for none.",
+    ),
 ];
 
-fn flag(get: &dyn Fn(&str) -> Option<String>, name: &str, default: bool) -> Result<bool, ConfigError> {
+fn flag(
+    get: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    default: bool,
+) -> Result<bool, ConfigError> {
     match get(name).as_deref().map(str::trim) {
         None | Some("") => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
@@ -118,7 +219,9 @@ fn flag(get: &dyn Fn(&str) -> Option<String>, name: &str, default: bool) -> Resu
 }
 
 fn text(get: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
-    get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    get(name)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 impl Settings {
@@ -135,20 +238,31 @@ impl Settings {
         let bind_text = text(get, "PORTAL_BIND")
             .or_else(|| text(get, "LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
-        let bind: SocketAddr = bind_text
-            .parse()
-            .map_err(|_| bad("PORTAL_BIND", format!("`{bind_text}` is not an address like 127.0.0.1:3000")))?;
+        let bind: SocketAddr = bind_text.parse().map_err(|_| {
+            bad(
+                "PORTAL_BIND",
+                format!("`{bind_text}` is not an address like 127.0.0.1:3000"),
+            )
+        })?;
 
         let data_dir = PathBuf::from(text(get, "PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
         let data_dir = if data_dir.is_absolute() {
             data_dir
         } else {
             std::env::current_dir()
-                .map_err(|e| bad("PORTAL_DATA_DIR", format!("cannot resolve the working directory: {e}")))?
+                .map_err(|e| {
+                    bad(
+                        "PORTAL_DATA_DIR",
+                        format!("cannot resolve the working directory: {e}"),
+                    )
+                })?
                 .join(data_dir)
         };
         if data_dir.exists() && !data_dir.is_dir() {
-            return Err(bad("PORTAL_DATA_DIR", format!("{} exists and is not a folder", data_dir.display())));
+            return Err(bad(
+                "PORTAL_DATA_DIR",
+                format!("{} exists and is not a folder", data_dir.display()),
+            ));
         }
 
         let database_url = text(get, "DATABASE_URL")
@@ -157,19 +271,28 @@ impl Settings {
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
-            return Err(bad("DATABASE_URL", "must start with sqlite: or postgres://"));
+            return Err(bad(
+                "DATABASE_URL",
+                "must start with sqlite: or postgres://",
+            ));
         }
 
         let base_url = text(get, "PORTAL_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(bad("PORTAL_BASE_URL", "must start with http:// or https://"));
+            return Err(bad(
+                "PORTAL_BASE_URL",
+                "must start with http:// or https://",
+            ));
         }
         let base_url = base_url.trim_end_matches('/').to_string();
 
         let secure_cookies = flag(get, "PORTAL_SECURE_COOKIES", true)?;
         let session_secret = match text(get, "PORTAL_SESSION_SECRET") {
             Some(s) if s.len() < 64 => {
-                return Err(bad("PORTAL_SESSION_SECRET", "must be at least 64 characters long"));
+                return Err(bad(
+                    "PORTAL_SESSION_SECRET",
+                    "must be at least 64 characters long",
+                ));
             }
             other => other.map(Secret),
         };
@@ -177,7 +300,12 @@ impl Settings {
         let log_format = match text(get, "PORTAL_LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
-            Some(other) => return Err(bad("PORTAL_LOG_FORMAT", format!("`{other}` is not pretty or json"))),
+            Some(other) => {
+                return Err(bad(
+                    "PORTAL_LOG_FORMAT",
+                    format!("`{other}` is not pretty or json"),
+                ));
+            }
         };
         let log_filter = text(get, "PORTAL_LOG").unwrap_or_else(|| "info".into());
 
@@ -189,7 +317,12 @@ impl Settings {
             branding.address = v;
         }
         if let Some(v) = text(get, "PORTAL_CONTACT_EMAIL") {
-            domain::values::Email::parse(&v).map_err(|_| bad("PORTAL_CONTACT_EMAIL", format!("`{v}` is not an e-mail address")))?;
+            domain::values::Email::parse(&v).map_err(|_| {
+                bad(
+                    "PORTAL_CONTACT_EMAIL",
+                    format!("`{v}` is not an e-mail address"),
+                )
+            })?;
             branding.contact_email = v;
         }
         if let Some(v) = text(get, "PORTAL_CONTACT_PHONE") {
@@ -200,7 +333,10 @@ impl Settings {
         }
         if let Some(v) = text(get, "PORTAL_PRIMARY_COLOR") {
             if !is_hex_color(&v) {
-                return Err(bad("PORTAL_PRIMARY_COLOR", format!("`{v}` is not a colour like #0b5cad")));
+                return Err(bad(
+                    "PORTAL_PRIMARY_COLOR",
+                    format!("`{v}` is not a colour like #0b5cad"),
+                ));
             }
             branding.primary_color = v;
         }
@@ -215,33 +351,68 @@ impl Settings {
         let sms = match text(get, "PORTAL_SMS_TRANSPORT").as_deref() {
             None | Some("outbox") => SmsTransport::Outbox,
             Some("http") => {
-                let url = text(get, "PORTAL_SMS_GATEWAY_URL")
-                    .ok_or_else(|| bad("PORTAL_SMS_GATEWAY_URL", "is required when PORTAL_SMS_TRANSPORT=http"))?;
+                let url = text(get, "PORTAL_SMS_GATEWAY_URL").ok_or_else(|| {
+                    bad(
+                        "PORTAL_SMS_GATEWAY_URL",
+                        "is required when PORTAL_SMS_TRANSPORT=http",
+                    )
+                })?;
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     return Err(bad("PORTAL_SMS_GATEWAY_URL", "must be an http(s) URL"));
                 }
-                let token = text(get, "PORTAL_SMS_GATEWAY_TOKEN")
-                    .ok_or_else(|| bad("PORTAL_SMS_GATEWAY_TOKEN", "is required when PORTAL_SMS_TRANSPORT=http"))?;
-                let sender = text(get, "PORTAL_SMS_SENDER")
-                    .unwrap_or_else(|| branding.company_name.chars().filter(|c| c.is_ascii_alphanumeric()).take(11).collect());
+                let token = text(get, "PORTAL_SMS_GATEWAY_TOKEN").ok_or_else(|| {
+                    bad(
+                        "PORTAL_SMS_GATEWAY_TOKEN",
+                        "is required when PORTAL_SMS_TRANSPORT=http",
+                    )
+                })?;
+                let sender = text(get, "PORTAL_SMS_SENDER").unwrap_or_else(|| {
+                    branding
+                        .company_name
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric())
+                        .take(11)
+                        .collect()
+                });
                 if sender.chars().count() > 11 {
                     return Err(bad("PORTAL_SMS_SENDER", "must be at most 11 characters"));
                 }
-                SmsTransport::Http { url, token: Secret(token), sender }
+                SmsTransport::Http {
+                    url,
+                    token: Secret(token),
+                    sender,
+                }
             }
-            Some(other) => return Err(bad("PORTAL_SMS_TRANSPORT", format!("`{other}` is not outbox or http"))),
+            Some(other) => {
+                return Err(bad(
+                    "PORTAL_SMS_TRANSPORT",
+                    format!("`{other}` is not outbox or http"),
+                ));
+            }
         };
         let mail = match text(get, "PORTAL_MAIL_TRANSPORT").as_deref() {
             None | Some("outbox") => MailTransport::Outbox,
             Some("smtp") => {
-                let url = text(get, "PORTAL_SMTP_URL")
-                    .ok_or_else(|| bad("PORTAL_SMTP_URL", "is required when PORTAL_MAIL_TRANSPORT=smtp"))?;
+                let url = text(get, "PORTAL_SMTP_URL").ok_or_else(|| {
+                    bad(
+                        "PORTAL_SMTP_URL",
+                        "is required when PORTAL_MAIL_TRANSPORT=smtp",
+                    )
+                })?;
                 if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                    return Err(bad("PORTAL_SMTP_URL", "must start with smtp:// or smtps://"));
+                    return Err(bad(
+                        "PORTAL_SMTP_URL",
+                        "must start with smtp:// or smtps://",
+                    ));
                 }
                 MailTransport::Smtp { url: Secret(url) }
             }
-            Some(other) => return Err(bad("PORTAL_MAIL_TRANSPORT", format!("`{other}` is not outbox or smtp"))),
+            Some(other) => {
+                return Err(bad(
+                    "PORTAL_MAIL_TRANSPORT",
+                    format!("`{other}` is not outbox or smtp"),
+                ));
+            }
         };
         let mail_from = text(get, "PORTAL_MAIL_FROM")
             .unwrap_or_else(|| format!("{} <{}>", branding.company_name, branding.contact_email));
@@ -270,7 +441,10 @@ impl Settings {
 /// directory.
 pub fn leptos_options(settings: &Settings) -> leptos::config::LeptosOptions {
     let var = |name: &str, default: &str| {
-        std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| default.to_string())
     };
     leptos::config::LeptosOptions::builder()
         .output_name(var("LEPTOS_OUTPUT_NAME", "portal"))
@@ -284,7 +458,10 @@ pub fn leptos_options(settings: &Settings) -> leptos::config::LeptosOptions {
 pub fn check_unknown(names: &[&str]) -> Result<(), ConfigError> {
     for name in names {
         if name.starts_with("PORTAL_") && !VARIABLES.iter().any(|(known, _, _)| known == name) {
-            return Err(bad(name, "unknown setting (see the README's configuration table)"));
+            return Err(bad(
+                name,
+                "unknown setting (see the README's configuration table)",
+            ));
         }
     }
     Ok(())
@@ -308,7 +485,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(&move |k| map.get(k).cloned())
     }
 
@@ -319,7 +499,10 @@ mod tests {
         assert!(s.secure_cookies);
         assert!(!s.demo);
         assert!(s.data_dir.is_absolute());
-        assert!(s.database_url.expose().starts_with("sqlite://") && s.database_url.expose().ends_with("/data/portal.db"));
+        assert!(
+            s.database_url.expose().starts_with("sqlite://")
+                && s.database_url.expose().ends_with("/data/portal.db")
+        );
         assert_eq!(s.sms, SmsTransport::Outbox);
         assert_eq!(s.mail, MailTransport::Outbox);
         assert_eq!(s.branding, Branding::default());
@@ -365,12 +548,21 @@ mod tests {
     #[test]
     fn unknown_portal_variables_are_refused() {
         assert!(check_unknown(&["PATH", "PORTAL_DEMO"]).is_ok());
-        assert_eq!(check_unknown(&["PORTAL_DEMOO"]).unwrap_err().variable, "PORTAL_DEMOO");
+        assert_eq!(
+            check_unknown(&["PORTAL_DEMOO"]).unwrap_err().variable,
+            "PORTAL_DEMOO"
+        );
     }
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://app:s3cret@db:5432/portal"), "postgres://app:***@db:5432/portal");
-        assert_eq!(redact_url("sqlite:///data/portal.db"), "sqlite:///data/portal.db");
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/portal"),
+            "postgres://app:***@db:5432/portal"
+        );
+        assert_eq!(
+            redact_url("sqlite:///data/portal.db"),
+            "sqlite:///data/portal.db"
+        );
     }
 }

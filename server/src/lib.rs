@@ -52,31 +52,53 @@ pub async fn prepare(settings: Settings, leptos: LeptosOptions) -> Result<AppSta
         cause: e.to_string(),
     })?;
     let url = settings.database_url.expose().to_string();
-    let db_error = |cause: String| StartError::Database { url: redact_url(&url), cause };
-    let db = Db::connect(&url).await.map_err(|e| db_error(e.to_string()))?;
+    let db_error = |cause: String| StartError::Database {
+        url: redact_url(&url),
+        cause,
+    };
+    let db = Db::connect(&url)
+        .await
+        .map_err(|e| db_error(e.to_string()))?;
     if settings.demo
-        && let Some(report) = backend::demo::seed_if_empty(&db).await.map_err(|e| db_error(e.to_string()))?
+        && let Some(report) = backend::demo::seed_if_empty(&db)
+            .await
+            .map_err(|e| db_error(e.to_string()))?
     {
         tracing::info!(customers = %report.customers, contracts = %report.contracts, invoices = %report.invoices, "demo data seeded");
     }
     let outboxes = outboxes(&settings)?;
-    let sessions = PortalSessionStore::new(&db).await.map_err(|e| db_error(e.to_string()))?;
-    Ok(AppState { settings: Arc::new(settings), db, outboxes, sessions, leptos })
+    let sessions = PortalSessionStore::new(&db)
+        .await
+        .map_err(|e| db_error(e.to_string()))?;
+    Ok(AppState {
+        settings: Arc::new(settings),
+        db,
+        outboxes,
+        sessions,
+        leptos,
+    })
 }
 
 fn outboxes(settings: &Settings) -> Result<Outboxes, StartError> {
     let sms: Arc<dyn backend::outbox::SmsSender> = match &settings.sms {
         SmsTransport::Outbox => Arc::new(FileSmsOutbox::new(&settings.outbox_dir())),
         SmsTransport::Http { url, token, sender } => Arc::new(
-            HttpSmsGateway::new(url, token.expose(), sender)
-                .map_err(|e| StartError::Setup { what: "the SMS gateway", cause: e.to_string() })?,
+            HttpSmsGateway::new(url, token.expose(), sender).map_err(|e| StartError::Setup {
+                what: "the SMS gateway",
+                cause: e.to_string(),
+            })?,
         ),
     };
     let mail: Arc<dyn backend::outbox::MailSender> = match &settings.mail {
-        MailTransport::Outbox => Arc::new(FileMailOutbox::new(&settings.outbox_dir(), &settings.mail_from)),
+        MailTransport::Outbox => Arc::new(FileMailOutbox::new(
+            &settings.outbox_dir(),
+            &settings.mail_from,
+        )),
         MailTransport::Smtp { url } => Arc::new(
-            SmtpMailer::new(url.expose(), &settings.mail_from)
-                .map_err(|e| StartError::Setup { what: "SMTP", cause: e.to_string() })?,
+            SmtpMailer::new(url.expose(), &settings.mail_from).map_err(|e| StartError::Setup {
+                what: "SMTP",
+                cause: e.to_string(),
+            })?,
         ),
     };
     Ok(Outboxes { sms, mail })
@@ -94,9 +116,12 @@ pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> s
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

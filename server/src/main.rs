@@ -19,7 +19,12 @@ async fn main() -> ExitCode {
         }
     };
     server::telemetry::init(settings.log_format, &settings.log_filter);
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] | ["serve"] => serve(settings).await,
         ["import", file] => import(settings, file).await,
         ["seed", "--customers", n] => match n.parse::<i64>() {
@@ -45,13 +50,17 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let started = std::time::Instant::now();
     let leptos = server::config::leptos_options(&settings);
     let bind = settings.bind;
-    let state = server::prepare(settings, leptos).await.map_err(|e| e.to_string())?;
+    let state = server::prepare(settings, leptos)
+        .await
+        .map_err(|e| e.to_string())?;
     server::jobs::spawn_session_cleanup(state.sessions.clone());
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| format!("cannot listen on {bind} (PORTAL_BIND): {e}"))?;
     tracing::info!(address = %bind, ready_in_ms = started.elapsed().as_millis() as u64, "portal listening on http://{bind}");
-    server::serve(listener, server::app(state)).await.map_err(|e| e.to_string())
+    server::serve(listener, server::app(state))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn connect(settings: &Settings) -> Result<backend::Db, String> {
@@ -85,7 +94,9 @@ async fn import(settings: Settings, file: &str) -> Result<(), String> {
 async fn seed(settings: Settings, customers: i64) -> Result<(), String> {
     let db = connect(&settings).await?;
     let started = std::time::Instant::now();
-    let invoices = backend::seed::seed(&db, customers).await.map_err(|e| e.to_string())?;
+    let invoices = backend::seed::seed(&db, customers)
+        .await
+        .map_err(|e| e.to_string())?;
     println!(
         "added {customers} customers, {customers} contracts and {invoices} invoices in {:.1} s",
         started.elapsed().as_secs_f64()

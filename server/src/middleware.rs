@@ -25,10 +25,19 @@ pub async fn security_headers(State(secure): State<bool>, req: Request, next: Ne
     // same-origin keeps the Referer that no-JavaScript form posts use to return to their page.
     h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if secure {
-        h.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+        h.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
     res
 }
@@ -45,7 +54,10 @@ pub async fn body_size_guard(req: Request, next: Next) -> Response {
     if too_large {
         return (
             StatusCode::BAD_REQUEST,
-            format!("The request is too large: at most {} KiB are accepted.", MAX_BODY_BYTES / 1024),
+            format!(
+                "The request is too large: at most {} KiB are accepted.",
+                MAX_BODY_BYTES / 1024
+            ),
         )
             .into_response();
     }
@@ -59,7 +71,9 @@ pub async fn server_fn_status(res: Response) -> Response {
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .unwrap_or_default();
     if bytes.starts_with(br#"{"BadRequest""#) {
         parts.status = StatusCode::BAD_REQUEST;
     }

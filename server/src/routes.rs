@@ -1,15 +1,15 @@
 //! The router: operational endpoints, the language switch, the branding stylesheet, server
 //! functions under `/api/`, the Leptos pages, static files, and the layers around them.
 
-use crate::middleware::{self, MAX_BODY_BYTES};
 use crate::AppState;
+use crate::middleware::{self, MAX_BODY_BYTES};
 use app::App;
 use app::shell::shell;
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use domain::i18n::LANG_COOKIE;
 use domain::{Branding, Lang, SiteInfo};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
@@ -49,11 +49,17 @@ pub fn router(state: AppState) -> Router {
     };
 
     let key = match &state.settings.session_secret {
-        Some(secret) => Key::try_from(secret.expose().as_bytes()).unwrap_or_else(|_| Key::generate()),
+        Some(secret) => {
+            Key::try_from(secret.expose().as_bytes()).unwrap_or_else(|_| Key::generate())
+        }
         None => Key::generate(),
     };
     let sessions = SessionManagerLayer::new(state.sessions.clone())
-        .with_name(if secure { "__Host-portal_session" } else { "portal_session" })
+        .with_name(if secure {
+            "__Host-portal_session"
+        } else {
+            "portal_session"
+        })
         .with_secure(secure)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -83,14 +89,19 @@ pub fn router(state: AppState) -> Router {
         .route("/brand.css", get(brand_css))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, ctx.clone(), page_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(ctx, shell))
         .layer(sessions)
         .layer(layers)
         .with_state(state)
 }
 
 async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let res = leptos_axum::handle_server_fns_with_context(context(&state), req).await.into_response();
+    let res = leptos_axum::handle_server_fns_with_context(context(&state), req)
+        .await
+        .into_response();
     middleware::server_fn_status(res).await
 }
 
@@ -122,8 +133,15 @@ async fn set_language(
         .unwrap_or(HeaderValue::from_static("/"));
     let mut res = (StatusCode::SEE_OTHER, [(LOCATION, next)]).into_response();
     if let Some(lang) = Lang::from_code(&code).filter(|l| l.code() == code) {
-        let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-        let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code());
+        let secure = if state.settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+            lang.code()
+        );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             res.headers_mut().append(SET_COOKIE, value);
         }
@@ -140,9 +158,15 @@ fn is_local_path(path: &str) -> bool {
 
 /// The operator's colour as a CSS variable (a stylesheet, so the CSP needs no inline styles).
 async fn brand_css(State(state): State<AppState>) -> Response {
-    let css = format!(":root {{ --brand: {}; }}\n", state.settings.branding.primary_color);
+    let css = format!(
+        ":root {{ --brand: {}; }}\n",
+        state.settings.branding.primary_color
+    );
     (
-        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=300")],
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
         css,
     )
         .into_response()

@@ -6,61 +6,107 @@ mod common;
 use common::{Backend, spawn};
 use http::StatusCode;
 
-both_backends!(landing_page_is_dutch_by_default_with_security_headers, |backend: Backend| async move {
-    let app = spawn(backend, false).await;
-    let res = app.get("/").await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let h = res.headers().clone();
-    let csp = h["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
-    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "same-origin");
-    assert!(h.get("strict-transport-security").is_none(), "no HSTS on plain HTTP");
-    assert!(h.get("x-request-id").is_some());
-    let body = res.text().await.unwrap();
-    assert!(body.contains(r#"<html lang="nl""#));
-    assert!(body.contains("Aanmelden") && body.contains("Registreren"));
-    assert!(body.contains("klantendienst@lumenlease.example"));
-    assert!(body.contains("Werkdagen 8:30–18:00"));
-    // The hydration script carries the nonce of the CSP.
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(body.contains(&format!(r#"<script type="module" nonce="{nonce}">"#)));
-});
+both_backends!(
+    landing_page_is_dutch_by_default_with_security_headers,
+    |backend: Backend| async move {
+        let app = spawn(backend, false).await;
+        let res = app.get("/").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let h = res.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+        assert!(
+            csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "same-origin");
+        assert!(
+            h.get("strict-transport-security").is_none(),
+            "no HSTS on plain HTTP"
+        );
+        assert!(h.get("x-request-id").is_some());
+        let body = res.text().await.unwrap();
+        assert!(body.contains(r#"<html lang="nl""#));
+        assert!(body.contains("Aanmelden") && body.contains("Registreren"));
+        assert!(body.contains("klantendienst@lumenlease.example"));
+        assert!(body.contains("Werkdagen 8:30–18:00"));
+        // The hydration script carries the nonce of the CSP.
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap();
+        assert!(body.contains(&format!(r#"<script type="module" nonce="{nonce}">"#)));
+    }
+);
 
-both_backends!(language_switch_sets_a_cookie_and_returns, |backend: Backend| async move {
-    let app = spawn(backend, false).await;
-    let res = app.get("/lang/fr?next=/privacy").await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(res.headers()["location"], "/privacy");
-    let cookie = res.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.starts_with("lang=fr;") && cookie.contains("SameSite=Lax"), "{cookie}");
-    let body = app.get("/privacy").await.text().await.unwrap();
-    assert!(body.contains(r#"<html lang="fr""#));
-    assert!(body.contains("Politique de confidentialité"));
-    // An open redirect is not possible; an unknown language changes nothing.
-    let res = app.get("/lang/fr?next=//evil.example").await;
-    assert_eq!(res.headers()["location"], "/");
-    let res = app.get("/lang/de?next=/").await;
-    assert!(res.headers().get("set-cookie").is_none());
-    assert!(app.get("/").await.text().await.unwrap().contains(r#"<html lang="fr""#));
-});
+both_backends!(
+    language_switch_sets_a_cookie_and_returns,
+    |backend: Backend| async move {
+        let app = spawn(backend, false).await;
+        let res = app.get("/lang/fr?next=/privacy").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()["location"], "/privacy");
+        let cookie = res.headers()["set-cookie"].to_str().unwrap();
+        assert!(
+            cookie.starts_with("lang=fr;") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let body = app.get("/privacy").await.text().await.unwrap();
+        assert!(body.contains(r#"<html lang="fr""#));
+        assert!(body.contains("Politique de confidentialité"));
+        // An open redirect is not possible; an unknown language changes nothing.
+        let res = app.get("/lang/fr?next=//evil.example").await;
+        assert_eq!(res.headers()["location"], "/");
+        let res = app.get("/lang/de?next=/").await;
+        assert!(res.headers().get("set-cookie").is_none());
+        assert!(
+            app.get("/")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains(r#"<html lang="fr""#)
+        );
+    }
+);
 
-both_backends!(accept_language_is_used_without_a_cookie, |backend: Backend| async move {
-    let app = spawn(backend, false).await;
-    let res = app.client.get(app.url("/")).header("accept-language", "en-GB,en;q=0.9").send().await.unwrap();
-    assert!(res.text().await.unwrap().contains(r#"<html lang="en""#));
-});
+both_backends!(
+    accept_language_is_used_without_a_cookie,
+    |backend: Backend| async move {
+        let app = spawn(backend, false).await;
+        let res = app
+            .client
+            .get(app.url("/"))
+            .header("accept-language", "en-GB,en;q=0.9")
+            .send()
+            .await
+            .unwrap();
+        assert!(res.text().await.unwrap().contains(r#"<html lang="en""#));
+    }
+);
 
-both_backends!(unknown_urls_get_a_translated_404, |backend: Backend| async move {
-    let app = spawn(backend, false).await;
-    let res = app.get("/does/not/exist").await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert!(res.text().await.unwrap().contains("Pagina niet gevonden"));
-    let res = app.client.get(app.url("/nope")).header("cookie", "lang=en").send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert!(res.text().await.unwrap().contains("Page not found"));
-});
+both_backends!(
+    unknown_urls_get_a_translated_404,
+    |backend: Backend| async move {
+        let app = spawn(backend, false).await;
+        let res = app.get("/does/not/exist").await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert!(res.text().await.unwrap().contains("Pagina niet gevonden"));
+        let res = app
+            .client
+            .get(app.url("/nope"))
+            .header("cookie", "lang=en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert!(res.text().await.unwrap().contains("Page not found"));
+    }
+);
 
 both_backends!(health_and_readiness, |backend: Backend| async move {
     let app = spawn(backend, false).await;
@@ -70,33 +116,72 @@ both_backends!(health_and_readiness, |backend: Backend| async move {
     assert_eq!(res.text().await.unwrap(), "ready");
 });
 
-both_backends!(server_functions_answer_and_refuse_bad_requests, |backend: Backend| async move {
-    let app = spawn(backend, false).await;
-    let res = app.client.post(app.url("/api/site-info")).header("cookie", "lang=fr").send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let info: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(info["lang"], "fr");
-    assert_eq!(info["branding"]["company_name"], "Lumen Lease");
-    // Oversized body: 400 with a clear message.
-    let res = app.client.post(app.url("/api/site-info")).body(vec![b'a'; 200 * 1024]).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert!(res.text().await.unwrap().contains("too large"));
-    // Unknown server function: 400, not 500.
-    let res = app.client.post(app.url("/api/no-such-function")).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-});
+both_backends!(
+    server_functions_answer_and_refuse_bad_requests,
+    |backend: Backend| async move {
+        let app = spawn(backend, false).await;
+        let res = app
+            .client
+            .post(app.url("/api/site-info"))
+            .header("cookie", "lang=fr")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let info: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(info["lang"], "fr");
+        assert_eq!(info["branding"]["company_name"], "Lumen Lease");
+        // Oversized body: 400 with a clear message.
+        let res = app
+            .client
+            .post(app.url("/api/site-info"))
+            .body(vec![b'a'; 200 * 1024])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(res.text().await.unwrap().contains("too large"));
+        // Unknown server function: 400, not 500.
+        let res = app
+            .client
+            .post(app.url("/api/no-such-function"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    }
+);
 
-both_backends!(branding_stylesheet_and_static_files, |backend: Backend| async move {
-    let app = spawn_with_color(backend).await;
-    let res = app.get("/brand.css").await;
-    assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
-    assert_eq!(res.text().await.unwrap(), ":root { --brand: #aa3300; }\n");
-    let body = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-    assert!(body.contains("Acme Lease"));
-});
+both_backends!(
+    branding_stylesheet_and_static_files,
+    |backend: Backend| async move {
+        let app = spawn_with_color(backend).await;
+        let res = app.get("/brand.css").await;
+        assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
+        assert_eq!(res.text().await.unwrap(), ":root { --brand: #aa3300; }\n");
+        let body = app
+            .client
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(body.contains("Acme Lease"));
+    }
+);
 
 async fn spawn_with_color(backend: Backend) -> common::TestApp {
-    common::spawn_with(backend, false, &[("PORTAL_PRIMARY_COLOR", "#aa3300"), ("PORTAL_COMPANY_NAME", "Acme Lease")]).await
+    common::spawn_with(
+        backend,
+        false,
+        &[
+            ("PORTAL_PRIMARY_COLOR", "#aa3300"),
+            ("PORTAL_COMPANY_NAME", "Acme Lease"),
+        ],
+    )
+    .await
 }
 
 both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
@@ -106,22 +191,36 @@ both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
     assert_eq!(backend::contracts::count(pool).await.unwrap(), 13);
     assert!(backend::invoices::count(pool).await.unwrap() >= 80);
     assert_eq!(backend::staff::list(pool).await.unwrap().len(), 2);
-    let an = backend::customers::by_number(pool, "100001").await.unwrap().unwrap();
+    let an = backend::customers::by_number(pool, "100001")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(an.mobile.as_deref(), Some("+32470000101"));
     // A second start on the same database seeds nothing more.
-    assert!(backend::demo::seed_if_empty(&app.state.db).await.unwrap().is_none());
+    assert!(
+        backend::demo::seed_if_empty(&app.state.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(backend::customers::count(pool).await.unwrap(), 7);
 });
 
-both_backends!(sessions_live_in_the_database, |backend: Backend| async move {
-    let app = spawn(backend, false).await;
-    let table = match backend {
-        Backend::Sqlite => "SELECT COUNT(*) FROM tower_sessions",
-        Backend::Postgres => "SELECT COUNT(*) FROM tower_sessions.session",
-    };
-    let count: i64 = sqlx::query_scalar(table).fetch_one(&app.state.db.pool).await.unwrap();
-    assert_eq!(count, 0, "no session is created for anonymous visitors");
-});
+both_backends!(
+    sessions_live_in_the_database,
+    |backend: Backend| async move {
+        let app = spawn(backend, false).await;
+        let table = match backend {
+            Backend::Sqlite => "SELECT COUNT(*) FROM tower_sessions",
+            Backend::Postgres => "SELECT COUNT(*) FROM tower_sessions.session",
+        };
+        let count: i64 = sqlx::query_scalar(table)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(count, 0, "no session is created for anonymous visitors");
+    }
+);
 
 const IMPORT: &str = r#"{
   "customers": [
@@ -140,38 +239,68 @@ const IMPORT: &str = r#"{
   ]
 }"#;
 
-both_backends!(import_is_idempotent_and_updates_changed_rows, |backend: Backend| async move {
-    let app = spawn(backend, false).await;
-    let pool = &app.state.db.pool;
-    let first = backend::import::import_json(pool, IMPORT).await.unwrap();
-    assert_eq!(first.customers.inserted, 1);
-    assert_eq!(first.invoices.inserted, 1);
-    let again = backend::import::import_json(pool, IMPORT).await.unwrap();
-    assert_eq!((again.customers.unchanged, again.contracts.unchanged, again.invoices.unchanged), (1, 1, 1));
-    assert_eq!(again.customers.inserted + again.customers.updated, 0);
-    let changed = IMPORT.replace("Kona Electric", "Kona EV").replace("\"paid\"", "\"open\"");
-    let third = backend::import::import_json(pool, &changed).await.unwrap();
-    assert_eq!(third.contracts.updated, 1);
-    assert_eq!(third.invoices.updated, 1);
-    assert_eq!(third.customers.unchanged, 1);
-});
-
-both_backends!(an_import_with_bad_rows_stores_nothing, |backend: Backend| async move {
-    let app = spawn(backend, false).await;
-    let pool = &app.state.db.pool;
-    let bad = IMPORT.replace("\"2026-01-31\"", "\"2025-12-31\"").replace("lies@example.be", "lies@");
-    match backend::import::import_json(pool, &bad).await {
-        Err(backend::import::ImportError::Rows(errors)) => {
-            let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            assert!(text.iter().any(|e| e.starts_with("customers record 1: email")), "{text:?}");
-            assert!(text.iter().any(|e| e.starts_with("invoices record 1: due_date")), "{text:?}");
-        }
-        other => panic!("expected row errors, got {other:?}"),
+both_backends!(
+    import_is_idempotent_and_updates_changed_rows,
+    |backend: Backend| async move {
+        let app = spawn(backend, false).await;
+        let pool = &app.state.db.pool;
+        let first = backend::import::import_json(pool, IMPORT).await.unwrap();
+        assert_eq!(first.customers.inserted, 1);
+        assert_eq!(first.invoices.inserted, 1);
+        let again = backend::import::import_json(pool, IMPORT).await.unwrap();
+        assert_eq!(
+            (
+                again.customers.unchanged,
+                again.contracts.unchanged,
+                again.invoices.unchanged
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(again.customers.inserted + again.customers.updated, 0);
+        let changed = IMPORT
+            .replace("Kona Electric", "Kona EV")
+            .replace("\"paid\"", "\"open\"");
+        let third = backend::import::import_json(pool, &changed).await.unwrap();
+        assert_eq!(third.contracts.updated, 1);
+        assert_eq!(third.invoices.updated, 1);
+        assert_eq!(third.customers.unchanged, 1);
     }
-    assert_eq!(backend::customers::count(pool).await.unwrap(), 0);
-    let syntax = backend::import::import_json(pool, "{\"customers\": [ {\"customer_number\": 1} ]}").await;
-    assert!(matches!(syntax, Err(backend::import::ImportError::Syntax(ref m)) if m.contains("line 1")), "{syntax:?}");
-});
+);
+
+both_backends!(
+    an_import_with_bad_rows_stores_nothing,
+    |backend: Backend| async move {
+        let app = spawn(backend, false).await;
+        let pool = &app.state.db.pool;
+        let bad = IMPORT
+            .replace("\"2026-01-31\"", "\"2025-12-31\"")
+            .replace("lies@example.be", "lies@");
+        match backend::import::import_json(pool, &bad).await {
+            Err(backend::import::ImportError::Rows(errors)) => {
+                let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                assert!(
+                    text.iter()
+                        .any(|e| e.starts_with("customers record 1: email")),
+                    "{text:?}"
+                );
+                assert!(
+                    text.iter()
+                        .any(|e| e.starts_with("invoices record 1: due_date")),
+                    "{text:?}"
+                );
+            }
+            other => panic!("expected row errors, got {other:?}"),
+        }
+        assert_eq!(backend::customers::count(pool).await.unwrap(), 0);
+        let syntax =
+            backend::import::import_json(pool, "{\"customers\": [ {\"customer_number\": 1} ]}")
+                .await;
+        assert!(
+            matches!(syntax, Err(backend::import::ImportError::Syntax(ref m)) if m.contains("line 1")),
+            "{syntax:?}"
+        );
+    }
+);
 
 #[tokio::test]
 async fn an_unreachable_database_is_a_clear_start_error() {
@@ -179,13 +308,29 @@ async fn an_unreachable_database_is_a_clear_start_error() {
     let dir = tmp.path().display().to_string();
     let vars = [
         ("PORTAL_DATA_DIR", dir.as_str()),
-        ("DATABASE_URL", "postgres://nobody:secret@127.0.0.1:1/portal"),
+        (
+            "DATABASE_URL",
+            "postgres://nobody:secret@127.0.0.1:1/portal",
+        ),
     ];
-    let settings = server::config::Settings::from_lookup(&|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())).unwrap();
-    let leptos = leptos::config::LeptosOptions::builder().output_name("portal").build();
-    let err = server::prepare(settings, leptos).await.err().expect("start must fail");
+    let settings = server::config::Settings::from_lookup(&|k| {
+        vars.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap();
+    let leptos = leptos::config::LeptosOptions::builder()
+        .output_name("portal")
+        .build();
+    let err = server::prepare(settings, leptos)
+        .await
+        .err()
+        .expect("start must fail");
     let text = err.to_string();
-    assert!(text.starts_with("cannot open the database postgres://nobody:***@127.0.0.1:1/portal"), "{text}");
+    assert!(
+        text.starts_with("cannot open the database postgres://nobody:***@127.0.0.1:1/portal"),
+        "{text}"
+    );
     assert!(!text.contains("secret"));
 }
 
@@ -193,12 +338,33 @@ async fn an_unreachable_database_is_a_clear_start_error() {
 async fn an_unreadable_sqlite_file_is_a_clear_start_error() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("portal.db");
-    std::fs::write(&file, b"this is not a database, just text that is long enough to look like a header").unwrap();
+    std::fs::write(
+        &file,
+        b"this is not a database, just text that is long enough to look like a header",
+    )
+    .unwrap();
     let url = format!("sqlite://{}", file.display());
     let dir = tmp.path().display().to_string();
-    let vars = [("PORTAL_DATA_DIR", dir.as_str()), ("DATABASE_URL", url.as_str())];
-    let settings = server::config::Settings::from_lookup(&|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())).unwrap();
-    let leptos = leptos::config::LeptosOptions::builder().output_name("portal").build();
-    let err = server::prepare(settings, leptos).await.err().expect("start must fail");
-    assert!(err.to_string().contains(&format!("cannot open the database {url}")), "{err}");
+    let vars = [
+        ("PORTAL_DATA_DIR", dir.as_str()),
+        ("DATABASE_URL", url.as_str()),
+    ];
+    let settings = server::config::Settings::from_lookup(&|k| {
+        vars.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap();
+    let leptos = leptos::config::LeptosOptions::builder()
+        .output_name("portal")
+        .build();
+    let err = server::prepare(settings, leptos)
+        .await
+        .err()
+        .expect("start must fail");
+    assert!(
+        err.to_string()
+            .contains(&format!("cannot open the database {url}")),
+        "{err}"
+    );
 }

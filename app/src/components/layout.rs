@@ -46,7 +46,11 @@ pub fn LanguageSwitcher() -> impl IntoView {
             let href = move || {
                 let path = location.pathname.get();
                 let query = location.search.get();
-                let next = if query.is_empty() { path } else { format!("{path}?{query}") };
+                let next = if query.is_empty() {
+                    path
+                } else {
+                    format!("{path}?{query}")
+                };
                 format!("/lang/{}?next={}", l.code(), encode_component(&next))
             };
             let is_current = l == current;

@@ -10,9 +10,33 @@ use leptos_meta::Title;
 #[component]
 pub fn InfoPage(page: &'static str) -> impl IntoView {
     let (title, paragraphs): (&str, [&str; 4]) = match page {
-        "terms" => ("page.terms.title", ["page.terms.p1", "page.terms.p2", "page.terms.p3", "page.terms.p4"]),
-        "privacy" => ("page.privacy.title", ["page.privacy.p1", "page.privacy.p2", "page.privacy.p3", "page.privacy.p4"]),
-        _ => ("page.cookies.title", ["page.cookies.p1", "page.cookies.p2", "page.cookies.p3", "page.cookies.p4"]),
+        "terms" => (
+            "page.terms.title",
+            [
+                "page.terms.p1",
+                "page.terms.p2",
+                "page.terms.p3",
+                "page.terms.p4",
+            ],
+        ),
+        "privacy" => (
+            "page.privacy.title",
+            [
+                "page.privacy.p1",
+                "page.privacy.p2",
+                "page.privacy.p3",
+                "page.privacy.p4",
+            ],
+        ),
+        _ => (
+            "page.cookies.title",
+            [
+                "page.cookies.p1",
+                "page.cookies.p2",
+                "page.cookies.p3",
+                "page.cookies.p4",
+            ],
+        ),
     };
     view! {
         <Title text=tr(title) />

@@ -26,12 +26,17 @@ pub struct FileSmsOutbox {
 impl FileSmsOutbox {
     /// Writes to `<outbox_dir>/sms.jsonl`.
     pub fn new(outbox_dir: &Path) -> Self {
-        Self { path: outbox_dir.join("sms.jsonl"), lock: Mutex::new(()) }
+        Self {
+            path: outbox_dir.join("sms.jsonl"),
+            lock: Mutex::new(()),
+        }
     }
 }
 
 fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 #[async_trait]
@@ -47,7 +52,11 @@ impl SmsSender for FileSmsOutbox {
         if let Some(dir) = self.path.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
-        let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(&self.path).await?;
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .await?;
         file.write_all(format!("{line}\n").as_bytes()).await?;
         file.flush().await?;
         Ok(())
@@ -71,7 +80,10 @@ pub struct FileMailOutbox {
 impl FileMailOutbox {
     /// Writes to `<outbox_dir>/mail/`.
     pub fn new(outbox_dir: &Path, from: &str) -> Self {
-        Self { dir: outbox_dir.join("mail"), from: from.to_string() }
+        Self {
+            dir: outbox_dir.join("mail"),
+            from: from.to_string(),
+        }
     }
 }
 
@@ -83,7 +95,12 @@ impl MailSender for FileMailOutbox {
         }
         tokio::fs::create_dir_all(&self.dir).await?;
         let now = OffsetDateTime::now_utc();
-        let name = format!("{}-{:09}-{:08x}.eml", now.unix_timestamp(), now.nanosecond(), rand::random::<u32>());
+        let name = format!(
+            "{}-{:09}-{:08x}.eml",
+            now.unix_timestamp(),
+            now.nanosecond(),
+            rand::random::<u32>()
+        );
         let text = format!(
             "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
             self.from,
@@ -105,7 +122,9 @@ pub fn read_mails(outbox_dir: &Path) -> Vec<(String, String)> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().to_string();
-            std::fs::read_to_string(e.path()).ok().map(|text| (name, text))
+            std::fs::read_to_string(e.path())
+                .ok()
+                .map(|text| (name, text))
         })
         .collect();
     mails.sort();
@@ -123,7 +142,10 @@ mod tests {
         let outbox = FileSmsOutbox::new(dir.path());
         let to = PhoneNumber::parse("0470123456").unwrap();
         outbox.send(&to, "Uw code: 123456").await.unwrap();
-        outbox.send(&to, "Tweede \"bericht\"\nmet regel").await.unwrap();
+        outbox
+            .send(&to, "Tweede \"bericht\"\nmet regel")
+            .await
+            .unwrap();
         let sent = read_sms(dir.path());
         assert_eq!(sent.len(), 2);
         assert_eq!(sent[0].to, "+32470123456");
@@ -135,9 +157,16 @@ mod tests {
     async fn mails_are_files_and_header_injection_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let outbox = FileMailOutbox::new(dir.path(), "Portal <noreply@example.be>");
-        let mail = Mail { to: Email::parse("an@example.be").unwrap(), subject: "Welkom €".into(), body: "Hallo".into() };
+        let mail = Mail {
+            to: Email::parse("an@example.be").unwrap(),
+            subject: "Welkom €".into(),
+            body: "Hallo".into(),
+        };
         outbox.send(&mail).await.unwrap();
-        let bad = Mail { subject: "x\r\nBcc: evil@example.com".into(), ..mail };
+        let bad = Mail {
+            subject: "x\r\nBcc: evil@example.com".into(),
+            ..mail
+        };
         assert!(outbox.send(&bad).await.is_err());
         let mails = read_mails(dir.path());
         assert_eq!(mails.len(), 1);

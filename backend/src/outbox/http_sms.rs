@@ -19,7 +19,12 @@ impl HttpSmsGateway {
             .timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| SendError::Gateway(e.to_string()))?;
-        Ok(Self { client, url: url.to_string(), token: token.to_string(), sender: sender.to_string() })
+        Ok(Self {
+            client,
+            url: url.to_string(),
+            token: token.to_string(),
+            sender: sender.to_string(),
+        })
     }
 }
 
@@ -37,7 +42,10 @@ impl SmsSender for HttpSmsGateway {
         if response.status().is_success() {
             Ok(())
         } else {
-            Err(SendError::Gateway(format!("HTTP {}", response.status().as_u16())))
+            Err(SendError::Gateway(format!(
+                "HTTP {}",
+                response.status().as_u16()
+            )))
         }
     }
 }
@@ -55,11 +63,19 @@ mod tests {
         let app = Router::new()
             .route(
                 "/send",
-                post(move |State(seen): State<Seen>, headers: HeaderMap, Json(body): Json<serde_json::Value>| async move {
-                    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-                    seen.lock().unwrap().push((auth, body));
-                    axum::http::StatusCode::from_u16(status).unwrap()
-                }),
+                post(
+                    move |State(seen): State<Seen>,
+                          headers: HeaderMap,
+                          Json(body): Json<serde_json::Value>| async move {
+                        let auth = headers
+                            .get("authorization")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("")
+                            .to_string();
+                        seen.lock().unwrap().push((auth, body));
+                        axum::http::StatusCode::from_u16(status).unwrap()
+                    },
+                ),
             )
             .with_state(seen.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -72,7 +88,10 @@ mod tests {
     async fn posts_json_with_the_token() {
         let (url, seen) = stub(202).await;
         let gateway = HttpSmsGateway::new(&url, "s3cret", "LumenLease").unwrap();
-        gateway.send(&PhoneNumber::parse("0470123456").unwrap(), "Code 123456").await.unwrap();
+        gateway
+            .send(&PhoneNumber::parse("0470123456").unwrap(), "Code 123456")
+            .await
+            .unwrap();
         let seen = seen.lock().unwrap();
         assert_eq!(seen[0].0, "Bearer s3cret");
         assert_eq!(seen[0].1["to"], "+32470123456");
@@ -84,7 +103,10 @@ mod tests {
     async fn a_refusal_is_an_error() {
         let (url, _) = stub(500).await;
         let gateway = HttpSmsGateway::new(&url, "t", "s").unwrap();
-        let err = gateway.send(&PhoneNumber::parse("0470123456").unwrap(), "x").await.unwrap_err();
+        let err = gateway
+            .send(&PhoneNumber::parse("0470123456").unwrap(), "x")
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("500"));
     }
 }

@@ -17,7 +17,9 @@ impl SmtpMailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| SendError::Smtp(e.to_string()))?
             .build();
-        let from = from.parse().map_err(|e: lettre::address::AddressError| SendError::Invalid(e.to_string()))?;
+        let from = from
+            .parse()
+            .map_err(|e: lettre::address::AddressError| SendError::Invalid(e.to_string()))?;
         Ok(Self { transport, from })
     }
 }
@@ -37,7 +39,10 @@ impl MailSender for SmtpMailer {
             .header(ContentType::TEXT_PLAIN)
             .body(mail.body.clone())
             .map_err(|e| SendError::Invalid(e.to_string()))?;
-        self.transport.send(message).await.map_err(|e| SendError::Smtp(e.to_string()))?;
+        self.transport
+            .send(message)
+            .await
+            .map_err(|e| SendError::Smtp(e.to_string()))?;
         Ok(())
     }
 }
@@ -91,11 +96,22 @@ mod tests {
     #[tokio::test]
     async fn sends_through_an_smtp_server() {
         let (port, handle) = stub_smtp().await;
-        let mailer = SmtpMailer::new(&format!("smtp://127.0.0.1:{port}"), "Lumen Lease <noreply@lumenlease.example>").unwrap();
-        let mail = Mail { to: Email::parse("an@example.be").unwrap(), subject: "Welkom".into(), body: "Uw account is actief.".into() };
+        let mailer = SmtpMailer::new(
+            &format!("smtp://127.0.0.1:{port}"),
+            "Lumen Lease <noreply@lumenlease.example>",
+        )
+        .unwrap();
+        let mail = Mail {
+            to: Email::parse("an@example.be").unwrap(),
+            subject: "Welkom".into(),
+            body: "Uw account is actief.".into(),
+        };
         mailer.send(&mail).await.unwrap();
         drop(mailer);
-        let received = tokio::time::timeout(std::time::Duration::from_secs(10), handle).await.unwrap().unwrap();
+        let received = tokio::time::timeout(std::time::Duration::from_secs(10), handle)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(received.contains("RCPT TO:<an@example.be>"), "{received}");
         assert!(received.contains("Subject: Welkom"), "{received}");
         assert!(received.contains("Uw account is actief."), "{received}");

@@ -30,12 +30,17 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request failed")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
     }
 }
 
 pub fn postgres_base() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// Creates an empty PostgreSQL database and returns its URL.
@@ -46,7 +51,9 @@ pub async fn fresh_postgres() -> String {
     let mut conn = sqlx::PgConnection::connect(&format!("{base}/postgres"))
         .await
         .expect("PostgreSQL must run for the integration tests (the test command starts it)");
-    sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
     format!("{base}/{name}")
 }
 
@@ -80,7 +87,9 @@ pub async fn spawn_with(backend: Backend, demo: bool, extra: &[(&str, &str)]) ->
         .output_name("portal")
         .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"))
         .build();
-    let state = server::prepare(settings, leptos).await.expect("server starts");
+    let state = server::prepare(settings, leptos)
+        .await
+        .expect("server starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = server::app(state.clone());
@@ -90,7 +99,14 @@ pub async fn spawn_with(backend: Backend, demo: bool, extra: &[(&str, &str)]) ->
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    TestApp { addr, client, data_dir, database_url, state, _tmp: tmp }
+    TestApp {
+        addr,
+        client,
+        data_dir,
+        database_url,
+        state,
+        _tmp: tmp,
+    }
 }
 
 /// Runs an async test body once per backend.
