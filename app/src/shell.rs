@@ -82,3 +82,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn the_cookie_wins_over_the_browser_language() {
+        let h = headers(&[("cookie", "a=1; lang=fr; b=2"), ("accept-language", "en")]);
+        assert_eq!(cookie(&h, "lang"), Some("fr"));
+        assert_eq!(lang_from_headers(&h), Lang::Fr);
+        assert_eq!(
+            lang_from_headers(&headers(&[("accept-language", "en-US,en;q=0.9")])),
+            Lang::En
+        );
+        assert_eq!(
+            lang_from_headers(&headers(&[("cookie", "lang=xx")])),
+            Lang::Nl
+        );
+        assert_eq!(lang_from_headers(&HeaderMap::new()), Lang::Nl);
+    }
+
+    #[test]
+    fn the_policy_allows_only_own_scripts_with_the_nonce() {
+        let csp = content_security_policy("abc");
+        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+}

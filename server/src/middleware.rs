@@ -79,3 +79,75 @@ pub async fn server_fn_status(res: Response) -> Response {
     }
     Response::from_parts(parts, Body::from(bytes))
 }
+
+/// The answer when a handler panics (a bug): the translated error page in the three languages
+/// (the request's language is not known here), status 500, and the panic in the log only.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = detail, "request handler panicked");
+    let mut body = String::from(
+        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/pkg/portal.css\"><title>Error</title></head><body><main id=\"main\">",
+    );
+    for lang in domain::Lang::ALL {
+        let l = lang;
+        body.push_str(&format!(
+            "<section lang=\"{}\" class=\"message-page\"><h1>{}</h1><p>{}</p><p><a href=\"/\">{}</a></p></section>",
+            l.code(),
+            domain::t(l, "page.error.title"),
+            domain::t(l, "page.error.body"),
+            domain::t(l, "nav.home"),
+        ));
+    }
+    body.push_str("</main></body></html>");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_translated_page_without_detail() {
+        let res = panic_response(Box::new("secret internal detail"));
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(
+            text.contains("Er ging iets mis")
+                && text.contains("Une erreur s'est produite")
+                && text.contains("Something went wrong")
+        );
+        assert!(!text.contains("secret internal detail"));
+    }
+
+    #[tokio::test]
+    async fn bad_request_errors_of_server_functions_become_400() {
+        let res = Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .body(Body::from(r#"{"BadRequest":"missing field `x`"}"#))
+            .unwrap();
+        assert_eq!(
+            server_fn_status(res).await.status(),
+            StatusCode::BAD_REQUEST
+        );
+        let res = Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .body(Body::from(r#""Internal""#))
+            .unwrap();
+        assert_eq!(
+            server_fn_status(res).await.status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+}

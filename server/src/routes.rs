@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::collections::HashMap;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(axum::middleware::from_fn_with_state(secure, middleware::security_headers))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::body_size_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));

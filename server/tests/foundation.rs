@@ -368,3 +368,34 @@ async fn an_unreadable_sqlite_file_is_a_clear_start_error() {
         "{err}"
     );
 }
+
+both_backends!(
+    seed_adds_generated_customers_and_leaves_ids_usable,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let db = &app.state.db;
+        let before = backend::invoices::count(&db.pool).await.unwrap();
+        assert_eq!(backend::seed::seed(db, 30).await.unwrap(), 300);
+        assert_eq!(
+            backend::seed::seed(db, 20).await.unwrap(),
+            200,
+            "a second run adds more"
+        );
+        assert_eq!(backend::customers::count(&db.pool).await.unwrap(), 7 + 50);
+        assert_eq!(
+            backend::invoices::count(&db.pool).await.unwrap(),
+            before + 500
+        );
+        assert!(
+            backend::customers::by_number(&db.pool, "5000049")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // Ordinary inserts still get fresh ids afterwards (PostgreSQL sequences were moved on).
+        let report = backend::import::import_json(&db.pool, IMPORT)
+            .await
+            .unwrap();
+        assert_eq!(report.customers.inserted, 1);
+    }
+);
