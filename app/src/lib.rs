@@ -8,6 +8,8 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
 pub mod shell;
 
 use components::layout::{Footer, Header};
@@ -15,8 +17,11 @@ use domain::SiteInfo;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
-use pages::{info::InfoPage, landing::Landing, not_found::NotFound, soon::ComingSoon};
+use leptos_router::{SsrMode, path};
+use pages::{
+    dashboard::DashboardPage, info::InfoPage, landing::Landing, login::LoginPage,
+    not_found::NotFound, register::RegisterPage,
+};
 
 /// The root component. `site` is rendered into the page by the server and read back by the
 /// browser, so both render the same language and branding.
@@ -38,8 +43,11 @@ pub fn App(site: SiteInfo) -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=Landing />
-                    <Route path=path!("/login") view=|| view! { <ComingSoon title_key="nav.login" /> } />
-                    <Route path=path!("/register") view=|| view! { <ComingSoon title_key="nav.register" /> } />
+                    // Pages with server data render completely before they are sent, so they
+                    // work without JavaScript (no streamed placeholders to swap in).
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />
                     <Route path=path!("/privacy") view=|| view! { <InfoPage page="privacy" /> } />
                     <Route path=path!("/cookies") view=|| view! { <InfoPage page="cookies" /> } />

@@ -148,3 +148,60 @@ pub async fn upsert(
         other => other,
     })
 }
+
+/// A contract as the customer sees it in lists.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ContractSummary {
+    pub id: i64,
+    pub contract_number: String,
+    pub kind: String,
+    pub status: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub monthly_amount_cents: i64,
+    pub allowed_km_per_year: Option<i64>,
+    pub make: String,
+    pub model: String,
+    pub number_plate: Option<String>,
+}
+
+/// The customer's contracts, running first, then by end date.
+pub async fn for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<ContractSummary>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.contract_number, c.kind, c.status, c.start_date, c.end_date,
+                c.monthly_amount_cents, c.allowed_km_per_year, v.make, v.model, v.number_plate
+         FROM contracts c JOIN vehicles v ON v.contract_id = c.id
+         WHERE c.customer_id = $1
+         ORDER BY CASE WHEN c.status IN ('active', 'pending') THEN 0 ELSE 1 END, c.end_date DESC",
+    )
+    .bind(customer_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Whether the customer has a running (active or pending) contract.
+pub async fn has_running(pool: &AnyPool, customer_id: i64) -> StoreResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contracts WHERE customer_id = $1 AND status IN ('active', 'pending')",
+    )
+    .bind(customer_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Whether `contract_number` is one of the customer's contracts.
+pub async fn belongs_to(
+    pool: &AnyPool,
+    customer_id: i64,
+    contract_number: &str,
+) -> StoreResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contracts WHERE customer_id = $1 AND contract_number = $2",
+    )
+    .bind(customer_id)
+    .bind(contract_number)
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}

@@ -8,6 +8,9 @@
 //! - [`sessions`]: the session store on the same database;
 //! - [`password`]: argon2id hashing off the async runtime.
 
+pub mod accounts;
+pub mod auth;
+pub mod codes;
 pub mod contracts;
 pub mod customers;
 pub mod db;
@@ -17,6 +20,7 @@ pub mod import;
 pub mod invoices;
 pub mod outbox;
 pub mod password;
+pub mod registration;
 pub mod seed;
 pub mod sessions;
 pub mod staff;

@@ -202,7 +202,17 @@ mod tests {
 
     fn used_keys(src: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for marker in ["tr(\"", "t(lang, \"", "tf(lang, \"", "t(l, \"", "tf(l, \""] {
+        for marker in [
+            "tr(\"",
+            "t(lang, \"",
+            "tf(lang, \"",
+            "t(l, \"",
+            "tf(l, \"",
+            "label=\"",
+            "hint=\"",
+            "Err(\"",
+            "trf(\"",
+        ] {
             let mut rest = src;
             while let Some(pos) = rest.find(marker) {
                 rest = &rest[pos + marker.len()..];

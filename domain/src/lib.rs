@@ -5,10 +5,13 @@
 //! Nothing here does I/O; everything is compiled for the browser too and unit-tested directly.
 
 pub mod branding;
+pub mod codes;
 pub mod i18n;
 pub mod import;
 pub mod model;
 pub mod money;
+pub mod password_policy;
+pub mod registration;
 pub mod values;
 
 pub use branding::{Branding, SiteInfo};

@@ -31,7 +31,9 @@ fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let branding = state.settings.branding.clone();
     let db = state.db.clone();
     let outboxes = state.outboxes.clone();
+    let base_url = app::session::PublicUrl(state.settings.base_url.clone());
     move || {
+        provide_context(base_url.clone());
         provide_context(branding.clone());
         provide_context(db.clone());
         provide_context(outboxes.clone());

@@ -77,7 +77,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
 }
 
 /// Percent-encodes a path for use as a query value.
-fn encode_component(text: &str) -> String {
+pub fn encode_component(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {

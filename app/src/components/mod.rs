@@ -1,2 +1,3 @@
 //! Components shared by several pages.
+pub mod form;
 pub mod layout;

@@ -1,6 +1,8 @@
 //! Pages, one module per page or area.
+pub mod dashboard;
 pub mod error;
 pub mod info;
 pub mod landing;
+pub mod login;
 pub mod not_found;
-pub mod soon;
+pub mod register;

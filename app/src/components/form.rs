@@ -1,0 +1,87 @@
+//! Form building blocks: labelled fields with their error, and the form-level message.
+
+use crate::i18n::tr;
+use leptos::prelude::*;
+
+/// Which field a message key is about (so the field can point to it).
+pub fn field_of(key: &str) -> &'static str {
+    match key {
+        "error.customer_number" => "customer_number",
+        "error.contract_number" => "contract_number",
+        "error.email" | "registration.email_taken" => "email",
+        "registration.first_name_required" => "first_name",
+        "registration.last_name_required" => "last_name",
+        k if k.starts_with("code.") && k != "code.sent_again" => "code",
+        k if k.starts_with("password.") => "password",
+        _ => "",
+    }
+}
+
+/// A labelled input. `error` is the message key of the form's refusal, shown here when it is
+/// about this field.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional_no_strip)] error: Option<String>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let error = error.filter(|k| field_of(k) == id);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <div class="field" class:invalid=error.is_some()>
+            <label for=id>{tr(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{tr(h)}</p> })}
+            {error.as_ref().map(|e| view! { <p class="field-error" id=error_id.clone()>{tr(e)}</p> })}
+            <input
+                id=id
+                name=id
+                type=kind
+                value=value
+                required=required
+                autocomplete=autocomplete
+                inputmode=inputmode
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+            />
+        </div>
+    }
+}
+
+/// The message of a refused submission (or a notice), announced to screen readers.
+#[component]
+pub fn FormMessage(key: Option<String>) -> impl IntoView {
+    key.map(|k| {
+        let notice = k == "code.sent_again";
+        view! {
+            <div class=if notice { "notice" } else { "form-error" } role=if notice { "status" } else { "alert" }>
+                <p>{tr(&k)}</p>
+            </div>
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_point_to_their_field() {
+        assert_eq!(super::field_of("password.common"), "password");
+        assert_eq!(super::field_of("code.wrong"), "code");
+        assert_eq!(super::field_of("code.sent_again"), "");
+        assert_eq!(super::field_of("registration.email_taken"), "email");
+    }
+}

@@ -1,0 +1,66 @@
+//! The signed-in customer's start page (`/dashboard`): their contracts, running ones first.
+
+use crate::api::auth::SignOut;
+use crate::api::customer::{ContractCard, dashboard};
+use crate::i18n::{tr, trf};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| dashboard());
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <Title text=tr("page.dashboard.title") />
+        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(Some(d)) => {
+                    let name = format!("{} {}", d.first_name, d.last_name);
+                    let (running, ended): (Vec<ContractCard>, Vec<ContractCard>) = d.contracts.into_iter().partition(|c| c.running);
+                    view! {
+                        <div class="page-head">
+                            <h1>{trf("dashboard.welcome", &[("name", &name)])}</h1>
+                            <ActionForm action=sign_out attr:class="inline-form">
+                                <button type="submit" class="button">{tr("dashboard.sign_out")}</button>
+                            </ActionForm>
+                        </div>
+                        <section aria-labelledby="running-title">
+                            <h2 id="running-title">{tr("dashboard.running")}</h2>
+                            {if running.is_empty() {
+                                view! { <p>{tr("dashboard.none")}</p> }.into_any()
+                            } else {
+                                view! { <ul class="cards">{running.into_iter().map(card).collect_view()}</ul> }.into_any()
+                            }}
+                        </section>
+                        {(!ended.is_empty()).then(|| view! {
+                            <details class="ended">
+                                <summary>{tr("dashboard.ended")}</summary>
+                                <ul class="cards">{ended.into_iter().map(card).collect_view()}</ul>
+                            </details>
+                        })}
+                    }.into_any()
+                }
+                Ok(None) => view! { <p><a href="/login?next=/dashboard">{tr("nav.login")}</a></p> }.into_any(),
+                Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn card(c: ContractCard) -> impl IntoView {
+    let kind = tr(&format!("contractkind.{}", c.kind));
+    let status = tr(&format!("contractstatus.{}", c.status));
+    view! {
+        <li class="card">
+            <h3>{c.vehicle.clone()}</h3>
+            <dl>
+                <dt>{tr("dashboard.contract")}</dt><dd>{c.contract_number.clone()}" · "{kind}</dd>
+                <dt>{tr("dashboard.plate")}</dt><dd>{c.number_plate.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{tr("dashboard.status")}</dt><dd>{status}</dd>
+                <dt>{tr("dashboard.end_date")}</dt><dd>{c.end_date.clone()}</dd>
+                <dt>{tr("dashboard.monthly")}</dt><dd>{c.monthly_amount.clone()}</dd>
+            </dl>
+        </li>
+    }
+}

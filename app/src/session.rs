@@ -1,0 +1,140 @@
+//! Server-side session helpers for server functions: the signed-in customer (with the
+//! absolute 12-hour limit), one-shot form feedback ("flash") for pages that also work without
+//! JavaScript, and request facts (client IP, user agent, language).
+
+use crate::error::{AppError, internal};
+use backend::outbox::Outboxes;
+use backend::{Db, registration::Services};
+use domain::{Branding, Lang};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tower_sessions::Session;
+
+/// The absolute session limit: a sign-in is valid at most this long, whatever the activity.
+pub const ABSOLUTE_TIMEOUT_SECONDS: i64 = 12 * 3600;
+
+const ACCOUNT_KEY: &str = "account_id";
+const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+const FLASH_KEY: &str = "flash";
+
+/// The public base URL (for links in e-mails), provided as context by the server.
+#[derive(Clone, Debug)]
+pub struct PublicUrl(pub String);
+
+/// Feedback for the next rendering of a form: an error key and the values to show again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    pub form: String,
+    pub error: Option<String>,
+    pub values: HashMap<String, String>,
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(internal)
+}
+
+pub fn db() -> Result<Db, AppError> {
+    use_context::<Db>().ok_or(AppError::Internal)
+}
+
+/// Owned handles to the services a server function may use.
+pub struct Ctx {
+    pub db: Db,
+    pub outboxes: Outboxes,
+    pub branding: Branding,
+    pub base_url: String,
+}
+
+impl Ctx {
+    pub fn services(&self) -> Services<'_> {
+        Services {
+            pool: &self.db.pool,
+            outboxes: &self.outboxes,
+            branding: &self.branding,
+            base_url: &self.base_url,
+        }
+    }
+}
+
+pub fn ctx() -> Result<Ctx, AppError> {
+    Ok(Ctx {
+        db: db()?,
+        outboxes: use_context::<Outboxes>().ok_or(AppError::Internal)?,
+        branding: use_context::<Branding>().ok_or(AppError::Internal)?,
+        base_url: use_context::<PublicUrl>().map(|u| u.0).unwrap_or_default(),
+    })
+}
+
+pub fn lang() -> Lang {
+    use_context::<http::request::Parts>()
+        .map(|parts| crate::shell::lang_from_headers(&parts.headers))
+        .unwrap_or_default()
+}
+
+pub fn client_ip() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub fn user_agent() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+}
+
+pub async fn set_flash(session: &Session, flash: Flash) -> Result<(), AppError> {
+    session.insert(FLASH_KEY, flash).await.map_err(internal)
+}
+
+/// Takes the flash for `form` (other forms' flashes stay).
+pub async fn take_flash(session: &Session, form: &str) -> Result<Flash, AppError> {
+    let flash: Option<Flash> = session.get(FLASH_KEY).await.map_err(internal)?;
+    match flash {
+        Some(f) if f.form == form => {
+            session.remove::<Flash>(FLASH_KEY).await.map_err(internal)?;
+            Ok(f)
+        }
+        _ => Ok(Flash::default()),
+    }
+}
+
+/// Signs the account in: a new session id (against fixation), then the account and time.
+pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(internal)?;
+    session
+        .insert(ACCOUNT_KEY, account_id)
+        .await
+        .map_err(internal)?;
+    session
+        .insert(SIGNED_IN_AT_KEY, backend::now_epoch())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// The signed-in account id, if the sign-in is younger than 12 hours.
+pub async fn account_id(session: &Session) -> Result<Option<i64>, AppError> {
+    let id: Option<i64> = session.get(ACCOUNT_KEY).await.map_err(internal)?;
+    let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?;
+    match (id, at) {
+        (Some(id), Some(at)) if backend::now_epoch() - at < ABSOLUTE_TIMEOUT_SECONDS => {
+            Ok(Some(id))
+        }
+        (Some(_), _) => {
+            session.flush().await.map_err(internal)?;
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,162 @@
+//! Storage of customers' portal accounts and their terms acceptances.
+
+use crate::error::StoreResult;
+use crate::now_epoch;
+use sqlx::AnyPool;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+    pub active: i64,
+}
+
+const COLUMNS: &str = "id, customer_id, email, first_name, last_name, password_hash, active";
+
+pub async fn by_email(pool: &AnyPool, email: &str) -> StoreResult<Option<AccountRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM portal_accounts WHERE email = $1");
+    Ok(sqlx::query_as(&sql)
+        .bind(email.to_lowercase())
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<AccountRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM portal_accounts WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+}
+
+pub async fn exists_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portal_accounts WHERE customer_id = $1")
+        .bind(customer_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn email_taken(pool: &AnyPool, email: &str) -> StoreResult<bool> {
+    Ok(by_email(pool, email).await?.is_some())
+}
+
+/// The new account's data, as checked by the registration.
+pub struct NewAccount<'a> {
+    pub customer_id: i64,
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub password_hash: &'a str,
+    pub terms_version_id: i64,
+    pub ip_address: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// Why an account could not be created.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CreateRefusal {
+    EmailTaken,
+    AlreadyRegistered,
+}
+
+/// Creates the account and records the terms acceptance, in one transaction.
+pub async fn create(pool: &AnyPool, a: &NewAccount<'_>) -> StoreResult<Result<i64, CreateRefusal>> {
+    let now = now_epoch();
+    let mut tx = pool.begin().await?;
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portal_accounts WHERE email = $1")
+        .bind(a.email.to_lowercase())
+        .fetch_one(&mut *tx)
+        .await?;
+    if taken > 0 {
+        return Ok(Err(CreateRefusal::EmailTaken));
+    }
+    let registered: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM portal_accounts WHERE customer_id = $1")
+            .bind(a.customer_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if registered > 0 {
+        return Ok(Err(CreateRefusal::AlreadyRegistered));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO portal_accounts (customer_id, email, first_name, last_name, password_hash, active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+    )
+    .bind(a.customer_id)
+    .bind(a.email.to_lowercase())
+    .bind(a.first_name)
+    .bind(a.last_name)
+    .bind(a.password_hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO terms_acceptances (account_id, terms_version_id, accepted_at, ip_address, user_agent)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(a.terms_version_id)
+    .bind(now)
+    .bind(a.ip_address)
+    .bind(a.user_agent)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// The current terms version: (id, version label).
+pub async fn current_terms(pool: &AnyPool) -> StoreResult<(i64, String)> {
+    Ok(sqlx::query_as(
+        "SELECT id, version FROM terms_versions ORDER BY published_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// The accepted terms of an account: (version, accepted_at, ip, user agent), newest first.
+pub async fn acceptances(
+    pool: &AnyPool,
+    account_id: i64,
+) -> StoreResult<Vec<(String, i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT v.version, a.accepted_at, a.ip_address, a.user_agent FROM terms_acceptances a
+         JOIN terms_versions v ON v.id = a.terms_version_id WHERE a.account_id = $1 ORDER BY a.accepted_at DESC",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Records a sign-in attempt (no secrets) and returns the failures for this e-mail in the
+/// last hour before it.
+pub async fn record_sign_in(
+    pool: &AnyPool,
+    email: &str,
+    ip: &str,
+    succeeded: bool,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sign_in_attempts (email, ip_address, succeeded, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(email.to_lowercase())
+    .bind(ip)
+    .bind(i64::from(succeeded))
+    .bind(now_epoch())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Failed sign-ins for this e-mail in the last hour, with the time of the newest.
+pub async fn recent_failures(pool: &AnyPool, email: &str) -> StoreResult<(i64, Option<i64>)> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), MAX(at) FROM sign_in_attempts WHERE email = $1 AND succeeded = 0 AND at > $2",
+    )
+    .bind(email.to_lowercase())
+    .bind(now_epoch() - 3600)
+    .fetch_one(pool)
+    .await?)
+}

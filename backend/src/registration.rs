@@ -1,0 +1,333 @@
+//! The registration service: each function performs one step of the journey on the state the
+//! caller keeps in the session, and answers with the next state or the translation key of a
+//! message for the person. Nothing here reveals whether a customer number exists: unknown
+//! numbers, customers without a mobile number or a running contract, and registered
+//! customers all get the same answers as a valid request.
+
+use crate::accounts::{self, CreateRefusal, NewAccount};
+use crate::codes::{self, Purpose};
+use crate::error::StoreError;
+use crate::outbox::{Mail, Outboxes};
+use crate::{contracts, customers, now_epoch, password};
+use domain::codes::{CheckOutcome, SendRefusal};
+use domain::i18n::{t, tf};
+use domain::registration::{Registration, Step};
+use domain::values::{ContractNumber, CustomerNumber, Email, PhoneNumber};
+use domain::{Branding, Lang, password_policy};
+use sqlx::AnyPool;
+
+/// What the steps need.
+pub struct Services<'a> {
+    pub pool: &'a AnyPool,
+    pub outboxes: &'a Outboxes,
+    pub branding: &'a Branding,
+    pub base_url: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("password hashing failed: {0}")]
+    Hash(#[from] password::HashError),
+}
+
+/// A step's answer: the new state, or a message key (the state stays as it was).
+pub type StepResult<T = Registration> = Result<Result<T, &'static str>, ServiceError>;
+
+fn refusal_key(r: SendRefusal) -> &'static str {
+    match r {
+        SendRefusal::TooSoon(_) => "code.too_soon",
+        SendRefusal::TooMany => "code.too_many",
+    }
+}
+
+/// Who a customer number belongs to, as far as registration is concerned.
+struct Target {
+    customer_id: i64,
+    mobile: PhoneNumber,
+    lang: Lang,
+    registered: bool,
+    running: bool,
+}
+
+async fn target(pool: &AnyPool, number: &CustomerNumber) -> Result<Option<Target>, StoreError> {
+    let Some(c) = customers::by_number(pool, number.as_str()).await? else {
+        return Ok(None);
+    };
+    let Some(mobile) = c.mobile.as_deref().and_then(|m| PhoneNumber::parse(m).ok()) else {
+        return Ok(None);
+    };
+    Ok(Some(Target {
+        customer_id: c.id,
+        mobile,
+        lang: Lang::from_code(&c.language).unwrap_or_default(),
+        registered: accounts::exists_for_customer(pool, c.id).await?,
+        running: contracts::has_running(pool, c.id).await?,
+    }))
+}
+
+async fn send_sms(s: &Services<'_>, to: &PhoneNumber, body: &str) {
+    // A failed send is logged, never shown: the answer must not depend on the number.
+    if let Err(e) = s.outboxes.sms.send(to, body).await {
+        tracing::error!(error = %e, "sending an SMS failed");
+    }
+}
+
+/// Sends (or pretends to send) a registration code for the number's current target.
+async fn send_registration_code(
+    s: &Services<'_>,
+    number: &CustomerNumber,
+) -> StepResult<Option<i64>> {
+    let target = target(s.pool, number).await?;
+    let eligible = target.as_ref().filter(|t| !t.registered && t.running);
+    let issued = codes::issue(
+        s.pool,
+        number.as_str(),
+        Purpose::Registration,
+        eligible.is_some(),
+    )
+    .await?;
+    let code = match issued {
+        Ok(code) => code,
+        Err(refusal) => return Ok(Err(refusal_key(refusal))),
+    };
+    match (&target, code) {
+        (Some(t), Some(code)) => {
+            let body = tf(
+                t.lang,
+                "sms.registration_code",
+                &[("code", &code), ("company", &s.branding.company_name)],
+            );
+            send_sms(s, &t.mobile, &body).await;
+        }
+        (Some(t), None) if t.registered => {
+            let body = tf(
+                t.lang,
+                "sms.already_registered",
+                &[("company", &s.branding.company_name)],
+            );
+            send_sms(s, &t.mobile, &body).await;
+        }
+        _ => {}
+    }
+    tracing::info!(eligible = eligible.is_some(), "registration code requested");
+    Ok(Ok(eligible.map(|t| t.customer_id)))
+}
+
+/// Step 1: the customer number.
+pub async fn start(s: &Services<'_>, customer_number: &str) -> StepResult {
+    let Ok(number) = CustomerNumber::parse(customer_number) else {
+        return Ok(Err("error.customer_number"));
+    };
+    Ok(send_registration_code(s, &number)
+        .await?
+        .map(|customer_id| {
+            Registration::start(number.as_str().to_string(), customer_id, now_epoch())
+        }))
+}
+
+/// "Send again" on a code step.
+pub async fn resend(s: &Services<'_>, reg: &Registration) -> StepResult {
+    let Ok(number) = CustomerNumber::parse(&reg.customer_number) else {
+        return Ok(Err("error.customer_number"));
+    };
+    match reg.step {
+        Step::Code => Ok(send_registration_code(s, &number)
+            .await?
+            .map(|_| reg.clone())),
+        Step::ContractCode => send_contract_code(s, reg).await,
+        _ => Ok(Err("registration.wrong_step")),
+    }
+}
+
+async fn check_code(
+    s: &Services<'_>,
+    reg: &Registration,
+    purpose: Purpose,
+    typed: &str,
+) -> StepResult<()> {
+    let Some(code) = domain::codes::normalise(typed) else {
+        return Ok(Err("code.format"));
+    };
+    let outcome = codes::verify(s.pool, &reg.customer_number, purpose, &code).await?;
+    Ok(match (outcome, reg.customer_id) {
+        (CheckOutcome::Accepted, Some(_)) => Ok(()),
+        (CheckOutcome::Void, _) => Err("code.void"),
+        _ => Err("code.wrong"),
+    })
+}
+
+/// Step 2: the first code.
+pub async fn enter_code(s: &Services<'_>, reg: &Registration, typed: &str) -> StepResult {
+    Ok(check_code(s, reg, Purpose::Registration, typed)
+        .await?
+        .map(|()| Registration {
+            step: Step::Details,
+            ..reg.clone()
+        }))
+}
+
+/// The typed personal details, kept to show the form again after a refusal.
+pub struct Details<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub password_confirmation: &'a str,
+}
+
+fn clean_name(text: &str) -> Option<String> {
+    let name = text.trim();
+    (!name.is_empty() && name.chars().count() <= 100 && !name.chars().any(char::is_control))
+        .then(|| name.to_string())
+}
+
+/// Step 3: names, e-mail address and password.
+pub async fn enter_details(s: &Services<'_>, reg: &Registration, d: &Details<'_>) -> StepResult {
+    let Some(first_name) = clean_name(d.first_name) else {
+        return Ok(Err("registration.first_name_required"));
+    };
+    let Some(last_name) = clean_name(d.last_name) else {
+        return Ok(Err("registration.last_name_required"));
+    };
+    let Ok(email) = Email::parse(d.email) else {
+        return Ok(Err("error.email"));
+    };
+    if let Err(problem) = password_policy::check(
+        d.password,
+        d.password_confirmation,
+        email.local_part(),
+        &reg.customer_number,
+    ) {
+        return Ok(Err(problem.key()));
+    }
+    if accounts::email_taken(s.pool, email.as_str()).await? {
+        return Ok(Err("registration.email_taken"));
+    }
+    let password_hash = password::hash(&password::Password::new(d.password)).await?;
+    Ok(Ok(Registration {
+        step: Step::Contract,
+        first_name,
+        last_name,
+        email: email.as_str().to_string(),
+        password_hash,
+        ..reg.clone()
+    }))
+}
+
+async fn send_contract_code(s: &Services<'_>, reg: &Registration) -> StepResult {
+    let belongs = match reg.customer_id {
+        Some(id) => contracts::belongs_to(s.pool, id, &reg.contract_number).await?,
+        None => false,
+    };
+    let code = match codes::issue(s.pool, &reg.customer_number, Purpose::Contract, belongs).await? {
+        Ok(code) => code,
+        Err(refusal) => return Ok(Err(refusal_key(refusal))),
+    };
+    if let (Some(code), Ok(number)) = (code, CustomerNumber::parse(&reg.customer_number))
+        && let Some(t) = target(s.pool, &number).await?
+    {
+        let body = tf(
+            t.lang,
+            "sms.contract_code",
+            &[("code", &code), ("company", &s.branding.company_name)],
+        );
+        send_sms(s, &t.mobile, &body).await;
+    }
+    Ok(Ok(Registration {
+        step: Step::ContractCode,
+        ..reg.clone()
+    }))
+}
+
+/// Step 4: a contract number; a second code is sent if it is one of the customer's.
+pub async fn enter_contract(
+    s: &Services<'_>,
+    reg: &Registration,
+    contract_number: &str,
+) -> StepResult {
+    let Ok(number) = ContractNumber::parse(contract_number) else {
+        return Ok(Err("error.contract_number"));
+    };
+    let reg = Registration {
+        contract_number: number.as_str().to_string(),
+        ..reg.clone()
+    };
+    send_contract_code(s, &reg).await
+}
+
+/// Step 5: the second code.
+pub async fn enter_contract_code(s: &Services<'_>, reg: &Registration, typed: &str) -> StepResult {
+    Ok(check_code(s, reg, Purpose::Contract, typed)
+        .await?
+        .map(|()| Registration {
+            step: Step::Terms,
+            ..reg.clone()
+        }))
+}
+
+/// Step 6, accepted: creates the account, records the acceptance and sends the confirmation
+/// e-mail. Returns the new account's id.
+pub async fn accept_terms(
+    s: &Services<'_>,
+    reg: &Registration,
+    ip_address: &str,
+    user_agent: &str,
+    lang: Lang,
+) -> StepResult<i64> {
+    let Some(customer_id) = reg.customer_id else {
+        return Ok(Err("registration.wrong_step"));
+    };
+    let (terms_version_id, version) = accounts::current_terms(s.pool).await?;
+    let created = accounts::create(
+        s.pool,
+        &NewAccount {
+            customer_id,
+            email: &reg.email,
+            first_name: &reg.first_name,
+            last_name: &reg.last_name,
+            password_hash: &reg.password_hash,
+            terms_version_id,
+            ip_address,
+            user_agent: &user_agent.chars().take(300).collect::<String>(),
+        },
+    )
+    .await?;
+    let id = match created {
+        Ok(id) => id,
+        Err(CreateRefusal::EmailTaken) => return Ok(Err("registration.email_taken")),
+        Err(CreateRefusal::AlreadyRegistered) => return Ok(Err("registration.wrong_step")),
+    };
+    if let Ok(to) = Email::parse(&reg.email) {
+        let mail = Mail {
+            to,
+            subject: tf(
+                lang,
+                "mail.welcome.subject",
+                &[("company", &s.branding.company_name)],
+            ),
+            body: tf(
+                lang,
+                "mail.welcome.body",
+                &[
+                    ("name", &reg.first_name),
+                    ("company", &s.branding.company_name),
+                    ("version", &version),
+                    ("url", &format!("{}/login", s.base_url)),
+                    ("phone", &s.branding.contact_phone),
+                ],
+            ),
+        };
+        if let Err(e) = s.outboxes.mail.send(&mail).await {
+            tracing::error!(error = %e, "sending the welcome e-mail failed");
+        }
+    }
+    tracing::info!(account_id = id, terms = %version, "registration completed");
+    Ok(Ok(id))
+}
+
+/// The terms' title in a language (the text itself is in the translation files).
+pub fn terms_title(lang: Lang) -> &'static str {
+    t(lang, "page.terms.title")
+}
