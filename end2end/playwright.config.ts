@@ -4,7 +4,9 @@ import { defineConfig } from '@playwright/test';
 // (so a portal running on 3000 for development does not interfere).
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/portal-e2e-${process.pid}`;
+// Set once in the main process so the workers (which read the SMS outbox) see the same folder.
+process.env.E2E_DATA_DIR ??= `/tmp/portal-e2e-${process.pid}`;
+const dataDir = process.env.E2E_DATA_DIR;
 
 const chromium = {
   browserName: 'chromium' as const,

@@ -97,6 +97,15 @@ pub async fn resend_wait(
     }))
 }
 
+#[derive(sqlx::FromRow)]
+struct StoredCode {
+    id: i64,
+    code_hash: Option<String>,
+    created_at: i64,
+    attempts: i64,
+    used_at: Option<i64>,
+}
+
 /// Checks a typed code against the newest code of that purpose, counting the attempt.
 pub async fn verify(
     pool: &AnyPool,
@@ -104,7 +113,7 @@ pub async fn verify(
     purpose: Purpose,
     typed: &str,
 ) -> StoreResult<CheckOutcome> {
-    let row: Option<(i64, Option<String>, i64, i64, Option<i64>)> = sqlx::query_as(
+    let row: Option<StoredCode> = sqlx::query_as(
         "SELECT id, code_hash, created_at, attempts, used_at FROM sms_codes
          WHERE customer_number = $1 AND purpose = $2 ORDER BY created_at DESC, id DESC LIMIT 1",
     )
@@ -112,7 +121,14 @@ pub async fn verify(
     .bind(purpose.code())
     .fetch_optional(pool)
     .await?;
-    let Some((id, stored, created_at, attempts, used_at)) = row else {
+    let Some(StoredCode {
+        id,
+        code_hash: stored,
+        created_at,
+        attempts,
+        used_at,
+    }) = row
+    else {
         return Ok(CheckOutcome::Void);
     };
     let now = now_epoch();

@@ -29,6 +29,15 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// A second browser: its own cookies, no redirects followed.
+    pub fn new_client(_app: &TestApp) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

@@ -1,0 +1,453 @@
+//! Registration and sign-in over HTTP, through the same server functions the pages post to,
+//! on SQLite and PostgreSQL. Codes are read from the SMS outbox.
+
+mod common;
+
+use common::{Backend, TestApp, spawn};
+use http::StatusCode;
+
+const PASSWORD: &str = "een lange zin als wachtwoord";
+
+/// Posts a form like a browser without JavaScript; returns status and Location.
+async fn post(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+    let res = app
+        .client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (res.status(), location)
+}
+
+/// GETs a page like a browser (which asks for HTML, so server-side redirects are real 302s).
+async fn page(app: &TestApp, path: &str) -> String {
+    browse(app, path).await.text().await.unwrap()
+}
+
+async fn browse(app: &TestApp, path: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+}
+
+fn sms(app: &TestApp) -> Vec<backend::outbox::OutboxSms> {
+    backend::outbox::read_sms(&app.data_dir.join("outbox"))
+}
+
+fn last_code(app: &TestApp) -> String {
+    let body = sms(app).last().expect("an SMS was sent").body.clone();
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a 6-digit code")
+        .to_string()
+}
+
+/// Runs the whole journey for a demo customer and returns the app signed in.
+async fn register(app: &TestApp, customer: &str, contract: &str, email: &str) {
+    assert_eq!(
+        post(app, "register/start", &[("customer_number", customer)]).await,
+        (StatusCode::FOUND, "/register".into())
+    );
+    assert!(page(app, "/register").await.contains("Stap 2 van 6"));
+    let code = last_code(app);
+    post(app, "register/code", &[("code", &code)]).await;
+    assert!(page(app, "/register").await.contains("Stap 3 van 6"));
+    let details = [
+        ("first_name", "An"),
+        ("last_name", "Peeters"),
+        ("email", email),
+        ("password", PASSWORD),
+        ("password_confirmation", PASSWORD),
+    ];
+    post(app, "register/details", &details).await;
+    assert!(page(app, "/register").await.contains("Stap 4 van 6"));
+    post(app, "register/contract", &[("contract_number", contract)]).await;
+    let code = last_code(app);
+    post(app, "register/contract-code", &[("code", &code)]).await;
+    assert!(page(app, "/register").await.contains("Stap 6 van 6"));
+    let (status, location) = post(app, "register/terms", &[("decision", "accept")]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::FOUND, "/dashboard")
+    );
+}
+
+both_backends!(
+    the_full_registration_ends_signed_in_on_the_dashboard,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "An.Peeters@Example.be").await;
+        let dashboard = page(&app, "/dashboard").await;
+        assert!(dashboard.contains("Welkom, An Peeters"), "{dashboard}");
+        assert!(
+            dashboard.contains("LC-2023-0001")
+                && dashboard.contains("1-ABC-234")
+                && dashboard.contains("549,00")
+        );
+        assert!(
+            !dashboard.contains("FC-2024-0004"),
+            "another customer's contract"
+        );
+        // SMS texts carry the code, its purpose and validity, in the customer's language.
+        let texts = sms(&app);
+        assert_eq!(texts.len(), 2);
+        assert!(texts[0].body.contains("registreren") && texts[0].body.contains("5 minuten"));
+        assert_eq!(texts[0].to, "+32470000101");
+        // Acceptance stored with version, IP and user agent; a welcome mail went out.
+        let account = backend::accounts::by_email(&app.state.db.pool, "an.peeters@example.be")
+            .await
+            .unwrap()
+            .unwrap();
+        let acceptances = backend::accounts::acceptances(&app.state.db.pool, account.id)
+            .await
+            .unwrap();
+        assert_eq!(acceptances.len(), 1);
+        assert_eq!(acceptances[0].0, "2026-11-01");
+        assert_eq!(acceptances[0].2, "127.0.0.1");
+        let mails = backend::outbox::read_mails(&app.data_dir.join("outbox"));
+        assert!(
+            mails[0].1.contains("To: an.peeters@example.be")
+                && mails[0].1.contains("versie 2026-11-01")
+        );
+        // Sign out ends the session on the server; the dashboard then asks to sign in.
+        post(&app, "auth/sign-out", &[]).await;
+        let res = browse(&app, "/dashboard").await;
+        assert_eq!(res.status(), StatusCode::FOUND);
+        assert_eq!(res.headers()["location"], "/login?next=/dashboard");
+        // Signing in again works with the new password, with any case in the e-mail address.
+        let (_, location) = post(
+            &app,
+            "auth/sign-in",
+            &[
+                ("email", "AN.peeters@example.be"),
+                ("password", PASSWORD),
+                ("next", "/dashboard"),
+            ],
+        )
+        .await;
+        assert_eq!(location, "/dashboard");
+        assert!(
+            page(&app, "/dashboard")
+                .await
+                .contains("Welkom, An Peeters")
+        );
+    }
+);
+
+both_backends!(
+    unknown_and_known_numbers_get_the_same_answer,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        // 100001 is valid, 999999 unknown, 100007 has no mobile, 100005 has only ended contracts.
+        let mut pages = Vec::new();
+        for number in ["100001", "999999", "100007", "100005"] {
+            let fresh = TestApp::new_client(&app);
+            let res = fresh
+                .post(app.url("/api/register/start"))
+                .header("accept", "text/html")
+                .form(&[("customer_number", number)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::FOUND);
+            let html = fresh
+                .get(app.url("/register"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            // Only the nonce and the seconds of "send again" may differ.
+            pages.push(strip_nonce(&html).replace(|c: char| c.is_ascii_digit(), "#"));
+        }
+        for p in &pages {
+            if p != &pages[0] {
+                let i = p
+                    .chars()
+                    .zip(pages[0].chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                panic!(
+                    "the pages differ at {i}: {:?} vs {:?}",
+                    &p[i.saturating_sub(80)..(i + 80).min(p.len())],
+                    &pages[0][i.saturating_sub(80)..(i + 80).min(pages[0].len())]
+                );
+            }
+        }
+        assert_eq!(sms(&app).len(), 1, "only the eligible customer got an SMS");
+        // A wrong code gives the same message as for the unknown number.
+        let fresh = TestApp::new_client(&app);
+        fresh
+            .post(app.url("/api/register/start"))
+            .header("accept", "text/html")
+            .form(&[("customer_number", "999998")])
+            .send()
+            .await
+            .unwrap();
+        fresh
+            .post(app.url("/api/register/code"))
+            .header("accept", "text/html")
+            .form(&[("code", "123456")])
+            .send()
+            .await
+            .unwrap();
+        let html = fresh
+            .get(app.url("/register"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Deze code klopt niet"));
+    }
+);
+
+/// Removes the per-response CSP nonce (also echoed in `crossorigin` attributes).
+fn strip_nonce(html: &str) -> String {
+    let mut out = String::new();
+    for (n, part) in html.split('"').enumerate() {
+        let previous_is_marker =
+            out.ends_with("nonce=") || out.ends_with("crossorigin=") || out.ends_with("'nonce-");
+        if n % 2 == 1 && previous_is_marker {
+            out.push_str("\"N\"");
+        } else if n % 2 == 1 {
+            out.push('"');
+            out.push_str(part);
+            out.push('"');
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+both_backends!(
+    an_already_registered_customer_gets_a_notice_instead_of_a_code,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100004", "LC-2024-0008", "sophie@example.com").await;
+        // An hour later (the minute between two codes has passed) someone tries the number again.
+        sqlx::query("UPDATE sms_codes SET created_at = created_at - 3600")
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+        let other = TestApp::new_client(&app);
+        other
+            .post(app.url("/api/register/start"))
+            .header("accept", "text/html")
+            .form(&[("customer_number", "100004")])
+            .send()
+            .await
+            .unwrap();
+        let last = sms(&app).last().unwrap().body.clone();
+        assert!(last.contains("already have an account"), "{last}");
+        assert!(!last.contains("code is"));
+    }
+);
+
+both_backends!(steps_cannot_be_skipped, |backend: Backend| async move {
+    let app = spawn(backend, true).await;
+    let details = [
+        ("first_name", "X"),
+        ("last_name", "Y"),
+        ("email", "x@example.be"),
+        ("password", PASSWORD),
+        ("password_confirmation", PASSWORD),
+    ];
+    post(&app, "register/details", &details).await;
+    post(&app, "register/terms", &[("decision", "accept")]).await;
+    let html = page(&app, "/register").await;
+    assert!(html.contains("Stap 1 van 6") && html.contains("niet (meer) aan de beurt"));
+    assert!(
+        backend::accounts::by_email(&app.state.db.pool, "x@example.be")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // After the first code, the contract step is still out of reach.
+    post(&app, "register/start", &[("customer_number", "100002")]).await;
+    post(
+        &app,
+        "register/contract",
+        &[("contract_number", "FC-2024-0004")],
+    )
+    .await;
+    assert!(page(&app, "/register").await.contains("Stap 2 van 6"));
+});
+
+both_backends!(
+    five_wrong_codes_void_the_code,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        post(&app, "register/start", &[("customer_number", "100002")]).await;
+        let right = last_code(&app);
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        for _ in 0..5 {
+            post(&app, "register/code", &[("code", wrong)]).await;
+            assert!(
+                page(&app, "/register")
+                    .await
+                    .contains("Deze code klopt niet")
+            );
+        }
+        post(&app, "register/code", &[("code", &right)]).await;
+        let html = page(&app, "/register").await;
+        assert!(
+            html.contains("niet meer geldig"),
+            "the right code no longer works after five wrong ones"
+        );
+        assert!(html.contains("Stap 2 van 6"));
+    }
+);
+
+both_backends!(
+    declining_the_terms_activates_nothing,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        post(&app, "register/start", &[("customer_number", "100006")]).await;
+        post(&app, "register/code", &[("code", &last_code(&app))]).await;
+        let details = [
+            ("first_name", "Julie"),
+            ("last_name", "Lambert"),
+            ("email", "julie@example.be"),
+            ("password", PASSWORD),
+            ("password_confirmation", PASSWORD),
+        ];
+        post(&app, "register/details", &details).await;
+        post(
+            &app,
+            "register/contract",
+            &[("contract_number", "LC-2025-0011")],
+        )
+        .await;
+        post(
+            &app,
+            "register/contract-code",
+            &[("code", &last_code(&app))],
+        )
+        .await;
+        post(&app, "register/terms", &[("decision", "decline")]).await;
+        let html = page(&app, "/register").await;
+        assert!(html.contains("U hebt de gebruiksvoorwaarden geweigerd"));
+        assert!(
+            backend::accounts::by_email(&app.state.db.pool, "julie@example.be")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+);
+
+both_backends!(
+    bad_details_keep_what_was_typed_and_say_why,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        post(&app, "register/start", &[("customer_number", "100002")]).await;
+        post(&app, "register/code", &[("code", &last_code(&app))]).await;
+        let details = [
+            ("first_name", "Luc"),
+            ("last_name", "Dubois"),
+            ("email", "luc@example.be"),
+            ("password", "1qaz2wsx3edc"),
+            ("password_confirmation", "1qaz2wsx3edc"),
+        ];
+        post(&app, "register/details", &details).await;
+        let html = page(&app, "/register").await;
+        assert!(
+            html.contains("lijst van veelgebruikte wachtwoorden"),
+            "common password refused"
+        );
+        assert!(html.contains(r#"value="luc@example.be""#) && html.contains(r#"value="Dubois""#));
+        assert!(
+            !html.contains("1qaz2wsx3edc"),
+            "passwords are never sent back"
+        );
+    }
+);
+
+both_backends!(
+    sign_in_is_generic_and_renews_the_session,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        post(&app, "auth/sign-out", &[]).await;
+        let before = app.client.get(app.url("/login")).send().await.unwrap();
+        let _ = before.text().await;
+        // Wrong password and unknown address: the same message.
+        post(
+            &app,
+            "auth/sign-in",
+            &[
+                ("email", "an@example.be"),
+                ("password", "wrong password here"),
+            ],
+        )
+        .await;
+        let wrong = page(&app, "/login").await;
+        post(
+            &app,
+            "auth/sign-in",
+            &[
+                ("email", "nobody@example.be"),
+                ("password", "wrong password here"),
+            ],
+        )
+        .await;
+        let unknown = page(&app, "/login").await;
+        assert!(
+            wrong.contains("E-mailadres of wachtwoord onjuist")
+                && unknown.contains("E-mailadres of wachtwoord onjuist")
+        );
+        // The session id changes at sign-in.
+        let res = app
+            .client
+            .post(app.url("/api/auth/sign-in"))
+            .header("accept", "text/html")
+            .form(&[("email", "an@example.be"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        let set_cookie: Vec<String> = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        assert!(
+            set_cookie.iter().any(|c| c.starts_with("portal_session=")
+                && c.contains("HttpOnly")
+                && c.contains("SameSite=Lax")),
+            "{set_cookie:?}"
+        );
+        assert_eq!(res.headers()["location"], "/dashboard");
+        // Open redirects after sign-in are not followed.
+        post(&app, "auth/sign-out", &[]).await;
+        let (_, location) = post(
+            &app,
+            "auth/sign-in",
+            &[
+                ("email", "an@example.be"),
+                ("password", PASSWORD),
+                ("next", "//evil.example"),
+            ],
+        )
+        .await;
+        assert_eq!(location, "/dashboard");
+    }
+);
