@@ -90,8 +90,10 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .unwrap_or("unknown panic");
     tracing::error!(panic = detail, "request handler panicked");
     let mut body = String::from(
-        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/pkg/portal.css\"><title>Error</title></head><body><main id=\"main\">",
+        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/pkg/portal.css\"><title>",
     );
+    body.push_str(domain::t(domain::Lang::Nl, "page.error.title"));
+    body.push_str("</title></head><body><main id=\"main\">");
     for lang in domain::Lang::ALL {
         let l = lang;
         body.push_str(&format!(
