@@ -18,6 +18,8 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
+use pages::reset::{ForgotPage, ResetPage};
+use pages::security::SecurityPage;
 use pages::{
     dashboard::DashboardPage, info::InfoPage, landing::Landing, login::LoginPage,
     not_found::NotFound, register::RegisterPage,
@@ -48,6 +50,9 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/security") view=SecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/forgot") view=ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/reset") view=ResetPage ssr=SsrMode::Async />
                     <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />
                     <Route path=path!("/privacy") view=|| view! { <InfoPage page="privacy" /> } />
                     <Route path=path!("/cookies") view=|| view! { <InfoPage page="cookies" /> } />

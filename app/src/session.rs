@@ -15,6 +15,7 @@ use tower_sessions::Session;
 pub const ABSOLUTE_TIMEOUT_SECONDS: i64 = 12 * 3600;
 
 const ACCOUNT_KEY: &str = "account_id";
+const LOGIN_KEY: &str = "login_id";
 const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 const FLASH_KEY: &str = "flash";
 
@@ -109,11 +110,19 @@ pub async fn take_flash(session: &Session, form: &str) -> Result<Flash, AppError
     }
 }
 
-/// Signs the account in: a new session id (against fixation), then the account and time.
+/// Signs the account in: a new session id (against fixation), a login row (so the customer
+/// can see and end it), then the account and time.
 pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
+    let login_id = backend::logins::create(&db()?.pool, account_id, &client_ip(), &user_agent())
+        .await
+        .map_err(internal)?;
     session
         .insert(ACCOUNT_KEY, account_id)
+        .await
+        .map_err(internal)?;
+    session
+        .insert(LOGIN_KEY, login_id)
         .await
         .map_err(internal)?;
     session
@@ -123,18 +132,42 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
     Ok(())
 }
 
-/// The signed-in account id, if the sign-in is younger than 12 hours.
-pub async fn account_id(session: &Session) -> Result<Option<i64>, AppError> {
+/// The signed-in account and its login id, if the sign-in is younger than 12 hours and its
+/// login was not ended (from another device, by a password change, ...).
+pub async fn login(session: &Session) -> Result<Option<(i64, String)>, AppError> {
     let id: Option<i64> = session.get(ACCOUNT_KEY).await.map_err(internal)?;
+    let login_id: Option<String> = session.get(LOGIN_KEY).await.map_err(internal)?;
     let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?;
-    match (id, at) {
-        (Some(id), Some(at)) if backend::now_epoch() - at < ABSOLUTE_TIMEOUT_SECONDS => {
-            Ok(Some(id))
-        }
-        (Some(_), _) => {
-            session.flush().await.map_err(internal)?;
-            Ok(None)
-        }
-        _ => Ok(None),
+    let (Some(id), Some(login_id), Some(at)) = (id, login_id, at) else {
+        return Ok(None);
+    };
+    let pool = db()?.pool;
+    let fresh = backend::now_epoch() - at < ABSOLUTE_TIMEOUT_SECONDS;
+    if fresh
+        && backend::logins::touch(&pool, id, &login_id)
+            .await
+            .map_err(internal)?
+    {
+        return Ok(Some((id, login_id)));
     }
+    backend::logins::end(&pool, id, &login_id)
+        .await
+        .map_err(internal)?;
+    session.flush().await.map_err(internal)?;
+    Ok(None)
+}
+
+/// The signed-in account id (see [`login`]).
+pub async fn account_id(session: &Session) -> Result<Option<i64>, AppError> {
+    Ok(login(session).await?.map(|(id, _)| id))
+}
+
+/// Signs out: ends the login row and destroys the server-side session.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    if let Some((id, login_id)) = login(session).await? {
+        backend::logins::end(&db()?.pool, id, &login_id)
+            .await
+            .map_err(internal)?;
+    }
+    session.flush().await.map_err(internal)
 }

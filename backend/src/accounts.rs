@@ -13,9 +13,11 @@ pub struct AccountRow {
     pub last_name: String,
     pub password_hash: String,
     pub active: i64,
+    pub must_reset_password: i64,
 }
 
-const COLUMNS: &str = "id, customer_id, email, first_name, last_name, password_hash, active";
+const COLUMNS: &str =
+    "id, customer_id, email, first_name, last_name, password_hash, active, must_reset_password";
 
 pub async fn by_email(pool: &AnyPool, email: &str) -> StoreResult<Option<AccountRow>> {
     let sql = format!("SELECT {COLUMNS} FROM portal_accounts WHERE email = $1");
@@ -158,5 +160,65 @@ pub async fn recent_failures(pool: &AnyPool, email: &str) -> StoreResult<(i64, O
     .bind(email.to_lowercase())
     .bind(now_epoch() - 3600)
     .fetch_one(pool)
+    .await?)
+}
+
+/// The customer number of an account (for the password rules).
+pub async fn customer_number(pool: &AnyPool, account_id: i64) -> StoreResult<String> {
+    Ok(sqlx::query_scalar(
+        "SELECT c.customer_number FROM portal_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1",
+    )
+    .bind(account_id)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Stores a new password hash and clears the "must reset" flag.
+pub async fn set_password(pool: &AnyPool, account_id: i64, password_hash: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE portal_accounts SET password_hash = $2, must_reset_password = 0, updated_at = $3 WHERE id = $1")
+        .bind(account_id)
+        .bind(password_hash)
+        .bind(now_epoch())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Blocks sign-in until the password is reset.
+pub async fn require_reset(pool: &AnyPool, account_id: i64) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE portal_accounts SET must_reset_password = 1, updated_at = $2 WHERE id = $1",
+    )
+    .bind(account_id)
+    .bind(now_epoch())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Records a security incident for the CIC.
+pub async fn record_incident(
+    pool: &AnyPool,
+    account_id: i64,
+    kind: &str,
+    ip: &str,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO security_incidents (account_id, kind, created_at, ip_address) VALUES ($1, $2, $3, $4)")
+        .bind(account_id)
+        .bind(kind)
+        .bind(now_epoch())
+        .bind(ip)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Open incidents of an account (kind, time), newest first.
+pub async fn incidents(pool: &AnyPool, account_id: i64) -> StoreResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, created_at FROM security_incidents WHERE account_id = $1 ORDER BY created_at DESC",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
     .await?)
 }

@@ -56,6 +56,7 @@ pub async fn sign_in(
     accounts::record_sign_in(pool, &email, ip, ok).await?;
     tracing::info!(succeeded = ok, "sign-in attempt");
     match (ok, account) {
+        (true, Some(account)) if account.must_reset_password == 1 => Ok(Err("auth.must_reset")),
         (true, Some(account)) => Ok(Ok(account)),
         _ => Ok(Err("auth.invalid")),
     }

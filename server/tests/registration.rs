@@ -451,3 +451,293 @@ both_backends!(
         assert_eq!(location, "/dashboard");
     }
 );
+
+/// Signs in on a new client (another browser); returns it.
+async fn second_browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let other = TestApp::new_client(app);
+    let res = other
+        .post(app.url("/api/auth/sign-in"))
+        .header("accept", "text/html")
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/dashboard");
+    other
+}
+
+async fn browse_with(client: &reqwest::Client, app: &TestApp, path: &str) -> reqwest::Response {
+    client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+}
+
+fn last_mail(app: &TestApp) -> String {
+    backend::outbox::read_mails(&app.data_dir.join("outbox"))
+        .last()
+        .unwrap()
+        .1
+        .clone()
+}
+
+fn link_token(mail: &str) -> String {
+    let start = mail.find("token=").expect("a reset link") + 6;
+    mail[start..start + 64].to_string()
+}
+
+both_backends!(
+    sessions_can_be_listed_and_ended_one_by_one_or_everywhere,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        let other = second_browser(&app, "an@example.be", PASSWORD).await;
+        let html = page(&app, "/profile/security").await;
+        assert_eq!(
+            html.matches("Deze sessie afmelden").count(),
+            1,
+            "the other browser can be signed out"
+        );
+        assert!(html.contains("dit toestel"));
+        let account = backend::accounts::by_email(&app.state.db.pool, "an@example.be")
+            .await
+            .unwrap()
+            .unwrap();
+        let logins = backend::logins::list(&app.state.db.pool, account.id)
+            .await
+            .unwrap();
+        assert_eq!(logins.len(), 2);
+        // Another customer's login id cannot be ended from here.
+        assert!(
+            !backend::logins::end(&app.state.db.pool, account.id + 1000, &logins[0].login_id)
+                .await
+                .unwrap()
+        );
+        // The newest login is the other browser's; end it.
+        let other_id = logins
+            .iter()
+            .find(|l| html.contains(&format!(r#"value="{}""#, l.login_id)))
+            .unwrap()
+            .login_id
+            .clone();
+        post(&app, "account/end-session", &[("login_id", &other_id)]).await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("De sessie is beëindigd")
+        );
+        assert_eq!(
+            browse_with(&other, &app, "/dashboard").await.status(),
+            StatusCode::FOUND,
+            "the other browser is signed out"
+        );
+        assert_eq!(
+            browse(&app, "/dashboard").await.status(),
+            StatusCode::OK,
+            "this one is not"
+        );
+        // Everywhere: this browser too.
+        post(&app, "account/end-all-sessions", &[]).await;
+        assert_eq!(browse(&app, "/dashboard").await.status(), StatusCode::FOUND);
+        assert!(
+            page(&app, "/login")
+                .await
+                .contains("U bent overal afgemeld")
+        );
+    }
+);
+
+both_backends!(
+    changing_the_password_needs_the_current_one_and_ends_other_sessions,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        let other = second_browser(&app, "an@example.be", PASSWORD).await;
+        let new = "een heel ander lang wachtwoord";
+        post(
+            &app,
+            "account/change-password",
+            &[
+                ("current_password", "fout fout fout"),
+                ("new_password", new),
+                ("new_password_confirmation", new),
+            ],
+        )
+        .await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("Uw huidige wachtwoord klopt niet")
+        );
+        post(
+            &app,
+            "account/change-password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new),
+                ("new_password_confirmation", new),
+            ],
+        )
+        .await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("Uw wachtwoord is gewijzigd")
+        );
+        assert_eq!(
+            browse_with(&other, &app, "/dashboard").await.status(),
+            StatusCode::FOUND,
+            "other sessions ended"
+        );
+        assert_eq!(
+            browse(&app, "/dashboard").await.status(),
+            StatusCode::OK,
+            "this session goes on"
+        );
+        assert!(last_mail(&app).contains("Subject: Uw wachtwoord bij Lumen Lease is gewijzigd"));
+        let pool = &app.state.db.pool;
+        assert!(
+            backend::auth::sign_in(pool, "an@example.be", PASSWORD, "127.0.0.1")
+                .await
+                .unwrap()
+                .is_err()
+        );
+        assert!(
+            backend::auth::sign_in(pool, "an@example.be", new, "127.0.0.1")
+                .await
+                .unwrap()
+                .is_ok()
+        );
+    }
+);
+
+both_backends!(
+    a_reset_link_works_once_and_the_answer_is_the_same_for_unknown_addresses,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        let mails_before = backend::outbox::read_mails(&app.data_dir.join("outbox")).len();
+        post(&app, "auth/forgot", &[("email", "nobody@example.be")]).await;
+        let unknown = page(&app, "/login/forgot").await;
+        post(&app, "auth/forgot", &[("email", "AN@example.be")]).await;
+        let known = page(&app, "/login/forgot").await;
+        assert!(
+            unknown.contains("Als dit e-mailadres bij een account hoort")
+                && known.contains("Als dit e-mailadres bij een account hoort")
+        );
+        assert_eq!(
+            backend::outbox::read_mails(&app.data_dir.join("outbox")).len(),
+            mails_before + 1,
+            "only the real account got a mail"
+        );
+        let token = link_token(&last_mail(&app));
+        assert!(
+            page(&app, &format!("/login/reset?token={token}"))
+                .await
+                .contains("Wachtwoord opslaan")
+        );
+        let new = "een heel ander lang wachtwoord";
+        let (_, location) = post(
+            &app,
+            "auth/reset",
+            &[
+                ("token", &token),
+                ("new_password", new),
+                ("new_password_confirmation", new),
+            ],
+        )
+        .await;
+        assert_eq!(location, "/login");
+        assert!(
+            page(&app, "/login")
+                .await
+                .contains("Uw wachtwoord is gewijzigd en al uw sessies zijn beëindigd")
+        );
+        // Single use.
+        assert!(
+            page(&app, &format!("/login/reset?token={token}"))
+                .await
+                .contains("niet (meer) geldig")
+        );
+        post(
+            &app,
+            "auth/reset",
+            &[
+                ("token", &token),
+                ("new_password", "nog een ander wachtwoord"),
+                ("new_password_confirmation", "nog een ander wachtwoord"),
+            ],
+        )
+        .await;
+        assert!(
+            backend::auth::sign_in(&app.state.db.pool, "an@example.be", new, "127.0.0.1")
+                .await
+                .unwrap()
+                .is_ok()
+        );
+        assert!(
+            page(&app, "/login/reset?token=abc")
+                .await
+                .contains("niet (meer) geldig")
+        );
+    }
+);
+
+both_backends!(
+    reporting_a_known_password_ends_everything_and_alerts_the_cic,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        let other = second_browser(&app, "an@example.be", PASSWORD).await;
+        let (_, location) = post(&app, "account/report-compromised", &[]).await;
+        assert_eq!(location, "/login");
+        assert!(
+            page(&app, "/login")
+                .await
+                .contains("onze klantendienst is verwittigd")
+        );
+        assert_eq!(
+            browse_with(&other, &app, "/dashboard").await.status(),
+            StatusCode::FOUND
+        );
+        let pool = &app.state.db.pool;
+        let account = backend::accounts::by_email(pool, "an@example.be")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            backend::accounts::incidents(pool, account.id)
+                .await
+                .unwrap()[0]
+                .0,
+            "password_may_be_known"
+        );
+        assert_eq!(
+            backend::auth::sign_in(pool, "an@example.be", PASSWORD, "127.0.0.1")
+                .await
+                .unwrap()
+                .err(),
+            Some("auth.must_reset")
+        );
+        let token = link_token(&last_mail(&app));
+        let new = "een heel ander lang wachtwoord";
+        post(
+            &app,
+            "auth/reset",
+            &[
+                ("token", &token),
+                ("new_password", new),
+                ("new_password_confirmation", new),
+            ],
+        )
+        .await;
+        assert!(
+            backend::auth::sign_in(pool, "an@example.be", new, "127.0.0.1")
+                .await
+                .unwrap()
+                .is_ok()
+        );
+    }
+);

@@ -84,7 +84,7 @@ pub async fn sign_in(
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let s = crate::session::session().await?;
-    s.flush().await.map_err(crate::error::internal)?;
+    crate::session::sign_out(&s).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Server functions: the portal's API. Each has a stable endpoint under `/api/` (see
 //! `docs/API.md`); each checks who asks, calls one service function and maps the result.
 
+pub mod account;
 pub mod auth;
 pub mod customer;
 pub mod registration;

@@ -12,6 +12,7 @@ pub fn field_of(key: &str) -> &'static str {
         "registration.first_name_required" => "first_name",
         "registration.last_name_required" => "last_name",
         k if k.starts_with("code.") && k != "code.sent_again" => "code",
+        "security.current_wrong" => "current_password",
         k if k.starts_with("password.") => "password",
         _ => "",
     }
@@ -31,7 +32,9 @@ pub fn Field(
     #[prop(optional_no_strip)] error: Option<String>,
     #[prop(default = true)] required: bool,
 ) -> impl IntoView {
-    let error = error.filter(|k| field_of(k) == id);
+    // Password rules apply to the "new password" field of the change and reset forms too.
+    let error =
+        error.filter(|k| field_of(k) == id || (id == "new_password" && field_of(k) == "password"));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = [
@@ -66,7 +69,7 @@ pub fn Field(
 #[component]
 pub fn FormMessage(key: Option<String>) -> impl IntoView {
     key.map(|k| {
-        let notice = k == "code.sent_again";
+        let notice = k == "code.sent_again" || k.starts_with("notice.");
         view! {
             <div class=if notice { "notice" } else { "form-error" } role=if notice { "status" } else { "alert" }>
                 <p>{tr(&k)}</p>

@@ -21,6 +21,7 @@ pub fn DashboardPage() -> impl IntoView {
                     view! {
                         <div class="page-head">
                             <h1>{trf("dashboard.welcome", &[("name", &name)])}</h1>
+                            <a href="/profile/security">{tr("page.security.title")}</a>
                             <ActionForm action=sign_out attr:class="inline-form">
                                 <button type="submit" class="button">{tr("dashboard.sign_out")}</button>
                             </ActionForm>

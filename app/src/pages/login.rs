@@ -34,7 +34,12 @@ pub fn LoginPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <p><a href="/login/forgot">{tr("login.forgot")}</a></p>
             <p>{tr("login.no_account")}" "<a href="/register">{tr("nav.register")}</a></p>
+            <aside class="help">
+                <h2>{tr("security.compromised.title")}</h2>
+                <p>{tr("login.compromised_help")}</p>
+            </aside>
         </section>
     }
 }

@@ -6,3 +6,5 @@ pub mod landing;
 pub mod login;
 pub mod not_found;
 pub mod register;
+pub mod reset;
+pub mod security;

@@ -1,0 +1,314 @@
+//! The customer's own account security: sessions, password change, "someone else may know my
+//! password", and the forgotten-password link.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginItem {
+    pub login_id: String,
+    pub current: bool,
+    pub device: String,
+    pub ip_address: String,
+    pub last_seen: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityView {
+    pub email: String,
+    pub logins: Vec<LoginItem>,
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetView {
+    pub valid: bool,
+    pub message: Option<String>,
+}
+
+/// A readable device name from a user agent ("Firefox on Android").
+pub fn device_name(user_agent: &str) -> String {
+    let browser = ["Edg/", "Firefox/", "Chrome/", "Safari/"]
+        .iter()
+        .find(|b| user_agent.contains(*b))
+        .map(|b| match *b {
+            "Edg/" => "Edge",
+            "Firefox/" => "Firefox",
+            "Chrome/" => "Chrome",
+            _ => "Safari",
+        });
+    let system = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"]
+        .iter()
+        .find(|s| user_agent.contains(*s))
+        .copied();
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} · {}", if s == "Mac OS" { "macOS" } else { s }),
+        (Some(b), None) => b.to_string(),
+        (None, Some(s)) => s.to_string(),
+        (None, None) => user_agent.chars().take(40).collect(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::error::{AppError, internal};
+    use crate::session::{self, Flash};
+    use backend::accounts::AccountRow;
+    use tower_sessions::Session;
+
+    pub const SECURITY_FORM: &str = "security";
+    pub const FORGOT_FORM: &str = "forgot";
+    pub const RESET_FORM: &str = "reset";
+
+    /// The signed-in account with its login id; otherwise a redirect to sign-in.
+    pub async fn signed_in(
+        s: &Session,
+        back_to: &str,
+    ) -> Result<Option<(AccountRow, String)>, AppError> {
+        if let Some((id, login_id)) = session::login(s).await?
+            && let Some(account) = backend::accounts::by_id(&session::db()?.pool, id)
+                .await
+                .map_err(internal)?
+        {
+            return Ok(Some((account, login_id)));
+        }
+        leptos_axum::redirect(&format!("/login?next={back_to}"));
+        Ok(None)
+    }
+
+    pub async fn flash(s: &Session, form: &str, key: &str) -> Result<(), AppError> {
+        session::set_flash(
+            s,
+            Flash {
+                form: form.into(),
+                error: Some(key.into()),
+                values: Default::default(),
+            },
+        )
+        .await
+    }
+}
+
+#[server(endpoint = "account/security")]
+pub async fn get_security() -> Result<Option<SecurityView>, AppError> {
+    use crate::error::internal;
+    use crate::session;
+    let s = session::session().await?;
+    let Some((account, current)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(None);
+    };
+    let message = session::take_flash(&s, server::SECURITY_FORM).await?.error;
+    let rows = backend::logins::list(&session::db()?.pool, account.id)
+        .await
+        .map_err(internal)?;
+    let logins = rows
+        .into_iter()
+        .map(|r| LoginItem {
+            current: r.login_id == current,
+            device: device_name(&r.user_agent),
+            ip_address: r.ip_address,
+            last_seen: time::OffsetDateTime::from_unix_timestamp(r.last_seen)
+                .map(|t| {
+                    format!(
+                        "{} {:02}:{:02} UTC",
+                        domain::format_date(t.date()),
+                        t.hour(),
+                        t.minute()
+                    )
+                })
+                .unwrap_or_default(),
+            login_id: r.login_id,
+        })
+        .collect();
+    Ok(Some(SecurityView {
+        email: account.email,
+        logins,
+        message,
+    }))
+}
+
+/// Ends one of the account's other sessions.
+#[server(endpoint = "account/end-session")]
+pub async fn end_session(login_id: String) -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(());
+    };
+    backend::logins::end(&session::db()?.pool, account.id, &login_id)
+        .await
+        .map_err(crate::error::internal)?;
+    server::flash(&s, server::SECURITY_FORM, "notice.session_ended").await?;
+    leptos_axum::redirect("/profile/security");
+    Ok(())
+}
+
+/// Ends every session of the account, this one included.
+#[server(endpoint = "account/end-all-sessions")]
+pub async fn end_all_sessions() -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(());
+    };
+    backend::logins::end_all(&session::db()?.pool, account.id, None)
+        .await
+        .map_err(crate::error::internal)?;
+    s.flush().await.map_err(crate::error::internal)?;
+    server::flash(&s, "sign-in", "notice.signed_out_everywhere").await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(endpoint = "account/change-password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    new_password_confirmation: String,
+) -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let Some((account, login_id)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(());
+    };
+    let ctx = session::ctx()?;
+    let outcome = backend::security::change_password(
+        &ctx.services(),
+        &account,
+        &current_password,
+        &new_password,
+        &new_password_confirmation,
+        &login_id,
+        session::lang(),
+    )
+    .await
+    .map_err(crate::error::internal)?;
+    if outcome.is_ok() {
+        // A privilege-relevant change: the session id is renewed too.
+        s.cycle_id().await.map_err(crate::error::internal)?;
+    }
+    server::flash(
+        &s,
+        server::SECURITY_FORM,
+        outcome.err().unwrap_or("notice.password_changed"),
+    )
+    .await?;
+    leptos_axum::redirect("/profile/security");
+    Ok(())
+}
+
+/// "Someone else may know my password".
+#[server(endpoint = "account/report-compromised")]
+pub async fn report_compromised() -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(());
+    };
+    let ctx = session::ctx()?;
+    backend::security::report_compromised(
+        &ctx.services(),
+        &account,
+        &session::client_ip(),
+        session::lang(),
+    )
+    .await
+    .map_err(crate::error::internal)?;
+    s.flush().await.map_err(crate::error::internal)?;
+    server::flash(&s, "sign-in", "notice.compromised").await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(endpoint = "auth/forgot-state")]
+pub async fn forgot_state() -> Result<Option<String>, AppError> {
+    let s = crate::session::session().await?;
+    Ok(crate::session::take_flash(&s, server::FORGOT_FORM)
+        .await?
+        .error)
+}
+
+/// Sends a reset link if the address has an account; the same answer either way.
+#[server(endpoint = "auth/forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let outcome = backend::security::request_reset(&ctx.services(), &email, session::lang())
+        .await
+        .map_err(crate::error::internal)?;
+    server::flash(
+        &s,
+        server::FORGOT_FORM,
+        outcome.err().unwrap_or("notice.reset_sent"),
+    )
+    .await?;
+    leptos_axum::redirect("/login/forgot");
+    Ok(())
+}
+
+#[server(endpoint = "auth/reset-state")]
+pub async fn reset_state(token: String) -> Result<ResetView, AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let valid = backend::security::reset_token_valid(&ctx.services(), &token)
+        .await
+        .map_err(crate::error::internal)?;
+    let message = session::take_flash(&s, server::RESET_FORM).await?.error;
+    Ok(ResetView { valid, message })
+}
+
+/// Sets a new password with the token from the e-mailed link.
+#[server(endpoint = "auth/reset")]
+pub async fn reset_password(
+    token: String,
+    new_password: String,
+    new_password_confirmation: String,
+) -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let outcome = backend::security::reset_password(
+        &ctx.services(),
+        &token,
+        &new_password,
+        &new_password_confirmation,
+        session::lang(),
+    )
+    .await
+    .map_err(crate::error::internal)?;
+    match outcome {
+        Ok(()) => {
+            session::sign_out(&s).await?;
+            server::flash(&s, "sign-in", "notice.password_reset").await?;
+            leptos_axum::redirect("/login");
+        }
+        Err(key) => {
+            server::flash(&s, server::RESET_FORM, key).await?;
+            let token: String = token
+                .chars()
+                .filter(char::is_ascii_hexdigit)
+                .take(64)
+                .collect();
+            leptos_axum::redirect(&format!("/login/reset?token={token}"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn devices_are_named() {
+        let ua =
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36";
+        assert_eq!(super::device_name(ua), "Chrome · Android");
+        assert_eq!(
+            super::device_name("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko Firefox/128.0"),
+            "Firefox · Linux"
+        );
+        assert_eq!(super::device_name("curl/8.0"), "curl/8.0");
+    }
+}

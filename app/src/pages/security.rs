@@ -1,0 +1,78 @@
+//! Profile → security (`/profile/security`): active sessions with "sign out this session" and
+//! "sign out everywhere", password change, and "someone else may know my password".
+
+use crate::api::account::*;
+use crate::components::form::{Field, FormMessage};
+use crate::i18n::tr;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let end_one = ServerAction::<EndSession>::new();
+    let end_all = ServerAction::<EndAllSessions>::new();
+    let change = ServerAction::<ChangePassword>::new();
+    let report = ServerAction::<ReportCompromised>::new();
+    let data = Resource::new(
+        move || end_one.version().get() + change.version().get(),
+        |_| get_security(),
+    );
+    view! {
+        <Title text=tr("page.security.title") />
+        <section class="form-page">
+            <h1>{tr("page.security.title")}</h1>
+            <p><a href="/dashboard">{tr("page.dashboard.title")}</a></p>
+            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+                {move || data.get().map(|result| match result {
+                    Ok(Some(v)) => {
+                        let message = v.message.clone();
+                        view! {
+                            <FormMessage key=message.clone() />
+                            <section aria-labelledby="sessions-title">
+                                <h2 id="sessions-title">{tr("security.sessions")}</h2>
+                                <ul class="sessions">
+                                    {v.logins.into_iter().map(|l| view! {
+                                        <li>
+                                            <strong>{l.device.clone()}</strong>
+                                            {l.current.then(|| view! { " "<span class="badge">{tr("security.this_device")}</span> })}
+                                            <br />
+                                            {tr("security.ip")}": "{l.ip_address.clone()}" · "{tr("security.last_seen")}": "{l.last_seen.clone()}
+                                            {(!l.current).then(|| view! {
+                                                <ActionForm action=end_one attr:class="inline-form">
+                                                    <input type="hidden" name="login_id" value=l.login_id.clone() />
+                                                    <button type="submit" class="button link">{tr("security.end_session")}</button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                <ActionForm action=end_all attr:class="inline-form">
+                                    <button type="submit" class="button">{tr("security.end_all")}</button>
+                                </ActionForm>
+                            </section>
+                            <section aria-labelledby="password-title">
+                                <h2 id="password-title">{tr("security.change_password")}</h2>
+                                <ActionForm action=change attr:class="form">
+                                    <Field id="current_password" label="security.current_password" kind="password" autocomplete="current-password" error=message.clone() />
+                                    <Field id="new_password" label="security.new_password" hint="register.password.hint" kind="password" autocomplete="new-password" error=message.clone() />
+                                    <Field id="new_password_confirmation" label="register.password_confirmation" kind="password" autocomplete="new-password" />
+                                    <button type="submit" class="button primary">{tr("security.change_password")}</button>
+                                </ActionForm>
+                            </section>
+                            <section aria-labelledby="compromised-title">
+                                <h2 id="compromised-title">{tr("security.compromised.title")}</h2>
+                                <p>{tr("security.compromised.body")}</p>
+                                <ActionForm action=report attr:class="inline-form">
+                                    <button type="submit" class="button">{tr("security.compromised.button")}</button>
+                                </ActionForm>
+                            </section>
+                        }.into_any()
+                    }
+                    Ok(None) => view! { <p><a href="/login?next=/profile/security">{tr("nav.login")}</a></p> }.into_any(),
+                    Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,99 @@
+//! Signed-in browsers of an account ("logins"). The session cookie's data holds a random login
+//! id; every request checks that its row still exists, so ending a login here ends that
+//! session on every server instance.
+
+use crate::error::StoreResult;
+use crate::now_epoch;
+use sqlx::AnyPool;
+
+/// `last_seen` is written at most this often per login.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LoginRow {
+    pub login_id: String,
+    pub created_at: i64,
+    pub last_seen: i64,
+    pub ip_address: String,
+    pub user_agent: String,
+}
+
+/// Records a new login and returns its id (128 random bits, hex).
+pub async fn create(
+    pool: &AnyPool,
+    account_id: i64,
+    ip: &str,
+    user_agent: &str,
+) -> StoreResult<String> {
+    let login_id = hex::encode(rand::random::<[u8; 16]>());
+    let now = now_epoch();
+    sqlx::query(
+        "INSERT INTO account_logins (login_id, account_id, created_at, last_seen, ip_address, user_agent)
+         VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(&login_id)
+    .bind(account_id)
+    .bind(now)
+    .bind(ip)
+    .bind(user_agent.chars().take(300).collect::<String>())
+    .execute(pool)
+    .await?;
+    Ok(login_id)
+}
+
+/// Whether the login still exists for the account; refreshes its `last_seen`.
+pub async fn touch(pool: &AnyPool, account_id: i64, login_id: &str) -> StoreResult<bool> {
+    let last_seen: Option<i64> = sqlx::query_scalar(
+        "SELECT last_seen FROM account_logins WHERE login_id = $1 AND account_id = $2",
+    )
+    .bind(login_id)
+    .bind(account_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(last_seen) = last_seen else {
+        return Ok(false);
+    };
+    let now = now_epoch();
+    if now - last_seen >= TOUCH_EVERY_SECONDS {
+        sqlx::query("UPDATE account_logins SET last_seen = $2 WHERE login_id = $1")
+            .bind(login_id)
+            .bind(now)
+            .execute(pool)
+            .await?;
+    }
+    Ok(true)
+}
+
+/// The account's logins, most recently seen first.
+pub async fn list(pool: &AnyPool, account_id: i64) -> StoreResult<Vec<LoginRow>> {
+    Ok(sqlx::query_as(
+        "SELECT login_id, created_at, last_seen, ip_address, user_agent FROM account_logins
+         WHERE account_id = $1 ORDER BY last_seen DESC",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Ends one login of the account (scoped: another account's login id does nothing).
+pub async fn end(pool: &AnyPool, account_id: i64, login_id: &str) -> StoreResult<bool> {
+    let n = sqlx::query("DELETE FROM account_logins WHERE login_id = $1 AND account_id = $2")
+        .bind(login_id)
+        .bind(account_id)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(n > 0)
+}
+
+/// Ends every login of the account except `keep`.
+pub async fn end_all(pool: &AnyPool, account_id: i64, keep: Option<&str>) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM account_logins WHERE account_id = $1 AND login_id <> $2")
+            .bind(account_id)
+            .bind(keep.unwrap_or(""))
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}

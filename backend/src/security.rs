@@ -1,0 +1,212 @@
+//! Account security services: changing the password, the password-reset link, and "someone
+//! else may know my password". Every change that matters ends other sessions and tells the
+//! customer by e-mail.
+
+use crate::accounts::{self, AccountRow};
+use crate::logins;
+use crate::outbox::Mail;
+use crate::registration::{ServiceError, Services};
+use crate::{now_epoch, password};
+use domain::values::Email;
+use domain::{Lang, i18n::tf, password_policy};
+use sha2::{Digest, Sha256};
+
+/// A reset link is valid this long.
+pub const RESET_VALID_SECONDS: i64 = 30 * 60;
+
+pub type Outcome = Result<Result<(), &'static str>, ServiceError>;
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+async fn notify(
+    s: &Services<'_>,
+    to: &str,
+    subject_key: &str,
+    body_key: &str,
+    args: &[(&str, &str)],
+    lang: Lang,
+) {
+    let Ok(to) = Email::parse(to) else { return };
+    let mut all: Vec<(&str, &str)> = vec![
+        ("company", &s.branding.company_name),
+        ("phone", &s.branding.contact_phone),
+    ];
+    all.extend_from_slice(args);
+    let mail = Mail {
+        to,
+        subject: tf(lang, subject_key, &all),
+        body: tf(lang, body_key, &all),
+    };
+    if let Err(e) = s.outboxes.mail.send(&mail).await {
+        tracing::error!(error = %e, "sending a security e-mail failed");
+    }
+}
+
+/// Changes the password after checking the current one; ends the other logins.
+pub async fn change_password(
+    s: &Services<'_>,
+    account: &AccountRow,
+    current: &str,
+    new: &str,
+    confirmation: &str,
+    keep_login: &str,
+    lang: Lang,
+) -> Outcome {
+    if !password::verify(
+        &password::Password::new(current),
+        Some(account.password_hash.clone()),
+    )
+    .await
+    {
+        return Ok(Err("security.current_wrong"));
+    }
+    let customer_number = accounts::customer_number(s.pool, account.id).await?;
+    let local = account.email.split('@').next().unwrap_or("");
+    if let Err(problem) = password_policy::check(new, confirmation, local, &customer_number) {
+        return Ok(Err(problem.key()));
+    }
+    let hash = password::hash(&password::Password::new(new)).await?;
+    accounts::set_password(s.pool, account.id, &hash).await?;
+    logins::end_all(s.pool, account.id, Some(keep_login)).await?;
+    notify(
+        s,
+        &account.email,
+        "mail.password_changed.subject",
+        "mail.password_changed.body",
+        &[("name", &account.first_name)],
+        lang,
+    )
+    .await;
+    tracing::info!(account_id = account.id, "password changed");
+    Ok(Ok(()))
+}
+
+/// Creates a reset token for the account and e-mails the link.
+async fn send_reset_link(
+    s: &Services<'_>,
+    account: &AccountRow,
+    lang: Lang,
+) -> Result<(), ServiceError> {
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    sqlx::query(
+        "INSERT INTO password_resets (account_id, token_hash, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(account.id)
+    .bind(token_hash(&token))
+    .bind(now_epoch())
+    .execute(s.pool)
+    .await
+    .map_err(crate::StoreError::from)?;
+    let url = format!("{}/login/reset?token={token}", s.base_url);
+    notify(
+        s,
+        &account.email,
+        "mail.reset.subject",
+        "mail.reset.body",
+        &[("name", &account.first_name), ("url", &url)],
+        lang,
+    )
+    .await;
+    Ok(())
+}
+
+/// "Forgot password": the same answer whether or not the address has an account.
+pub async fn request_reset(s: &Services<'_>, email: &str, lang: Lang) -> Outcome {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(Err("error.email"));
+    };
+    if let Some(account) = accounts::by_email(s.pool, email.as_str()).await?
+        && account.active == 1
+    {
+        send_reset_link(s, &account, lang).await?;
+    }
+    tracing::info!("password reset requested");
+    Ok(Ok(()))
+}
+
+/// Whether a reset token is valid now (for showing the form).
+pub async fn reset_token_valid(s: &Services<'_>, token: &str) -> Result<bool, ServiceError> {
+    Ok(reset_account(s, token).await?.is_some())
+}
+
+async fn reset_account(s: &Services<'_>, token: &str) -> Result<Option<(i64, i64)>, ServiceError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT id, account_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND created_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(now_epoch() - RESET_VALID_SECONDS)
+    .fetch_optional(s.pool)
+    .await
+    .map_err(crate::StoreError::from)?;
+    Ok(row)
+}
+
+/// Sets a new password with a reset token (single use); ends every login of the account.
+pub async fn reset_password(
+    s: &Services<'_>,
+    token: &str,
+    new: &str,
+    confirmation: &str,
+    lang: Lang,
+) -> Outcome {
+    let Some((reset_id, account_id)) = reset_account(s, token).await? else {
+        return Ok(Err("reset.invalid"));
+    };
+    let Some(account) = accounts::by_id(s.pool, account_id).await? else {
+        return Ok(Err("reset.invalid"));
+    };
+    let customer_number = accounts::customer_number(s.pool, account.id).await?;
+    let local = account.email.split('@').next().unwrap_or("");
+    if let Err(problem) = password_policy::check(new, confirmation, local, &customer_number) {
+        return Ok(Err(problem.key()));
+    }
+    let used =
+        sqlx::query("UPDATE password_resets SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+            .bind(reset_id)
+            .bind(now_epoch())
+            .execute(s.pool)
+            .await
+            .map_err(crate::StoreError::from)?
+            .rows_affected();
+    if used == 0 {
+        return Ok(Err("reset.invalid"));
+    }
+    let hash = password::hash(&password::Password::new(new)).await?;
+    accounts::set_password(s.pool, account.id, &hash).await?;
+    logins::end_all(s.pool, account.id, None).await?;
+    notify(
+        s,
+        &account.email,
+        "mail.password_changed.subject",
+        "mail.password_changed.body",
+        &[("name", &account.first_name)],
+        lang,
+    )
+    .await;
+    tracing::info!(account_id = account.id, "password reset");
+    Ok(Ok(()))
+}
+
+/// "Someone else may know my password": ends every login, blocks sign-in until a reset,
+/// records an incident for the CIC and e-mails a reset link.
+pub async fn report_compromised(
+    s: &Services<'_>,
+    account: &AccountRow,
+    ip: &str,
+    lang: Lang,
+) -> Result<(), ServiceError> {
+    logins::end_all(s.pool, account.id, None).await?;
+    accounts::require_reset(s.pool, account.id).await?;
+    accounts::record_incident(s.pool, account.id, "password_may_be_known", ip).await?;
+    send_reset_link(s, account, lang).await?;
+    tracing::warn!(
+        account_id = account.id,
+        "customer reported that someone may know the password"
+    );
+    Ok(())
+}
