@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
+use pages::cic::{CicHomePage, CicLoginPage};
 use pages::reset::{ForgotPage, ResetPage};
 use pages::security::SecurityPage;
 use pages::{
@@ -53,6 +54,8 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/profile/security") view=SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("/login/forgot") view=ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("/login/reset") view=ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/login") view=CicLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic") view=CicHomePage ssr=SsrMode::Async />
                     <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />
                     <Route path=path!("/privacy") view=|| view! { <InfoPage page="privacy" /> } />
                     <Route path=path!("/cookies") view=|| view! { <InfoPage page="cookies" /> } />

@@ -113,6 +113,8 @@ pub async fn take_flash(session: &Session, form: &str) -> Result<Flash, AppError
 /// Signs the account in: a new session id (against fixation), a login row (so the customer
 /// can see and end it), then the account and time.
 pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError> {
+    // A browser is either a customer's or a staff member's, never both.
+    session.clear().await;
     session.cycle_id().await.map_err(internal)?;
     let login_id = backend::logins::create(&db()?.pool, account_id, &client_ip(), &user_agent())
         .await
@@ -170,4 +172,43 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
             .map_err(internal)?;
     }
     session.flush().await.map_err(internal)
+}
+
+const STAFF_KEY: &str = "staff_id";
+const STAFF_SIGNED_IN_AT_KEY: &str = "staff_signed_in_at";
+
+/// Signs a staff member in: whatever the browser held before (a customer's sign-in
+/// included) is dropped, and the session id is renewed.
+pub async fn staff_sign_in(session: &Session, staff_id: i64) -> Result<(), AppError> {
+    sign_out(session).await?;
+    session.cycle_id().await.map_err(internal)?;
+    session
+        .insert(STAFF_KEY, staff_id)
+        .await
+        .map_err(internal)?;
+    session
+        .insert(STAFF_SIGNED_IN_AT_KEY, backend::now_epoch())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// The signed-in staff member, if the sign-in is younger than 12 hours. A customer's session
+/// never has one.
+pub async fn staff_id(session: &Session) -> Result<Option<i64>, AppError> {
+    let id: Option<i64> = session.get(STAFF_KEY).await.map_err(internal)?;
+    let at: Option<i64> = session
+        .get(STAFF_SIGNED_IN_AT_KEY)
+        .await
+        .map_err(internal)?;
+    match (id, at) {
+        (Some(id), Some(at)) if backend::now_epoch() - at < ABSOLUTE_TIMEOUT_SECONDS => {
+            Ok(Some(id))
+        }
+        (Some(_), _) => {
+            session.flush().await.map_err(internal)?;
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
 }

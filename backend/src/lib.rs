@@ -26,6 +26,7 @@ pub mod security;
 pub mod seed;
 pub mod sessions;
 pub mod staff;
+pub mod totp;
 
 pub use db::{Backend, Db};
 pub use error::StoreError;

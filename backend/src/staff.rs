@@ -45,3 +45,128 @@ pub async fn list(pool: &AnyPool) -> StoreResult<Vec<StaffRow>> {
     .fetch_all(pool)
     .await?)
 }
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StaffLogin {
+    pub id: i64,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub totp_secret: String,
+    pub totp_last_step: Option<i64>,
+    pub active: i64,
+}
+
+pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<StaffRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, display_name, role, active FROM staff_accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Checks e-mail, password and TOTP code (all three; one generic answer). The accepted TOTP
+/// step is stored so the same code cannot be used again.
+pub async fn sign_in(
+    pool: &AnyPool,
+    email: &str,
+    password_text: &str,
+    code: &str,
+    ip: &str,
+) -> Result<Result<i64, &'static str>, crate::StoreError> {
+    let email = email.trim().to_lowercase();
+    let throttle_key = format!("staff:{email}");
+    let (failures, last) = crate::accounts::recent_failures(pool, &throttle_key).await?;
+    if failures >= crate::auth::MAX_FAILURES_PER_HOUR {
+        return Ok(Err("auth.locked"));
+    }
+    if let Some(last) = last
+        && now_epoch() - last < crate::auth::wait_after(failures)
+    {
+        return Ok(Err("auth.wait"));
+    }
+    let staff: Option<StaffLogin> = sqlx::query_as(
+        "SELECT id, display_name, role, password_hash, totp_secret, totp_last_step, active FROM staff_accounts WHERE email = $1",
+    )
+    .bind(&email)
+    .fetch_optional(pool)
+    .await?;
+    let stored = staff
+        .as_ref()
+        .filter(|s| s.active == 1)
+        .map(|s| s.password_hash.clone());
+    let password_ok =
+        crate::password::verify(&crate::password::Password::new(password_text), stored).await;
+    let step = match (&staff, password_ok) {
+        (Some(s), true) => {
+            let now = u64::try_from(now_epoch()).unwrap_or_default();
+            crate::totp::check(&s.totp_secret, code, now, s.totp_last_step)
+        }
+        _ => None,
+    };
+    crate::accounts::record_sign_in(pool, &throttle_key, ip, step.is_some()).await?;
+    tracing::info!(succeeded = step.is_some(), "staff sign-in attempt");
+    match (staff, step) {
+        (Some(s), Some(step)) => {
+            // Only one sign-in can claim a step, even when two arrive at once.
+            let claimed = sqlx::query(
+                "UPDATE staff_accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+            )
+            .bind(s.id)
+            .bind(step)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            Ok(if claimed == 1 {
+                Ok(s.id)
+            } else {
+                Err("cic.invalid")
+            })
+        }
+        _ => Ok(Err("cic.invalid")),
+    }
+}
+
+/// Writes a line of the staff audit log.
+pub async fn audit(
+    pool: &AnyPool,
+    staff_id: i64,
+    action: &str,
+    subject: &str,
+    ip: &str,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO staff_audit (staff_id, action, subject, at, ip_address) VALUES ($1, $2, $3, $4, $5)")
+        .bind(staff_id)
+        .bind(action)
+        .bind(subject)
+        .bind(now_epoch())
+        .bind(ip)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// An open security incident as the CIC sees it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IncidentRow {
+    pub id: i64,
+    pub customer_number: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub kind: String,
+    pub created_at: i64,
+}
+
+/// Security incidents not yet handled, newest first.
+pub async fn open_incidents(pool: &AnyPool) -> StoreResult<Vec<IncidentRow>> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, c.customer_number, a.first_name, a.last_name, i.kind, i.created_at
+         FROM security_incidents i
+         JOIN portal_accounts a ON a.id = i.account_id
+         JOIN customers c ON c.id = a.customer_id
+         WHERE i.handled_at IS NULL ORDER BY i.created_at DESC LIMIT 100",
+    )
+    .fetch_all(pool)
+    .await?)
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod cic;
 pub mod customer;
 pub mod registration;
 

@@ -1,4 +1,5 @@
 //! Pages, one module per page or area.
+pub mod cic;
 pub mod dashboard;
 pub mod error;
 pub mod info;

@@ -1,0 +1,89 @@
+//! CIC pages: staff sign-in (`/cic/login`) and the staff start page (`/cic`).
+
+use crate::api::cic::*;
+use crate::components::form::{Field, FormMessage};
+use crate::i18n::tr;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn CicLoginPage() -> impl IntoView {
+    let action = ServerAction::<CicSignIn>::new();
+    let state = Resource::new(move || action.version().get(), |_| cic_login_state());
+    view! {
+        <Title text=tr("page.cic_login.title") />
+        <section class="form-page">
+            <h1>{tr("page.cic_login.title")}</h1>
+            <p>{tr("cic.login.intro")}</p>
+            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+                {move || state.get().map(|result| {
+                    let v = result.unwrap_or_else(|_| CicLoginView { error: Some("error.internal".into()), email: String::new() });
+                    view! {
+                        <ActionForm action attr:class="form">
+                            <FormMessage key=v.error.clone() />
+                            <Field id="email" label="login.email" value=v.email.clone() kind="email" autocomplete="username" />
+                            <Field id="password" label="login.password" kind="password" autocomplete="current-password" />
+                            <Field id="code" label="cic.code" hint="cic.code.hint" inputmode="numeric" autocomplete="one-time-code" />
+                            <button type="submit" class="button primary">{tr("login.submit")}</button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn CicHomePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| cic_home());
+    let sign_out = ServerAction::<CicSignOut>::new();
+    view! {
+        <Title text=tr("page.cic.title") />
+        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(Some(home)) => {
+                    let role = tr(&format!("staffrole.{}", home.role));
+                    view! {
+                        <div class="page-head">
+                            <h1>{tr("page.cic.title")}</h1>
+                            <ActionForm action=sign_out attr:class="inline-form">
+                                <button type="submit" class="button">{tr("dashboard.sign_out")}</button>
+                            </ActionForm>
+                        </div>
+                        <p>{home.name.clone()}" · "{role}</p>
+                        <section aria-labelledby="incidents-title">
+                            <h2 id="incidents-title">{tr("cic.incidents")}</h2>
+                            {if home.incidents.is_empty() {
+                                view! { <p>{tr("cic.incidents.none")}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="table">
+                                        <thead><tr>
+                                            <th scope="col">{tr("register.customer_number")}</th>
+                                            <th scope="col">{tr("cic.customer")}</th>
+                                            <th scope="col">{tr("cic.incident")}</th>
+                                            <th scope="col">{tr("cic.reported_at")}</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {home.incidents.into_iter().map(|i| view! {
+                                                <tr>
+                                                    <td>{i.customer_number.clone()}</td>
+                                                    <td>{i.customer_name.clone()}</td>
+                                                    <td>{tr(&format!("incident.{}", i.kind))}</td>
+                                                    <td>{i.reported_at.clone()}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any()
+                            }}
+                        </section>
+                    }.into_any()
+                }
+                Ok(None) => view! { <p><a href="/cic/login">{tr("page.cic_login.title")}</a></p> }.into_any(),
+                Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
