@@ -1,0 +1,99 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { expectAccessible, open } from './helpers';
+
+/** Shared steps of the journeys: registration, codes from the SMS outbox, mails, TOTP. */
+
+export const PASSWORD = 'een lange zin als wachtwoord';
+
+/** The newest 6-digit code sent by SMS to `to` (read from the dev outbox). */
+export async function codeFor(to: string): Promise<string> {
+  const file = path.join(process.env.E2E_DATA_DIR!, 'outbox', 'sms.jsonl');
+  for (let i = 0; i < 50; i++) {
+    if (fs.existsSync(file)) {
+      const mine = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.to === to);
+      const match = mine.length ? mine[mine.length - 1].body.match(/\b\d{6}\b/) : null;
+      if (match) return match[0];
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no code for ${to}`);
+}
+
+export async function smsCount(to: string): Promise<number> {
+  const file = path.join(process.env.E2E_DATA_DIR!, 'outbox', 'sms.jsonl');
+  if (!fs.existsSync(file)) return 0;
+  return fs.readFileSync(file, 'utf8').trim().split('\n').filter((l) => l && JSON.parse(l).to === to).length;
+}
+
+export async function enterCode(page: Page, to: string, count: number) {
+  await expect.poll(() => smsCount(to)).toBe(count);
+  await page.getByLabel('Authenticatiecode', { exact: true }).fill(await codeFor(to));
+  await page.getByRole('button', { name: 'Bevestigen' }).click();
+}
+
+/** Walks steps 1–5 for a demo customer; ends on the terms step. */
+export async function upToTerms(page: Page, info: TestInfo, customer: string, mobile: string, contract: string, email: string) {
+  await open(page, '/register', info);
+  await expect(page.getByText('Stap 1 van 6')).toBeVisible();
+  await expectAccessible(page, info);
+  await page.getByLabel('Klantnummer').fill(customer);
+  await page.getByRole('button', { name: 'Authenticatiecode aanvragen' }).click();
+  await expect(page.getByText('Stap 2 van 6')).toBeVisible();
+  await expectAccessible(page, info);
+  await enterCode(page, mobile, 1);
+  await expect(page.getByText('Stap 3 van 6')).toBeVisible();
+  await expectAccessible(page, info);
+  await page.getByLabel('Voornaam').fill('Test');
+  await page.getByLabel('Achternaam').fill('Klant');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Wachtwoord bevestigen').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByText('Stap 4 van 6')).toBeVisible();
+  await expectAccessible(page, info);
+  await page.getByLabel('Contractnummer').fill(contract);
+  await page.getByRole('button', { name: 'Authenticatiecode aanvragen' }).click();
+  await expect(page.getByText('Stap 5 van 6')).toBeVisible();
+  await enterCode(page, mobile, 2);
+  await expect(page.getByText('Stap 6 van 6')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Gebruiksvoorwaarden' })).toBeVisible();
+  await expectAccessible(page, info);
+}
+
+
+/** Registers a demo customer completely; ends on the dashboard. */
+export async function registerCustomer(page: Page, info: TestInfo, customer: string, mobile: string, contract: string, email: string) {
+  await upToTerms(page, info, customer, mobile, contract, email);
+  await page.getByRole('button', { name: 'Aanvaarden' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** The newest mail to `to` in the dev outbox. */
+export async function lastMailTo(to: string): Promise<string> {
+  const dir = path.join(process.env.E2E_DATA_DIR!, 'outbox', 'mail');
+  for (let i = 0; i < 50; i++) {
+    if (fs.existsSync(dir)) {
+      const mails = fs.readdirSync(dir).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).filter((m) => m.includes(`To: ${to}`));
+      if (mails.length) return mails[mails.length - 1];
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail to ${to}`);
+}
+
+/** The current TOTP code (RFC 6238, SHA-1, 6 digits, 30 s) for a base32 secret. */
+export function totp(secretBase32: string, at = Date.now()): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const h = crypto.createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(n % 1_000_000).padStart(6, '0');
+}
