@@ -47,6 +47,8 @@ export default defineConfig({
       PORTAL_SECURE_COOKIES: 'false',
       LEPTOS_SITE_ROOT: '../target/site',
       PORTAL_LOG: 'warn',
+      // All journeys come from 127.0.0.1; the per-IP limit is tested in the integration tests.
+      PORTAL_AUTH_RATE_PER_MINUTE: '10000',
     },
   },
 });

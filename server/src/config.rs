@@ -61,6 +61,8 @@ pub struct Settings {
     /// At least 64 bytes; `None` means a random key per start (sessions end at restart).
     pub session_secret: Option<Secret>,
     pub demo: bool,
+    /// Per client IP: requests a minute to the sign-in, registration-code and reset endpoints.
+    pub auth_rate_per_minute: u32,
     pub log_format: LogFormat,
     pub log_filter: String,
     pub sms: SmsTransport,
@@ -126,6 +128,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "PORTAL_DEMO",
         "false",
         "Seed the demo data set into an empty database.",
+    ),
+    (
+        "PORTAL_AUTH_RATE_PER_MINUTE",
+        "30",
+        "Per client IP: requests a minute (and burst) to sign-in, registration-code and password-reset endpoints.",
     ),
     ("PORTAL_LOG_FORMAT", "pretty", "`pretty` (human) or `json`."),
     (
@@ -297,6 +304,19 @@ impl Settings {
             other => other.map(Secret),
         };
         let demo = flag(get, "PORTAL_DEMO", false)?;
+        let auth_rate_per_minute = match text(get, "PORTAL_AUTH_RATE_PER_MINUTE") {
+            None => 30,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=60_000).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "PORTAL_AUTH_RATE_PER_MINUTE",
+                        format!("`{v}` is not a number from 1 to 60000"),
+                    )
+                })?,
+        };
         let log_format = match text(get, "PORTAL_LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
@@ -425,6 +445,7 @@ impl Settings {
             secure_cookies,
             session_secret,
             demo,
+            auth_rate_per_minute,
             log_format,
             log_filter,
             sms,
@@ -521,6 +542,7 @@ mod tests {
             ("PORTAL_SMS_TRANSPORT", "pigeon"),
             ("PORTAL_CONTACT_EMAIL", "nope"),
             ("PORTAL_BASE_URL", "ftp://x"),
+            ("PORTAL_AUTH_RATE_PER_MINUTE", "0"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{err}");

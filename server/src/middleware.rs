@@ -4,6 +4,8 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use governor::clock as governor_clock;
+use governor::middleware as governor_middleware;
 use http::header::{
     CONTENT_LENGTH, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
@@ -152,4 +154,46 @@ mod tests {
             StatusCode::INTERNAL_SERVER_ERROR
         );
     }
+}
+
+/// The server functions that check a secret or send a message.
+pub const RATE_LIMITED_ENDPOINTS: [&str; 8] = [
+    "/api/auth/sign-in",
+    "/api/cic/sign-in",
+    "/api/register/start",
+    "/api/register/code",
+    "/api/register/contract-code",
+    "/api/register/resend",
+    "/api/auth/forgot",
+    "/api/auth/reset",
+];
+
+/// A per-client-IP limit of `per_minute` requests a minute (with the same burst). Refusals are
+/// a 429 with a message in the three languages (the request's language is not known here).
+pub fn auth_rate_limit(
+    per_minute: u32,
+) -> tower_governor::GovernorLayer<
+    tower_governor::key_extractor::PeerIpKeyExtractor,
+    governor_middleware::NoOpMiddleware<governor_clock::QuantaInstant>,
+    Body,
+> {
+    let mut builder = tower_governor::governor::GovernorConfigBuilder::default();
+    builder
+        .per_millisecond((60_000 / u64::from(per_minute.max(1))).max(1))
+        .burst_size(per_minute.max(1));
+    let config = builder.finish().unwrap_or_default();
+    tower_governor::GovernorLayer::new(config).error_handler(|_| {
+        let text = ["nl", "fr", "en"]
+            .iter()
+            .filter_map(|c| domain::Lang::from_code(c))
+            .map(|l| domain::t(l, "error.rate_limited"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(http::header::RETRY_AFTER, "60")],
+            text,
+        )
+            .into_response()
+    })
 }

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use domain::i18n::LANG_COOKIE;
 use domain::{Branding, Lang, SiteInfo};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
@@ -86,7 +86,14 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::body_size_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
 
-    Router::new()
+    // Endpoints that check a secret (password, SMS code, reset token) or send an SMS/e-mail get
+    // a per-IP limit on top of the per-account and per-number limits of the services.
+    let limited = middleware::auth_rate_limit(state.settings.auth_rate_per_minute);
+    let mut router = Router::new();
+    for endpoint in middleware::RATE_LIMITED_ENDPOINTS {
+        router = router.route(endpoint, post(server_fn).layer(limited.clone()));
+    }
+    router
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/lang/{code}", get(set_language))

@@ -399,3 +399,40 @@ both_backends!(
         assert_eq!(report.customers.inserted, 1);
     }
 );
+
+both_backends!(
+    sign_in_endpoints_are_rate_limited_per_ip,
+    |backend: Backend| async move {
+        let app = common::spawn_with(backend, false, &[("PORTAL_AUTH_RATE_PER_MINUTE", "3")]).await;
+        let attempt = || {
+            app.client
+                .post(app.url("/api/auth/sign-in"))
+                .form(&[("email", "x@example.be"), ("password", "whatever")])
+                .send()
+        };
+        for _ in 0..3 {
+            assert_ne!(
+                attempt().await.unwrap().status(),
+                StatusCode::TOO_MANY_REQUESTS
+            );
+        }
+        let res = attempt().await.unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()["retry-after"], "60");
+        let text = res.text().await.unwrap();
+        assert!(
+            text.contains("Te veel aanvragen") && text.contains("Too many requests"),
+            "{text}"
+        );
+        // Other endpoints are not affected.
+        assert_eq!(
+            app.client
+                .post(app.url("/api/site-info"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+    }
+);
