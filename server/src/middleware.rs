@@ -4,13 +4,14 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use governor::clock as governor_clock;
-use governor::middleware as governor_middleware;
 use http::header::{
     CONTENT_LENGTH, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::{HeaderValue, StatusCode};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
 
 /// The largest request body the portal accepts (forms and server-function arguments).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -115,6 +116,58 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .into_response()
 }
 
+/// The server functions that check a secret or send a message.
+pub const RATE_LIMITED_ENDPOINTS: [&str; 8] = [
+    "/api/auth/sign-in",
+    "/api/cic/sign-in",
+    "/api/register/start",
+    "/api/register/code",
+    "/api/register/contract-code",
+    "/api/register/resend",
+    "/api/auth/forgot",
+    "/api/auth/reset",
+];
+
+/// Per-client-IP request budget for [`RATE_LIMITED_ENDPOINTS`].
+pub type IpLimiter = Arc<governor::DefaultKeyedRateLimiter<IpAddr>>;
+
+/// A limiter of `per_minute` requests a minute per IP, with the same burst.
+pub fn ip_limiter(per_minute: u32) -> IpLimiter {
+    let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+    Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(n)))
+}
+
+/// Guards the server functions: the per-IP limit on the endpoints that check secrets (a 429
+/// with a message in the three languages, as the request's language is not known yet), and
+/// [`server_fn_status`] on every answer.
+pub async fn api_guard(State(limiter): State<IpLimiter>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if !path.starts_with("/api/") {
+        return next.run(req).await;
+    }
+    if RATE_LIMITED_ENDPOINTS.contains(&path.as_str()) {
+        let ip = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        if limiter.check_key(&ip).is_err() {
+            tracing::warn!(%ip, %path, "rate limit reached");
+            let text = domain::Lang::ALL
+                .iter()
+                .map(|l| domain::t(*l, "error.rate_limited"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(http::header::RETRY_AFTER, "60")],
+                text,
+            )
+                .into_response();
+        }
+    }
+    server_fn_status(next.run(req).await).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,46 +207,4 @@ mod tests {
             StatusCode::INTERNAL_SERVER_ERROR
         );
     }
-}
-
-/// The server functions that check a secret or send a message.
-pub const RATE_LIMITED_ENDPOINTS: [&str; 8] = [
-    "/api/auth/sign-in",
-    "/api/cic/sign-in",
-    "/api/register/start",
-    "/api/register/code",
-    "/api/register/contract-code",
-    "/api/register/resend",
-    "/api/auth/forgot",
-    "/api/auth/reset",
-];
-
-/// A per-client-IP limit of `per_minute` requests a minute (with the same burst). Refusals are
-/// a 429 with a message in the three languages (the request's language is not known here).
-pub fn auth_rate_limit(
-    per_minute: u32,
-) -> tower_governor::GovernorLayer<
-    tower_governor::key_extractor::PeerIpKeyExtractor,
-    governor_middleware::NoOpMiddleware<governor_clock::QuantaInstant>,
-    Body,
-> {
-    let mut builder = tower_governor::governor::GovernorConfigBuilder::default();
-    builder
-        .per_millisecond((60_000 / u64::from(per_minute.max(1))).max(1))
-        .burst_size(per_minute.max(1));
-    let config = builder.finish().unwrap_or_default();
-    tower_governor::GovernorLayer::new(config).error_handler(|_| {
-        let text = ["nl", "fr", "en"]
-            .iter()
-            .filter_map(|c| domain::Lang::from_code(c))
-            .map(|l| domain::t(l, "error.rate_limited"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(http::header::RETRY_AFTER, "60")],
-            text,
-        )
-            .into_response()
-    })
 }

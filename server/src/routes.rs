@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use domain::i18n::LANG_COOKIE;
 use domain::{Branding, Lang, SiteInfo};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
@@ -88,12 +88,8 @@ pub fn router(state: AppState) -> Router {
 
     // Endpoints that check a secret (password, SMS code, reset token) or send an SMS/e-mail get
     // a per-IP limit on top of the per-account and per-number limits of the services.
-    let limited = middleware::auth_rate_limit(state.settings.auth_rate_per_minute);
-    let mut router = Router::new();
-    for endpoint in middleware::RATE_LIMITED_ENDPOINTS {
-        router = router.route(endpoint, post(server_fn).layer(limited.clone()));
-    }
-    router
+    let limiter = middleware::ip_limiter(state.settings.auth_rate_per_minute);
+    Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/lang/{code}", get(set_language))
@@ -104,6 +100,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(ctx, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            middleware::api_guard,
+        ))
         .layer(sessions)
         .layer(layers)
         .with_state(state)

@@ -141,6 +141,17 @@ both_backends!(
             .unwrap();
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         assert!(res.text().await.unwrap().contains("too large"));
+        // Missing or malformed arguments of a known server function: 400 with the reason.
+        let res = app
+            .client
+            .post(app.url("/api/register/start"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("nonsense=1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(res.text().await.unwrap().contains("BadRequest"));
         // Unknown server function: 400, not 500.
         let res = app
             .client
