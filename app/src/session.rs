@@ -137,26 +137,68 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
 /// The signed-in account and its login id, if the sign-in is younger than 12 hours and its
 /// login was not ended (from another device, by a password change, ...).
 pub async fn login(session: &Session) -> Result<Option<(i64, String)>, AppError> {
+    login_with(session, &db()?.pool).await
+}
+
+/// [`login`] with an explicit pool (for middleware outside the Leptos context).
+pub async fn login_with(
+    session: &Session,
+    pool: &backend::AnyPool,
+) -> Result<Option<(i64, String)>, AppError> {
     let id: Option<i64> = session.get(ACCOUNT_KEY).await.map_err(internal)?;
     let login_id: Option<String> = session.get(LOGIN_KEY).await.map_err(internal)?;
     let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?;
     let (Some(id), Some(login_id), Some(at)) = (id, login_id, at) else {
         return Ok(None);
     };
-    let pool = db()?.pool;
     let fresh = backend::now_epoch() - at < ABSOLUTE_TIMEOUT_SECONDS;
     if fresh
-        && backend::logins::touch(&pool, id, &login_id)
+        && backend::logins::touch(pool, id, &login_id)
             .await
             .map_err(internal)?
     {
+        mark_active(session, false).await?;
         return Ok(Some((id, login_id)));
     }
-    backend::logins::end(&pool, id, &login_id)
+    backend::logins::end(pool, id, &login_id)
         .await
         .map_err(internal)?;
     session.flush().await.map_err(internal)?;
     Ok(None)
+}
+
+/// Who is signed in in this browser, for the page frame.
+pub async fn signed_in(
+    session: &Session,
+    pool: &backend::AnyPool,
+) -> Result<domain::SignedIn, AppError> {
+    if staff_id(session).await?.is_some() {
+        return Ok(domain::SignedIn {
+            customer: None,
+            staff: true,
+        });
+    }
+    let Some((id, _)) = login_with(session, pool).await? else {
+        return Ok(domain::SignedIn::default());
+    };
+    let account = backend::accounts::by_id(pool, id).await.map_err(internal)?;
+    Ok(domain::SignedIn {
+        customer: account.map(|a| a.first_name),
+        staff: false,
+    })
+}
+
+const ACTIVE_KEY: &str = "last_active";
+
+/// Records activity so the idle timeout (15 minutes) counts from now. Writing the session is
+/// what moves its expiry; it is written at most once a minute unless `force`.
+pub async fn mark_active(session: &Session, force: bool) -> Result<(), AppError> {
+    let now = backend::now_epoch();
+    let last: Option<i64> = session.get(ACTIVE_KEY).await.map_err(internal)?;
+    if force || last.is_none_or(|t| now - t >= 60) {
+        session.insert(ACTIVE_KEY, now).await.map_err(internal)?;
+    }
+    Ok(())
 }
 
 /// The signed-in account id (see [`login`]).

@@ -36,7 +36,14 @@ pub fn site_info_for_request() -> Option<SiteInfo> {
     let lang = use_context::<http::request::Parts>()
         .map(|parts| lang_from_headers(&parts.headers))
         .unwrap_or_default();
-    Some(SiteInfo { branding, lang })
+    let signed_in = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<domain::SignedIn>().cloned())
+        .unwrap_or_default();
+    Some(SiteInfo {
+        branding,
+        lang,
+        signed_in,
+    })
 }
 
 /// The Content-Security-Policy of an HTML page: only the portal's own scripts (the hydration
@@ -50,10 +57,8 @@ pub fn content_security_policy(nonce: &str) -> String {
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let site = site_info_for_request().unwrap_or_else(|| SiteInfo {
-        branding: Branding::default(),
-        lang: Lang::default(),
-    });
+    let site = site_info_for_request()
+        .unwrap_or_else(|| SiteInfo::new(Branding::default(), Lang::default()));
     provide_nonce();
     if let (Some(nonce), Some(response)) =
         (use_nonce(), use_context::<leptos_axum::ResponseOptions>())

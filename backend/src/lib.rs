@@ -30,6 +30,7 @@ pub mod totp;
 
 pub use db::{Backend, Db};
 pub use error::StoreError;
+pub use sqlx::AnyPool;
 
 /// Seconds since the Unix epoch, the portable timestamp of the schema.
 pub fn now_epoch() -> i64 {

@@ -39,6 +39,28 @@ impl Default for Branding {
 pub struct SiteInfo {
     pub branding: Branding,
     pub lang: Lang,
+    /// Who is signed in in this browser (for the header); nobody by default.
+    #[serde(default)]
+    pub signed_in: SignedIn,
+}
+
+/// Who is signed in, as far as the page frame needs to know.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    /// The signed-in customer's first name.
+    pub customer: Option<String>,
+    /// Whether a staff member is signed in.
+    pub staff: bool,
+}
+
+impl SiteInfo {
+    pub fn new(branding: Branding, lang: Lang) -> Self {
+        SiteInfo {
+            branding,
+            lang,
+            signed_in: SignedIn::default(),
+        }
+    }
 }
 
 /// Checks a `#rrggbb` colour.

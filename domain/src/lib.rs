@@ -14,6 +14,6 @@ pub mod password_policy;
 pub mod registration;
 pub mod values;
 
-pub use branding::{Branding, SiteInfo};
+pub use branding::{Branding, SignedIn, SiteInfo};
 pub use i18n::{Lang, t};
 pub use money::{format_date, format_eur};

@@ -8,7 +8,8 @@ export const withJs = (info: TestInfo) => info.project.name === 'js';
 export async function open(page: Page, path: string, info: TestInfo) {
   const response = await page.goto(path);
   if (withJs(info)) {
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    // The debug build's wasm can take a while to compile when both projects run at once.
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
   }
   return response;
 }

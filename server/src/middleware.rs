@@ -116,6 +116,27 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .into_response()
 }
 
+/// Tells the page frame who is signed in (pages only; server functions and assets skip it).
+pub async fn signed_in_context(
+    State(db): State<backend::Db>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_page = req.method() == http::Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !matches!(path, "/healthz" | "/readyz" | "/brand.css" | "/logo.svg")
+        && !path.starts_with("/lang/");
+    if is_page && let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() {
+        // On an error the page shows the signed-out frame; the page's own data still checks.
+        if let Ok(signed_in) = app::session::signed_in(&session, &db.pool).await {
+            req.extensions_mut().insert(signed_in);
+        }
+    }
+    next.run(req).await
+}
+
 /// The server functions that check a secret or send a message.
 pub const RATE_LIMITED_ENDPOINTS: [&str; 8] = [
     "/api/auth/sign-in",

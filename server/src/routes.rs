@@ -43,7 +43,7 @@ fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
 pub fn router(state: AppState) -> Router {
     let secure = state.settings.secure_cookies;
     let routes = generate_route_list(|| {
-        view! { <App site=SiteInfo { branding: Branding::default(), lang: Lang::default() } /> }
+        view! { <App site=SiteInfo::new(Branding::default(), Lang::default()) /> }
     });
     let ctx = context(&state);
     let page_shell = {
@@ -103,6 +103,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             limiter,
             middleware::api_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.db.clone(),
+            middleware::signed_in_context,
         ))
         .layer(sessions)
         .layer(layers)

@@ -741,3 +741,26 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    an_idle_session_no_longer_signs_in,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        assert_eq!(browse(&app, "/dashboard").await.status(), StatusCode::OK);
+        // Fifteen minutes without activity: the stored session has expired.
+        let expire = match backend {
+            Backend::Sqlite => "UPDATE tower_sessions SET expiry_date = 0",
+            Backend::Postgres => {
+                "UPDATE tower_sessions.session SET expiry_date = now() - interval '1 minute'"
+            }
+        };
+        sqlx::query(expire)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+        let res = browse(&app, "/dashboard").await;
+        assert_eq!(res.status(), StatusCode::FOUND);
+        assert_eq!(res.headers()["location"], "/login?next=/dashboard");
+    }
+);

@@ -80,6 +80,28 @@ pub async fn sign_in(
     Ok(())
 }
 
+/// Who is signed in in this browser: `{"customer": first name or null, "staff": bool}`.
+#[server(endpoint = "auth/status")]
+pub async fn get_auth_status() -> Result<domain::SignedIn, AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    session::signed_in(&s, &session::db()?.pool).await
+}
+
+/// "Stay signed in": counts as activity, so the idle timeout starts again. `false` when the
+/// session already ended.
+#[server(endpoint = "auth/keep-alive")]
+pub async fn keep_alive() -> Result<bool, AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    if session::account_id(&s).await?.is_some() {
+        session::mark_active(&s, true).await?;
+        Ok(true)
+    } else {
+        Ok(false)
+    }
+}
+
 /// Ends the session on the server (not only the cookie).
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {

@@ -7,10 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 fn site() -> SiteInfo {
-    use_context::<SiteInfo>().unwrap_or_else(|| SiteInfo {
-        branding: Default::default(),
-        lang: Lang::default(),
-    })
+    use_context::<SiteInfo>().unwrap_or_else(|| SiteInfo::new(Default::default(), Lang::default()))
 }
 
 #[component]
@@ -25,12 +22,88 @@ pub fn Header() -> impl IntoView {
                 {logo}
                 <span class="brand-name">{branding.company_name.clone()}</span>
             </a>
-            <nav class="main-nav" aria-label=tr("nav.main")>
-                <a href="/login">{tr("nav.login")}</a>
-                <a href="/register">{tr("nav.register")}</a>
-            </nav>
+            <MainNav />
             <LanguageSwitcher />
         </header>
+    }
+}
+
+/// The main navigation: sign-in and registration for visitors; the customer's pages and
+/// "log out" once signed in (with the idle-timeout warning).
+#[component]
+fn MainNav() -> impl IntoView {
+    let signed_in = site().signed_in;
+    let links = if signed_in.customer.is_some() {
+        view! {
+            <a href="/dashboard">{tr("page.dashboard.title")}</a>
+            <a href="/profile/security">{tr("page.security.title")}</a>
+            // A plain form: signing out reloads the whole page (and its frame), also with JS.
+            <form method="post" action="/api/auth/sign-out" class="inline-form">
+                <button type="submit" class="button link">{tr("dashboard.sign_out")}</button>
+            </form>
+            <IdleWarning />
+        }
+        .into_any()
+    } else if signed_in.staff {
+        view! {
+            <a href="/cic">{tr("page.cic.title")}</a>
+            <form method="post" action="/api/cic/sign-out" class="inline-form">
+                <button type="submit" class="button link">{tr("dashboard.sign_out")}</button>
+            </form>
+        }
+        .into_any()
+    } else {
+        view! {
+            <a href="/login">{tr("nav.login")}</a>
+            <a href="/register">{tr("nav.register")}</a>
+        }
+        .into_any()
+    };
+    view! { <nav class="main-nav" aria-label=tr("nav.main")>{links}</nav> }
+}
+
+/// Seconds of inactivity after which the warning shows (the session ends after 900).
+pub const IDLE_WARNING_AFTER_SECONDS: u64 = 15 * 60 - 75;
+
+/// Warns at least a minute before the idle timeout and offers "stay signed in". Any page
+/// change restarts the count. Without JavaScript there is no warning; the timeout still holds.
+#[component]
+fn IdleWarning() -> impl IntoView {
+    use crate::api::auth::KeepAlive;
+    use std::time::Duration;
+    let location = use_location();
+    let keep = ServerAction::<KeepAlive>::new();
+    let (show, set_show) = signal(false);
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        location.pathname.track();
+        keep.version().track();
+        set_show.set(false);
+        let warn = set_timeout_with_handle(
+            move || set_show.set(true),
+            Duration::from_secs(IDLE_WARNING_AFTER_SECONDS),
+        )
+        .ok();
+        let navigate = navigate.clone();
+        let expire = set_timeout_with_handle(
+            move || navigate("/login?next=/dashboard", Default::default()),
+            Duration::from_secs(15 * 60),
+        )
+        .ok();
+        on_cleanup(move || {
+            warn.into_iter().chain(expire).for_each(|h| h.clear());
+        });
+    });
+    view! {
+        <Show when=move || show.get()>
+            <div class="idle-warning" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text">
+                <h2 id="idle-title">{tr("idle.title")}</h2>
+                <p id="idle-text">{tr("idle.body")}</p>
+                <leptos::form::ActionForm action=keep>
+                    <button type="submit" class="button primary">{tr("idle.stay")}</button>
+                </leptos::form::ActionForm>
+            </div>
+        </Show>
     }
 }
 

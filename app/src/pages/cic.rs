@@ -3,14 +3,12 @@
 use crate::api::cic::*;
 use crate::components::form::{Field, FormMessage};
 use crate::i18n::tr;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn CicLoginPage() -> impl IntoView {
-    let action = ServerAction::<CicSignIn>::new();
-    let state = Resource::new(move || action.version().get(), |_| cic_login_state());
+    let state = Resource::new(|| (), |_| cic_login_state());
     view! {
         <Title text=tr("page.cic_login.title") />
         <section class="form-page">
@@ -20,13 +18,13 @@ pub fn CicLoginPage() -> impl IntoView {
                 {move || state.get().map(|result| {
                     let v = result.unwrap_or_else(|_| CicLoginView { error: Some("error.internal".into()), email: String::new() });
                     view! {
-                        <ActionForm action attr:class="form">
+                        <form method="post" action="/api/cic/sign-in" class="form">
                             <FormMessage key=v.error.clone() />
                             <Field id="email" label="login.email" value=v.email.clone() kind="email" autocomplete="username" />
                             <Field id="password" label="login.password" kind="password" autocomplete="current-password" />
                             <Field id="code" label="cic.code" hint="cic.code.hint" inputmode="numeric" autocomplete="one-time-code" />
                             <button type="submit" class="button primary">{tr("login.submit")}</button>
-                        </ActionForm>
+                        </form>
                     }
                 })}
             </Suspense>
@@ -37,7 +35,6 @@ pub fn CicLoginPage() -> impl IntoView {
 #[component]
 pub fn CicHomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| cic_home());
-    let sign_out = ServerAction::<CicSignOut>::new();
     view! {
         <Title text=tr("page.cic.title") />
         <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
@@ -47,9 +44,9 @@ pub fn CicHomePage() -> impl IntoView {
                     view! {
                         <div class="page-head">
                             <h1>{tr("page.cic.title")}</h1>
-                            <ActionForm action=sign_out attr:class="inline-form">
+                            <form method="post" action="/api/cic/sign-out" class="inline-form">
                                 <button type="submit" class="button">{tr("dashboard.sign_out")}</button>
-                            </ActionForm>
+                            </form>
                         </div>
                         <p>{home.name.clone()}" · "{role}</p>
                         <section aria-labelledby="incidents-title">

@@ -1,16 +1,13 @@
 //! The signed-in customer's start page (`/dashboard`): their contracts, running ones first.
 
-use crate::api::auth::SignOut;
 use crate::api::customer::{ContractCard, dashboard};
 use crate::i18n::{tr, trf};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| dashboard());
-    let sign_out = ServerAction::<SignOut>::new();
     view! {
         <Title text=tr("page.dashboard.title") />
         <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
@@ -21,10 +18,6 @@ pub fn DashboardPage() -> impl IntoView {
                     view! {
                         <div class="page-head">
                             <h1>{trf("dashboard.welcome", &[("name", &name)])}</h1>
-                            <a href="/profile/security">{tr("page.security.title")}</a>
-                            <ActionForm action=sign_out attr:class="inline-form">
-                                <button type="submit" class="button">{tr("dashboard.sign_out")}</button>
-                            </ActionForm>
                         </div>
                         <section aria-labelledby="running-title">
                             <h2 id="running-title">{tr("dashboard.running")}</h2>

@@ -1,18 +1,16 @@
 //! Sign-in (`/login`): e-mail and password; `?next=` brings the person back to the page they
 //! wanted.
 
-use crate::api::auth::{SignIn, sign_in_state};
+use crate::api::auth::sign_in_state;
 use crate::components::form::{Field, FormMessage};
 use crate::i18n::tr;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = ServerAction::<SignIn>::new();
-    let state = Resource::new(move || action.version().get(), |_| sign_in_state());
+    let state = Resource::new(|| (), |_| sign_in_state());
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
@@ -24,13 +22,13 @@ pub fn LoginPage() -> impl IntoView {
                     let v = result.unwrap_or_else(|_| crate::api::auth::SignInView { error: Some("error.internal".into()), email: String::new(), signed_in: false });
                     view! {
                         {v.signed_in.then(|| view! { <p class="notice" role="status">{tr("login.already")}" "<a href="/dashboard">{tr("page.dashboard.title")}</a></p> })}
-                        <ActionForm action attr:class="form">
+                        <form method="post" action="/api/auth/sign-in" class="form">
                             <FormMessage key=v.error.clone() />
                             <input type="hidden" name="next" value=next />
                             <Field id="email" label="login.email" value=v.email.clone() kind="email" autocomplete="username" />
                             <Field id="password" label="login.password" kind="password" autocomplete="current-password" />
                             <button type="submit" class="button primary">{tr("login.submit")}</button>
-                        </ActionForm>
+                        </form>
                     }
                 })}
             </Suspense>

@@ -17,7 +17,6 @@ struct Actions {
     details: ServerAction<RegisterDetails>,
     contract: ServerAction<RegisterContract>,
     contract_code: ServerAction<RegisterContractCode>,
-    terms_accept: ServerAction<RegisterTerms>,
     terms_decline: ServerAction<RegisterTerms>,
     resend: ServerAction<RegisterResend>,
     back: ServerAction<RegisterBack>,
@@ -31,7 +30,6 @@ pub fn RegisterPage() -> impl IntoView {
         details: ServerAction::new(),
         contract: ServerAction::new(),
         contract_code: ServerAction::new(),
-        terms_accept: ServerAction::new(),
         terms_decline: ServerAction::new(),
         resend: ServerAction::new(),
         back: ServerAction::new(),
@@ -42,7 +40,6 @@ pub fn RegisterPage() -> impl IntoView {
             + a.details.version().get()
             + a.contract.version().get()
             + a.contract_code.version().get()
-            + a.terms_accept.version().get()
             + a.terms_decline.version().get()
             + a.resend.version().get()
             + a.back.version().get()
@@ -148,10 +145,10 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
             </div>
             <p><a href="/terms" target="_blank">{tr("register.terms.print")}</a></p>
             <div class="actions">
-                <ActionForm action=a.terms_accept>
+                <form method="post" action="/api/register/terms">
                     <input type="hidden" name="decision" value="accept" />
                     <button type="submit" class="button primary">{tr("register.terms.accept")}</button>
-                </ActionForm>
+                </form>
                 <ActionForm action=a.terms_decline>
                     <input type="hidden" name="decision" value="decline" />
                     <button type="submit" class="button">{tr("register.terms.decline")}</button>

@@ -11,9 +11,7 @@ use leptos_meta::Title;
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let end_one = ServerAction::<EndSession>::new();
-    let end_all = ServerAction::<EndAllSessions>::new();
     let change = ServerAction::<ChangePassword>::new();
-    let report = ServerAction::<ReportCompromised>::new();
     let data = Resource::new(
         move || end_one.version().get() + change.version().get(),
         |_| get_security(),
@@ -47,9 +45,9 @@ pub fn SecurityPage() -> impl IntoView {
                                         </li>
                                     }).collect_view()}
                                 </ul>
-                                <ActionForm action=end_all attr:class="inline-form">
+                                <form method="post" action="/api/account/end-all-sessions" class="inline-form">
                                     <button type="submit" class="button">{tr("security.end_all")}</button>
-                                </ActionForm>
+                                </form>
                             </section>
                             <section aria-labelledby="password-title">
                                 <h2 id="password-title">{tr("security.change_password")}</h2>
@@ -63,9 +61,9 @@ pub fn SecurityPage() -> impl IntoView {
                             <section aria-labelledby="compromised-title">
                                 <h2 id="compromised-title">{tr("security.compromised.title")}</h2>
                                 <p>{tr("security.compromised.body")}</p>
-                                <ActionForm action=report attr:class="inline-form">
+                                <form method="post" action="/api/account/report-compromised" class="inline-form">
                                     <button type="submit" class="button">{tr("security.compromised.button")}</button>
-                                </ActionForm>
+                                </form>
                             </section>
                         }.into_any()
                     }
