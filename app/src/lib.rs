@@ -20,6 +20,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::cic::{CicHomePage, CicLoginPage};
 use pages::reset::{ForgotPage, ResetPage};
+use pages::second_factor::SecondFactorPage;
 use pages::security::SecurityPage;
 use pages::{
     dashboard::DashboardPage, info::InfoPage, landing::Landing, login::LoginPage,
@@ -54,6 +55,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/profile/security") view=SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("/login/forgot") view=ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("/login/reset") view=ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/code") view=SecondFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/cic/login") view=CicLoginPage ssr=SsrMode::Async />
                     <Route path=path!("/cic") view=CicHomePage ssr=SsrMode::Async />
                     <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />

@@ -216,6 +216,26 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(internal)
 }
 
+const PENDING_KEY: &str = "second_factor_pending";
+
+/// The password was right and the account has a second factor: remember that for 5 minutes.
+pub async fn start_second_factor(session: &Session, account_id: i64) -> Result<(), AppError> {
+    session.clear().await;
+    session.cycle_id().await.map_err(internal)?;
+    session
+        .insert(PENDING_KEY, (account_id, backend::now_epoch()))
+        .await
+        .map_err(internal)
+}
+
+/// The account waiting for its second factor, if the password step is younger than 5 minutes.
+pub async fn pending_second_factor(session: &Session) -> Result<Option<i64>, AppError> {
+    let pending: Option<(i64, i64)> = session.get(PENDING_KEY).await.map_err(internal)?;
+    Ok(pending
+        .filter(|(_, at)| backend::now_epoch() - at < 300)
+        .map(|(id, _)| id))
+}
+
 const STAFF_KEY: &str = "staff_id";
 const STAFF_SIGNED_IN_AT_KEY: &str = "staff_signed_in_at";
 

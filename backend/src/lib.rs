@@ -27,6 +27,7 @@ pub mod seed;
 pub mod sessions;
 pub mod staff;
 pub mod totp;
+pub mod two_factor;
 
 pub use db::{Backend, Db};
 pub use error::StoreError;

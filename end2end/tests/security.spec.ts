@@ -47,6 +47,26 @@ test('a customer manages sessions, changes the password and resets a forgotten o
   await page.getByLabel('Wachtwoord').fill(reset);
   await page.getByRole('main').getByRole('button', { name: 'Aanmelden' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+
+  // Turn on the second factor with an authenticator code, then sign in with it.
+  await open(page, '/profile/security', info);
+  await page.getByRole('button', { name: 'Tweestapsverificatie inschakelen' }).click();
+  const key = (await page.locator('code.key').textContent())!.trim();
+  await expect(page.getByRole('img', { name: /QR-code/ })).toBeVisible();
+  await page.getByLabel('Code uit uw authenticator-app').fill(totp(key));
+  await page.getByRole('button', { name: 'Bevestigen en inschakelen' }).click();
+  await expect(page.getByRole('heading', { name: 'Uw herstelcodes' })).toBeVisible();
+  await expectAccessible(page, info);
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('button', { name: 'Afmelden' }).click();
+  await open(page, '/login', info);
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord').fill(reset);
+  await page.getByRole('main').getByRole('button', { name: 'Aanmelden' }).click();
+  await expect(page).toHaveURL(/\/login\/code/);
+  await expectAccessible(page, info);
+  await page.getByLabel('Code uit uw authenticator-app of herstelcode').fill(totp(key, Date.now() + 30_000));
+  await page.getByRole('button', { name: 'Bevestigen' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
 });
 
 test('CIC staff sign in with a password and an authenticator code', async ({ page }, info) => {

@@ -764,3 +764,120 @@ both_backends!(
         assert_eq!(res.headers()["location"], "/login?next=/dashboard");
     }
 );
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html.find(start).expect("start marker") + start.len();
+    let j = html[i..].find(end).expect("end marker") + i;
+    &html[i..j]
+}
+
+both_backends!(
+    the_optional_second_factor_protects_sign_in,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("Tweestapsverificatie inschakelen")
+        );
+        post(&app, "account/two-factor-start", &[]).await;
+        let html = page(&app, "/profile/security").await;
+        assert!(html.contains("data:image/svg+xml"), "a QR code is shown");
+        let secret = between(&html, r#"<code class="key">"#, "</code>").to_string();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
+        post(&app, "account/two-factor-confirm", &[("code", "000000")]).await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("Deze code klopt niet")
+        );
+        post(
+            &app,
+            "account/two-factor-confirm",
+            &[("code", &backend::totp::code_at(&secret, now).unwrap())],
+        )
+        .await;
+        let html = page(&app, "/profile/security").await;
+        assert!(html.contains("Tweestapsverificatie staat aan"));
+        let codes: Vec<String> = html
+            .split("<li><code>")
+            .skip(1)
+            .map(|c| c.split('<').next().unwrap().to_string())
+            .collect();
+        assert_eq!(codes.len(), 10, "ten recovery codes, shown once");
+        assert!(
+            !page(&app, "/profile/security").await.contains(&codes[0]),
+            "not shown again"
+        );
+
+        // Sign-in now asks for the second factor after the password.
+        post(&app, "auth/sign-out", &[]).await;
+        let (_, location) = post(
+            &app,
+            "auth/sign-in",
+            &[
+                ("email", "an@example.be"),
+                ("password", PASSWORD),
+                ("next", "/dashboard"),
+            ],
+        )
+        .await;
+        assert_eq!(location, "/login/code?next=/dashboard");
+        assert_eq!(
+            browse(&app, "/dashboard").await.status(),
+            StatusCode::FOUND,
+            "not signed in yet"
+        );
+        let (_, location) = post(
+            &app,
+            "auth/second-factor",
+            &[("code", "123456"), ("next", "/dashboard")],
+        )
+        .await;
+        assert_eq!(location, "/login/code?next=/dashboard");
+        let (_, location) = post(
+            &app,
+            "auth/second-factor",
+            &[("code", &codes[0].to_uppercase()), ("next", "/dashboard")],
+        )
+        .await;
+        assert_eq!(location, "/dashboard", "a recovery code works");
+        // A recovery code works once; an app code of the next step works.
+        post(&app, "auth/sign-out", &[]).await;
+        post(
+            &app,
+            "auth/sign-in",
+            &[("email", "an@example.be"), ("password", PASSWORD)],
+        )
+        .await;
+        let (_, location) = post(&app, "auth/second-factor", &[("code", &codes[0])]).await;
+        assert!(location.starts_with("/login/code"));
+        let next_step = backend::totp::code_at(&secret, now + 30).unwrap();
+        let (_, location) = post(&app, "auth/second-factor", &[("code", &next_step)]).await;
+        assert_eq!(location, "/dashboard");
+        // Disabling needs the password and a code.
+        post(
+            &app,
+            "account/two-factor-disable",
+            &[("password", "wrong"), ("code", &codes[1])],
+        )
+        .await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("tweestapsverificatie blijft aan")
+        );
+        post(
+            &app,
+            "account/two-factor-disable",
+            &[("password", PASSWORD), ("code", &codes[1])],
+        )
+        .await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("Tweestapsverificatie staat uit")
+        );
+    }
+);

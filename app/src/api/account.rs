@@ -312,3 +312,148 @@ mod tests {
         assert_eq!(super::device_name("curl/8.0"), "curl/8.0");
     }
 }
+
+/// The second-factor part of the security page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorView {
+    pub enabled: bool,
+    /// During enrolment: the key as text and the QR code as an image URL.
+    pub pending_key: Option<String>,
+    pub pending_qr: Option<String>,
+    /// Shown once, right after enabling.
+    pub recovery_codes: Vec<String>,
+    pub message: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+const PENDING_TOTP_KEY: &str = "totp_pending";
+#[cfg(feature = "ssr")]
+const TWO_FACTOR_FORM: &str = "two-factor";
+
+#[server(endpoint = "account/two-factor")]
+pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
+    use crate::error::internal;
+    use crate::session;
+    let s = session::session().await?;
+    let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(None);
+    };
+    let pool = session::db()?.pool;
+    let enabled = backend::two_factor::is_enabled(&pool, account.id)
+        .await
+        .map_err(internal)?;
+    let flash = session::take_flash(&s, TWO_FACTOR_FORM).await?;
+    let pending: Option<String> = if enabled {
+        None
+    } else {
+        s.get(PENDING_TOTP_KEY).await.map_err(internal)?
+    };
+    let issuer = session::ctx()?.branding.company_name;
+    let pending_qr = pending.as_ref().and_then(|secret| {
+        let url = backend::two_factor::otpauth_url(&issuer, &account.email, secret);
+        backend::two_factor::qr_svg(&url).map(|svg| {
+            format!(
+                "data:image/svg+xml;utf8,{}",
+                crate::components::layout::encode_component(&svg)
+            )
+        })
+    });
+    let recovery_codes = flash
+        .values
+        .get("recovery_codes")
+        .map(|c| c.split(' ').map(str::to_string).collect())
+        .unwrap_or_default();
+    Ok(Some(TwoFactorView {
+        enabled,
+        pending_key: pending,
+        pending_qr,
+        recovery_codes,
+        message: flash.error,
+    }))
+}
+
+/// Starts enrolment: a new secret waits in the session until a first code confirms it.
+#[server(endpoint = "account/two-factor-start")]
+pub async fn two_factor_start() -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    if server::signed_in(&s, "/profile/security").await?.is_some() {
+        s.insert(PENDING_TOTP_KEY, backend::totp::new_secret())
+            .await
+            .map_err(crate::error::internal)?;
+        leptos_axum::redirect("/profile/security#two-factor");
+    }
+    Ok(())
+}
+
+/// Confirms enrolment with a first code; the recovery codes are shown once.
+#[server(endpoint = "account/two-factor-confirm")]
+pub async fn two_factor_confirm(code: String) -> Result<(), AppError> {
+    use crate::error::internal;
+    use crate::session::{self, Flash};
+    let s = session::session().await?;
+    let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(());
+    };
+    let pending: Option<String> = s.get(PENDING_TOTP_KEY).await.map_err(internal)?;
+    let now = u64::try_from(backend::now_epoch()).unwrap_or_default();
+    let flash = match pending.as_deref().and_then(|secret| {
+        backend::totp::check(secret, &code, now, None).map(|step| (secret, step))
+    }) {
+        Some((secret, step)) => {
+            let codes = backend::two_factor::enable(&session::db()?.pool, account.id, secret, step)
+                .await
+                .map_err(internal)?;
+            s.remove::<String>(PENDING_TOTP_KEY)
+                .await
+                .map_err(internal)?;
+            s.cycle_id().await.map_err(internal)?;
+            Flash {
+                form: TWO_FACTOR_FORM.into(),
+                error: Some("notice.two_factor_on".into()),
+                values: [("recovery_codes".to_string(), codes.join(" "))].into(),
+            }
+        }
+        None => Flash {
+            form: TWO_FACTOR_FORM.into(),
+            error: Some("auth.code_wrong".into()),
+            values: Default::default(),
+        },
+    };
+    session::set_flash(&s, flash).await?;
+    leptos_axum::redirect("/profile/security#two-factor");
+    Ok(())
+}
+
+/// Turns the second factor off; needs the password and a code.
+#[server(endpoint = "account/two-factor-disable")]
+pub async fn two_factor_disable(password: String, code: String) -> Result<(), AppError> {
+    use crate::error::internal;
+    use crate::session;
+    let s = session::session().await?;
+    let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(());
+    };
+    let pool = session::db()?.pool;
+    let password_ok = backend::password::verify(
+        &backend::password::Password::new(password),
+        Some(account.password_hash.clone()),
+    )
+    .await;
+    let ok = password_ok
+        && backend::two_factor::verify(&pool, account.id, &code)
+            .await
+            .map_err(internal)?;
+    let message = if ok {
+        backend::two_factor::disable(&pool, account.id)
+            .await
+            .map_err(internal)?;
+        s.cycle_id().await.map_err(internal)?;
+        "notice.two_factor_off"
+    } else {
+        "security.two_factor_disable_wrong"
+    };
+    server::flash(&s, TWO_FACTOR_FORM, message).await?;
+    leptos_axum::redirect("/profile/security#two-factor");
+    Ok(())
+}

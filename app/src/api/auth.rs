@@ -51,6 +51,16 @@ pub async fn sign_in(
         .await
         .map_err(internal)?
     {
+        Ok(account)
+            if backend::two_factor::is_enabled(&db.pool, account.id)
+                .await
+                .map_err(internal)? =>
+        {
+            // The password was right; the second factor decides.
+            session::start_second_factor(&s, account.id).await?;
+            let encoded = crate::components::layout::encode_component(safe_next(&next));
+            leptos_axum::redirect(&format!("/login/code?next={encoded}"));
+        }
         Ok(account) => {
             session::sign_in(&s, account.id).await?;
             leptos_axum::redirect(safe_next(&next));
@@ -100,6 +110,72 @@ pub async fn keep_alive() -> Result<bool, AppError> {
     } else {
         Ok(false)
     }
+}
+
+/// The message of the second-factor form.
+#[server(endpoint = "auth/second-factor-state")]
+pub async fn second_factor_state() -> Result<Option<String>, AppError> {
+    let s = crate::session::session().await?;
+    Ok(crate::session::take_flash(&s, "second-factor").await?.error)
+}
+
+/// Step two of signing in when the second factor is on: an app code or a recovery code.
+#[server(endpoint = "auth/second-factor")]
+pub async fn second_factor(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::error::internal;
+    use crate::session::{self, Flash};
+    let s = session::session().await?;
+    let pool = session::db()?.pool;
+    let next = next.unwrap_or_default();
+    let Some(account_id) = session::pending_second_factor(&s).await? else {
+        session::set_flash(
+            &s,
+            Flash {
+                form: FORM.into(),
+                error: Some("auth.second_factor_expired".into()),
+                values: Default::default(),
+            },
+        )
+        .await?;
+        leptos_axum::redirect("/login");
+        return Ok(());
+    };
+    let key = format!("2fa:{account_id}");
+    let (failures, last) = backend::accounts::recent_failures(&pool, &key)
+        .await
+        .map_err(internal)?;
+    let waiting =
+        last.is_some_and(|t| backend::now_epoch() - t < backend::auth::wait_after(failures));
+    let ok = !waiting
+        && failures < backend::auth::MAX_FAILURES_PER_HOUR
+        && backend::two_factor::verify(&pool, account_id, &code)
+            .await
+            .map_err(internal)?;
+    backend::accounts::record_sign_in(&pool, &key, &session::client_ip(), ok)
+        .await
+        .map_err(internal)?;
+    if ok {
+        session::sign_in(&s, account_id).await?;
+        leptos_axum::redirect(safe_next(&next));
+    } else {
+        let message = if waiting {
+            "auth.wait"
+        } else {
+            "auth.code_wrong"
+        };
+        session::set_flash(
+            &s,
+            Flash {
+                form: "second-factor".into(),
+                error: Some(message.into()),
+                values: Default::default(),
+            },
+        )
+        .await?;
+        let encoded = crate::components::layout::encode_component(safe_next(&next));
+        leptos_axum::redirect(&format!("/login/code?next={encoded}"));
+    }
+    Ok(())
 }
 
 /// Ends the session on the server (not only the cookie).

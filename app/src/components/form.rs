@@ -13,6 +13,7 @@ pub fn field_of(key: &str) -> &'static str {
         "registration.last_name_required" => "last_name",
         k if k.starts_with("code.") && k != "code.sent_again" => "code",
         "security.current_wrong" => "current_password",
+        "auth.code_wrong" => "code",
         k if k.starts_with("password.") => "password",
         _ => "",
     }

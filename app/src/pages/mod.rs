@@ -8,4 +8,5 @@ pub mod login;
 pub mod not_found;
 pub mod register;
 pub mod reset;
+pub mod second_factor;
 pub mod security;

@@ -12,6 +12,13 @@ use leptos_meta::Title;
 pub fn SecurityPage() -> impl IntoView {
     let end_one = ServerAction::<EndSession>::new();
     let change = ServerAction::<ChangePassword>::new();
+    let tf_start = ServerAction::<TwoFactorStart>::new();
+    let tf_confirm = ServerAction::<TwoFactorConfirm>::new();
+    let tf_disable = ServerAction::<TwoFactorDisable>::new();
+    let two_factor = Resource::new(
+        move || tf_start.version().get() + tf_confirm.version().get() + tf_disable.version().get(),
+        |_| get_two_factor(),
+    );
     let data = Resource::new(
         move || end_one.version().get() + change.version().get(),
         |_| get_security(),
@@ -58,6 +65,15 @@ pub fn SecurityPage() -> impl IntoView {
                                     <button type="submit" class="button primary">{tr("security.change_password")}</button>
                                 </ActionForm>
                             </section>
+                            <section id="two-factor" aria-labelledby="two-factor-title">
+                                <h2 id="two-factor-title">{tr("security.two_factor")}</h2>
+                                <Suspense fallback=|| ()>
+                                    {move || two_factor.get().map(|r| match r {
+                                        Ok(Some(t)) => two_factor_view(t, tf_start, tf_confirm, tf_disable).into_any(),
+                                        _ => ().into_any(),
+                                    })}
+                                </Suspense>
+                            </section>
                             <section aria-labelledby="compromised-title">
                                 <h2 id="compromised-title">{tr("security.compromised.title")}</h2>
                                 <p>{tr("security.compromised.body")}</p>
@@ -72,5 +88,58 @@ pub fn SecurityPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+fn two_factor_view(
+    t: TwoFactorView,
+    start: ServerAction<TwoFactorStart>,
+    confirm: ServerAction<TwoFactorConfirm>,
+    disable: ServerAction<TwoFactorDisable>,
+) -> impl IntoView {
+    let message = t.message.clone();
+    let codes = (!t.recovery_codes.is_empty()).then(|| {
+        view! {
+            <div class="notice" role="status">
+                <h3>{tr("security.recovery_codes")}</h3>
+                <p>{tr("security.recovery_codes.help")}</p>
+                <ul class="recovery-codes">{t.recovery_codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}</ul>
+            </div>
+        }
+    });
+    let body = if t.enabled {
+        view! {
+            <p>{tr("security.two_factor.on")}</p>
+            <ActionForm action=disable attr:class="form">
+                <Field id="password" label="login.password" kind="password" autocomplete="current-password" />
+                <Field id="code" label="second_factor.code" hint="second_factor.hint" autocomplete="one-time-code" />
+                <button type="submit" class="button">{tr("security.two_factor.disable")}</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else if let (Some(key), Some(qr)) = (t.pending_key.clone(), t.pending_qr.clone()) {
+        view! {
+            <p>{tr("security.two_factor.scan")}</p>
+            <img class="qr" src=qr alt=tr("security.two_factor.qr_alt") width="200" height="200" />
+            <p>{tr("security.two_factor.key")}" "<code class="key">{key}</code></p>
+            <ActionForm action=confirm attr:class="form">
+                <Field id="code" label="cic.code" hint="cic.code.hint" inputmode="numeric" autocomplete="one-time-code" />
+                <button type="submit" class="button primary">{tr("security.two_factor.confirm")}</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p>{tr("security.two_factor.off")}</p>
+            <ActionForm action=start attr:class="inline-form">
+                <button type="submit" class="button">{tr("security.two_factor.enable")}</button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <FormMessage key=message />
+        {codes}
+        {body}
     }
 }

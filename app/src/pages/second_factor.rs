@@ -1,0 +1,35 @@
+//! Step two of signing in (`/login/code`) when the customer turned the second factor on.
+
+use crate::api::auth::second_factor_state;
+use crate::components::form::{Field, FormMessage};
+use crate::i18n::tr;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let state = Resource::new(|| (), |_| second_factor_state());
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    view! {
+        <Title text=tr("page.second_factor.title") />
+        <section class="form-page">
+            <h1>{tr("page.second_factor.title")}</h1>
+            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+                {move || state.get().map(|message| {
+                    let message = message.unwrap_or_else(|_| Some("error.internal".into()));
+                    view! {
+                        <form method="post" action="/api/auth/second-factor" class="form">
+                            <FormMessage key=message.clone() />
+                            <input type="hidden" name="next" value=next />
+                            <Field id="code" label="second_factor.code" hint="second_factor.hint" autocomplete="one-time-code" />
+                            <button type="submit" class="button primary">{tr("register.confirm")}</button>
+                        </form>
+                    }
+                })}
+            </Suspense>
+            <p><a href="/login">{tr("register.back")}</a></p>
+        </section>
+    }
+}
