@@ -19,6 +19,7 @@ use leptos_meta::{Link, Meta, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::cic::{CicHomePage, CicLoginPage};
+use pages::email::EmailConfirmPage;
 use pages::reset::{ForgotPage, ResetPage};
 use pages::second_factor::SecondFactorPage;
 use pages::security::SecurityPage;
@@ -56,6 +57,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/login/forgot") view=ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("/login/reset") view=ResetPage ssr=SsrMode::Async />
                     <Route path=path!("/login/code") view=SecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/email") view=EmailConfirmPage ssr=SsrMode::Async />
                     <Route path=path!("/cic/login") view=CicLoginPage ssr=SsrMode::Async />
                     <Route path=path!("/cic") view=CicHomePage ssr=SsrMode::Async />
                     <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />

@@ -210,3 +210,130 @@ pub async fn report_compromised(
     );
     Ok(())
 }
+
+/// A confirmation link for a new e-mail address is valid this long.
+pub const EMAIL_CHANGE_VALID_SECONDS: i64 = 24 * 3600;
+
+/// Asks to change the e-mail address (needs the password): a confirmation link goes to the new
+/// address and a notice to the current one. Nothing changes until the link is used.
+pub async fn request_email_change(
+    s: &Services<'_>,
+    account: &AccountRow,
+    new_email: &str,
+    password_text: &str,
+    lang: Lang,
+) -> Outcome {
+    if !password::verify(
+        &password::Password::new(password_text),
+        Some(account.password_hash.clone()),
+    )
+    .await
+    {
+        return Ok(Err("security.current_wrong"));
+    }
+    let Ok(new_email) = Email::parse(new_email) else {
+        return Ok(Err("error.email"));
+    };
+    if new_email.as_str() == account.email {
+        return Ok(Err("security.email_same"));
+    }
+    if accounts::email_taken(s.pool, new_email.as_str()).await? {
+        return Ok(Err("registration.email_taken"));
+    }
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    sqlx::query("INSERT INTO email_changes (account_id, new_email, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(account.id)
+        .bind(new_email.as_str())
+        .bind(token_hash(&token))
+        .bind(now_epoch())
+        .execute(s.pool)
+        .await
+        .map_err(crate::StoreError::from)?;
+    let url = format!("{}/profile/email?token={token}", s.base_url);
+    notify(
+        s,
+        new_email.as_str(),
+        "mail.email_confirm.subject",
+        "mail.email_confirm.body",
+        &[("name", &account.first_name), ("url", &url)],
+        lang,
+    )
+    .await;
+    notify(
+        s,
+        &account.email,
+        "mail.email_notice.subject",
+        "mail.email_notice.body",
+        &[("name", &account.first_name), ("email", new_email.as_str())],
+        lang,
+    )
+    .await;
+    tracing::info!(account_id = account.id, "e-mail change requested");
+    Ok(Ok(()))
+}
+
+async fn email_change(
+    s: &Services<'_>,
+    token: &str,
+) -> Result<Option<(i64, i64, String)>, ServiceError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    Ok(sqlx::query_as(
+        "SELECT id, account_id, new_email FROM email_changes WHERE token_hash = $1 AND used_at IS NULL AND created_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(now_epoch() - EMAIL_CHANGE_VALID_SECONDS)
+    .fetch_optional(s.pool)
+    .await
+    .map_err(crate::StoreError::from)?)
+}
+
+/// The new address a valid confirmation link is for.
+pub async fn pending_email(s: &Services<'_>, token: &str) -> Result<Option<String>, ServiceError> {
+    Ok(email_change(s, token).await?.map(|(_, _, email)| email))
+}
+
+/// Confirms the new address with the link's token (single use); the old address is told.
+pub async fn confirm_email_change(s: &Services<'_>, token: &str, lang: Lang) -> Outcome {
+    let Some((change_id, account_id, new_email)) = email_change(s, token).await? else {
+        return Ok(Err("email_change.invalid"));
+    };
+    let Some(account) = accounts::by_id(s.pool, account_id).await? else {
+        return Ok(Err("email_change.invalid"));
+    };
+    if accounts::email_taken(s.pool, &new_email).await? {
+        return Ok(Err("registration.email_taken"));
+    }
+    let mut tx = s.pool.begin().await.map_err(crate::StoreError::from)?;
+    let used =
+        sqlx::query("UPDATE email_changes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+            .bind(change_id)
+            .bind(now_epoch())
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::StoreError::from)?
+            .rows_affected();
+    if used == 0 {
+        return Ok(Err("email_change.invalid"));
+    }
+    sqlx::query("UPDATE portal_accounts SET email = $2, updated_at = $3 WHERE id = $1")
+        .bind(account_id)
+        .bind(&new_email)
+        .bind(now_epoch())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::StoreError::from)?;
+    tx.commit().await.map_err(crate::StoreError::from)?;
+    notify(
+        s,
+        &account.email,
+        "mail.email_changed.subject",
+        "mail.email_changed.body",
+        &[("name", &account.first_name), ("email", &new_email)],
+        lang,
+    )
+    .await;
+    tracing::info!(account_id, "e-mail address changed");
+    Ok(Ok(()))
+}

@@ -860,7 +860,7 @@ both_backends!(
         post(
             &app,
             "account/two-factor-disable",
-            &[("password", "wrong"), ("code", &codes[1])],
+            &[("disable_password", "wrong"), ("code", &codes[1])],
         )
         .await;
         assert!(
@@ -871,13 +871,102 @@ both_backends!(
         post(
             &app,
             "account/two-factor-disable",
-            &[("password", PASSWORD), ("code", &codes[1])],
+            &[("disable_password", PASSWORD), ("code", &codes[1])],
         )
         .await;
         assert!(
             page(&app, "/profile/security")
                 .await
                 .contains("Tweestapsverificatie staat uit")
+        );
+    }
+);
+
+both_backends!(
+    the_e_mail_address_changes_only_through_the_link_to_the_new_address,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        post(
+            &app,
+            "account/change-email",
+            &[
+                ("new_email", "an.nieuw@example.be"),
+                ("email_password", "fout"),
+            ],
+        )
+        .await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("Uw huidige wachtwoord klopt niet")
+        );
+        post(
+            &app,
+            "account/change-email",
+            &[
+                ("new_email", "An.Nieuw@example.be"),
+                ("email_password", PASSWORD),
+            ],
+        )
+        .await;
+        assert!(
+            page(&app, "/profile/security")
+                .await
+                .contains("We stuurden een bevestigingslink")
+        );
+        let mails = backend::outbox::read_mails(&app.data_dir.join("outbox"));
+        let confirm = mails
+            .iter()
+            .rev()
+            .find(|(_, m)| m.contains("To: an.nieuw@example.be"))
+            .unwrap()
+            .1
+            .clone();
+        assert!(
+            mails
+                .iter()
+                .any(|(_, m)| m.contains("To: an@example.be") && m.contains("an.nieuw@example.be")),
+            "the old address is told"
+        );
+        let token = {
+            let start = confirm.find("token=").unwrap() + 6;
+            confirm[start..start + 64].to_string()
+        };
+        // Opening the link changes nothing yet.
+        let html = page(&app, &format!("/profile/email?token={token}")).await;
+        assert!(html.contains("Wilt u an.nieuw@example.be"));
+        let pool = &app.state.db.pool;
+        assert!(
+            backend::accounts::by_email(pool, "an@example.be")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        post(&app, "account/confirm-email", &[("token", &token)]).await;
+        assert!(
+            page(&app, &format!("/profile/email?token={token}"))
+                .await
+                .contains("Uw e-mailadres is gewijzigd")
+        );
+        assert!(
+            backend::accounts::by_email(pool, "an@example.be")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            backend::auth::sign_in(pool, "an.nieuw@example.be", PASSWORD, "127.0.0.1")
+                .await
+                .unwrap()
+                .is_ok()
+        );
+        // Single use.
+        post(&app, "account/confirm-email", &[("token", &token)]).await;
+        assert!(
+            page(&app, &format!("/profile/email?token={token}"))
+                .await
+                .contains("niet (meer) geldig")
         );
     }
 );

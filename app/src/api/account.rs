@@ -427,7 +427,7 @@ pub async fn two_factor_confirm(code: String) -> Result<(), AppError> {
 
 /// Turns the second factor off; needs the password and a code.
 #[server(endpoint = "account/two-factor-disable")]
-pub async fn two_factor_disable(password: String, code: String) -> Result<(), AppError> {
+pub async fn two_factor_disable(disable_password: String, code: String) -> Result<(), AppError> {
     use crate::error::internal;
     use crate::session;
     let s = session::session().await?;
@@ -436,7 +436,7 @@ pub async fn two_factor_disable(password: String, code: String) -> Result<(), Ap
     };
     let pool = session::db()?.pool;
     let password_ok = backend::password::verify(
-        &backend::password::Password::new(password),
+        &backend::password::Password::new(disable_password),
         Some(account.password_hash.clone()),
     )
     .await;
@@ -455,5 +455,91 @@ pub async fn two_factor_disable(password: String, code: String) -> Result<(), Ap
     };
     server::flash(&s, TWO_FACTOR_FORM, message).await?;
     leptos_axum::redirect("/profile/security#two-factor");
+    Ok(())
+}
+
+/// Asks to change the e-mail address; needs the password.
+#[server(endpoint = "account/change-email")]
+pub async fn change_email(new_email: String, email_password: String) -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(());
+    };
+    let ctx = session::ctx()?;
+    let outcome = backend::security::request_email_change(
+        &ctx.services(),
+        &account,
+        &new_email,
+        &email_password,
+        session::lang(),
+    )
+    .await
+    .map_err(crate::error::internal)?;
+    let flash = session::Flash {
+        form: "email".into(),
+        error: Some(outcome.err().unwrap_or("notice.email_change_sent").into()),
+        values: [("new_email".to_string(), new_email.trim().to_string())].into(),
+    };
+    session::set_flash(&s, flash).await?;
+    leptos_axum::redirect("/profile/security#email");
+    Ok(())
+}
+
+/// The e-mail part of the security page: the message and the typed address.
+#[server(endpoint = "account/email-state")]
+pub async fn email_state() -> Result<(Option<String>, String), AppError> {
+    let s = crate::session::session().await?;
+    let flash = crate::session::take_flash(&s, "email").await?;
+    Ok((
+        flash.error,
+        flash.values.get("new_email").cloned().unwrap_or_default(),
+    ))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailConfirmView {
+    /// The new address, if the link is valid.
+    pub new_email: Option<String>,
+    pub message: Option<String>,
+}
+
+#[server(endpoint = "account/email-confirm-state")]
+pub async fn email_confirm_state(token: String) -> Result<EmailConfirmView, AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let new_email = backend::security::pending_email(&ctx.services(), &token)
+        .await
+        .map_err(crate::error::internal)?;
+    let message = session::take_flash(&s, "email-confirm").await?.error;
+    Ok(EmailConfirmView { new_email, message })
+}
+
+/// Confirms a new e-mail address (a button on the linked page: opening a link changes nothing).
+#[server(endpoint = "account/confirm-email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let outcome = backend::security::confirm_email_change(&ctx.services(), &token, session::lang())
+        .await
+        .map_err(crate::error::internal)?;
+    let key = outcome.err().unwrap_or("notice.email_changed");
+    session::set_flash(
+        &s,
+        session::Flash {
+            form: "email-confirm".into(),
+            error: Some(key.into()),
+            values: Default::default(),
+        },
+    )
+    .await?;
+    let token: String = token
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect();
+    leptos_axum::redirect(&format!("/profile/email?token={token}"));
     Ok(())
 }

@@ -8,7 +8,8 @@ pub fn field_of(key: &str) -> &'static str {
     match key {
         "error.customer_number" => "customer_number",
         "error.contract_number" => "contract_number",
-        "error.email" | "registration.email_taken" => "email",
+        "error.email" | "registration.email_taken" | "security.email_same" => "email",
+        "security.email_password_wrong" => "email_password",
         "registration.first_name_required" => "first_name",
         "registration.last_name_required" => "last_name",
         k if k.starts_with("code.") && k != "code.sent_again" => "code",

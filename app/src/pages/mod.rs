@@ -1,6 +1,7 @@
 //! Pages, one module per page or area.
 pub mod cic;
 pub mod dashboard;
+pub mod email;
 pub mod error;
 pub mod info;
 pub mod landing;

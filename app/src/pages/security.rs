@@ -19,6 +19,8 @@ pub fn SecurityPage() -> impl IntoView {
         move || tf_start.version().get() + tf_confirm.version().get() + tf_disable.version().get(),
         |_| get_two_factor(),
     );
+    let email_action = ServerAction::<ChangeEmail>::new();
+    let email = Resource::new(move || email_action.version().get(), |_| email_state());
     let data = Resource::new(
         move || end_one.version().get() + change.version().get(),
         |_| get_security(),
@@ -64,6 +66,24 @@ pub fn SecurityPage() -> impl IntoView {
                                     <Field id="new_password_confirmation" label="register.password_confirmation" kind="password" autocomplete="new-password" />
                                     <button type="submit" class="button primary">{tr("security.change_password")}</button>
                                 </ActionForm>
+                            </section>
+                            <section id="email" aria-labelledby="email-title">
+                                <h2 id="email-title">{tr("security.email")}</h2>
+                                <p>{tr("security.email.current")}" "<strong>{v.email.clone()}</strong></p>
+                                <Suspense fallback=|| ()>
+                                    {move || email.get().map(|r| {
+                                        let (message, typed) = r.unwrap_or_else(|_| (Some("error.internal".into()), String::new()));
+                                        let field_error = message.clone().filter(|m| !m.starts_with("notice.")).map(|m| if m == "security.current_wrong" { "security.email_password_wrong".to_string() } else { m });
+                                        view! {
+                                            <ActionForm action=email_action attr:class="form">
+                                                <FormMessage key=message.clone() />
+                                                <Field id="new_email" label="security.email.new" hint="security.email.hint" kind="email" autocomplete="email" value=typed error=field_error.clone() />
+                                                <Field id="email_password" label="security.email.password" kind="password" autocomplete="current-password" error=field_error />
+                                                <button type="submit" class="button">{tr("security.email.submit")}</button>
+                                            </ActionForm>
+                                        }
+                                    })}
+                                </Suspense>
                             </section>
                             <section id="two-factor" aria-labelledby="two-factor-title">
                                 <h2 id="two-factor-title">{tr("security.two_factor")}</h2>
@@ -111,7 +131,7 @@ fn two_factor_view(
         view! {
             <p>{tr("security.two_factor.on")}</p>
             <ActionForm action=disable attr:class="form">
-                <Field id="password" label="login.password" kind="password" autocomplete="current-password" />
+                <Field id="disable_password" label="security.two_factor.password" kind="password" autocomplete="current-password" />
                 <Field id="code" label="second_factor.code" hint="second_factor.hint" autocomplete="one-time-code" />
                 <button type="submit" class="button">{tr("security.two_factor.disable")}</button>
             </ActionForm>

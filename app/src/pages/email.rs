@@ -1,0 +1,44 @@
+//! The page of the link sent to a new e-mail address (`/profile/email?token=…`): one button
+//! confirms the change (opening the link alone changes nothing).
+
+use crate::api::account::*;
+use crate::components::form::FormMessage;
+use crate::i18n::{tr, trf};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn EmailConfirmPage() -> impl IntoView {
+    let action = ServerAction::<ConfirmEmail>::new();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let state = Resource::new(
+        move || (token(), action.version().get()),
+        |(t, _)| email_confirm_state(t),
+    );
+    view! {
+        <Title text=tr("page.email_confirm.title") />
+        <section class="form-page">
+            <h1>{tr("page.email_confirm.title")}</h1>
+            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+                {move || state.get().map(|r| match r {
+                    Ok(v) => {
+                        let form = v.new_email.clone().map(|email| view! {
+                            <ActionForm action attr:class="form">
+                                <p>{trf("email_confirm.question", &[("email", &email)])}</p>
+                                <input type="hidden" name="token" value=token />
+                                <button type="submit" class="button primary">{tr("email_confirm.submit")}</button>
+                            </ActionForm>
+                        });
+                        let invalid = (v.new_email.is_none() && v.message.is_none())
+                            .then(|| view! { <div class="form-error" role="alert"><p>{tr("email_change.invalid")}</p></div> });
+                        view! { <FormMessage key=v.message.clone() />{invalid}{form} }.into_any()
+                    }
+                    Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
