@@ -22,7 +22,8 @@ const chromium = {
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // The longest journeys (registration, then security settings) take ~20 s with JavaScript.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
