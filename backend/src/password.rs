@@ -54,8 +54,23 @@ pub fn verify_blocking(secret: &str, phc: &str) -> bool {
     hasher().is_ok_and(|h| h.verify_password(secret.as_bytes(), &parsed).is_ok())
 }
 
+/// At most this many argon2 computations run at once: all cores but one, so that a burst of
+/// sign-ins (19 MiB and ~2 × 19 MiB of memory passes each) queues instead of starving every
+/// other request of CPU.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+    })
+}
+
 pub async fn hash(password: &Password) -> Result<String, HashError> {
     let secret = password.0.clone();
+    let _permit = hashing_permits()
+        .acquire()
+        .await
+        .map_err(|_| HashError::Join)?;
     tokio::task::spawn_blocking(move || hash_blocking(&secret))
         .await
         .map_err(|_| HashError::Join)?
@@ -67,6 +82,9 @@ pub async fn verify(password: &Password, phc: Option<String>) -> bool {
     let secret = password.0.clone();
     let known = phc.is_some();
     let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_string());
+    let Ok(_permit) = hashing_permits().acquire().await else {
+        return false;
+    };
     let ok = tokio::task::spawn_blocking(move || verify_blocking(&secret, &phc))
         .await
         .unwrap_or(false);

@@ -970,3 +970,61 @@ both_backends!(
         );
     }
 );
+
+fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("portal_session="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+}
+
+both_backends!(
+    the_session_id_changes_at_sign_in,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        // A browser that manages its cookie by hand: a failed attempt gives it a session…
+        let bare = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let sign_in = |password: &'static str, cookie: Option<String>| {
+            let mut req = bare
+                .post(app.url("/api/auth/sign-in"))
+                .header("accept", "text/html")
+                .form(&[("email", "an@example.be"), ("password", password)]);
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            req.send()
+        };
+        let before = session_cookie(&sign_in("niet het wachtwoord", None).await.unwrap())
+            .expect("a session for the message");
+        // …and signing in with it hands out another session id.
+        let after = session_cookie(&sign_in(PASSWORD, Some(before.clone())).await.unwrap())
+            .expect("a new session cookie");
+        assert_ne!(before, after);
+        let old = bare
+            .get(app.url("/dashboard"))
+            .header("accept", "text/html")
+            .header("cookie", &before)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            old.status(),
+            StatusCode::FOUND,
+            "the old session id is not signed in"
+        );
+        let new = bare
+            .get(app.url("/dashboard"))
+            .header("accept", "text/html")
+            .header("cookie", &after)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(new.status(), StatusCode::OK);
+    }
+);
