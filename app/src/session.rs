@@ -11,9 +11,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tower_sessions::Session;
 
-/// The absolute session limit: a sign-in is valid at most this long, whatever the activity.
-pub const ABSOLUTE_TIMEOUT_SECONDS: i64 = 12 * 3600;
-
 const ACCOUNT_KEY: &str = "account_id";
 const LOGIN_KEY: &str = "login_id";
 const SIGNED_IN_AT_KEY: &str = "signed_in_at";
@@ -151,7 +148,7 @@ pub async fn login_with(
     let (Some(id), Some(login_id), Some(at)) = (id, login_id, at) else {
         return Ok(None);
     };
-    let fresh = backend::now_epoch() - at < ABSOLUTE_TIMEOUT_SECONDS;
+    let fresh = domain::registration::sign_in_still_valid(at, backend::now_epoch());
     if fresh
         && backend::logins::touch(pool, id, &login_id)
             .await
@@ -264,7 +261,9 @@ pub async fn staff_id(session: &Session) -> Result<Option<i64>, AppError> {
         .await
         .map_err(internal)?;
     match (id, at) {
-        (Some(id), Some(at)) if backend::now_epoch() - at < ABSOLUTE_TIMEOUT_SECONDS => {
+        (Some(id), Some(at))
+            if domain::registration::sign_in_still_valid(at, backend::now_epoch()) =>
+        {
             Ok(Some(id))
         }
         (Some(_), _) => {

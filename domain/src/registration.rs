@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 
 pub const EXPIRES_AFTER_SECONDS: i64 = 30 * 60;
 
+/// A sign-in is valid at most this long, whatever the activity (absolute session timeout).
+pub const SIGN_IN_VALID_SECONDS: i64 = 12 * 3600;
+
+/// Whether a sign-in made at `signed_in_at` still counts at `now`.
+pub fn sign_in_still_valid(signed_in_at: i64, now: i64) -> bool {
+    (0..SIGN_IN_VALID_SECONDS).contains(&(now - signed_in_at))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
@@ -87,6 +95,17 @@ mod tests {
         assert_eq!(r.step, Step::Code);
         assert!(!r.is_expired(1000 + EXPIRES_AFTER_SECONDS - 1));
         assert!(r.is_expired(1000 + EXPIRES_AFTER_SECONDS));
+    }
+
+    #[test]
+    fn a_sign_in_lasts_twelve_hours_at_most() {
+        assert!(sign_in_still_valid(1000, 1000));
+        assert!(sign_in_still_valid(1000, 1000 + SIGN_IN_VALID_SECONDS - 1));
+        assert!(!sign_in_still_valid(1000, 1000 + SIGN_IN_VALID_SECONDS));
+        assert!(
+            !sign_in_still_valid(1000, 999),
+            "a sign-in from the future is refused"
+        );
     }
 
     #[test]
