@@ -44,6 +44,19 @@ async fn notify(
     }
 }
 
+/// The password rules for a new password of this account (it may not contain the account's
+/// e-mail local part or customer number).
+async fn check_new_password(
+    s: &Services<'_>,
+    account: &AccountRow,
+    new: &str,
+    confirmation: &str,
+) -> Result<Result<(), &'static str>, ServiceError> {
+    let customer_number = accounts::customer_number(s.pool, account.id).await?;
+    let local = account.email.split('@').next().unwrap_or("");
+    Ok(password_policy::check(new, confirmation, local, &customer_number).map_err(|p| p.key()))
+}
+
 /// Changes the password after checking the current one; ends the other logins.
 pub async fn change_password(
     s: &Services<'_>,
@@ -62,10 +75,8 @@ pub async fn change_password(
     {
         return Ok(Err("security.current_wrong"));
     }
-    let customer_number = accounts::customer_number(s.pool, account.id).await?;
-    let local = account.email.split('@').next().unwrap_or("");
-    if let Err(problem) = password_policy::check(new, confirmation, local, &customer_number) {
-        return Ok(Err(problem.key()));
+    if let Err(key) = check_new_password(s, account, new, confirmation).await? {
+        return Ok(Err(key));
     }
     let hash = password::hash(&password::Password::new(new)).await?;
     accounts::set_password(s.pool, account.id, &hash).await?;
@@ -160,10 +171,8 @@ pub async fn reset_password(
     let Some(account) = accounts::by_id(s.pool, account_id).await? else {
         return Ok(Err("reset.invalid"));
     };
-    let customer_number = accounts::customer_number(s.pool, account.id).await?;
-    let local = account.email.split('@').next().unwrap_or("");
-    if let Err(problem) = password_policy::check(new, confirmation, local, &customer_number) {
-        return Ok(Err(problem.key()));
+    if let Err(key) = check_new_password(s, &account, new, confirmation).await? {
+        return Ok(Err(key));
     }
     let used =
         sqlx::query("UPDATE password_resets SET used_at = $2 WHERE id = $1 AND used_at IS NULL")

@@ -16,29 +16,11 @@ fn now_code() -> String {
 }
 
 async fn post(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
-    let res = app
-        .client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("accept", "text/html")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (res.status(), location)
+    app.post_form(endpoint, form).await
 }
 
 async fn browse(app: &TestApp, path: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
+    app.browse(path).await
 }
 
 both_backends!(

@@ -10,20 +10,7 @@ const PASSWORD: &str = "een lange zin als wachtwoord";
 
 /// Posts a form like a browser without JavaScript; returns status and Location.
 async fn post(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
-    let res = app
-        .client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("accept", "text/html")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (res.status(), location)
+    app.post_form(endpoint, form).await
 }
 
 /// GETs a page like a browser (which asks for HTML, so server-side redirects are real 302s).
@@ -32,12 +19,7 @@ async fn page(app: &TestApp, path: &str) -> String {
 }
 
 async fn browse(app: &TestApp, path: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
+    app.browse(path).await
 }
 
 fn sms(app: &TestApp) -> Vec<backend::outbox::OutboxSms> {

@@ -38,6 +38,39 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts a form like a browser without JavaScript; returns status and Location.
+    pub async fn post_form(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (http::StatusCode, String) {
+        let res = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "text/html")
+            .form(form)
+            .send()
+            .await
+            .expect("request failed");
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (res.status(), location)
+    }
+
+    /// GETs a page like a browser (which asks for HTML, so server-side redirects are real).
+    pub async fn browse(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
