@@ -58,6 +58,8 @@ test('a customer manages sessions, changes the password and resets a forgotten o
   await expect(page.getByRole('heading', { name: 'Uw herstelcodes' })).toBeVisible();
   await expectAccessible(page, info);
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('button', { name: 'Afmelden' }).click();
+  // Let the sign-out's own navigation finish before opening another page.
+  await expect(page).toHaveURL(/\/$/);
   await open(page, '/login', info);
   await page.getByLabel('E-mailadres').fill(email);
   await page.getByLabel('Wachtwoord').fill(reset);
