@@ -24,6 +24,11 @@ ensure_npm_packages
 ensure_postgres
 set +e
 
+# Each integration test creates its own PostgreSQL database; drop those of earlier runs.
+say "dropping the test databases of earlier runs"
+psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'portal_test_%'" 2>/dev/null |
+  while read -r db; do psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1; done
+
 step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "clippy (server)" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (browser)" cargo clippy -p app --lib --locked --target wasm32-unknown-unknown \
