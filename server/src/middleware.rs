@@ -131,10 +131,30 @@ pub async fn signed_in_context(
     if is_page && let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() {
         // On an error the page shows the signed-out frame; the page's own data still checks.
         if let Ok(signed_in) = app::session::signed_in(&session, &db.pool).await {
+            // Pages for one kind of user send everybody else to that kind's sign-in first.
+            let path = req.uri().path();
+            if CUSTOMER_PAGES.contains(&path) && signed_in.customer.is_none() {
+                return see_other(&format!("/login?next={path}"));
+            }
+            if STAFF_PAGES.contains(&path) && !signed_in.staff {
+                return see_other("/cic/login");
+            }
             req.extensions_mut().insert(signed_in);
         }
     }
     next.run(req).await
+}
+
+/// Pages only a signed-in customer may see.
+const CUSTOMER_PAGES: [&str; 2] = ["/dashboard", "/profile/security"];
+/// Pages only a signed-in staff member may see.
+const STAFF_PAGES: [&str; 1] = ["/cic"];
+
+fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::FOUND, [(http::header::LOCATION, value)]).into_response(),
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
 }
 
 /// The server functions that check a secret or send a message.
