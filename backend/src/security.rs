@@ -44,6 +44,31 @@ async fn notify(
     }
 }
 
+/// Whether `text` is the account's current password.
+pub async fn password_ok(account: &AccountRow, text: &str) -> bool {
+    password::verify(
+        &password::Password::new(text),
+        Some(account.password_hash.clone()),
+    )
+    .await
+}
+
+/// Turns the second factor off if the password and a code (app or recovery) are right.
+pub async fn disable_two_factor(
+    s: &Services<'_>,
+    account: &AccountRow,
+    password_text: &str,
+    code: &str,
+) -> Result<bool, ServiceError> {
+    let ok = password_ok(account, password_text).await
+        && crate::two_factor::verify(s.pool, account.id, code).await?;
+    if ok {
+        crate::two_factor::disable(s.pool, account.id).await?;
+        tracing::info!(account_id = account.id, "second factor turned off");
+    }
+    Ok(ok)
+}
+
 /// The password rules for a new password of this account (it may not contain the account's
 /// e-mail local part or customer number).
 async fn check_new_password(
@@ -67,12 +92,7 @@ pub async fn change_password(
     keep_login: &str,
     lang: Lang,
 ) -> Outcome {
-    if !password::verify(
-        &password::Password::new(current),
-        Some(account.password_hash.clone()),
-    )
-    .await
-    {
+    if !password_ok(account, current).await {
         return Ok(Err("security.current_wrong"));
     }
     if let Err(key) = check_new_password(s, account, new, confirmation).await? {
@@ -232,12 +252,7 @@ pub async fn request_email_change(
     password_text: &str,
     lang: Lang,
 ) -> Outcome {
-    if !password::verify(
-        &password::Password::new(password_text),
-        Some(account.password_hash.clone()),
-    )
-    .await
-    {
+    if !password_ok(account, password_text).await {
         return Ok(Err("security.current_wrong"));
     }
     let Ok(new_email) = Email::parse(new_email) else {

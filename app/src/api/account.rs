@@ -434,20 +434,12 @@ pub async fn two_factor_disable(disable_password: String, code: String) -> Resul
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(());
     };
-    let pool = session::db()?.pool;
-    let password_ok = backend::password::verify(
-        &backend::password::Password::new(disable_password),
-        Some(account.password_hash.clone()),
-    )
-    .await;
-    let ok = password_ok
-        && backend::two_factor::verify(&pool, account.id, &code)
+    let ctx = session::ctx()?;
+    let ok =
+        backend::security::disable_two_factor(&ctx.services(), &account, &disable_password, &code)
             .await
             .map_err(internal)?;
     let message = if ok {
-        backend::two_factor::disable(&pool, account.id)
-            .await
-            .map_err(internal)?;
         s.cycle_id().await.map_err(internal)?;
         "notice.two_factor_off"
     } else {
