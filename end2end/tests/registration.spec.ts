@@ -15,6 +15,7 @@ test('a customer registers with two SMS codes, accepts the terms and lands on th
   // Sign out, then sign in again with the new password.
   await page.getByRole('button', { name: 'Afmelden' }).click();
   await expect(page).toHaveURL(/\/$/);
+  if (withJs(info)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
   await open(page, '/dashboard', info);
   await expect(page).toHaveURL(/\/login\?next=/);
   await page.getByLabel('E-mailadres').fill(email);

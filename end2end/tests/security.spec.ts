@@ -60,6 +60,7 @@ test('a customer manages sessions, changes the password and resets a forgotten o
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('button', { name: 'Afmelden' }).click();
   // Let the sign-out's own navigation finish before opening another page.
   await expect(page).toHaveURL(/\/$/);
+  if (withJs(info)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
   await open(page, '/login', info);
   await page.getByLabel('E-mailadres').fill(email);
   await page.getByLabel('Wachtwoord').fill(reset);
