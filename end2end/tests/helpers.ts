@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { ConsoleMessage, expect, Page, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /** Whether this project runs with JavaScript. */
@@ -6,10 +6,19 @@ export const withJs = (info: TestInfo) => info.project.name === 'js';
 
 /** Opens a page and, with JavaScript, waits until the app is live (clicks before hydration are lost). */
 export async function open(page: Page, path: string, info: TestInfo) {
+  const errors: string[] = [];
+  const collect = (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(m.text().slice(0, 500)); };
+  page.on('console', collect);
   const response = await page.goto(path);
-  if (withJs(info)) {
-    // The debug build's wasm can take a while to compile when both projects run at once.
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
+  try {
+    if (withJs(info)) {
+      // The debug build's wasm can take a while to compile when both projects run at once.
+      await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 60_000 });
+    }
+  } catch (e) {
+    throw new Error(`${path} did not hydrate; console errors: ${errors.join(' | ') || 'none'}\n${e}`);
+  } finally {
+    page.off('console', collect);
   }
   return response;
 }

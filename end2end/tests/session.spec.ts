@@ -11,7 +11,7 @@ test('a signed-in customer is warned before the idle timeout and can stay signed
   await expect(nav.getByRole('button', { name: 'Afmelden' })).toBeVisible();
   await expect(page.getByRole('alertdialog')).toHaveCount(0);
   // The warning's timer starts once the page is live.
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 60_000 });
   await page.clock.fastForward('13:50');
   const dialog = page.getByRole('alertdialog', { name: 'Bent u er nog?' });
   await expect(dialog).toBeVisible();
