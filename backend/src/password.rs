@@ -1,5 +1,6 @@
 //! Password and secret hashing with argon2id (m = 19 MiB, t = 2, p = 1), always run on the
-//! blocking thread pool so a burst of sign-ins never stalls other requests.
+//! blocking thread pool, on at most (cores − 1) permits that rest after each hash as long as it
+//! took, so a burst of sign-ins never stalls other requests.
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -67,13 +68,25 @@ fn hashing_permits() -> &'static tokio::sync::Semaphore {
 
 pub async fn hash(password: &Password) -> Result<String, HashError> {
     let secret = password.0.clone();
-    let _permit = hashing_permits()
-        .acquire()
+    run_hashing(move || hash_blocking(&secret))
         .await
-        .map_err(|_| HashError::Join)?;
-    tokio::task::spawn_blocking(move || hash_blocking(&secret))
-        .await
-        .map_err(|_| HashError::Join)?
+        .ok_or(HashError::Join)?
+}
+
+/// Runs one argon2 computation on the blocking pool under a hashing permit. After it, the
+/// permit rests as long as the computation took before the next one may use it: under a
+/// sustained burst argon2 then takes at most half of (cores − 1) cores, and pages stay fast
+/// (the caller gets its answer at once; only the next hash waits).
+async fn run_hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let permit = hashing_permits().acquire().await.ok()?;
+    let started = std::time::Instant::now();
+    let out = tokio::task::spawn_blocking(f).await.ok();
+    let spent = started.elapsed();
+    tokio::spawn(async move {
+        tokio::time::sleep(spent).await;
+        drop(permit);
+    });
+    out
 }
 
 /// Verifies a password. With `None` (unknown account) it checks against a dummy hash, so the
@@ -82,10 +95,7 @@ pub async fn verify(password: &Password, phc: Option<String>) -> bool {
     let secret = password.0.clone();
     let known = phc.is_some();
     let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_string());
-    let Ok(_permit) = hashing_permits().acquire().await else {
-        return false;
-    };
-    let ok = tokio::task::spawn_blocking(move || verify_blocking(&secret, &phc))
+    let ok = run_hashing(move || verify_blocking(&secret, &phc))
         .await
         .unwrap_or(false);
     ok && known

@@ -44,15 +44,19 @@ test('five wrong codes make the code void, with the same messages for any number
   await page.getByLabel('Klantnummer').fill(withJs(info) ? '999001' : '999002');
   await page.getByRole('button', { name: 'Authenticatiecode aanvragen' }).click();
   await expect(page.getByText('Als dit klantnummer bij ons bekend is')).toBeVisible();
+  const code = page.getByLabel('Authenticatiecode', { exact: true });
   for (let i = 0; i < 5; i++) {
-    await page.getByLabel('Authenticatiecode', { exact: true }).fill('000000');
+    await code.fill('000000');
     await page.getByRole('button', { name: 'Bevestigen' }).click();
+    // The answer replaces the form (the code field comes back empty): only then is the message
+    // on screen this attempt's, not the previous one's.
+    await expect(code).toHaveValue('');
     await expect(page.getByRole('alert')).toContainText('Deze code klopt niet');
   }
-  await page.getByLabel('Authenticatiecode', { exact: true }).fill('000000');
+  await code.fill('000000');
   await page.getByRole('button', { name: 'Bevestigen' }).click();
   await expect(page.getByRole('alert')).toContainText('niet meer geldig');
-  await expect(page.getByLabel('Authenticatiecode', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(code).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page, info);
 });
 

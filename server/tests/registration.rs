@@ -1010,3 +1010,42 @@ both_backends!(
         assert_eq!(new.status(), StatusCode::OK);
     }
 );
+
+both_backends!(
+    a_sign_in_older_than_twelve_hours_no_longer_counts,
+    |backend: Backend| async move {
+        use tower_sessions::SessionStore;
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        assert_eq!(browse(&app, "/dashboard").await.status(), StatusCode::OK);
+        // The browser stayed active (no idle timeout), but it signed in 12 hours and 1 minute
+        // ago: move the sign-in time stored in its session back.
+        let table = match backend {
+            Backend::Sqlite => "SELECT id FROM tower_sessions",
+            Backend::Postgres => "SELECT id FROM tower_sessions.session",
+        };
+        let ids: Vec<String> = sqlx::query_scalar(table)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+        let mut moved = 0;
+        for id in ids {
+            let id: tower_sessions::session::Id = id.parse().unwrap();
+            let Some(mut record) = app.state.sessions.load(&id).await.unwrap() else {
+                continue;
+            };
+            if let Some(at) = record.data.get("signed_in_at").and_then(|v| v.as_i64()) {
+                record.data.insert(
+                    "signed_in_at".into(),
+                    serde_json::json!(at - 12 * 3600 - 60),
+                );
+                app.state.sessions.save(&record).await.unwrap();
+                moved += 1;
+            }
+        }
+        assert_eq!(moved, 1, "one signed-in session");
+        let res = browse(&app, "/dashboard").await;
+        assert_eq!(res.status(), StatusCode::FOUND);
+        assert_eq!(res.headers()["location"], "/login?next=/dashboard");
+    }
+);

@@ -98,7 +98,9 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
         }
         .into_any(),
         Some(Step::Code) => view! {
-            <ActionForm action=a.code attr:class="form">{code_fields(error.clone(), "register.code.sent")}</ActionForm>
+            <ActionForm action=a.code attr:class="form">
+                {code_fields(error.clone(), "register.code.sent", a.code.pending().into())}
+            </ActionForm>
             {resend_and_back(wait, a)}
         }
         .into_any(),
@@ -129,7 +131,9 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
         }
         .into_any(),
         Some(Step::ContractCode) => view! {
-            <ActionForm action=a.contract_code attr:class="form">{code_fields(error.clone(), "register.contract_code.sent")}</ActionForm>
+            <ActionForm action=a.contract_code attr:class="form">
+                {code_fields(error.clone(), "register.contract_code.sent", a.contract_code.pending().into())}
+            </ActionForm>
             {resend_and_back(wait, a)}
         }
         .into_any(),
@@ -176,13 +180,15 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
     }
 }
 
-fn code_fields(error: Option<String>, sent_key: &'static str) -> impl IntoView {
+/// The code step. While a code is being checked the button is disabled: a double click must not
+/// spend two of the five attempts.
+fn code_fields(error: Option<String>, sent_key: &'static str, checking: Signal<bool>) -> impl IntoView {
     view! {
         <FormMessage key=error.clone() />
         <p>{tr(sent_key)}</p>
         <Field id="code" label="register.code" hint="register.code.hint" inputmode="numeric"
             autocomplete="one-time-code" error=error.clone() />
-        <button type="submit" class="button primary">{tr("register.confirm")}</button>
+        <button type="submit" class="button primary" disabled=move || checking.get()>{tr("register.confirm")}</button>
     }
 }
 
