@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the numbers the README reports (a benchmark, not a test): start-up to ready on an
-# existing database, the compressed size of the release wasm + JS, and landing-page requests/s
-# as a fraction of a plain axum route (/healthz) in the same run. Release build; loopback only;
+# existing database, the compressed size of the release wasm + JS, landing-page requests/s
+# as a fraction of a plain axum route (/healthz) in the same run, sign-ins, the self-service
+# server functions on the demo and the seed data set, and invoice PDFs (time and memory). Release build; loopback only;
 # every load run is bounded (wrk -d).
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
@@ -17,9 +18,15 @@ say "release build"
 cargo leptos build --release >/dev/null
 
 # The per-IP sign-in limit would refuse a load test from one address: lifted for the bench.
+# A fixed session secret, so that the signed-in browser stays signed in across the restarts.
+export PORTAL_SESSION_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
 export PORTAL_BIND="127.0.0.1:$PORT" PORTAL_DATA_DIR="$DATA" PORTAL_DEMO=true \
   PORTAL_SECURE_COOKIES=false PORTAL_LOG=warn LEPTOS_SITE_ROOT="$ROOT/target/site" \
   PORTAL_AUTH_RATE_PER_MINUTE=60000
+
+pid=""
+# Never leave a server behind, also when a step fails.
+trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi' EXIT
 
 wait_ready() {
   for _ in $(seq 1 500); do
@@ -49,6 +56,11 @@ echo "release wasm + JS, gzip -9: $(( (wasm + js) / 1024 )) KB (wasm $((wasm / 1
 
 "$ROOT/target/release/server" & pid=$!
 wait_ready
+# The release wasm (wasm-opt, erased components) must hydrate the server's pages.
+if [ -d "$ROOT/end2end/node_modules/playwright-core" ]; then
+  node "$ROOT/scripts/hydrates.cjs" "http://127.0.0.1:$PORT" / /login /register /terms \
+    || { echo "release build does not hydrate" >&2; exit 1; }
+fi
 rps() { wrk -t2 -c32 -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
 plain=$(rps "http://127.0.0.1:$PORT/healthz")
 landing=$(rps "http://127.0.0.1:$PORT/")
@@ -81,7 +93,59 @@ load=$!
 sleep 1
 busy=$(wrk -t1 -c4 -d"${DURATION}s" --latency -H "Cookie: $COOKIE" -H 'accept: text/html' "$B/dashboard" | p99)
 wait "$load"
-kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "sign-ins (argon2id, 50 at once): $signins per second"
 echo "signed-in page /dashboard p99: idle $idle, while 50 sign-ins run $busy"
+# A fresh start after the sign-in storm, like the start after seeding below.
+kill "$pid"; wait "$pid" 2>/dev/null || true
+"$ROOT/target/release/server" & pid=$!
+wait_ready
+
+# Self-service: the dashboard and invoice-list server functions of the signed-in customer
+# (36 invoices over three contracts), first on the demo data set, then again after adding the
+# seed data set (100,000 customers, 1,000,000 invoices): with every query path indexed the
+# large data set must not make them more than 2x slower.
+fn_p99() {
+  cat > "$DATA/fn.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "$2"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Cookie"] = "$COOKIE"
+LUA
+  wrk -t1 -c4 -d"${DURATION}s" --latency -s "$DATA/fn.lua" "$B/api/$1" | p99
+}
+self_service() {
+  # Measured only while signed in (a signed-out call is a cheap redirect).
+  curl -s -H "Cookie: $COOKIE" -H 'accept: application/json' -X POST "$B/api/customer/dashboard" \
+    | grep -q '"first_name"' || { echo "bench session is not signed in" >&2; exit 1; }
+  dash=$(fn_p99 customer/dashboard "")
+  list=$(fn_p99 customer/invoices "status=paid&sort=amount-desc&page=2")
+  echo "$1: server function p99 customer/dashboard $dash, customer/invoices (filtered, sorted, page 2) $list"
+}
+self_service "demo data set"
+plain=$(rps "$B/healthz")
+dash_rps=$(wrk -t2 -c32 -d"${DURATION}s" -H "Cookie: $COOKIE" -H 'accept: text/html' "$B/dashboard" | awk '/Requests\/sec/ {print int($2)}')
+echo "dashboard page: $dash_rps req/s = $(( dash_rps * 100 / plain )) % of the plain route ($plain req/s)"
+
+# Invoice PDFs over HTTP: latency, and the server's memory over 1,000 downloads.
+number=$(curl -s -b "$JAR" -H 'accept: application/json' -X POST "$B/api/customer/invoices" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["number"])')
+pdf=$(wrk -t1 -c1 -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "$B/invoices/$number/pdf" \
+  | awk '/^ +Latency +[0-9]/ {avg=$2} /^ +99%/ {p99=$2} END {print "mean " avg ", p99 " p99}')
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
+before=$(rss)
+for _ in $(seq 1 1000); do curl -s -o /dev/null -H "Cookie: $COOKIE" "$B/invoices/$number/pdf"; done
+after=$(rss)
+echo "invoice PDF over HTTP: $pdf; server RSS $before KB before and $after KB after 1,000 more PDFs"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+
+SEED="${BENCH_SEED_CUSTOMERS:-100000}"
+say "adding the seed data set ($SEED customers, $((SEED * 10)) invoices)"
+"$ROOT/target/release/server" seed --customers "$SEED"
+"$ROOT/target/release/server" & pid=$!
+wait_ready
+self_service "seed data set"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+pid=""
+cargo bench -q -p backend --bench pdf 2>/dev/null | grep 'invoice PDF'
 rm -rf "$DATA"

@@ -22,6 +22,7 @@ ensure_rust_tools
 ensure_chromium
 ensure_npm_packages
 ensure_postgres
+ensure_pdftotext
 set +e
 
 # Each integration test creates its own PostgreSQL database; drop those of earlier runs.

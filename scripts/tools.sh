@@ -85,6 +85,11 @@ ensure_postgres() {
   exit 1
 }
 
+# The integration tests read generated PDFs back with pdftotext.
+ensure_pdftotext() {
+  command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils
+}
+
 ensure_wrk() {
   command -v wrk >/dev/null 2>&1 || apt_install wrk
 }

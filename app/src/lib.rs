@@ -35,7 +35,6 @@ pub fn App(site: SiteInfo) -> impl IntoView {
     provide_meta_context();
     let title = site.branding.company_name.clone();
     provide_context(site);
-    mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/portal.css" />
         <Link rel="stylesheet" href="/brand.css" />
@@ -53,6 +52,10 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:number") view=pages::contract::ContractPage ssr=SsrMode::Async />
+                    <Route path=path!("/invoices") view=pages::invoices::InvoicesPage ssr=SsrMode::Async />
+                    <Route path=path!("/invoices/:number") view=pages::invoices::InvoicePage ssr=SsrMode::Async />
+                    <Route path=path!("/documents") view=pages::documents::DocumentsPage ssr=SsrMode::Async />
                     <Route path=path!("/profile/security") view=SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("/login/forgot") view=ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("/login/reset") view=ResetPage ssr=SsrMode::Async />
@@ -71,20 +74,6 @@ pub fn App(site: SiteInfo) -> impl IntoView {
     }
 }
 
-/// Sets `data-hydrated="true"` on `<body>` once the wasm has taken over the page, so tests
-/// (and people debugging) can tell a live page from server-rendered HTML.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-}
-
 /// The browser's entry point: reads the site info the server embedded and hydrates the body.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -97,5 +86,13 @@ pub fn hydrate() {
         .and_then(|json| serde_json::from_str::<SiteInfo>(&json).ok());
     if let Some(site) = site {
         leptos::mount::hydrate_body(move || view! { <App site=site /> });
+        // Only reached when hydration succeeded (a mismatch panics above), so tests and people
+        // debugging can tell a live page from server-rendered HTML.
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
     }
 }

@@ -149,36 +149,6 @@ pub async fn upsert(
     })
 }
 
-/// A contract as the customer sees it in lists.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ContractSummary {
-    pub id: i64,
-    pub contract_number: String,
-    pub kind: String,
-    pub status: String,
-    pub start_date: String,
-    pub end_date: String,
-    pub monthly_amount_cents: i64,
-    pub allowed_km_per_year: Option<i64>,
-    pub make: String,
-    pub model: String,
-    pub number_plate: Option<String>,
-}
-
-/// The customer's contracts, running first, then by end date.
-pub async fn for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<ContractSummary>> {
-    Ok(sqlx::query_as(
-        "SELECT c.id, c.contract_number, c.kind, c.status, c.start_date, c.end_date,
-                c.monthly_amount_cents, c.allowed_km_per_year, v.make, v.model, v.number_plate
-         FROM contracts c JOIN vehicles v ON v.contract_id = c.id
-         WHERE c.customer_id = $1
-         ORDER BY CASE WHEN c.status IN ('active', 'pending') THEN 0 ELSE 1 END, c.end_date DESC",
-    )
-    .bind(customer_id)
-    .fetch_all(pool)
-    .await?)
-}
-
 /// Whether the customer has a running (active or pending) contract.
 pub async fn has_running(pool: &AnyPool, customer_id: i64) -> StoreResult<bool> {
     let n: i64 = sqlx::query_scalar(
@@ -204,4 +174,62 @@ pub async fn belongs_to(
     .fetch_one(pool)
     .await?;
     Ok(n > 0)
+}
+
+/// Everything the contract page shows about one contract and its vehicle.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ContractDetail {
+    pub id: i64,
+    pub contract_number: String,
+    pub customer_id: i64,
+    pub kind: String,
+    pub status: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub duration_months: i64,
+    pub monthly_amount_cents: i64,
+    pub allowed_km_per_year: Option<i64>,
+    pub excess_km_rate_cents: Option<i64>,
+    pub make: String,
+    pub model: String,
+    pub vin: String,
+    pub number_plate: Option<String>,
+}
+
+const DETAIL: &str =
+    "SELECT c.id, c.contract_number, c.customer_id, c.kind, c.status, c.start_date,
+        c.end_date, c.duration_months, c.monthly_amount_cents, c.allowed_km_per_year,
+        c.excess_km_rate_cents, v.make, v.model, v.vin, v.number_plate
+    FROM contracts c JOIN vehicles v ON v.contract_id = c.id";
+
+/// One of the customer's contracts by number; None for another customer's or an unknown one.
+pub async fn detail_for_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+    number: &str,
+) -> StoreResult<Option<ContractDetail>> {
+    let sql = format!("{DETAIL} WHERE c.customer_id = $1 AND c.contract_number = $2");
+    Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
+        .bind(number)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// A contract by its id (for documents that belong to it).
+pub async fn detail_by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<ContractDetail>> {
+    let sql = format!("{DETAIL} WHERE c.id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+}
+
+/// All the customer's contracts in full, by contract number.
+pub async fn details_for_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+) -> StoreResult<Vec<ContractDetail>> {
+    let sql = format!("{DETAIL} WHERE c.customer_id = $1 ORDER BY c.contract_number");
+    Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
+        .fetch_all(pool)
+        .await?)
 }

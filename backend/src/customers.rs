@@ -47,6 +47,23 @@ pub async fn by_number(pool: &AnyPool, number: &str) -> StoreResult<Option<Custo
         .await?)
 }
 
+pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<CustomerRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+}
+
+impl CustomerRow {
+    /// The name documents are addressed to: the company's for a company customer.
+    pub fn display_name(&self) -> String {
+        match &self.company_name {
+            Some(company) if self.kind == "company" => company.clone(),
+            _ => format!("{} {}", self.first_name, self.last_name)
+                .trim()
+                .to_string(),
+        }
+    }
+}
+
 pub async fn count(pool: &AnyPool) -> StoreResult<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM customers")
         .fetch_one(pool)

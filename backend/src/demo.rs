@@ -155,6 +155,26 @@ const CUSTOMERS: &[C] = &[
         email: "claire.lefevre@example.be",
         lang: Lang::Fr,
     },
+    C {
+        number: "100010",
+        kind: CustomerKind::Private,
+        first: "Pieter",
+        last: "Maes",
+        company: None,
+        mobile: Some("+32470000110"),
+        email: "pieter.maes@example.be",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100011",
+        kind: CustomerKind::Private,
+        first: "Nadia",
+        last: "El Amrani",
+        company: None,
+        mobile: Some("+32470000111"),
+        email: "nadia.elamrani@example.be",
+        lang: Lang::Nl,
+    },
 ];
 
 const CONTRACTS: &[K] = &[
@@ -368,6 +388,90 @@ const CONTRACTS: &[K] = &[
         vin_prefix: "VF7SXHMZ6PT",
         plate: "2-XYB-789",
     },
+    K {
+        number: "LC-2023-0016",
+        customer: "100010",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2023, 5),
+        months: 48,
+        monthly_cents: 61200,
+        km: Some(25_000),
+        make: "Volkswagen",
+        model: "Passat Variant eHybrid",
+        vin_prefix: "WVWZZZ3CZPE",
+        plate: "1-JKL-345",
+    },
+    K {
+        number: "LC-2024-0017",
+        customer: "100010",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2024, 3),
+        months: 48,
+        monthly_cents: 47800,
+        km: Some(15_000),
+        make: "Opel",
+        model: "Astra Electric",
+        vin_prefix: "W0VBD8HE9P6",
+        plate: "2-MNP-678",
+    },
+    K {
+        number: "FC-2023-0018",
+        customer: "100010",
+        kind: ContractKind::Financing,
+        status: ContractStatus::Active,
+        start: (2023, 1),
+        months: 60,
+        monthly_cents: 29900,
+        km: None,
+        make: "Dacia",
+        model: "Spring",
+        vin_prefix: "UU1DBG00XP5",
+        plate: "1-QRS-901",
+    },
+    K {
+        number: "LC-2023-0019",
+        customer: "100011",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2023, 8),
+        months: 48,
+        monthly_cents: 55500,
+        km: Some(20_000),
+        make: "Nissan",
+        model: "Ariya",
+        vin_prefix: "SJNFAAJE2P1",
+        plate: "1-TUV-234",
+    },
+    K {
+        number: "LC-2024-0020",
+        customer: "100011",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2024, 6),
+        months: 36,
+        monthly_cents: 39900,
+        km: Some(12_000),
+        make: "Fiat",
+        model: "500e",
+        vin_prefix: "ZFA3320000P",
+        plate: "2-WXY-567",
+    },
+    K {
+        number: "FC-2024-0021",
+        customer: "100011",
+        kind: ContractKind::Financing,
+        status: ContractStatus::Active,
+        start: (2024, 4),
+        months: 48,
+        monthly_cents: 31500,
+        km: None,
+        make: "Mazda",
+        model: "MX-30",
+        vin_prefix: "JMZDR1WE0P1",
+        plate: "2-ZAB-890",
+    },
 ];
 
 /// The last month that has an invoice in the demo data; months after it have none, so the
@@ -498,7 +602,77 @@ pub async fn seed_if_empty(db: &crate::Db) -> Result<Option<ImportReport>, DemoE
     let report = apply(&mut tx, &batch).await?;
     tx.commit().await.map_err(crate::StoreError::from)?;
     seed_staff(&db.pool).await?;
+    seed_self_service(&db.pool).await?;
     Ok(Some(report))
+}
+
+/// Mileage driven per year as a share of the allowance, per lease (in `CONTRACTS` order of the
+/// leases): the first customer's main lease runs over its allowance, to show the warning.
+const DRIVING: [(&str, i64); 4] = [
+    ("LC-2023-0001", 125),
+    ("LC-2024-0002", 80),
+    ("LC-2025-0011", 95),
+    ("LC-2024-0008", 110),
+];
+
+/// Readings every six months, a copy of every contract, and a fiscal certificate for 2025
+/// (with the completed request that produced it) for the first customer.
+async fn seed_self_service(pool: &AnyPool) -> Result<(), DemoError> {
+    use crate::{contracts, customers, documents, mileage, requests};
+    use domain::mileage::Reading;
+    use domain::model::{DocumentKind, RequestKind};
+    for k in CONTRACTS.iter() {
+        let Some(customer) = customers::by_number(pool, k.customer).await? else {
+            continue;
+        };
+        let Some(contract) = contracts::detail_for_customer(pool, customer.id, k.number).await?
+        else {
+            continue;
+        };
+        documents::create(
+            pool,
+            customer.id,
+            Some(contract.id),
+            DocumentKind::ContractCopy,
+            None,
+        )
+        .await?;
+        let share = DRIVING
+            .iter()
+            .find(|(n, _)| *n == k.number)
+            .map_or(90, |(_, s)| *s);
+        let (Some(per_year), true) = (k.km, k.status.is_running()) else {
+            continue;
+        };
+        let start = date(k.start.0, k.start.1, 1);
+        let mut step = 6;
+        while month_index(add_months(k.start, step)) <= month_index(LAST_INVOICE_MONTH) {
+            let month = add_months(k.start, step);
+            let day = date(month.0, month.1, 1);
+            let km = per_year * share / 100 * (day - start).whole_days() / 365;
+            mileage::add(
+                pool,
+                contract.id,
+                Reading { date: day, km },
+                mileage::Source::BackOffice,
+            )
+            .await?;
+            step += 6;
+        }
+    }
+    // A fiscal certificate for 2025, asked for and granted.
+    if let Some(first) = customers::by_number(pool, "100001").await? {
+        let request = requests::create_on_behalf(
+            pool,
+            first.id,
+            None,
+            RequestKind::FiscalCertificate,
+            Some(2025),
+        )
+        .await?;
+        crate::self_service::grant_document_request(pool, request).await?;
+    }
+    Ok(())
 }
 
 async fn seed_staff(pool: &AnyPool) -> Result<(), DemoError> {

@@ -3,8 +3,10 @@
 use crate::customers::Upsert;
 use crate::error::StoreResult;
 use domain::import::Invoice;
+use domain::invoice_query::{InvoiceQuery, PAGE_SIZE, Sort, StatusFilter};
 use domain::money::iso_date;
 use sqlx::{Any, AnyPool, Transaction};
+use time::Date;
 
 pub async fn count(pool: &AnyPool) -> StoreResult<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM invoices")
@@ -78,4 +80,208 @@ pub async fn upsert(
             })
         }
     }
+}
+
+/// An invoice as the customer sees it in lists.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub invoice_number: String,
+    pub contract_number: String,
+    pub issue_date: String,
+    pub due_date: String,
+    pub amount_excl_vat_cents: i64,
+    pub vat_cents: i64,
+    pub amount_incl_vat_cents: i64,
+    pub status: String,
+    pub description: String,
+    pub payment_reference: String,
+}
+
+const ROW: &str = "i.id, i.invoice_number, c.contract_number, i.issue_date, i.due_date,
+    i.amount_excl_vat_cents, i.vat_cents, i.amount_incl_vat_cents, i.status, i.description,
+    i.payment_reference";
+
+/// The WHERE clause of a customer's invoice query and its values after `$1` (the customer).
+fn filter_sql(q: &InvoiceQuery, today: Date) -> (String, Vec<String>) {
+    let mut sql = String::from("c.customer_id = $1");
+    let mut values = Vec::new();
+    let mut next = |sql: &mut String, clause: &str, value: String| {
+        values.push(value);
+        *sql += &clause.replace('?', &format!("${}", values.len() + 1));
+    };
+    if let Some(contract) = &q.contract {
+        next(&mut sql, " AND c.contract_number = ?", contract.clone());
+    }
+    if let Some(year) = q.year {
+        next(
+            &mut sql,
+            " AND i.issue_date >= ?",
+            format!("{year:04}-01-01"),
+        );
+        next(
+            &mut sql,
+            " AND i.issue_date < ?",
+            format!("{:04}-01-01", year + 1),
+        );
+    }
+    match q.status {
+        Some(StatusFilter::Open) => sql += " AND i.status = 'open'",
+        Some(StatusFilter::Paid) => sql += " AND i.status = 'paid'",
+        Some(StatusFilter::Overdue) => {
+            next(
+                &mut sql,
+                " AND i.status = 'open' AND i.due_date < ?",
+                iso_date(today),
+            );
+        }
+        None => {}
+    }
+    (sql, values)
+}
+
+/// One page of the customer's invoices matching `q`, and how many match in all.
+pub async fn page_for_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+    q: &InvoiceQuery,
+    today: Date,
+) -> StoreResult<(Vec<InvoiceRow>, i64)> {
+    let (filter, values) = filter_sql(q, today);
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE {filter}"
+    );
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(customer_id);
+    for v in &values {
+        count = count.bind(v);
+    }
+    let total = count.fetch_one(pool).await?;
+    let order = match q.sort {
+        Sort::DateDesc => "i.issue_date DESC, i.id DESC",
+        Sort::DateAsc => "i.issue_date ASC, i.id ASC",
+        Sort::AmountDesc => "i.amount_incl_vat_cents DESC, i.issue_date DESC, i.id DESC",
+        Sort::AmountAsc => "i.amount_incl_vat_cents ASC, i.issue_date DESC, i.id DESC",
+    };
+    let n = values.len();
+    let sql = format!(
+        "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE {filter}
+         ORDER BY {order} LIMIT ${} OFFSET ${}",
+        n + 2,
+        n + 3
+    );
+    let mut rows = sqlx::query_as::<_, InvoiceRow>(&sql).bind(customer_id);
+    for v in &values {
+        rows = rows.bind(v);
+    }
+    let rows = rows
+        .bind(PAGE_SIZE)
+        .bind(q.offset())
+        .fetch_all(pool)
+        .await?;
+    Ok((rows, total))
+}
+
+/// One of the customer's invoices by number; None for another customer's or an unknown one.
+pub async fn for_customer_by_number(
+    pool: &AnyPool,
+    customer_id: i64,
+    number: &str,
+) -> StoreResult<Option<InvoiceRow>> {
+    let sql = format!(
+        "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
+         WHERE c.customer_id = $1 AND i.invoice_number = $2"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
+        .bind(number)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// A contract's invoices, newest first.
+pub async fn for_contract(pool: &AnyPool, contract_id: i64) -> StoreResult<Vec<InvoiceRow>> {
+    let sql = format!(
+        "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
+         WHERE i.contract_id = $1 ORDER BY i.issue_date DESC, i.id DESC"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(contract_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The customer's invoices issued in `year`, oldest first (fiscal certificate).
+pub async fn for_customer_year(
+    pool: &AnyPool,
+    customer_id: i64,
+    year: i32,
+) -> StoreResult<Vec<InvoiceRow>> {
+    let sql = format!(
+        "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
+         WHERE c.customer_id = $1 AND i.issue_date >= $2 AND i.issue_date < $3
+         ORDER BY c.contract_number, i.issue_date, i.id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
+        .bind(format!("{year:04}-01-01"))
+        .bind(format!("{:04}-01-01", year + 1))
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The customer's open invoices, oldest due first (statement of account).
+pub async fn open_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<InvoiceRow>> {
+    let sql = format!(
+        "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
+         WHERE c.customer_id = $1 AND i.status = 'open' ORDER BY i.due_date, i.id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// What the customer still has to pay: open invoices, how many are overdue, and the total.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenSummary {
+    pub count: i64,
+    pub overdue: i64,
+    pub total_cents: i64,
+}
+
+pub async fn open_summary(
+    pool: &AnyPool,
+    customer_id: i64,
+    today: Date,
+) -> StoreResult<OpenSummary> {
+    let (count, overdue, total): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*),
+                CAST(COALESCE(SUM(CASE WHEN i.due_date < $2 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(i.amount_incl_vat_cents), 0) AS BIGINT)
+         FROM invoices i JOIN contracts c ON c.id = i.contract_id
+         WHERE c.customer_id = $1 AND i.status = 'open'",
+    )
+    .bind(customer_id)
+    .bind(iso_date(today))
+    .fetch_one(pool)
+    .await?;
+    Ok(OpenSummary {
+        count,
+        overdue,
+        total_cents: total,
+    })
+}
+
+/// The years the customer has invoices in, newest first (the year filter's choices).
+pub async fn years_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<i32>> {
+    let years: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT SUBSTR(i.issue_date, 1, 4) FROM invoices i
+         JOIN contracts c ON c.id = i.contract_id WHERE c.customer_id = $1",
+    )
+    .bind(customer_id)
+    .fetch_all(pool)
+    .await?;
+    let mut years: Vec<i32> = years.iter().filter_map(|y| y.parse().ok()).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(years)
 }

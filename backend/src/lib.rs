@@ -6,24 +6,32 @@
 //! - [`import`]: the transactional back-office import; [`demo`] and [`seed`]: data sets;
 //! - [`outbox`]: sending SMS and e-mail (files on disk in dev/tests, gateway/SMTP in production);
 //! - [`sessions`]: the session store on the same database;
+//! - [`mileage`], [`documents`], [`requests`], [`announcements`]: the customer's self-service
+//!   data; [`self_service`]: its rules applied to the signed-in customer; [`pdf`]: documents;
 //! - [`password`]: argon2id hashing off the async runtime.
 
 pub mod accounts;
+pub mod announcements;
 pub mod auth;
 pub mod codes;
 pub mod contracts;
 pub mod customers;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod import;
 pub mod invoices;
 pub mod logins;
+pub mod mileage;
 pub mod outbox;
 pub mod password;
+pub mod pdf;
 pub mod registration;
+pub mod requests;
 pub mod security;
 pub mod seed;
+pub mod self_service;
 pub mod sessions;
 pub mod staff;
 pub mod totp;
@@ -41,4 +49,11 @@ pub fn now_epoch() -> i64 {
 /// Today's date in UTC.
 pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
+}
+
+/// Today's date for the customer: in Belgium (UTC+1, UTC+2 in summer). Counted as UTC+2 all
+/// year, so a reading dated "today" is never refused as lying in the future; in winter the
+/// day starts one hour early.
+pub fn local_today() -> time::Date {
+    (time::OffsetDateTime::now_utc() + time::Duration::hours(2)).date()
 }

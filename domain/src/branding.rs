@@ -8,6 +8,12 @@ use serde::{Deserialize, Serialize};
 pub struct Branding {
     pub company_name: String,
     pub address: String,
+    /// The operator's VAT (enterprise) number, printed on invoices.
+    #[serde(default)]
+    pub vat_number: String,
+    /// The account customers pay into, printed on invoices with the payment reference.
+    #[serde(default)]
+    pub iban: String,
     pub contact_email: String,
     pub contact_phone: String,
     /// Opening hours on working days, e.g. `8:30–18:00`.
@@ -24,6 +30,8 @@ impl Default for Branding {
         Self {
             company_name: "Lumen Lease".into(),
             address: "Voorbeeldlaan 1, 1000 Brussel".into(),
+            vat_number: "BE 0123.456.749".into(),
+            iban: "BE71 0961 2345 6769".into(),
             contact_email: "klantendienst@lumenlease.example".into(),
             contact_phone: "+32 2 555 01 00".into(),
             opening_hours: "8:30–18:00".into(),

@@ -8,10 +8,13 @@ pub mod branding;
 pub mod codes;
 pub mod i18n;
 pub mod import;
+pub mod invoice_query;
+pub mod mileage;
 pub mod model;
 pub mod money;
 pub mod password_policy;
 pub mod registration;
+pub mod requests;
 pub mod values;
 
 pub use branding::{Branding, SignedIn, SiteInfo};

@@ -55,6 +55,53 @@ coded_enum!(
     StaffRole { Agent => "agent", Admin => "admin" }
 );
 
+coded_enum!(
+    /// A document the customer can download. Its PDF is rendered from the stored data.
+    DocumentKind {
+        ContractCopy => "contract_copy",
+        FiscalCertificate => "fiscal_certificate",
+        Statement => "statement_of_account",
+    }
+);
+
+coded_enum!(
+    /// What a customer can ask for. Document requests produce a [`DocumentKind`].
+    RequestKind {
+        ContractCopy => "contract_copy",
+        FiscalCertificate => "fiscal_certificate",
+        Statement => "statement_of_account",
+    }
+);
+
+coded_enum!(
+    /// Where a request stands. Pending requests can still be cancelled by the customer.
+    RequestStatus {
+        Submitted => "submitted",
+        InTreatment => "in_treatment",
+        Approved => "approved",
+        Rejected => "rejected",
+        Completed => "completed",
+        Cancelled => "cancelled",
+    }
+);
+
+impl RequestStatus {
+    pub fn is_pending(self) -> bool {
+        matches!(self, RequestStatus::Submitted | RequestStatus::InTreatment)
+    }
+}
+
+impl RequestKind {
+    /// The document a granted request produces.
+    pub fn document(self) -> DocumentKind {
+        match self {
+            RequestKind::ContractCopy => DocumentKind::ContractCopy,
+            RequestKind::FiscalCertificate => DocumentKind::FiscalCertificate,
+            RequestKind::Statement => DocumentKind::Statement,
+        }
+    }
+}
+
 impl ContractStatus {
     /// Whether the contract still runs (or is about to), which is what gives portal access.
     pub fn is_running(self) -> bool {
@@ -66,6 +113,17 @@ impl InvoiceStatus {
     pub fn is_overdue(self, due_date: time::Date, today: time::Date) -> bool {
         self == InvoiceStatus::Open && due_date < today
     }
+}
+
+/// Whole calendar months from `today` to a contract's `end` (0 once it has ended), never more
+/// than its duration.
+pub fn months_remaining(end: time::Date, today: time::Date, duration_months: i64) -> i64 {
+    if today >= end {
+        return 0;
+    }
+    let months = (end.year() - today.year()) * 12 + i32::from(u8::from(end.month()))
+        - i32::from(u8::from(today.month()));
+    i64::from(months.max(0)).min(duration_months)
 }
 
 #[cfg(test)]
@@ -88,5 +146,14 @@ mod tests {
         assert!(InvoiceStatus::Open.is_overdue(date!(2026 - 11 - 21), today));
         assert!(!InvoiceStatus::Open.is_overdue(today, today));
         assert!(!InvoiceStatus::Paid.is_overdue(date!(2026 - 01 - 01), today));
+    }
+
+    #[test]
+    fn months_remaining_counts_calendar_months() {
+        let today = date!(2026 - 11 - 22);
+        assert_eq!(months_remaining(date!(2027 - 02 - 28), today, 48), 3);
+        assert_eq!(months_remaining(date!(2026 - 11 - 30), today, 48), 0);
+        assert_eq!(months_remaining(date!(2026 - 11 - 21), today, 48), 0);
+        assert_eq!(months_remaining(date!(2040 - 01 - 01), today, 12), 12);
     }
 }

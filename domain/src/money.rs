@@ -87,4 +87,15 @@ mod tests {
         assert_eq!(parse_iso_date("2026-02-30"), None);
         assert_eq!(parse_iso_date("28/02/2026"), None);
     }
+
+    #[test]
+    fn every_language_shows_the_same_belgian_formats() {
+        for lang in crate::Lang::ALL {
+            let amount = format_eur(123_456);
+            let due = format_date(date!(2026 - 11 - 28));
+            let text = crate::i18n::tf(lang, "pdf.pay", &[("amount", &amount), ("date", &due)]);
+            assert!(text.contains("1.234,56\u{a0}€"), "{text}");
+            assert!(text.contains("28/11/2026"), "{text}");
+        }
+    }
 }

@@ -186,6 +186,16 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "Operator address.",
     ),
     (
+        "PORTAL_COMPANY_VAT",
+        "BE 0123.456.749",
+        "Operator VAT number (invoices).",
+    ),
+    (
+        "PORTAL_COMPANY_IBAN",
+        "BE71 0961 2345 6769",
+        "Account customers pay into (invoices).",
+    ),
+    (
         "PORTAL_CONTACT_EMAIL",
         "klantendienst@lumenlease.example",
         "Customer-service e-mail address.",
@@ -335,6 +345,12 @@ impl Settings {
         }
         if let Some(v) = text(get, "PORTAL_COMPANY_ADDRESS") {
             branding.address = v;
+        }
+        if let Some(v) = text(get, "PORTAL_COMPANY_VAT") {
+            branding.vat_number = v;
+        }
+        if let Some(v) = text(get, "PORTAL_COMPANY_IBAN") {
+            branding.iban = v;
         }
         if let Some(v) = text(get, "PORTAL_CONTACT_EMAIL") {
             domain::values::Email::parse(&v).map_err(|_| {

@@ -3,6 +3,7 @@
 //! the command line around these.
 
 pub mod config;
+pub mod downloads;
 pub mod jobs;
 pub mod middleware;
 pub mod routes;

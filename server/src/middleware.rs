@@ -67,8 +67,8 @@ pub async fn body_size_guard(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// A server function that failed before its own code ran (unreadable arguments) answers 500
-/// in Leptos; it is the client's fault, so it becomes a 400 with the same (safe) message.
+/// Leptos answers 500 for every failed server function. Unreadable arguments are the client's
+/// fault (400); "not found or not yours" is a 404 — the same for both, so nothing leaks.
 pub async fn server_fn_status(res: Response) -> Response {
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return res;
@@ -79,6 +79,8 @@ pub async fn server_fn_status(res: Response) -> Response {
         .unwrap_or_default();
     if bytes.starts_with(br#"{"BadRequest""#) {
         parts.status = StatusCode::BAD_REQUEST;
+    } else if bytes.as_ref() == br#""NotFound""# {
+        parts.status = StatusCode::NOT_FOUND;
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -133,8 +135,12 @@ pub async fn signed_in_context(
         if let Ok(signed_in) = app::session::signed_in(&session, &db.pool).await {
             // Pages for one kind of user send everybody else to that kind's sign-in first.
             let path = req.uri().path();
-            if CUSTOMER_PAGES.contains(&path) && signed_in.customer.is_none() {
-                return see_other(&format!("/login?next={path}"));
+            if is_customer_page(path) && signed_in.customer.is_none() {
+                let wanted = req.uri().path_and_query().map_or(path, |p| p.as_str());
+                return see_other(&format!(
+                    "/login?next={}",
+                    app::components::layout::encode_component(wanted)
+                ));
             }
             if STAFF_PAGES.contains(&path) && !signed_in.staff {
                 return see_other("/cic/login");
@@ -145,8 +151,14 @@ pub async fn signed_in_context(
     next.run(req).await
 }
 
-/// Pages only a signed-in customer may see.
-const CUSTOMER_PAGES: [&str; 2] = ["/dashboard", "/profile/security"];
+/// Pages only a signed-in customer may see: these paths and everything under the prefixes.
+const CUSTOMER_PAGES: [&str; 4] = ["/dashboard", "/profile/security", "/invoices", "/documents"];
+const CUSTOMER_PREFIXES: [&str; 3] = ["/contracts/", "/invoices/", "/documents/"];
+
+pub fn is_customer_page(path: &str) -> bool {
+    CUSTOMER_PAGES.contains(&path) || CUSTOMER_PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
 /// Pages only a signed-in staff member may see.
 const STAFF_PAGES: [&str; 1] = ["/cic"];
 

@@ -94,6 +94,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/lang/{code}", get(set_language))
         .route("/brand.css", get(brand_css))
+        .route("/invoices/{number}/pdf", get(crate::downloads::invoice_pdf))
+        .route("/documents/{id}/pdf", get(crate::downloads::document_pdf))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, ctx.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -198,9 +198,9 @@ async fn spawn_with_color(backend: Backend) -> common::TestApp {
 both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
     let app = spawn(backend, true).await;
     let pool = &app.state.db.pool;
-    assert_eq!(backend::customers::count(pool).await.unwrap(), 9);
-    assert_eq!(backend::contracts::count(pool).await.unwrap(), 15);
-    assert_eq!(backend::invoices::count(pool).await.unwrap(), 180);
+    assert_eq!(backend::customers::count(pool).await.unwrap(), 11);
+    assert_eq!(backend::contracts::count(pool).await.unwrap(), 21);
+    assert_eq!(backend::invoices::count(pool).await.unwrap(), 252);
     assert_eq!(backend::staff::list(pool).await.unwrap().len(), 2);
     let an = backend::customers::by_number(pool, "100001")
         .await
@@ -214,7 +214,7 @@ both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
             .unwrap()
             .is_none()
     );
-    assert_eq!(backend::customers::count(pool).await.unwrap(), 9);
+    assert_eq!(backend::customers::count(pool).await.unwrap(), 11);
 });
 
 both_backends!(
@@ -392,7 +392,7 @@ both_backends!(
             200,
             "a second run adds more"
         );
-        assert_eq!(backend::customers::count(&db.pool).await.unwrap(), 9 + 50);
+        assert_eq!(backend::customers::count(&db.pool).await.unwrap(), 11 + 50);
         assert_eq!(
             backend::invoices::count(&db.pool).await.unwrap(),
             before + 500

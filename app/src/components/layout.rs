@@ -36,6 +36,8 @@ fn MainNav() -> impl IntoView {
     let links = if signed_in.customer.is_some() {
         view! {
             <a href="/dashboard">{tr("page.dashboard.title")}</a>
+            <a href="/invoices">{tr("page.invoices.title")}</a>
+            <a href="/documents">{tr("page.documents.title")}</a>
             <a href="/profile/security">{tr("page.security.title")}</a>
             // A plain form: signing out reloads the whole page (and its frame), also with JS.
             <form method="post" action="/api/auth/sign-out" class="inline-form">

@@ -1,4 +1,5 @@
-//! The signed-in customer's start page (`/dashboard`): their contracts, running ones first.
+//! The signed-in customer's start page (`/dashboard`): announcements, what is due, pending
+//! requests, and one card per contract (running first; ended ones in a collapsed section).
 
 use crate::api::customer::{ContractCard, dashboard};
 use crate::i18n::{tr, trf};
@@ -15,10 +16,33 @@ pub fn DashboardPage() -> impl IntoView {
                 Ok(Some(d)) => {
                     let name = format!("{} {}", d.first_name, d.last_name);
                     let (running, ended): (Vec<ContractCard>, Vec<ContractCard>) = d.contracts.into_iter().partition(|c| c.running);
+                    let due = if d.open_invoices == 0 {
+                        tr("dashboard.nothing_due").to_string()
+                    } else {
+                        trf("dashboard.due", &[("n", &d.open_invoices.to_string()), ("total", &d.total_due)])
+                    };
                     view! {
                         <div class="page-head">
                             <h1>{trf("dashboard.welcome", &[("name", &name)])}</h1>
                         </div>
+                        <section class="announcements" aria-label=tr("dashboard.announcements")>
+                            {d.announcements.into_iter().map(|a| view! { <p class="announcement" role="note">{a}</p> }).collect_view()}
+                        </section>
+                        <ul class="summary">
+                            <li class="summary-item">
+                                <h2>{tr("dashboard.open_invoices")}</h2>
+                                <p class="big">{due}</p>
+                                {(d.overdue_invoices > 0).then(|| view! {
+                                    <p class="status status-overdue">{trf("dashboard.overdue", &[("n", &d.overdue_invoices.to_string())])}</p>
+                                })}
+                                <a href="/invoices?status=open">{tr("dashboard.see_invoices")}</a>
+                            </li>
+                            <li class="summary-item">
+                                <h2>{tr("dashboard.pending_requests")}</h2>
+                                <p class="big">{d.pending_requests}</p>
+                                <a href="/documents#requests">{tr("dashboard.see_requests")}</a>
+                            </li>
+                        </ul>
                         <section aria-labelledby="running-title">
                             <h2 id="running-title">{tr("dashboard.running")}</h2>
                             {if running.is_empty() {
@@ -29,7 +53,7 @@ pub fn DashboardPage() -> impl IntoView {
                         </section>
                         {(!ended.is_empty()).then(|| view! {
                             <details class="ended">
-                                <summary>{tr("dashboard.ended")}</summary>
+                                <summary>{trf("dashboard.ended_count", &[("n", &ended.len().to_string())])}</summary>
                                 <ul class="cards">{ended.into_iter().map(card).collect_view()}</ul>
                             </details>
                         })}
@@ -45,15 +69,17 @@ pub fn DashboardPage() -> impl IntoView {
 fn card(c: ContractCard) -> impl IntoView {
     let kind = tr(&format!("contractkind.{}", c.kind));
     let status = tr(&format!("contractstatus.{}", c.status));
+    let href = format!("/contracts/{}", c.contract_number);
     view! {
         <li class="card">
-            <h3>{c.vehicle.clone()}</h3>
+            <h3><a href=href>{c.vehicle.clone()}</a></h3>
             <dl>
                 <dt>{tr("dashboard.contract")}</dt><dd>{c.contract_number.clone()}" · "{kind}</dd>
                 <dt>{tr("dashboard.plate")}</dt><dd>{c.number_plate.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{tr("dashboard.status")}</dt><dd>{status}</dd>
                 <dt>{tr("dashboard.end_date")}</dt><dd>{c.end_date.clone()}</dd>
                 <dt>{tr("dashboard.monthly")}</dt><dd>{c.monthly_amount.clone()}</dd>
+                {c.allowed_km_per_year.clone().map(|km| view! { <dt>{tr("contract.km_per_year")}</dt><dd>{km}</dd> })}
             </dl>
         </li>
     }

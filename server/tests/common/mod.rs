@@ -44,8 +44,17 @@ impl TestApp {
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> (http::StatusCode, String) {
-        let res = self
-            .client
+        self.post_form_as(&self.client, endpoint, form).await
+    }
+
+    /// [`TestApp::post_form`] from another browser (client).
+    pub async fn post_form_as(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (http::StatusCode, String) {
+        let res = client
             .post(self.url(&format!("/api/{endpoint}")))
             .header("accept", "text/html")
             .form(form)

@@ -1,0 +1,125 @@
+//! Lists shared by the customer's pages: invoices, documents and requests.
+
+use crate::api::customer::{DocumentItem, InvoiceItem, RequestItem};
+use crate::i18n::{tr, trf};
+use leptos::prelude::*;
+
+/// An invoice status as a badge (overdue stands out).
+pub fn status_badge(status: &str) -> impl IntoView + use<> {
+    let class = format!("status status-{status}");
+    view! { <span class=class>{tr(&format!("invoicestatus.{status}"))}</span> }
+}
+
+/// A table of invoices; `show_contract` adds the contract column (the list across contracts).
+#[component]
+pub fn InvoiceTable(
+    items: Vec<InvoiceItem>,
+    #[prop(optional)] show_contract: bool,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="visually-hidden">{tr("invoices.caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr("invoices.number")}</th>
+                        {show_contract.then(|| view! { <th scope="col">{tr("invoices.contract")}</th> })}
+                        <th scope="col">{tr("invoices.issue_date")}</th>
+                        <th scope="col">{tr("invoices.due_date")}</th>
+                        <th scope="col" class="num">{tr("invoices.amount")}</th>
+                        <th scope="col">{tr("invoices.status")}</th>
+                        <th scope="col">{tr("invoices.pdf")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {items.into_iter().map(|i| {
+                        let href = format!("/invoices/{}", i.number);
+                        let pdf = format!("/invoices/{}/pdf", i.number);
+                        let pdf_label = trf("invoices.download_label", &[("number", &i.number)]);
+                        view! {
+                            <tr>
+                                <td><a href=href>{i.number.clone()}</a></td>
+                                {show_contract.then(|| view! { <td>{i.contract_number.clone()}</td> })}
+                                <td>{i.issue_date.clone()}</td>
+                                <td>{i.due_date.clone()}</td>
+                                <td class="num">{i.amount.clone()}</td>
+                                <td>{status_badge(&i.status)}</td>
+                                <td><a href=pdf download aria-label=pdf_label>"PDF"</a></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The name of a document or request: its kind, with the contract or year it is about.
+pub fn describe(kind: &str, contract: Option<&str>, year: Option<i64>) -> String {
+    let mut text = tr(&format!("document.{kind}")).to_string();
+    if let Some(y) = year {
+        text = format!("{text} {y}");
+    }
+    if let Some(c) = contract {
+        text = format!("{text} · {c}");
+    }
+    text
+}
+
+#[component]
+pub fn DocumentList(items: Vec<DocumentItem>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p>{tr("documents.none")}</p> }.into_any();
+    }
+    view! {
+        <ul class="doc-list">
+            {items.into_iter().map(|d| {
+                let name = describe(&d.kind, d.contract_number.as_deref(), d.year);
+                let href = format!("/documents/{}/pdf", d.id);
+                view! {
+                    <li>
+                        <a href=href download>{name}" (PDF)"</a>
+                        <span class="muted">" · "{d.created.clone()}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The customer's requests with their status; pending ones can be cancelled (a plain form
+/// posting to the server function, so it works without JavaScript).
+#[component]
+pub fn RequestList(items: Vec<RequestItem>, #[prop(optional)] cancellable: bool) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p>{tr("requests.none")}</p> }.into_any();
+    }
+    view! {
+        <ul class="doc-list">
+            {items.into_iter().map(|r| {
+                let name = describe(&r.kind, r.contract_number.as_deref(), r.year);
+                let status = tr(&format!("requeststatus.{}", r.status));
+                let document = r.document_id.map(|id| view! {
+                    " · "<a href=format!("/documents/{id}/pdf") download>{tr("requests.download")}</a>
+                });
+                let cancel = (cancellable && r.pending).then(|| view! {
+                    <form method="post" action="/api/customer/cancel-request" class="inline-form">
+                        <input type="hidden" name="id" value=r.id.to_string() />
+                        <button type="submit" class="button link">{tr("requests.cancel")}<span class="visually-hidden">": "{name.clone()}</span></button>
+                    </form>
+                });
+                view! {
+                    <li>
+                        <strong>{name.clone()}</strong>" · "
+                        <span class=format!("status status-{}", r.status)>{status}</span>
+                        <span class="muted">" · "{trf("requests.submitted_on", &[("date", &r.created)])}</span>
+                        {document}
+                        {cancel}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
