@@ -182,7 +182,11 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
 
 /// The code step. While a code is being checked the button is disabled: a double click must not
 /// spend two of the five attempts.
-fn code_fields(error: Option<String>, sent_key: &'static str, checking: Signal<bool>) -> impl IntoView {
+fn code_fields(
+    error: Option<String>,
+    sent_key: &'static str,
+    checking: Signal<bool>,
+) -> impl IntoView {
     view! {
         <FormMessage key=error.clone() />
         <p>{tr(sent_key)}</p>
