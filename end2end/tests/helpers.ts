@@ -16,7 +16,8 @@ export async function open(page: Page, path: string, info: TestInfo) {
       await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 60_000 });
     }
   } catch (e) {
-    throw new Error(`${path} did not hydrate; console errors: ${errors.join(' | ') || 'none'}\n${e}`);
+    const csp = response?.headers()['content-security-policy'] ?? 'none';
+    throw new Error(`${path} did not hydrate (status ${response?.status()}, CSP ${csp}); console errors: ${errors.join(' | ') || 'none'}\n${e}`);
   } finally {
     page.off('console', collect);
   }

@@ -8,6 +8,7 @@ use app::shell::shell;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
+use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::i18n::LANG_COOKIE;
@@ -22,6 +23,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -98,10 +100,17 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/{id}/pdf", get(crate::downloads::document_pdf))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, ctx.clone(), page_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(ctx, shell))
+        // Static files (wasm, JS, CSS, images) are served here rather than by Leptos's
+        // file-and-error handler: for a file it found, that handler extended the file's response
+        // with the ResponseOptions of whatever page was rendering on the same thread, so under
+        // concurrent requests a page lost its headers (its CSP, so the browser refused its
+        // scripts) to a wasm download. Only what is not a file reaches the Leptos 404 page.
+        .fallback_service(
+            ServeDir::new(state.leptos.site_root.as_ref()).not_found_service(
+                leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell)
+                    .with_state(state.clone()),
+            ),
+        )
         .layer(axum::middleware::from_fn_with_state(
             limiter,
             middleware::api_guard,

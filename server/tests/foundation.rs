@@ -447,3 +447,54 @@ both_backends!(
         );
     }
 );
+
+// A page's headers are its own even while static files are served at the same time: the page
+// keeps its nonce CSP (without it the browser refuses the page's scripts) and a file never
+// carries a page's. Leptos's file handler used to hand a page's headers to a file.
+both_backends!(
+    pages_keep_their_headers_under_concurrent_static_downloads,
+    |backend: Backend| async move {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+        std::fs::write(site.path().join("pkg/portal.css"), "body { margin: 0 }").unwrap();
+        let root = site.path().display().to_string();
+        let app = common::spawn_with(backend, false, &[("LEPTOS_SITE_ROOT", &root)]).await;
+        let csp = |res: &reqwest::Response| {
+            res.headers()
+                .get("content-security-policy")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        for _round in 0..5 {
+            let mut pages = Vec::new();
+            let mut files = Vec::new();
+            for _ in 0..20 {
+                let (client, url) = (app.client.clone(), app.url("/register"));
+                pages.push(tokio::spawn(async move { client.get(url).send().await }));
+                let (client, url) = (app.client.clone(), app.url("/pkg/portal.css"));
+                files.push(tokio::spawn(async move { client.get(url).send().await }));
+            }
+            for page in pages {
+                let res = page.await.unwrap().unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                assert!(
+                    csp(&res).contains("script-src 'self' 'nonce-"),
+                    "page CSP: {}",
+                    csp(&res)
+                );
+            }
+            for file in files {
+                let res = file.await.unwrap().unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                assert!(!csp(&res).contains("nonce-"), "file CSP: {}", csp(&res));
+                assert_eq!(res.text().await.unwrap(), "body { margin: 0 }");
+            }
+        }
+        // Not a file: the translated 404 page.
+        assert_eq!(
+            app.get("/pkg/nothing.js").await.status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+);

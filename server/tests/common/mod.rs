@@ -130,13 +130,19 @@ pub async fn spawn_with(backend: Backend, demo: bool, extra: &[(&str, &str)]) ->
         ("PORTAL_DEMO".into(), demo.to_string()),
         ("PORTAL_BIND".into(), "127.0.0.1:0".into()),
     ]);
+    // LEPTOS_SITE_ROOT (the static files) is read here, not by the portal's settings.
+    let mut site_root = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").to_string();
     for (k, v) in extra {
-        vars.insert(k.to_string(), v.to_string());
+        if *k == "LEPTOS_SITE_ROOT" {
+            site_root = v.to_string();
+        } else {
+            vars.insert(k.to_string(), v.to_string());
+        }
     }
     let settings = Settings::from_lookup(&move |k| vars.get(k).cloned()).unwrap();
     let leptos = leptos::config::LeptosOptions::builder()
         .output_name("portal")
-        .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"))
+        .site_root(site_root)
         .build();
     let state = server::prepare(settings, leptos)
         .await
