@@ -15,7 +15,7 @@ DATA="$(mktemp -d)"
 DURATION="${BENCH_SECONDS:-10}"
 
 say "release build"
-cargo leptos build --release >/dev/null
+cargo leptos build --release --split >/dev/null
 
 # The per-IP sign-in limit would refuse a load test from one address: lifted for the bench.
 # A fixed session secret, so that the signed-in browser stays signed in across the restarts.
@@ -52,13 +52,19 @@ echo "start-up to ready (existing SQLite database, best of 3): ${best} ms"
 wasm=$(gzip -9 -c target/site/pkg/portal.wasm | wc -c)
 js=$(gzip -9 -c target/site/pkg/portal.js | wc -c)
 css=$(gzip -9 -c target/site/pkg/portal.css | wc -c)
-echo "release wasm + JS, gzip -9: $(( (wasm + js) / 1024 )) KB (wasm $((wasm / 1024)) KB, JS $((js / 1024)) KB; CSS $((css / 1024)) KB)"
+echo "release main wasm + JS (the shell), gzip -9: $(( (wasm + js) / 1024 )) KB (wasm $((wasm / 1024)) KB, JS $((js / 1024)) KB; CSS $((css / 1024)) KB)"
+chunks=0; files=0
+for f in target/site/pkg/*.wasm target/site/pkg/__wasm_split*.js; do
+  [ -e "$f" ] && [ "$f" != target/site/pkg/portal.wasm ] || continue
+  chunks=$(( chunks + $(gzip -9 -c "$f" | wc -c) )); files=$(( files + 1 ))
+done
+echo "lazily loaded page chunks and their loader, gzip -9: $(( chunks / 1024 )) KB in $files files (what each page loads: below)"
 
 "$ROOT/target/release/server" & pid=$!
 wait_ready
 # The release wasm (wasm-opt, erased components) must hydrate the server's pages.
 if [ -d "$ROOT/end2end/node_modules/playwright-core" ]; then
-  node "$ROOT/scripts/hydrates.cjs" "http://127.0.0.1:$PORT" / /login /register /terms \
+  node "$ROOT/scripts/hydrates.cjs" "http://127.0.0.1:$PORT" / /login /register /terms /login/forgot \
     || { echo "release build does not hydrate" >&2; exit 1; }
 fi
 rps() { wrk -t2 -c32 -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print int($2)}'; }

@@ -17,16 +17,9 @@ use domain::SiteInfo;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
-use pages::cic::{CicHomePage, CicLoginPage};
-use pages::email::EmailConfirmPage;
-use pages::reset::{ForgotPage, ResetPage};
-use pages::second_factor::SecondFactorPage;
-use pages::security::SecurityPage;
-use pages::{
-    dashboard::DashboardPage, info::InfoPage, landing::Landing, login::LoginPage,
-    not_found::NotFound, register::RegisterPage,
-};
+use leptos_router::{Lazy, SsrMode, path};
+use pages::lazy::*;
+use pages::{info::InfoPage, landing::Landing, login::LoginPage, not_found::NotFound};
 
 /// The root component. `site` is rendered into the page by the server and read back by the
 /// browser, so both render the same language and branding.
@@ -40,7 +33,10 @@ pub fn App(site: SiteInfo) -> impl IntoView {
         <Link rel="stylesheet" href="/brand.css" />
         <Link rel="icon" href="/logo.svg" />
         <Meta name="description" content=i18n::tr("site.description") />
-        <Title formatter=move |page: String| if page.is_empty() { title.clone() } else { format!("{page} · {title}") } />
+        // The root title text "" (shown as the company name) holds the title while a page is
+        // still on its way: a lazily loaded page hydrates a moment after the shell, and an empty
+        // text stack would blank the document's title in between.
+        <Title text="" formatter=move |page: String| if page.is_empty() { title.clone() } else { format!("{page} · {title}") } />
         <Router>
             <a class="skip-link" href="#main">{i18n::tr("nav.skip")}</a>
             <Header />
@@ -50,19 +46,19 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     // Pages with server data render completely before they are sent, so they
                     // work without JavaScript (no streamed placeholders to swap in).
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
-                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/:number") view=pages::contract::ContractPage ssr=SsrMode::Async />
-                    <Route path=path!("/invoices") view=pages::invoices::InvoicesPage ssr=SsrMode::Async />
-                    <Route path=path!("/invoices/:number") view=pages::invoices::InvoicePage ssr=SsrMode::Async />
-                    <Route path=path!("/documents") view=pages::documents::DocumentsPage ssr=SsrMode::Async />
-                    <Route path=path!("/profile/security") view=SecurityPage ssr=SsrMode::Async />
-                    <Route path=path!("/login/forgot") view=ForgotPage ssr=SsrMode::Async />
-                    <Route path=path!("/login/reset") view=ResetPage ssr=SsrMode::Async />
-                    <Route path=path!("/login/code") view=SecondFactorPage ssr=SsrMode::Async />
-                    <Route path=path!("/profile/email") view=EmailConfirmPage ssr=SsrMode::Async />
-                    <Route path=path!("/cic/login") view=CicLoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/cic") view=CicHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:number") view={Lazy::<ContractRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/documents") view={Lazy::<DocumentsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/profile/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/profile/email") view={Lazy::<EmailConfirmRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cic/login") view={Lazy::<CicLoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cic") view={Lazy::<CicHomeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />
                     <Route path=path!("/privacy") view=|| view! { <InfoPage page="privacy" /> } />
                     <Route path=path!("/cookies") view=|| view! { <InfoPage page="cookies" /> } />
@@ -84,15 +80,21 @@ pub fn hydrate() {
         .and_then(|d| d.get_element_by_id("site-info"))
         .and_then(|e| e.text_content())
         .and_then(|json| serde_json::from_str::<SiteInfo>(&json).ok());
-    if let Some(site) = site {
-        leptos::mount::hydrate_body(move || view! { <App site=site /> });
+    let Some(site) = site else { return };
+    let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    else {
+        return;
+    };
+    // Hydration waits until the chunk of the page's lazily loaded route is there.
+    wasm_bindgen_futures::spawn_local(async move {
+        let app =
+            leptos::mount::hydrate_from_async(body.clone(), move || view! { <App site=site /> })
+                .await;
+        app.forget();
         // Only reached when hydration succeeded (a mismatch panics above), so tests and people
         // debugging can tell a live page from server-rendered HTML.
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    }
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod info;
 pub mod invoices;
 pub mod landing;
+pub mod lazy;
 pub mod login;
 pub mod not_found;
 pub mod register;

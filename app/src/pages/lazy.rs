@@ -1,0 +1,41 @@
+//! Code splitting: the pages a visitor does not need on the first page they open are built into
+//! their own wasm chunks and loaded when such a page is opened (`cargo leptos build --split`).
+//! The server renders them as usual; the landing, sign-in, info and 404 pages stay in the main
+//! bundle.
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// `lazy_page!(Route, Page)` declares `Route`, a lazily loaded route whose view is `<Page />`.
+/// The page loads its own data (the resources inside it), so it renders the same on the server
+/// and in the browser.
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(RegisterRoute, super::register::RegisterPage);
+lazy_page!(DashboardRoute, super::dashboard::DashboardPage);
+lazy_page!(ContractRoute, super::contract::ContractPage);
+lazy_page!(InvoicesRoute, super::invoices::InvoicesPage);
+lazy_page!(InvoiceRoute, super::invoices::InvoicePage);
+lazy_page!(DocumentsRoute, super::documents::DocumentsPage);
+lazy_page!(SecurityRoute, super::security::SecurityPage);
+lazy_page!(ForgotRoute, super::reset::ForgotPage);
+lazy_page!(ResetRoute, super::reset::ResetPage);
+lazy_page!(SecondFactorRoute, super::second_factor::SecondFactorPage);
+lazy_page!(EmailConfirmRoute, super::email::EmailConfirmPage);
+lazy_page!(CicLoginRoute, super::cic::CicLoginPage);
+lazy_page!(CicHomeRoute, super::cic::CicHomePage);
