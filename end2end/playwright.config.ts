@@ -40,6 +40,9 @@ export default defineConfig({
     url: `${baseURL}/readyz`,
     timeout: 60_000,
     reuseExistingServer: false,
+    // The server's warnings and errors (PORTAL_LOG=warn) appear in the test output.
+    stdout: 'pipe',
+    stderr: 'pipe',
     cwd: '.',
     env: {
       PORTAL_BIND: `127.0.0.1:${port}`,

@@ -66,7 +66,7 @@ pub enum CreateRefusal {
 /// Creates the account and records the terms acceptance, in one transaction.
 pub async fn create(pool: &AnyPool, a: &NewAccount<'_>) -> StoreResult<Result<i64, CreateRefusal>> {
     let now = now_epoch();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portal_accounts WHERE email = $1")
         .bind(a.email.to_lowercase())
         .fetch_one(&mut *tx)

@@ -144,9 +144,62 @@ impl Db {
     }
 }
 
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a plain (deferred) transaction that reads and then writes fails at once
+/// with "database is locked" when another connection wrote in between, because SQLite cannot
+/// move its snapshot forward and does not wait (`busy_timeout` does not apply). With the lock
+/// taken first, the other writers wait their turn instead. PostgreSQL needs nothing special.
+pub async fn begin_write(
+    pool: &AnyPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    let sqlite = pool.connect_options().database_url.scheme() == "sqlite";
+    pool.begin_with(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" })
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // A transaction that reads and then writes while another connection writes: with a plain
+    // BEGIN the transaction's write fails at once ("database is locked"); begin_write makes the
+    // other writer wait instead, and both writes land.
+    #[tokio::test]
+    async fn a_write_transaction_does_not_fail_when_another_connection_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/portal.db", dir.path().display());
+        let db = Db::connect(&url).await.unwrap();
+        sqlx::query("CREATE TABLE t (v INTEGER)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let mut tx = begin_write(&db.pool).await.unwrap();
+        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let pool = db.pool.clone();
+        let other = tokio::spawn(async move {
+            sqlx::query("INSERT INTO t (v) VALUES (2)")
+                .execute(&pool)
+                .await
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        sqlx::query("INSERT INTO t (v) VALUES (1)")
+            .execute(&mut *tx)
+            .await
+            .expect("the transaction's own write succeeds");
+        tx.commit().await.unwrap();
+        other
+            .await
+            .unwrap()
+            .expect("the other writer waited and then wrote");
+        let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!((before, after), (0, 2));
+    }
 
     #[tokio::test]
     async fn sqlite_file_is_created_with_wal_and_migrated() {

@@ -598,7 +598,9 @@ pub async fn seed_if_empty(db: &crate::Db) -> Result<Option<ImportReport>, DemoE
         return Ok(None);
     }
     let batch = batch()?;
-    let mut tx = db.pool.begin().await.map_err(crate::StoreError::from)?;
+    let mut tx = crate::db::begin_write(&db.pool)
+        .await
+        .map_err(crate::StoreError::from)?;
     let report = apply(&mut tx, &batch).await?;
     tx.commit().await.map_err(crate::StoreError::from)?;
     seed_staff(&db.pool).await?;

@@ -70,7 +70,7 @@ pub async fn import_json(pool: &AnyPool, json: &str) -> Result<ImportReport, Imp
 }
 
 pub async fn import_file(pool: &AnyPool, file: ImportFile) -> Result<ImportReport, ImportError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let customer_refs: Vec<String> = file
         .contracts
         .iter()

@@ -329,7 +329,9 @@ pub async fn confirm_email_change(s: &Services<'_>, token: &str, lang: Lang) -> 
     if accounts::email_taken(s.pool, &new_email).await? {
         return Ok(Err("registration.email_taken"));
     }
-    let mut tx = s.pool.begin().await.map_err(crate::StoreError::from)?;
+    let mut tx = crate::db::begin_write(s.pool)
+        .await
+        .map_err(crate::StoreError::from)?;
     let used =
         sqlx::query("UPDATE email_changes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
             .bind(change_id)

@@ -70,7 +70,7 @@ pub async fn enable(
     secret: &str,
     confirmed_step: i64,
 ) -> StoreResult<Vec<String>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     sqlx::query("UPDATE portal_accounts SET totp_secret = $2, totp_last_step = $3, updated_at = $4 WHERE id = $1")
         .bind(account_id)
         .bind(secret)
@@ -95,7 +95,7 @@ pub async fn enable(
 }
 
 pub async fn disable(pool: &AnyPool, account_id: i64) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     sqlx::query("UPDATE portal_accounts SET totp_secret = NULL, totp_last_step = NULL, updated_at = $2 WHERE id = $1")
         .bind(account_id)
         .bind(now_epoch())
