@@ -30,10 +30,9 @@ pub fn App(site: SiteInfo) -> impl IntoView {
     provide_context(site);
     // On the server a lazily loaded page announces its chunks so that Leptos can add preload
     // links, but Leptos 0.8 reads those announcements outside the request's reactive owner:
-    // under concurrent requests it found another request's context (a flood of "without
-    // ServerMetaContext" warnings; links meant for one page in another). This context, nearer
-    // to the pages, takes the announcements and nothing reads it; the browser fetches a page's
-    // chunks when it hydrates.
+    // under concurrent requests it picked up contexts that were not this request's (a flood of
+    // "without ServerMetaContext" warnings). This context, nearer to the pages, takes the
+    // announcements and nothing reads it; the browser fetches a page's chunks when it hydrates.
     #[cfg(feature = "ssr")]
     provide_context(leptos::PrefetchLazyFn::default());
     view! {
