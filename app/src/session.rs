@@ -4,7 +4,7 @@
 
 use crate::error::{AppError, internal};
 use backend::outbox::Outboxes;
-use backend::{Db, registration::Services};
+use backend::{Clock, Db, registration::Services};
 use domain::{Branding, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -36,9 +36,15 @@ pub fn db() -> Result<Db, AppError> {
     use_context::<Db>().ok_or(AppError::Internal)
 }
 
+/// The portal's clock (the only source of "now"; fixed in tests).
+pub fn clock() -> Result<Clock, AppError> {
+    use_context::<Clock>().ok_or(AppError::Internal)
+}
+
 /// Owned handles to the services a server function may use.
 pub struct Ctx {
     pub db: Db,
+    pub clock: Clock,
     pub outboxes: Outboxes,
     pub branding: Branding,
     pub base_url: String,
@@ -48,6 +54,7 @@ impl Ctx {
     pub fn services(&self) -> Services<'_> {
         Services {
             pool: &self.db.pool,
+            clock: &self.clock,
             outboxes: &self.outboxes,
             branding: &self.branding,
             base_url: &self.base_url,
@@ -58,6 +65,7 @@ impl Ctx {
 pub fn ctx() -> Result<Ctx, AppError> {
     Ok(Ctx {
         db: db()?,
+        clock: clock()?,
         outboxes: use_context::<Outboxes>().ok_or(AppError::Internal)?,
         branding: use_context::<Branding>().ok_or(AppError::Internal)?,
         base_url: use_context::<PublicUrl>().map(|u| u.0).unwrap_or_default(),
@@ -113,9 +121,11 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
     // A browser is either a customer's or a staff member's, never both.
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
-    let login_id = backend::logins::create(&db()?.pool, account_id, &client_ip(), &user_agent())
-        .await
-        .map_err(internal)?;
+    let now = clock()?.epoch();
+    let login_id =
+        backend::logins::create(&db()?.pool, now, account_id, &client_ip(), &user_agent())
+            .await
+            .map_err(internal)?;
     session
         .insert(ACCOUNT_KEY, account_id)
         .await
@@ -125,7 +135,7 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
         .await
         .map_err(internal)?;
     session
-        .insert(SIGNED_IN_AT_KEY, backend::now_epoch())
+        .insert(SIGNED_IN_AT_KEY, now)
         .await
         .map_err(internal)?;
     Ok(())
@@ -134,27 +144,29 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
 /// The signed-in account and its login id, if the sign-in is younger than 12 hours and its
 /// login was not ended (from another device, by a password change, ...).
 pub async fn login(session: &Session) -> Result<Option<(i64, String)>, AppError> {
-    login_with(session, &db()?.pool).await
+    login_with(session, &db()?.pool, &clock()?).await
 }
 
 /// [`login`] with an explicit pool (for middleware outside the Leptos context).
 pub async fn login_with(
     session: &Session,
     pool: &backend::AnyPool,
+    clock: &Clock,
 ) -> Result<Option<(i64, String)>, AppError> {
+    let now = clock.epoch();
     let id: Option<i64> = session.get(ACCOUNT_KEY).await.map_err(internal)?;
     let login_id: Option<String> = session.get(LOGIN_KEY).await.map_err(internal)?;
     let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?;
     let (Some(id), Some(login_id), Some(at)) = (id, login_id, at) else {
         return Ok(None);
     };
-    let fresh = domain::registration::sign_in_still_valid(at, backend::now_epoch());
+    let fresh = domain::registration::sign_in_still_valid(at, now);
     if fresh
-        && backend::logins::touch(pool, id, &login_id)
+        && backend::logins::touch(pool, now, id, &login_id)
             .await
             .map_err(internal)?
     {
-        mark_active(session, false).await?;
+        mark_active(session, now, false).await?;
         return Ok(Some((id, login_id)));
     }
     backend::logins::end(pool, id, &login_id)
@@ -168,14 +180,15 @@ pub async fn login_with(
 pub async fn signed_in(
     session: &Session,
     pool: &backend::AnyPool,
+    clock: &Clock,
 ) -> Result<domain::SignedIn, AppError> {
-    if staff_id(session).await?.is_some() {
+    if staff_id_at(session, clock.epoch()).await?.is_some() {
         return Ok(domain::SignedIn {
             customer: None,
             staff: true,
         });
     }
-    let Some((id, _)) = login_with(session, pool).await? else {
+    let Some((id, _)) = login_with(session, pool, clock).await? else {
         return Ok(domain::SignedIn::default());
     };
     let account = backend::accounts::by_id(pool, id).await.map_err(internal)?;
@@ -189,8 +202,7 @@ const ACTIVE_KEY: &str = "last_active";
 
 /// Records activity so the idle timeout (15 minutes) counts from now. Writing the session is
 /// what moves its expiry; it is written at most once a minute unless `force`.
-pub async fn mark_active(session: &Session, force: bool) -> Result<(), AppError> {
-    let now = backend::now_epoch();
+pub async fn mark_active(session: &Session, now: i64, force: bool) -> Result<(), AppError> {
     let last: Option<i64> = session.get(ACTIVE_KEY).await.map_err(internal)?;
     if force || last.is_none_or(|t| now - t >= 60) {
         session.insert(ACTIVE_KEY, now).await.map_err(internal)?;
@@ -220,7 +232,7 @@ pub async fn start_second_factor(session: &Session, account_id: i64) -> Result<(
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
     session
-        .insert(PENDING_KEY, (account_id, backend::now_epoch()))
+        .insert(PENDING_KEY, (account_id, clock()?.epoch()))
         .await
         .map_err(internal)
 }
@@ -228,9 +240,8 @@ pub async fn start_second_factor(session: &Session, account_id: i64) -> Result<(
 /// The account waiting for its second factor, if the password step is younger than 5 minutes.
 pub async fn pending_second_factor(session: &Session) -> Result<Option<i64>, AppError> {
     let pending: Option<(i64, i64)> = session.get(PENDING_KEY).await.map_err(internal)?;
-    Ok(pending
-        .filter(|(_, at)| backend::now_epoch() - at < 300)
-        .map(|(id, _)| id))
+    let now = clock()?.epoch();
+    Ok(pending.filter(|(_, at)| now - at < 300).map(|(id, _)| id))
 }
 
 const STAFF_KEY: &str = "staff_id";
@@ -246,7 +257,7 @@ pub async fn staff_sign_in(session: &Session, staff_id: i64) -> Result<(), AppEr
         .await
         .map_err(internal)?;
     session
-        .insert(STAFF_SIGNED_IN_AT_KEY, backend::now_epoch())
+        .insert(STAFF_SIGNED_IN_AT_KEY, clock()?.epoch())
         .await
         .map_err(internal)?;
     Ok(())
@@ -255,17 +266,18 @@ pub async fn staff_sign_in(session: &Session, staff_id: i64) -> Result<(), AppEr
 /// The signed-in staff member, if the sign-in is younger than 12 hours. A customer's session
 /// never has one.
 pub async fn staff_id(session: &Session) -> Result<Option<i64>, AppError> {
+    staff_id_at(session, clock()?.epoch()).await
+}
+
+/// [`staff_id`] at a given time (for middleware outside the Leptos context).
+pub async fn staff_id_at(session: &Session, now: i64) -> Result<Option<i64>, AppError> {
     let id: Option<i64> = session.get(STAFF_KEY).await.map_err(internal)?;
     let at: Option<i64> = session
         .get(STAFF_SIGNED_IN_AT_KEY)
         .await
         .map_err(internal)?;
     match (id, at) {
-        (Some(id), Some(at))
-            if domain::registration::sign_in_still_valid(at, backend::now_epoch()) =>
-        {
-            Ok(Some(id))
-        }
+        (Some(id), Some(at)) if domain::registration::sign_in_still_valid(at, now) => Ok(Some(id)),
         (Some(_), _) => {
             session.flush().await.map_err(internal)?;
             Ok(None)

@@ -1,7 +1,6 @@
 //! Storage of customers' portal accounts and their terms acceptances.
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use sqlx::AnyPool;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -64,12 +63,27 @@ pub enum CreateRefusal {
 }
 
 /// Creates the account and records the terms acceptance, in one transaction.
-pub async fn create(pool: &AnyPool, a: &NewAccount<'_>) -> StoreResult<Result<i64, CreateRefusal>> {
-    let now = now_epoch();
+pub async fn create(
+    pool: &AnyPool,
+    now: i64,
+    a: &NewAccount<'_>,
+) -> StoreResult<Result<i64, CreateRefusal>> {
     let mut tx = crate::db::begin_write(pool).await?;
+    let created = create_in(&mut tx, now, a).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// [`create`] inside the caller's write transaction (which it leaves to the caller to commit;
+/// on a refusal nothing was written).
+pub async fn create_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    now: i64,
+    a: &NewAccount<'_>,
+) -> StoreResult<Result<i64, CreateRefusal>> {
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portal_accounts WHERE email = $1")
         .bind(a.email.to_lowercase())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     if taken > 0 {
         return Ok(Err(CreateRefusal::EmailTaken));
@@ -77,7 +91,7 @@ pub async fn create(pool: &AnyPool, a: &NewAccount<'_>) -> StoreResult<Result<i6
     let registered: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM portal_accounts WHERE customer_id = $1")
             .bind(a.customer_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
     if registered > 0 {
         return Ok(Err(CreateRefusal::AlreadyRegistered));
@@ -92,7 +106,7 @@ pub async fn create(pool: &AnyPool, a: &NewAccount<'_>) -> StoreResult<Result<i6
     .bind(a.last_name)
     .bind(a.password_hash)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     sqlx::query(
         "INSERT INTO terms_acceptances (account_id, terms_version_id, accepted_at, ip_address, user_agent)
@@ -103,9 +117,8 @@ pub async fn create(pool: &AnyPool, a: &NewAccount<'_>) -> StoreResult<Result<i6
     .bind(now)
     .bind(a.ip_address)
     .bind(a.user_agent)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(Ok(id))
 }
 
@@ -136,6 +149,7 @@ pub async fn acceptances(
 /// last hour before it.
 pub async fn record_sign_in(
     pool: &AnyPool,
+    now: i64,
     email: &str,
     ip: &str,
     succeeded: bool,
@@ -146,19 +160,23 @@ pub async fn record_sign_in(
     .bind(email.to_lowercase())
     .bind(ip)
     .bind(i64::from(succeeded))
-    .bind(now_epoch())
+    .bind(now)
     .execute(pool)
     .await?;
     Ok(())
 }
 
 /// Failed sign-ins for this e-mail in the last hour, with the time of the newest.
-pub async fn recent_failures(pool: &AnyPool, email: &str) -> StoreResult<(i64, Option<i64>)> {
+pub async fn recent_failures(
+    pool: &AnyPool,
+    now: i64,
+    email: &str,
+) -> StoreResult<(i64, Option<i64>)> {
     Ok(sqlx::query_as(
         "SELECT COUNT(*), MAX(at) FROM sign_in_attempts WHERE email = $1 AND succeeded = 0 AND at > $2",
     )
     .bind(email.to_lowercase())
-    .bind(now_epoch() - 3600)
+    .bind(now - 3600)
     .fetch_one(pool)
     .await?)
 }
@@ -174,23 +192,28 @@ pub async fn customer_number(pool: &AnyPool, account_id: i64) -> StoreResult<Str
 }
 
 /// Stores a new password hash and clears the "must reset" flag.
-pub async fn set_password(pool: &AnyPool, account_id: i64, password_hash: &str) -> StoreResult<()> {
+pub async fn set_password(
+    pool: &AnyPool,
+    now: i64,
+    account_id: i64,
+    password_hash: &str,
+) -> StoreResult<()> {
     sqlx::query("UPDATE portal_accounts SET password_hash = $2, must_reset_password = 0, updated_at = $3 WHERE id = $1")
         .bind(account_id)
         .bind(password_hash)
-        .bind(now_epoch())
+        .bind(now)
         .execute(pool)
         .await?;
     Ok(())
 }
 
 /// Blocks sign-in until the password is reset.
-pub async fn require_reset(pool: &AnyPool, account_id: i64) -> StoreResult<()> {
+pub async fn require_reset(pool: &AnyPool, now: i64, account_id: i64) -> StoreResult<()> {
     sqlx::query(
         "UPDATE portal_accounts SET must_reset_password = 1, updated_at = $2 WHERE id = $1",
     )
     .bind(account_id)
-    .bind(now_epoch())
+    .bind(now)
     .execute(pool)
     .await?;
     Ok(())
@@ -199,6 +222,7 @@ pub async fn require_reset(pool: &AnyPool, account_id: i64) -> StoreResult<()> {
 /// Records a security incident for the CIC.
 pub async fn record_incident(
     pool: &AnyPool,
+    now: i64,
     account_id: i64,
     kind: &str,
     ip: &str,
@@ -206,7 +230,7 @@ pub async fn record_incident(
     sqlx::query("INSERT INTO security_incidents (account_id, kind, created_at, ip_address) VALUES ($1, $2, $3, $4)")
         .bind(account_id)
         .bind(kind)
-        .bind(now_epoch())
+        .bind(now)
         .bind(ip)
         .execute(pool)
         .await?;

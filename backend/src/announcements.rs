@@ -1,7 +1,6 @@
 //! Announcements (maintenance and the like) shown to signed-in customers for a period.
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::Lang;
 use sqlx::AnyPool;
 
@@ -22,6 +21,7 @@ pub async fn current(pool: &AnyPool, now: i64, lang: Lang) -> StoreResult<Vec<St
 /// Schedules an announcement between two moments (epoch seconds).
 pub async fn create(
     pool: &AnyPool,
+    now: i64,
     starts_at: i64,
     ends_at: i64,
     texts: [&str; 3],
@@ -35,7 +35,7 @@ pub async fn create(
     .bind(texts[0])
     .bind(texts[1])
     .bind(texts[2])
-    .bind(now_epoch())
+    .bind(now)
     .fetch_one(pool)
     .await?)
 }

@@ -4,7 +4,7 @@
 
 use crate::accounts::{self, AccountRow};
 use crate::error::StoreError;
-use crate::{now_epoch, password};
+use crate::password;
 
 /// After this many failures in an hour, each attempt must wait.
 pub const FREE_FAILURES: i64 = 5;
@@ -25,6 +25,7 @@ pub fn wait_after(failures: i64) -> i64 {
 /// Checks the credentials. `Ok(Err(key))` is the message for the person.
 pub async fn sign_in(
     pool: &sqlx::AnyPool,
+    now: i64,
     email: &str,
     password_text: &str,
     ip: &str,
@@ -37,13 +38,13 @@ pub async fn sign_in(
     {
         return Ok(Err("auth.invalid"));
     }
-    let (failures, last) = accounts::recent_failures(pool, &email).await?;
+    let (failures, last) = accounts::recent_failures(pool, now, &email).await?;
     if failures >= MAX_FAILURES_PER_HOUR {
         tracing::warn!("sign-in refused: too many failures for this address");
         return Ok(Err("auth.locked"));
     }
     if let Some(last) = last
-        && now_epoch() - last < wait_after(failures)
+        && now - last < wait_after(failures)
     {
         return Ok(Err("auth.wait"));
     }
@@ -53,7 +54,7 @@ pub async fn sign_in(
         .filter(|a| a.active == 1)
         .map(|a| a.password_hash.clone());
     let ok = password::verify(&password::Password::new(password_text), stored).await;
-    accounts::record_sign_in(pool, &email, ip, ok).await?;
+    accounts::record_sign_in(pool, now, &email, ip, ok).await?;
     tracing::info!(succeeded = ok, "sign-in attempt");
     match (ok, account) {
         (true, Some(account)) if account.must_reset_password == 1 => Ok(Err("auth.must_reset")),

@@ -3,7 +3,6 @@
 //! `domain::codes`; this module applies them to stored rows.
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::codes::{self, CheckOutcome, CodeRecord, SendRefusal};
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -38,22 +37,23 @@ fn matches(stored: &str, typed: &str) -> bool {
     hash(salt, typed).as_bytes().ct_eq(stored.as_bytes()).into()
 }
 
-/// Records a code request for `customer_number`. With `real = true` a code is generated and
-/// returned (to be sent); otherwise a row without a code is stored, so that limits and
-/// answers are the same whether or not anything was sent.
+/// Records a code request for `customer_number`, inside the caller's write transaction (so
+/// the limits are checked and the row written as one, and the SMS is queued with it). With
+/// `real = true` a code is generated and returned (to be sent); otherwise a row without a code
+/// is stored, so that limits and answers are the same whether or not anything was sent.
 pub async fn issue(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
     customer_number: &str,
     purpose: Purpose,
     real: bool,
 ) -> StoreResult<Result<Option<String>, SendRefusal>> {
-    let now = now_epoch();
     let sent: Vec<(i64, String)> = sqlx::query_as(
         "SELECT created_at, purpose FROM sms_codes WHERE customer_number = $1 AND created_at > $2",
     )
     .bind(customer_number)
     .bind(now - 24 * 3600)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let all: Vec<i64> = sent.iter().map(|(t, _)| *t).collect();
     let last_same = sent
@@ -74,7 +74,7 @@ pub async fn issue(
     .bind(purpose.code())
     .bind(stored)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(Ok(code))
 }
@@ -82,6 +82,7 @@ pub async fn issue(
 /// Seconds until another code of this purpose may be requested (0 if now).
 pub async fn resend_wait(
     pool: &AnyPool,
+    now: i64,
     customer_number: &str,
     purpose: Purpose,
 ) -> StoreResult<i64> {
@@ -92,9 +93,7 @@ pub async fn resend_wait(
     .bind(purpose.code())
     .fetch_one(pool)
     .await?;
-    Ok(last.map_or(0, |t| {
-        (codes::RESEND_AFTER_SECONDS - (now_epoch() - t)).max(0)
-    }))
+    Ok(last.map_or(0, |t| (codes::RESEND_AFTER_SECONDS - (now - t)).max(0)))
 }
 
 #[derive(sqlx::FromRow)]
@@ -109,6 +108,7 @@ struct StoredCode {
 /// Checks a typed code against the newest code of that purpose, counting the attempt.
 pub async fn verify(
     pool: &AnyPool,
+    now: i64,
     customer_number: &str,
     purpose: Purpose,
     typed: &str,
@@ -131,7 +131,6 @@ pub async fn verify(
     else {
         return Ok(CheckOutcome::Void);
     };
-    let now = now_epoch();
     let record = CodeRecord {
         created_at,
         attempts,

@@ -2,7 +2,6 @@
 
 use crate::customers::Upsert;
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::import::Contract;
 use domain::money::iso_date;
 use sqlx::{Any, AnyPool, Transaction};
@@ -34,10 +33,10 @@ pub async fn existing_numbers(
 /// Inserts or updates the contract with its vehicle. `customer_id` is the stored owner.
 pub async fn upsert(
     tx: &mut Transaction<'_, Any>,
+    now: i64,
     c: &Contract,
     customer_id: i64,
 ) -> StoreResult<Upsert> {
-    let now = now_epoch();
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT id FROM contracts WHERE contract_number = $1")
             .bind(c.number.as_str())

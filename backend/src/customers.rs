@@ -1,7 +1,6 @@
 //! Storage of customers (imported from the back office; the portal never edits them directly).
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::import::Customer;
 use sqlx::{Any, AnyPool, Transaction};
 use std::collections::HashSet;
@@ -88,8 +87,7 @@ pub async fn existing_numbers(
 }
 
 /// Inserts the customer or updates the stored one with the same number, if anything differs.
-pub async fn upsert(tx: &mut Transaction<'_, Any>, c: &Customer) -> StoreResult<Upsert> {
-    let now = now_epoch();
+pub async fn upsert(tx: &mut Transaction<'_, Any>, now: i64, c: &Customer) -> StoreResult<Upsert> {
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT id FROM customers WHERE customer_number = $1")
             .bind(c.number.as_str())

@@ -1,6 +1,12 @@
 //! The demo data set: a fictional leasing company's customers, contracts, invoices and staff.
-//! Deterministic (same rows on every machine and every day), seeded into an empty database
-//! when `PORTAL_DEMO=true`. The README's demo table lists exactly what this file creates.
+//! Seeded into an empty database when `PORTAL_DEMO=true`. The README's demo table lists
+//! exactly what this file creates.
+//!
+//! The set is anchored to the month it is seeded in (the clock's), so it always looks
+//! current: the newest invoice is this month's, and contract dates and odometer readings move
+//! with it. The dates below are written as seen from [`REFERENCE_MONTH`]; every date is moved
+//! by the months between that and the anchor. For one anchor month the set is the same on
+//! every machine.
 
 use crate::import::{ImportError, ImportReport, apply};
 use crate::password;
@@ -474,9 +480,9 @@ const CONTRACTS: &[K] = &[
     },
 ];
 
-/// The last month that has an invoice in the demo data; months after it have none, so the
-/// data set does not depend on the day it is seeded.
-const LAST_INVOICE_MONTH: (i32, u8) = (2026, 11);
+/// The month the dates in `CONTRACTS` are written for: a data set seeded in this month uses
+/// them as they stand, one seeded later has them moved forward by as many months.
+const REFERENCE_MONTH: (i32, u8) = (2026, 11);
 /// How many monthly invoices (at most) each contract gets, counting back from its last month.
 const INVOICE_MONTHS: i64 = 12;
 
@@ -497,9 +503,27 @@ fn month_index((year, month): (i32, u8)) -> i64 {
     i64::from(year) * 12 + i64::from(month)
 }
 
-/// Builds the demo data set. Only constants go in, so a failure here is a bug in this file,
-/// caught by the unit test below.
-pub fn batch() -> Result<ImportBatch, domain::values::ValueError> {
+/// The month of a date, as `(year, month)`.
+pub fn month_of(day: Date) -> (i32, u8) {
+    (day.year(), u8::from(day.month()))
+}
+
+/// A contract's first month, moved to the anchor.
+fn start_for(k: &K, anchor: (i32, u8)) -> (i32, u8) {
+    add_months(k.start, month_index(anchor) - month_index(REFERENCE_MONTH))
+}
+
+/// Invoices are issued on the 1st and due at the end of their month: this month's are open
+/// but not yet due, last month's are overdue if unpaid.
+fn due_date(month: (i32, u8)) -> Date {
+    let next = add_months(month, 1);
+    date(next.0, next.1, 1).previous_day().unwrap_or(Date::MIN)
+}
+
+/// Builds the demo data set for a database seeded in the month `anchor` (the newest invoice
+/// month). Only constants go in, so a failure here is a bug in this file, caught by the unit
+/// tests below.
+pub fn batch(anchor: (i32, u8)) -> Result<ImportBatch, domain::values::ValueError> {
     let mut out = ImportBatch::default();
     for c in CUSTOMERS {
         out.customers.push(Customer {
@@ -516,8 +540,9 @@ pub fn batch() -> Result<ImportBatch, domain::values::ValueError> {
     }
     let mut invoice_seq = 0;
     for (i, k) in CONTRACTS.iter().enumerate() {
-        let end = add_months(k.start, k.months);
-        let start_date = date(k.start.0, k.start.1, 1);
+        let start = start_for(k, anchor);
+        let end = add_months(start, k.months);
+        let start_date = date(start.0, start.1, 1);
         let end_date = date(end.0, end.1, 1).previous_day().unwrap_or(start_date);
         out.contracts.push(Contract {
             number: ContractNumber::parse(k.number)?,
@@ -538,20 +563,20 @@ pub fn batch() -> Result<ImportBatch, domain::values::ValueError> {
             },
         });
         // Monthly invoices for the contract's last INVOICE_MONTHS invoiced months.
-        let last = if month_index(add_months(end, -1)) < month_index(LAST_INVOICE_MONTH) {
+        let last = if month_index(add_months(end, -1)) < month_index(anchor) {
             add_months(end, -1)
         } else {
-            LAST_INVOICE_MONTH
+            anchor
         };
         for back in (0..INVOICE_MONTHS).rev() {
             let month = add_months(last, -back);
-            if month_index(month) < month_index(k.start) {
+            if month_index(month) < month_index(start) {
                 continue;
             }
             invoice_seq += 1;
             let number = format!("{}{:06}", month.0, invoice_seq);
             let issue = date(month.0, month.1, 1);
-            let due = date(month.0, month.1, 28);
+            let due = due_date(month);
             let incl = k.monthly_cents;
             let excl = (incl * 100 + 60) / 121;
             // The newest month is open; the one before is open (and so overdue) for one
@@ -592,19 +617,25 @@ pub enum DemoError {
     Store(#[from] crate::StoreError),
 }
 
-/// Seeds the demo data set into an empty database; does nothing if customers exist.
-pub async fn seed_if_empty(db: &crate::Db) -> Result<Option<ImportReport>, DemoError> {
+/// Seeds the demo data set, anchored to the clock's month, into an empty database; does
+/// nothing if customers exist.
+pub async fn seed_if_empty(
+    db: &crate::Db,
+    clock: &crate::Clock,
+) -> Result<Option<ImportReport>, DemoError> {
     if !db.is_empty().await? {
         return Ok(None);
     }
-    let batch = batch()?;
+    let anchor = month_of(clock.local_today());
+    let now = clock.epoch();
+    let batch = batch(anchor)?;
     let mut tx = crate::db::begin_write(&db.pool)
         .await
         .map_err(crate::StoreError::from)?;
-    let report = apply(&mut tx, &batch).await?;
+    let report = apply(&mut tx, now, &batch).await?;
     tx.commit().await.map_err(crate::StoreError::from)?;
-    seed_staff(&db.pool).await?;
-    seed_self_service(&db.pool).await?;
+    seed_staff(&db.pool, now).await?;
+    seed_self_service(&db.pool, now, anchor).await?;
     Ok(Some(report))
 }
 
@@ -619,7 +650,7 @@ const DRIVING: [(&str, i64); 4] = [
 
 /// Readings every six months, a copy of every contract, and a fiscal certificate for 2025
 /// (with the completed request that produced it) for the first customer.
-async fn seed_self_service(pool: &AnyPool) -> Result<(), DemoError> {
+async fn seed_self_service(pool: &AnyPool, now: i64, anchor: (i32, u8)) -> Result<(), DemoError> {
     use crate::{contracts, customers, documents, mileage, requests};
     use domain::mileage::Reading;
     use domain::model::{DocumentKind, RequestKind};
@@ -633,6 +664,7 @@ async fn seed_self_service(pool: &AnyPool) -> Result<(), DemoError> {
         };
         documents::create(
             pool,
+            now,
             customer.id,
             Some(contract.id),
             DocumentKind::ContractCopy,
@@ -646,14 +678,16 @@ async fn seed_self_service(pool: &AnyPool) -> Result<(), DemoError> {
         let (Some(per_year), true) = (k.km, k.status.is_running()) else {
             continue;
         };
-        let start = date(k.start.0, k.start.1, 1);
+        let first = start_for(k, anchor);
+        let start = date(first.0, first.1, 1);
         let mut step = 6;
-        while month_index(add_months(k.start, step)) <= month_index(LAST_INVOICE_MONTH) {
-            let month = add_months(k.start, step);
+        while month_index(add_months(first, step)) <= month_index(anchor) {
+            let month = add_months(first, step);
             let day = date(month.0, month.1, 1);
             let km = per_year * share / 100 * (day - start).whole_days() / 365;
             mileage::add(
                 pool,
+                now,
                 contract.id,
                 Reading { date: day, km },
                 mileage::Source::BackOffice,
@@ -662,25 +696,26 @@ async fn seed_self_service(pool: &AnyPool) -> Result<(), DemoError> {
             step += 6;
         }
     }
-    // A fiscal certificate for 2025, asked for and granted.
+    // A fiscal certificate for last year, asked for and granted.
     if let Some(first) = customers::by_number(pool, "100001").await? {
         let request = requests::create_on_behalf(
             pool,
+            now,
             first.id,
             None,
             RequestKind::FiscalCertificate,
-            Some(2025),
+            Some(anchor.0 - 1),
         )
         .await?;
-        crate::self_service::grant_document_request(pool, request).await?;
+        crate::self_service::grant_document_request(pool, now, request).await?;
     }
     Ok(())
 }
 
-async fn seed_staff(pool: &AnyPool) -> Result<(), DemoError> {
+async fn seed_staff(pool: &AnyPool, now: i64) -> Result<(), DemoError> {
     for s in &STAFF {
         let hash = password::hash(&password::Password::new(s.password)).await?;
-        staff::create(pool, s.email, s.name, s.role, &hash, s.totp_secret).await?;
+        staff::create(pool, now, s.email, s.name, s.role, &hash, s.totp_secret).await?;
     }
     Ok(())
 }
@@ -691,7 +726,7 @@ mod tests {
 
     #[test]
     fn the_demo_set_is_valid_and_large_enough() {
-        let batch = batch().unwrap();
+        let batch = batch(REFERENCE_MONTH).unwrap();
         assert!(batch.customers.len() >= 6);
         assert!(batch.contracts.len() >= 10);
         assert!(
@@ -734,7 +769,63 @@ mod tests {
 
     #[test]
     fn the_demo_set_is_deterministic() {
-        assert_eq!(batch().unwrap(), batch().unwrap());
+        assert_eq!(batch((2027, 5)).unwrap(), batch((2027, 5)).unwrap());
+    }
+
+    /// What the README's demo table and walkthrough promise, for a data set seeded in
+    /// `anchor` and looked at during that month.
+    fn assert_current(anchor: (i32, u8)) {
+        let batch = batch(anchor).unwrap();
+        let first_day = date(anchor.0, anchor.1, 1);
+        let last_day = due_date(anchor);
+        assert_eq!(batch.customers.len(), 11);
+        assert_eq!(batch.contracts.len(), 21);
+        assert_eq!(batch.invoices.len(), 252, "12 a contract");
+        for k in &batch.contracts {
+            let running = k.status.is_running();
+            // Running contracts run through the anchor month; ended ones ended before it.
+            assert_eq!(
+                k.start_date <= first_day && k.end_date >= last_day,
+                running,
+                "{}",
+                k.number.as_str()
+            );
+            let invoices: Vec<_> = batch
+                .invoices
+                .iter()
+                .filter(|i| i.contract_number == k.number)
+                .collect();
+            let newest = invoices.iter().map(|i| i.issue_date).max().unwrap();
+            if running {
+                // The newest invoice is this month's, open and not yet due on any day of it.
+                assert_eq!(newest, first_day, "{}", k.number.as_str());
+                let open: Vec<_> = invoices
+                    .iter()
+                    .filter(|i| i.status == InvoiceStatus::Open)
+                    .collect();
+                let overdue = open.iter().filter(|i| i.due_date < first_day).count();
+                let expected =
+                    usize::from(matches!(k.number.as_str(), "LC-2024-0002" | "FC-2025-0012"));
+                assert_eq!(overdue, expected, "{}", k.number.as_str());
+                assert!(
+                    open.iter()
+                        .all(|i| i.due_date >= first_day || i.issue_date < first_day)
+                );
+            } else {
+                assert!(newest < first_day);
+                assert!(invoices.iter().all(|i| i.status == InvoiceStatus::Paid));
+            }
+        }
+    }
+
+    #[test]
+    fn the_demo_set_looks_current_in_any_month() {
+        assert_current(REFERENCE_MONTH);
+        assert_current((2026, 12));
+        // Two years ahead, and across a year's end and a February.
+        assert_current((2028, 12));
+        assert_current((2029, 1));
+        assert_current((2030, 2));
     }
 
     #[test]

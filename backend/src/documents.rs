@@ -2,7 +2,6 @@
 //! about; the PDF is rendered from the data when it is downloaded (see [`crate::pdf`]).
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::model::DocumentKind;
 use sqlx::AnyPool;
 
@@ -23,6 +22,7 @@ const ROW: &str = "SELECT d.id, d.customer_id, d.contract_id, c.contract_number,
 
 pub async fn create(
     pool: &AnyPool,
+    now: i64,
     customer_id: i64,
     contract_id: Option<i64>,
     kind: DocumentKind,
@@ -36,7 +36,7 @@ pub async fn create(
     .bind(contract_id)
     .bind(kind.code())
     .bind(year.map(i64::from))
-    .bind(now_epoch())
+    .bind(now)
     .fetch_one(pool)
     .await?)
 }

@@ -63,13 +63,21 @@ impl From<sqlx::Error> for ImportError {
 }
 
 /// Parses, validates and stores an import file given as JSON text.
-pub async fn import_json(pool: &AnyPool, json: &str) -> Result<ImportReport, ImportError> {
+pub async fn import_json(
+    pool: &AnyPool,
+    now: i64,
+    json: &str,
+) -> Result<ImportReport, ImportError> {
     let file: ImportFile =
         serde_json::from_str(json).map_err(|e| ImportError::Syntax(e.to_string()))?;
-    import_file(pool, file).await
+    import_file(pool, now, file).await
 }
 
-pub async fn import_file(pool: &AnyPool, file: ImportFile) -> Result<ImportReport, ImportError> {
+pub async fn import_file(
+    pool: &AnyPool,
+    now: i64,
+    file: ImportFile,
+) -> Result<ImportReport, ImportError> {
     let mut tx = crate::db::begin_write(pool).await?;
     let customer_refs: Vec<String> = file
         .contracts
@@ -84,7 +92,7 @@ pub async fn import_file(pool: &AnyPool, file: ImportFile) -> Result<ImportRepor
     let known_customers = customers::existing_numbers(&mut tx, &customer_refs).await?;
     let known_contracts = contracts::existing_numbers(&mut tx, &contract_refs).await?;
     let batch = validate(file, &known_customers, &known_contracts).map_err(ImportError::Rows)?;
-    let report = apply(&mut tx, &batch).await?;
+    let report = apply(&mut tx, now, &batch).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -92,12 +100,13 @@ pub async fn import_file(pool: &AnyPool, file: ImportFile) -> Result<ImportRepor
 /// Stores a validated batch inside the caller's transaction.
 pub async fn apply(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    now: i64,
     batch: &ImportBatch,
 ) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
     let mut customer_ids: HashMap<String, i64> = HashMap::new();
     for customer in &batch.customers {
-        let result = customers::upsert(tx, customer).await?;
+        let result = customers::upsert(tx, now, customer).await?;
         customer_ids.insert(customer.number.as_str().to_string(), result.id());
         report.customers.add(result);
     }
@@ -115,7 +124,7 @@ pub async fn apply(
                 .await?
             }
         };
-        let result = contracts::upsert(tx, contract, customer_id).await?;
+        let result = contracts::upsert(tx, now, contract, customer_id).await?;
         contract_ids.insert(contract.number.as_str().to_string(), result.id());
         report.contracts.add(result);
     }

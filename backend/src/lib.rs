@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod announcements;
 pub mod auth;
+pub mod clock;
 pub mod codes;
 pub mod contracts;
 pub mod customers;
@@ -22,6 +23,7 @@ pub mod documents;
 pub mod error;
 pub mod import;
 pub mod invoices;
+pub mod jobs;
 pub mod logins;
 pub mod mileage;
 pub mod outbox;
@@ -37,23 +39,7 @@ pub mod staff;
 pub mod totp;
 pub mod two_factor;
 
+pub use clock::Clock;
 pub use db::{Backend, Db};
 pub use error::StoreError;
 pub use sqlx::AnyPool;
-
-/// Seconds since the Unix epoch, the portable timestamp of the schema.
-pub fn now_epoch() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// Today's date in UTC.
-pub fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
-/// Today's date for the customer: in Belgium (UTC+1, UTC+2 in summer). Counted as UTC+2 all
-/// year, so a reading dated "today" is never refused as lying in the future; in winter the
-/// day starts one hour early.
-pub fn local_today() -> time::Date {
-    (time::OffsetDateTime::now_utc() + time::Duration::hours(2)).date()
-}

@@ -3,7 +3,6 @@
 //! session on every server instance.
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use sqlx::AnyPool;
 
 /// `last_seen` is written at most this often per login.
@@ -21,12 +20,12 @@ pub struct LoginRow {
 /// Records a new login and returns its id (128 random bits, hex).
 pub async fn create(
     pool: &AnyPool,
+    now: i64,
     account_id: i64,
     ip: &str,
     user_agent: &str,
 ) -> StoreResult<String> {
     let login_id = hex::encode(rand::random::<[u8; 16]>());
-    let now = now_epoch();
     sqlx::query(
         "INSERT INTO account_logins (login_id, account_id, created_at, last_seen, ip_address, user_agent)
          VALUES ($1, $2, $3, $3, $4, $5)",
@@ -42,7 +41,7 @@ pub async fn create(
 }
 
 /// Whether the login still exists for the account; refreshes its `last_seen`.
-pub async fn touch(pool: &AnyPool, account_id: i64, login_id: &str) -> StoreResult<bool> {
+pub async fn touch(pool: &AnyPool, now: i64, account_id: i64, login_id: &str) -> StoreResult<bool> {
     let last_seen: Option<i64> = sqlx::query_scalar(
         "SELECT last_seen FROM account_logins WHERE login_id = $1 AND account_id = $2",
     )
@@ -53,7 +52,6 @@ pub async fn touch(pool: &AnyPool, account_id: i64, login_id: &str) -> StoreResu
     let Some(last_seen) = last_seen else {
         return Ok(false);
     };
-    let now = now_epoch();
     if now - last_seen >= TOUCH_EVERY_SECONDS {
         sqlx::query("UPDATE account_logins SET last_seen = $2 WHERE login_id = $1")
             .bind(login_id)

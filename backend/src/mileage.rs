@@ -1,7 +1,6 @@
 //! Storage of odometer readings per contract.
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::mileage::Reading;
 use domain::money::{iso_date, parse_iso_date};
 use sqlx::AnyPool;
@@ -31,6 +30,7 @@ pub enum Source {
 
 pub async fn add(
     pool: &AnyPool,
+    now: i64,
     contract_id: i64,
     reading: Reading,
     source: Source,
@@ -48,7 +48,7 @@ pub async fn add(
     .bind(reading.km)
     .bind(code)
     .bind(account)
-    .bind(now_epoch())
+    .bind(now)
     .execute(pool)
     .await?;
     Ok(())

@@ -7,8 +7,8 @@
 use crate::accounts::{self, CreateRefusal, NewAccount};
 use crate::codes::{self, Purpose};
 use crate::error::StoreError;
-use crate::outbox::{Mail, Outboxes};
-use crate::{contracts, customers, now_epoch, password};
+use crate::outbox::{Mail, Outboxes, queue};
+use crate::{contracts, customers, password};
 use domain::codes::{CheckOutcome, SendRefusal};
 use domain::i18n::{t, tf};
 use domain::registration::{Registration, Step};
@@ -19,6 +19,7 @@ use sqlx::AnyPool;
 /// What the steps need.
 pub struct Services<'a> {
     pub pool: &'a AnyPool,
+    pub clock: &'a crate::Clock,
     pub outboxes: &'a Outboxes,
     pub branding: &'a Branding,
     pub base_url: &'a str,
@@ -67,22 +68,23 @@ async fn target(pool: &AnyPool, number: &CustomerNumber) -> Result<Option<Target
     }))
 }
 
-async fn send_sms(s: &Services<'_>, to: &PhoneNumber, body: &str) {
-    // A failed send is logged, never shown: the answer must not depend on the number.
-    if let Err(e) = s.outboxes.sms.send(to, body).await {
-        tracing::error!(error = %e, "sending an SMS failed");
-    }
-}
-
-/// Sends (or pretends to send) a registration code for the number's current target.
+/// Sends (or pretends to send) a registration code for the number's current target. The code
+/// row and its SMS are written in one transaction; the SMS is sent by the outbox worker, so
+/// the answer takes the same time whether or not an SMS goes out, and a failed send is tried
+/// again instead of lost.
 async fn send_registration_code(
     s: &Services<'_>,
     number: &CustomerNumber,
 ) -> StepResult<Option<i64>> {
     let target = target(s.pool, number).await?;
     let eligible = target.as_ref().filter(|t| !t.registered && t.running);
+    let now = s.clock.epoch();
+    let mut tx = crate::db::begin_write(s.pool)
+        .await
+        .map_err(StoreError::from)?;
     let issued = codes::issue(
-        s.pool,
+        &mut tx,
+        now,
         number.as_str(),
         Purpose::Registration,
         eligible.is_some(),
@@ -92,24 +94,31 @@ async fn send_registration_code(
         Ok(code) => code,
         Err(refusal) => return Ok(Err(refusal_key(refusal))),
     };
-    match (&target, code) {
-        (Some(t), Some(code)) => {
-            let body = tf(
+    let sms = match (&target, code) {
+        (Some(t), Some(code)) => Some((
+            t,
+            tf(
                 t.lang,
                 "sms.registration_code",
                 &[("code", &code), ("company", &s.branding.company_name)],
-            );
-            send_sms(s, &t.mobile, &body).await;
-        }
-        (Some(t), None) if t.registered => {
-            let body = tf(
+            ),
+        )),
+        (Some(t), None) if t.registered => Some((
+            t,
+            tf(
                 t.lang,
                 "sms.already_registered",
                 &[("company", &s.branding.company_name)],
-            );
-            send_sms(s, &t.mobile, &body).await;
-        }
-        _ => {}
+            ),
+        )),
+        _ => None,
+    };
+    if let Some((t, body)) = &sms {
+        queue::enqueue_sms(&mut tx, now, &t.mobile, body).await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    if sms.is_some() {
+        s.outboxes.wake();
     }
     tracing::info!(eligible = eligible.is_some(), "registration code requested");
     Ok(Ok(eligible.map(|t| t.customer_id)))
@@ -123,7 +132,7 @@ pub async fn start(s: &Services<'_>, customer_number: &str) -> StepResult {
     Ok(send_registration_code(s, &number)
         .await?
         .map(|customer_id| {
-            Registration::start(number.as_str().to_string(), customer_id, now_epoch())
+            Registration::start(number.as_str().to_string(), customer_id, s.clock.epoch())
         }))
 }
 
@@ -150,7 +159,14 @@ async fn check_code(
     let Some(code) = domain::codes::normalise(typed) else {
         return Ok(Err("code.format"));
     };
-    let outcome = codes::verify(s.pool, &reg.customer_number, purpose, &code).await?;
+    let outcome = codes::verify(
+        s.pool,
+        s.clock.epoch(),
+        &reg.customer_number,
+        purpose,
+        &code,
+    )
+    .await?;
     Ok(match (outcome, reg.customer_id) {
         (CheckOutcome::Accepted, Some(_)) => Ok(()),
         (CheckOutcome::Void, _) => Err("code.void"),
@@ -221,20 +237,36 @@ async fn send_contract_code(s: &Services<'_>, reg: &Registration) -> StepResult 
         Some(id) => contracts::belongs_to(s.pool, id, &reg.contract_number).await?,
         None => false,
     };
-    let code = match codes::issue(s.pool, &reg.customer_number, Purpose::Contract, belongs).await? {
+    let target = match CustomerNumber::parse(&reg.customer_number) {
+        Ok(number) if belongs => target(s.pool, &number).await?,
+        _ => None,
+    };
+    let now = s.clock.epoch();
+    let mut tx = crate::db::begin_write(s.pool)
+        .await
+        .map_err(StoreError::from)?;
+    let code = match codes::issue(
+        &mut tx,
+        now,
+        &reg.customer_number,
+        Purpose::Contract,
+        belongs,
+    )
+    .await?
+    {
         Ok(code) => code,
         Err(refusal) => return Ok(Err(refusal_key(refusal))),
     };
-    if let (Some(code), Ok(number)) = (code, CustomerNumber::parse(&reg.customer_number))
-        && let Some(t) = target(s.pool, &number).await?
-    {
+    if let (Some(code), Some(t)) = (code, target) {
         let body = tf(
             t.lang,
             "sms.contract_code",
             &[("code", &code), ("company", &s.branding.company_name)],
         );
-        send_sms(s, &t.mobile, &body).await;
+        queue::enqueue_sms(&mut tx, now, &t.mobile, &body).await?;
     }
+    tx.commit().await.map_err(StoreError::from)?;
+    s.outboxes.wake();
     Ok(Ok(Registration {
         step: Step::ContractCode,
         ..reg.clone()
@@ -280,8 +312,14 @@ pub async fn accept_terms(
         return Ok(Err("registration.wrong_step"));
     };
     let (terms_version_id, version) = accounts::current_terms(s.pool).await?;
-    let created = accounts::create(
-        s.pool,
+    let now = s.clock.epoch();
+    // The account, the acceptance and the welcome e-mail are committed together.
+    let mut tx = crate::db::begin_write(s.pool)
+        .await
+        .map_err(StoreError::from)?;
+    let created = accounts::create_in(
+        &mut tx,
+        now,
         &NewAccount {
             customer_id,
             email: &reg.email,
@@ -319,10 +357,10 @@ pub async fn accept_terms(
                 ],
             ),
         };
-        if let Err(e) = s.outboxes.mail.send(&mail).await {
-            tracing::error!(error = %e, "sending the welcome e-mail failed");
-        }
+        queue::enqueue_mail(&mut tx, now, &mail).await?;
     }
+    tx.commit().await.map_err(StoreError::from)?;
+    s.outboxes.wake();
     tracing::info!(account_id = id, terms = %version, "registration completed");
     Ok(Ok(id))
 }

@@ -1,7 +1,6 @@
 //! Storage of customers' requests (documents now; changes and privacy rights later).
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::model::{RequestKind, RequestStatus};
 use sqlx::AnyPool;
 
@@ -25,13 +24,13 @@ const ROW: &str = "SELECT r.id, r.customer_id, r.contract_id, c.contract_number,
 
 pub async fn create(
     pool: &AnyPool,
+    now: i64,
     customer_id: i64,
     account_id: i64,
     contract_id: Option<i64>,
     kind: RequestKind,
     year: Option<i32>,
 ) -> StoreResult<i64> {
-    let now = now_epoch();
     Ok(sqlx::query_scalar(
         "INSERT INTO service_requests (customer_id, contract_id, kind, year, status, account_id,
             created_at, updated_at)
@@ -50,12 +49,12 @@ pub async fn create(
 /// A request filed for the customer without a portal account (back office, demo data).
 pub async fn create_on_behalf(
     pool: &AnyPool,
+    now: i64,
     customer_id: i64,
     contract_id: Option<i64>,
     kind: RequestKind,
     year: Option<i32>,
 ) -> StoreResult<i64> {
-    let now = now_epoch();
     Ok(sqlx::query_scalar(
         "INSERT INTO service_requests (customer_id, contract_id, kind, year, status, created_at,
             updated_at)
@@ -101,7 +100,7 @@ pub async fn pending_count(pool: &AnyPool, customer_id: i64) -> StoreResult<i64>
 
 /// Cancels one of the customer's pending requests. False if it is not theirs, unknown or no
 /// longer pending.
-pub async fn cancel(pool: &AnyPool, customer_id: i64, id: i64) -> StoreResult<bool> {
+pub async fn cancel(pool: &AnyPool, now: i64, customer_id: i64, id: i64) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE service_requests SET status = $3, updated_at = $4
          WHERE customer_id = $1 AND id = $2 AND status IN ('submitted', 'in_treatment')",
@@ -109,7 +108,7 @@ pub async fn cancel(pool: &AnyPool, customer_id: i64, id: i64) -> StoreResult<bo
     .bind(customer_id)
     .bind(id)
     .bind(RequestStatus::Cancelled.code())
-    .bind(now_epoch())
+    .bind(now)
     .execute(pool)
     .await?
     .rows_affected();
@@ -124,7 +123,7 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<RequestRow>> {
 
 /// Marks a pending request completed with the document it produced. False if it was no longer
 /// pending (cancelled meanwhile, or already handled).
-pub async fn complete(pool: &AnyPool, id: i64, document_id: i64) -> StoreResult<bool> {
+pub async fn complete(pool: &AnyPool, now: i64, id: i64, document_id: i64) -> StoreResult<bool> {
     let done = sqlx::query(
         "UPDATE service_requests SET status = $2, document_id = $3, updated_at = $4
          WHERE id = $1 AND status IN ('submitted', 'in_treatment')",
@@ -132,7 +131,7 @@ pub async fn complete(pool: &AnyPool, id: i64, document_id: i64) -> StoreResult<
     .bind(id)
     .bind(RequestStatus::Completed.code())
     .bind(document_id)
-    .bind(now_epoch())
+    .bind(now)
     .execute(pool)
     .await?
     .rows_affected();

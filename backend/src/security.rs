@@ -5,8 +5,8 @@
 use crate::accounts::{self, AccountRow};
 use crate::logins;
 use crate::outbox::Mail;
+use crate::password;
 use crate::registration::{ServiceError, Services};
-use crate::{now_epoch, password};
 use domain::values::Email;
 use domain::{Lang, i18n::tf, password_policy};
 use sha2::{Digest, Sha256};
@@ -39,8 +39,15 @@ async fn notify(
         subject: tf(lang, subject_key, &all),
         body: tf(lang, body_key, &all),
     };
-    if let Err(e) = s.outboxes.mail.send(&mail).await {
-        tracing::error!(error = %e, "sending a security e-mail failed");
+    // Queued right after the change it reports (the change itself is already committed).
+    match s.pool.acquire().await {
+        Ok(mut conn) => {
+            match crate::outbox::queue::enqueue_mail(&mut conn, s.clock.epoch(), &mail).await {
+                Ok(_) => s.outboxes.wake(),
+                Err(e) => tracing::error!(error = %e, "queueing a security e-mail failed"),
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "queueing a security e-mail failed"),
     }
 }
 
@@ -61,9 +68,9 @@ pub async fn disable_two_factor(
     code: &str,
 ) -> Result<bool, ServiceError> {
     let ok = password_ok(account, password_text).await
-        && crate::two_factor::verify(s.pool, account.id, code).await?;
+        && crate::two_factor::verify(s.pool, s.clock.epoch(), account.id, code).await?;
     if ok {
-        crate::two_factor::disable(s.pool, account.id).await?;
+        crate::two_factor::disable(s.pool, s.clock.epoch(), account.id).await?;
         tracing::info!(account_id = account.id, "second factor turned off");
     }
     Ok(ok)
@@ -99,7 +106,7 @@ pub async fn change_password(
         return Ok(Err(key));
     }
     let hash = password::hash(&password::Password::new(new)).await?;
-    accounts::set_password(s.pool, account.id, &hash).await?;
+    accounts::set_password(s.pool, s.clock.epoch(), account.id, &hash).await?;
     logins::end_all(s.pool, account.id, Some(keep_login)).await?;
     notify(
         s,
@@ -126,7 +133,7 @@ async fn send_reset_link(
     )
     .bind(account.id)
     .bind(token_hash(&token))
-    .bind(now_epoch())
+    .bind(s.clock.epoch())
     .execute(s.pool)
     .await
     .map_err(crate::StoreError::from)?;
@@ -170,7 +177,7 @@ async fn reset_account(s: &Services<'_>, token: &str) -> Result<Option<(i64, i64
         "SELECT id, account_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND created_at > $2",
     )
     .bind(token_hash(token))
-    .bind(now_epoch() - RESET_VALID_SECONDS)
+    .bind(s.clock.epoch() - RESET_VALID_SECONDS)
     .fetch_optional(s.pool)
     .await
     .map_err(crate::StoreError::from)?;
@@ -197,7 +204,7 @@ pub async fn reset_password(
     let used =
         sqlx::query("UPDATE password_resets SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
             .bind(reset_id)
-            .bind(now_epoch())
+            .bind(s.clock.epoch())
             .execute(s.pool)
             .await
             .map_err(crate::StoreError::from)?
@@ -206,7 +213,7 @@ pub async fn reset_password(
         return Ok(Err("reset.invalid"));
     }
     let hash = password::hash(&password::Password::new(new)).await?;
-    accounts::set_password(s.pool, account.id, &hash).await?;
+    accounts::set_password(s.pool, s.clock.epoch(), account.id, &hash).await?;
     logins::end_all(s.pool, account.id, None).await?;
     notify(
         s,
@@ -230,8 +237,15 @@ pub async fn report_compromised(
     lang: Lang,
 ) -> Result<(), ServiceError> {
     logins::end_all(s.pool, account.id, None).await?;
-    accounts::require_reset(s.pool, account.id).await?;
-    accounts::record_incident(s.pool, account.id, "password_may_be_known", ip).await?;
+    accounts::require_reset(s.pool, s.clock.epoch(), account.id).await?;
+    accounts::record_incident(
+        s.pool,
+        s.clock.epoch(),
+        account.id,
+        "password_may_be_known",
+        ip,
+    )
+    .await?;
     send_reset_link(s, account, lang).await?;
     tracing::warn!(
         account_id = account.id,
@@ -269,7 +283,7 @@ pub async fn request_email_change(
         .bind(account.id)
         .bind(new_email.as_str())
         .bind(token_hash(&token))
-        .bind(now_epoch())
+        .bind(s.clock.epoch())
         .execute(s.pool)
         .await
         .map_err(crate::StoreError::from)?;
@@ -307,7 +321,7 @@ async fn email_change(
         "SELECT id, account_id, new_email FROM email_changes WHERE token_hash = $1 AND used_at IS NULL AND created_at > $2",
     )
     .bind(token_hash(token))
-    .bind(now_epoch() - EMAIL_CHANGE_VALID_SECONDS)
+    .bind(s.clock.epoch() - EMAIL_CHANGE_VALID_SECONDS)
     .fetch_optional(s.pool)
     .await
     .map_err(crate::StoreError::from)?)
@@ -335,7 +349,7 @@ pub async fn confirm_email_change(s: &Services<'_>, token: &str, lang: Lang) -> 
     let used =
         sqlx::query("UPDATE email_changes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
             .bind(change_id)
-            .bind(now_epoch())
+            .bind(s.clock.epoch())
             .execute(&mut *tx)
             .await
             .map_err(crate::StoreError::from)?
@@ -346,7 +360,7 @@ pub async fn confirm_email_change(s: &Services<'_>, token: &str, lang: Lang) -> 
     sqlx::query("UPDATE portal_accounts SET email = $2, updated_at = $3 WHERE id = $1")
         .bind(account_id)
         .bind(&new_email)
-        .bind(now_epoch())
+        .bind(s.clock.epoch())
         .execute(&mut *tx)
         .await
         .map_err(crate::StoreError::from)?;

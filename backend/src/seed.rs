@@ -5,7 +5,6 @@
 
 use crate::db::{Backend, Db};
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::import::structured_reference;
 use sqlx::Any;
 
@@ -42,8 +41,7 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
 }
 
 /// Adds `count` generated customers; returns how many invoices were written.
-pub async fn seed(db: &Db, count: i64) -> StoreResult<i64> {
-    let now = now_epoch();
+pub async fn seed(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
     let mut tx = crate::db::begin_write(&db.pool).await?;
     let first_customer_number: i64 = sqlx::query_scalar::<_, Option<String>>(
         "SELECT MAX(customer_number) FROM customers WHERE customer_number >= '5000000'",

@@ -51,8 +51,9 @@ pub async fn report_mileage(
     customer_id: i64,
     account_id: i64,
     typed: &TypedReading<'_>,
-    today: Date,
+    clock: &crate::Clock,
 ) -> StoreResult<MileageOutcome> {
+    let today = clock.local_today();
     let TypedReading {
         contract_number,
         km,
@@ -85,6 +86,7 @@ pub async fn report_mileage(
         Ok(_) => {
             mileage::add(
                 pool,
+                clock.epoch(),
                 contract.id,
                 reading,
                 mileage::Source::Customer(account_id),
@@ -103,8 +105,9 @@ pub async fn request_document(
     kind: &str,
     contract_number: &str,
     year: &str,
-    today: Date,
+    clock: &crate::Clock,
 ) -> StoreResult<Result<i64, &'static str>> {
+    let today = clock.local_today();
     let Some(kind) = RequestKind::from_code(kind.trim()) else {
         return Ok(Err("documents.kind_required"));
     };
@@ -153,7 +156,16 @@ pub async fn request_document(
     let year = (kind == RequestKind::FiscalCertificate)
         .then_some(year)
         .flatten();
-    let id = requests::create(pool, customer_id, account_id, contract_id, kind, year).await?;
+    let id = requests::create(
+        pool,
+        clock.epoch(),
+        customer_id,
+        account_id,
+        contract_id,
+        kind,
+        year,
+    )
+    .await?;
     Ok(Ok(id))
 }
 
@@ -161,7 +173,11 @@ pub async fn request_document(
 /// is rendered from the data, e.g. the fiscal certificate from that year's invoices) and the
 /// request is completed. Called when the CIC approves it. None if the request is unknown or no
 /// longer pending.
-pub async fn grant_document_request(pool: &AnyPool, request_id: i64) -> StoreResult<Option<i64>> {
+pub async fn grant_document_request(
+    pool: &AnyPool,
+    now: i64,
+    request_id: i64,
+) -> StoreResult<Option<i64>> {
     let Some(request) = requests::by_id(pool, request_id).await? else {
         return Ok(None);
     };
@@ -172,13 +188,14 @@ pub async fn grant_document_request(pool: &AnyPool, request_id: i64) -> StoreRes
     let year = request.year.and_then(|y| i32::try_from(y).ok());
     let document = documents::create(
         pool,
+        now,
         request.customer_id,
         request.contract_id,
         kind.document(),
         year,
     )
     .await?;
-    if !requests::complete(pool, request_id, document).await? {
+    if !requests::complete(pool, now, request_id, document).await? {
         documents::delete(pool, document).await?;
         return Ok(None);
     }

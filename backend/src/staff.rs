@@ -1,7 +1,6 @@
 //! Storage of CIC staff accounts.
 
 use crate::error::StoreResult;
-use crate::now_epoch;
 use domain::model::StaffRole;
 use sqlx::AnyPool;
 
@@ -18,6 +17,7 @@ pub struct StaffRow {
 /// base32 TOTP key (a second factor is mandatory for staff).
 pub async fn create(
     pool: &AnyPool,
+    now: i64,
     email: &str,
     display_name: &str,
     role: StaffRole,
@@ -33,7 +33,7 @@ pub async fn create(
     .bind(role.code())
     .bind(password_hash)
     .bind(totp_secret)
-    .bind(now_epoch())
+    .bind(now)
     .fetch_one(pool)
     .await?)
 }
@@ -70,6 +70,7 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<StaffRow>> {
 /// step is stored so the same code cannot be used again.
 pub async fn sign_in(
     pool: &AnyPool,
+    now: i64,
     email: &str,
     password_text: &str,
     code: &str,
@@ -77,12 +78,12 @@ pub async fn sign_in(
 ) -> Result<Result<i64, &'static str>, crate::StoreError> {
     let email = email.trim().to_lowercase();
     let throttle_key = format!("staff:{email}");
-    let (failures, last) = crate::accounts::recent_failures(pool, &throttle_key).await?;
+    let (failures, last) = crate::accounts::recent_failures(pool, now, &throttle_key).await?;
     if failures >= crate::auth::MAX_FAILURES_PER_HOUR {
         return Ok(Err("auth.locked"));
     }
     if let Some(last) = last
-        && now_epoch() - last < crate::auth::wait_after(failures)
+        && now - last < crate::auth::wait_after(failures)
     {
         return Ok(Err("auth.wait"));
     }
@@ -100,12 +101,12 @@ pub async fn sign_in(
         crate::password::verify(&crate::password::Password::new(password_text), stored).await;
     let step = match (&staff, password_ok) {
         (Some(s), true) => {
-            let now = u64::try_from(now_epoch()).unwrap_or_default();
-            crate::totp::check(&s.totp_secret, code, now, s.totp_last_step)
+            let at = u64::try_from(now).unwrap_or_default();
+            crate::totp::check(&s.totp_secret, code, at, s.totp_last_step)
         }
         _ => None,
     };
-    crate::accounts::record_sign_in(pool, &throttle_key, ip, step.is_some()).await?;
+    crate::accounts::record_sign_in(pool, now, &throttle_key, ip, step.is_some()).await?;
     tracing::info!(succeeded = step.is_some(), "staff sign-in attempt");
     match (staff, step) {
         (Some(s), Some(step)) => {
@@ -131,6 +132,7 @@ pub async fn sign_in(
 /// Writes a line of the staff audit log.
 pub async fn audit(
     pool: &AnyPool,
+    now: i64,
     staff_id: i64,
     action: &str,
     subject: &str,
@@ -140,7 +142,7 @@ pub async fn audit(
         .bind(staff_id)
         .bind(action)
         .bind(subject)
-        .bind(now_epoch())
+        .bind(now)
         .bind(ip)
         .execute(pool)
         .await?;

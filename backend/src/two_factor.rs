@@ -2,7 +2,7 @@
 //! accepted again) plus ten single-use recovery codes, stored as SHA-256 hashes.
 
 use crate::error::StoreResult;
-use crate::{now_epoch, totp};
+use crate::totp;
 use qrcode::QrCode;
 use qrcode::render::svg;
 use sha2::{Digest, Sha256};
@@ -66,6 +66,7 @@ pub fn qr_svg(url: &str) -> Option<String> {
 /// once). Old recovery codes are replaced.
 pub async fn enable(
     pool: &AnyPool,
+    now: i64,
     account_id: i64,
     secret: &str,
     confirmed_step: i64,
@@ -75,7 +76,7 @@ pub async fn enable(
         .bind(account_id)
         .bind(secret)
         .bind(confirmed_step)
-        .bind(now_epoch())
+        .bind(now)
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
@@ -94,11 +95,11 @@ pub async fn enable(
     Ok(codes)
 }
 
-pub async fn disable(pool: &AnyPool, account_id: i64) -> StoreResult<()> {
+pub async fn disable(pool: &AnyPool, now: i64, account_id: i64) -> StoreResult<()> {
     let mut tx = crate::db::begin_write(pool).await?;
     sqlx::query("UPDATE portal_accounts SET totp_secret = NULL, totp_last_step = NULL, updated_at = $2 WHERE id = $1")
         .bind(account_id)
-        .bind(now_epoch())
+        .bind(now)
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
@@ -124,12 +125,12 @@ pub async fn is_enabled(pool: &AnyPool, account_id: i64) -> StoreResult<bool> {
 }
 
 /// Checks an app code (claiming its step) or, failing that, a recovery code (using it up).
-pub async fn verify(pool: &AnyPool, account_id: i64, code: &str) -> StoreResult<bool> {
+pub async fn verify(pool: &AnyPool, now: i64, account_id: i64, code: &str) -> StoreResult<bool> {
     let Some((secret, last_step)) = secret(pool, account_id).await? else {
         return Ok(false);
     };
-    let now = u64::try_from(now_epoch()).unwrap_or_default();
-    if let Some(step) = totp::check(&secret, code, now, last_step) {
+    let at = u64::try_from(now).unwrap_or_default();
+    if let Some(step) = totp::check(&secret, code, at, last_step) {
         let claimed = sqlx::query(
             "UPDATE portal_accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
         )
@@ -143,7 +144,7 @@ pub async fn verify(pool: &AnyPool, account_id: i64, code: &str) -> StoreResult<
     let used = sqlx::query("UPDATE recovery_codes SET used_at = $3 WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL")
         .bind(account_id)
         .bind(hash(code))
-        .bind(now_epoch())
+        .bind(now)
         .execute(pool)
         .await?
         .rows_affected();

@@ -6,6 +6,7 @@
 
 pub mod branding;
 pub mod codes;
+pub mod delivery;
 pub mod i18n;
 pub mod import;
 pub mod invoice_query;

@@ -29,7 +29,7 @@ pub async fn invoice_pdf(
         customer_id,
         number.trim(),
         lang,
-        backend::local_today(),
+        state.clock.local_today(),
     )
     .await;
     answer(file, lang)
@@ -57,14 +57,14 @@ pub async fn document_pdf(
         customer_id,
         id,
         lang,
-        backend::local_today(),
+        state.clock.local_today(),
     )
     .await;
     answer(file, lang)
 }
 
 async fn signed_in_customer(state: &AppState, session: &Session) -> Option<i64> {
-    let (account_id, _) = app::session::login_with(session, &state.db.pool)
+    let (account_id, _) = app::session::login_with(session, &state.db.pool, &state.clock)
         .await
         .ok()
         .flatten()?;

@@ -1,19 +1,90 @@
-//! Background jobs that run inside the server process.
+//! Background work inside the server process: the outbox delivery worker and the periodic
+//! jobs. Both are safe with several instances on one database: messages are claimed one by
+//! one, and each periodic job runs once a round across all instances (`backend::jobs`).
 
-use backend::sessions::PortalSessionStore;
+use crate::AppState;
 use std::time::Duration;
 use tower_sessions::session_store::ExpiredDeletion;
 
-/// Deletes expired sessions every minute (idle and absolute timeouts are enforced on every
+/// How often the delivery worker looks for due messages when nobody rang (retries, and
+/// messages queued by other instances).
+const DELIVERY_POLL: Duration = Duration::from_secs(2);
+
+/// How often an instance asks whether a periodic job is due.
+const JOB_POLL: Duration = Duration::from_secs(15);
+
+/// Deleting expired sessions: every minute (idle and absolute timeouts are enforced on every
 /// request; this only keeps the table small).
-pub fn spawn_session_cleanup(store: PortalSessionStore) {
+pub const PURGE_SESSIONS: &str = "purge_expired_sessions";
+const PURGE_SESSIONS_EVERY: i64 = 60;
+
+/// Starts the delivery worker and the periodic jobs for this instance.
+pub fn spawn_all(state: &AppState) {
+    spawn_delivery(state.clone());
+    spawn_periodic(state.clone(), instance_name());
+}
+
+/// A name for this instance in the job records: host name and a random suffix.
+pub fn instance_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "portal".into());
+    format!("{host}-{:08x}", rand::random::<u32>())
+}
+
+fn spawn_delivery(state: AppState) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
-            tick.tick().await;
-            if let Err(e) = store.delete_expired().await {
-                tracing::warn!(error = %e, "deleting expired sessions failed");
+            tokio::select! {
+                _ = state.outboxes.queued.notified() => {},
+                _ = tokio::time::sleep(DELIVERY_POLL) => {},
             }
+            deliver_now(&state).await;
         }
     });
+}
+
+/// Sends every due message; logs (never panics) when the database is away.
+pub async fn deliver_now(state: &AppState) {
+    match backend::outbox::queue::deliver_due(&state.db.pool, &state.outboxes, state.clock.epoch())
+        .await
+    {
+        Ok(report) if report.sent + report.retried + report.given_up > 0 => {
+            tracing::debug!(?report, "outbox delivered");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "outbox delivery failed; will try again"),
+    }
+}
+
+fn spawn_periodic(state: AppState, holder: String) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(JOB_POLL);
+        loop {
+            tick.tick().await;
+            run_periodic_once(&state, &holder).await;
+        }
+    });
+}
+
+/// One round of the periodic jobs: each runs here if it is due and no other instance holds
+/// it.
+pub async fn run_periodic_once(state: &AppState, holder: &str) {
+    let sessions = state.sessions.clone();
+    let result = backend::jobs::run_if_due(
+        &state.db.pool,
+        &state.clock,
+        PURGE_SESSIONS,
+        holder,
+        PURGE_SESSIONS_EVERY,
+        || async move {
+            sessions
+                .delete_expired()
+                .await
+                .map(|()| 0)
+                .map_err(|e| e.to_string())
+        },
+    )
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(job = PURGE_SESSIONS, error = %e, "could not run the job");
+    }
 }

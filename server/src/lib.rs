@@ -9,9 +9,9 @@ pub mod middleware;
 pub mod routes;
 pub mod telemetry;
 
-use backend::Db;
 use backend::outbox::{FileMailOutbox, FileSmsOutbox, HttpSmsGateway, Outboxes, SmtpMailer};
 use backend::sessions::PortalSessionStore;
+use backend::{Clock, Db};
 use config::{MailTransport, Settings, SmsTransport, redact_url};
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -21,6 +21,8 @@ use std::sync::Arc;
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
+    /// The only source of "now" (fixed in tests).
+    pub clock: Clock,
     pub outboxes: Outboxes,
     pub sessions: PortalSessionStore,
     pub leptos: LeptosOptions,
@@ -46,8 +48,12 @@ pub enum StartError {
 }
 
 /// Connects to the database (running migrations), seeds demo data if asked, and builds the
-/// outboxes and the session store.
-pub async fn prepare(settings: Settings, leptos: LeptosOptions) -> Result<AppState, StartError> {
+/// outboxes and the session store. `clock` is [`Clock::system`] except in tests.
+pub async fn prepare(
+    settings: Settings,
+    leptos: LeptosOptions,
+    clock: Clock,
+) -> Result<AppState, StartError> {
     std::fs::create_dir_all(&settings.data_dir).map_err(|e| StartError::DataDir {
         path: settings.data_dir.display().to_string(),
         cause: e.to_string(),
@@ -61,7 +67,7 @@ pub async fn prepare(settings: Settings, leptos: LeptosOptions) -> Result<AppSta
         .await
         .map_err(|e| db_error(e.to_string()))?;
     if settings.demo
-        && let Some(report) = backend::demo::seed_if_empty(&db)
+        && let Some(report) = backend::demo::seed_if_empty(&db, &clock)
             .await
             .map_err(|e| db_error(e.to_string()))?
     {
@@ -74,6 +80,7 @@ pub async fn prepare(settings: Settings, leptos: LeptosOptions) -> Result<AppSta
     Ok(AppState {
         settings: Arc::new(settings),
         db,
+        clock,
         outboxes,
         sessions,
         leptos,
@@ -102,7 +109,7 @@ fn outboxes(settings: &Settings) -> Result<Outboxes, StartError> {
             })?,
         ),
     };
-    Ok(Outboxes { sms, mail })
+    Ok(Outboxes::new(sms, mail))
 }
 
 /// Builds the router for a prepared state.

@@ -50,10 +50,10 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let started = std::time::Instant::now();
     let leptos = server::config::leptos_options(&settings);
     let bind = settings.bind;
-    let state = server::prepare(settings, leptos)
+    let state = server::prepare(settings, leptos, backend::Clock::system())
         .await
         .map_err(|e| e.to_string())?;
-    server::jobs::spawn_session_cleanup(state.sessions.clone());
+    server::jobs::spawn_all(&state);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| format!("cannot listen on {bind} (PORTAL_BIND): {e}"))?;
@@ -73,7 +73,7 @@ async fn connect(settings: &Settings) -> Result<backend::Db, String> {
 async fn import(settings: Settings, file: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let db = connect(&settings).await?;
-    match backend::import::import_json(&db.pool, &text).await {
+    match backend::import::import_json(&db.pool, backend::Clock::system().epoch(), &text).await {
         Ok(report) => {
             println!("imported {file}");
             println!("  customers: {}", report.customers);
@@ -94,7 +94,7 @@ async fn import(settings: Settings, file: &str) -> Result<(), String> {
 async fn seed(settings: Settings, customers: i64) -> Result<(), String> {
     let db = connect(&settings).await?;
     let started = std::time::Instant::now();
-    let invoices = backend::seed::seed(&db, customers)
+    let invoices = backend::seed::seed(&db, backend::Clock::system().epoch(), customers)
         .await
         .map_err(|e| e.to_string())?;
     println!(

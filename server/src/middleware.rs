@@ -120,7 +120,7 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
 
 /// Tells the page frame who is signed in (pages only; server functions and assets skip it).
 pub async fn signed_in_context(
-    State(db): State<backend::Db>,
+    State((db, clock)): State<(backend::Db, backend::Clock)>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -132,7 +132,7 @@ pub async fn signed_in_context(
         && !path.starts_with("/lang/");
     if is_page && let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() {
         // On an error the page shows the signed-out frame; the page's own data still checks.
-        if let Ok(signed_in) = app::session::signed_in(&session, &db.pool).await {
+        if let Ok(signed_in) = app::session::signed_in(&session, &db.pool, &clock).await {
             // Pages for one kind of user send everybody else to that kind's sign-in first.
             let path = req.uri().path();
             if is_customer_page(path) && signed_in.customer.is_none() {

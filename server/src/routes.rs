@@ -32,12 +32,14 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let branding = state.settings.branding.clone();
     let db = state.db.clone();
+    let clock = state.clock.clone();
     let outboxes = state.outboxes.clone();
     let base_url = app::session::PublicUrl(state.settings.base_url.clone());
     move || {
         provide_context(base_url.clone());
         provide_context(branding.clone());
         provide_context(db.clone());
+        provide_context(clock.clone());
         provide_context(outboxes.clone());
     }
 }
@@ -116,7 +118,7 @@ pub fn router(state: AppState) -> Router {
             middleware::api_guard,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.db.clone(),
+            (state.db.clone(), state.clock.clone()),
             middleware::signed_in_context,
         ))
         .layer(sessions)

@@ -111,6 +111,7 @@ both_backends!(
         // A customer who signs in still cannot see /cic.
         backend::accounts::create(
             &app.state.db.pool,
+            app.state.clock.epoch(),
             &backend::accounts::NewAccount {
                 customer_id: backend::customers::by_number(&app.state.db.pool, "100002")
                     .await

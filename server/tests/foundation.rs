@@ -209,7 +209,7 @@ both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
     assert_eq!(an.mobile.as_deref(), Some("+32470000101"));
     // A second start on the same database seeds nothing more.
     assert!(
-        backend::demo::seed_if_empty(&app.state.db)
+        backend::demo::seed_if_empty(&app.state.db, &app.state.clock)
             .await
             .unwrap()
             .is_none()
@@ -255,10 +255,14 @@ both_backends!(
     |backend: Backend| async move {
         let app = spawn(backend, false).await;
         let pool = &app.state.db.pool;
-        let first = backend::import::import_json(pool, IMPORT).await.unwrap();
+        let first = backend::import::import_json(pool, app.state.clock.epoch(), IMPORT)
+            .await
+            .unwrap();
         assert_eq!(first.customers.inserted, 1);
         assert_eq!(first.invoices.inserted, 1);
-        let again = backend::import::import_json(pool, IMPORT).await.unwrap();
+        let again = backend::import::import_json(pool, app.state.clock.epoch(), IMPORT)
+            .await
+            .unwrap();
         assert_eq!(
             (
                 again.customers.unchanged,
@@ -271,7 +275,9 @@ both_backends!(
         let changed = IMPORT
             .replace("Kona Electric", "Kona EV")
             .replace("\"paid\"", "\"open\"");
-        let third = backend::import::import_json(pool, &changed).await.unwrap();
+        let third = backend::import::import_json(pool, app.state.clock.epoch(), &changed)
+            .await
+            .unwrap();
         assert_eq!(third.contracts.updated, 1);
         assert_eq!(third.invoices.updated, 1);
         assert_eq!(third.customers.unchanged, 1);
@@ -286,7 +292,7 @@ both_backends!(
         let bad = IMPORT
             .replace("\"2026-01-31\"", "\"2025-12-31\"")
             .replace("lies@example.be", "lies@");
-        match backend::import::import_json(pool, &bad).await {
+        match backend::import::import_json(pool, app.state.clock.epoch(), &bad).await {
             Err(backend::import::ImportError::Rows(errors)) => {
                 let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
                 assert!(
@@ -303,9 +309,12 @@ both_backends!(
             other => panic!("expected row errors, got {other:?}"),
         }
         assert_eq!(backend::customers::count(pool).await.unwrap(), 0);
-        let syntax =
-            backend::import::import_json(pool, "{\"customers\": [ {\"customer_number\": 1} ]}")
-                .await;
+        let syntax = backend::import::import_json(
+            pool,
+            app.state.clock.epoch(),
+            "{\"customers\": [ {\"customer_number\": 1} ]}",
+        )
+        .await;
         assert!(
             matches!(syntax, Err(backend::import::ImportError::Syntax(ref m)) if m.contains("line 1")),
             "{syntax:?}"
@@ -333,7 +342,7 @@ async fn an_unreachable_database_is_a_clear_start_error() {
     let leptos = leptos::config::LeptosOptions::builder()
         .output_name("portal")
         .build();
-    let err = server::prepare(settings, leptos)
+    let err = server::prepare(settings, leptos, backend::Clock::system())
         .await
         .err()
         .expect("start must fail");
@@ -369,7 +378,7 @@ async fn an_unreadable_sqlite_file_is_a_clear_start_error() {
     let leptos = leptos::config::LeptosOptions::builder()
         .output_name("portal")
         .build();
-    let err = server::prepare(settings, leptos)
+    let err = server::prepare(settings, leptos, backend::Clock::system())
         .await
         .err()
         .expect("start must fail");
@@ -386,9 +395,16 @@ both_backends!(
         let app = spawn(backend, true).await;
         let db = &app.state.db;
         let before = backend::invoices::count(&db.pool).await.unwrap();
-        assert_eq!(backend::seed::seed(db, 30).await.unwrap(), 300);
         assert_eq!(
-            backend::seed::seed(db, 20).await.unwrap(),
+            backend::seed::seed(db, app.state.clock.epoch(), 30)
+                .await
+                .unwrap(),
+            300
+        );
+        assert_eq!(
+            backend::seed::seed(db, app.state.clock.epoch(), 20)
+                .await
+                .unwrap(),
             200,
             "a second run adds more"
         );
@@ -404,7 +420,7 @@ both_backends!(
                 .is_some()
         );
         // Ordinary inserts still get fresh ids afterwards (PostgreSQL sequences were moved on).
-        let report = backend::import::import_json(&db.pool, IMPORT)
+        let report = backend::import::import_json(&db.pool, app.state.clock.epoch(), IMPORT)
             .await
             .unwrap();
         assert_eq!(report.customers.inserted, 1);

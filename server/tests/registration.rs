@@ -22,12 +22,12 @@ async fn browse(app: &TestApp, path: &str) -> reqwest::Response {
     app.browse(path).await
 }
 
-fn sms(app: &TestApp) -> Vec<backend::outbox::OutboxSms> {
-    backend::outbox::read_sms(&app.data_dir.join("outbox"))
+async fn sms(app: &TestApp) -> Vec<backend::outbox::OutboxSms> {
+    app.sms().await
 }
 
-fn last_code(app: &TestApp) -> String {
-    let body = sms(app).last().expect("an SMS was sent").body.clone();
+async fn last_code(app: &TestApp) -> String {
+    let body = sms(app).await.last().expect("an SMS was sent").body.clone();
     body.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
         .expect("a 6-digit code")
@@ -41,7 +41,7 @@ async fn register(app: &TestApp, customer: &str, contract: &str, email: &str) {
         (StatusCode::FOUND, "/register".into())
     );
     assert!(page(app, "/register").await.contains("Stap 2 van 6"));
-    let code = last_code(app);
+    let code = last_code(app).await;
     post(app, "register/code", &[("code", &code)]).await;
     assert!(page(app, "/register").await.contains("Stap 3 van 6"));
     let details = [
@@ -54,7 +54,7 @@ async fn register(app: &TestApp, customer: &str, contract: &str, email: &str) {
     post(app, "register/details", &details).await;
     assert!(page(app, "/register").await.contains("Stap 4 van 6"));
     post(app, "register/contract", &[("contract_number", contract)]).await;
-    let code = last_code(app);
+    let code = last_code(app).await;
     post(app, "register/contract-code", &[("code", &code)]).await;
     assert!(page(app, "/register").await.contains("Stap 6 van 6"));
     let (status, location) = post(app, "register/terms", &[("decision", "accept")]).await;
@@ -81,7 +81,7 @@ both_backends!(
             "another customer's contract"
         );
         // SMS texts carry the code, its purpose and validity, in the customer's language.
-        let texts = sms(&app);
+        let texts = sms(&app).await;
         assert_eq!(texts.len(), 2);
         assert!(texts[0].body.contains("registreren") && texts[0].body.contains("5 minuten"));
         assert_eq!(texts[0].to, "+32470000101");
@@ -96,7 +96,7 @@ both_backends!(
         assert_eq!(acceptances.len(), 1);
         assert_eq!(acceptances[0].0, "2026-11-01");
         assert_eq!(acceptances[0].2, "127.0.0.1");
-        let mails = backend::outbox::read_mails(&app.data_dir.join("outbox"));
+        let mails = app.mails().await;
         assert!(
             mails[0].1.contains("To: an.peeters@example.be")
                 && mails[0].1.contains("versie 2026-11-01")
@@ -167,7 +167,11 @@ both_backends!(
                 );
             }
         }
-        assert_eq!(sms(&app).len(), 1, "only the eligible customer got an SMS");
+        assert_eq!(
+            sms(&app).await.len(),
+            1,
+            "only the eligible customer got an SMS"
+        );
         // A wrong code gives the same message as for the unknown number.
         let fresh = TestApp::new_client(&app);
         fresh
@@ -233,7 +237,7 @@ both_backends!(
             .send()
             .await
             .unwrap();
-        let last = sms(&app).last().unwrap().body.clone();
+        let last = sms(&app).await.last().unwrap().body.clone();
         assert!(last.contains("already have an account"), "{last}");
         assert!(!last.contains("code is"));
     }
@@ -274,7 +278,7 @@ both_backends!(
     |backend: Backend| async move {
         let app = spawn(backend, true).await;
         post(&app, "register/start", &[("customer_number", "100002")]).await;
-        let right = last_code(&app);
+        let right = last_code(&app).await;
         let wrong = if right == "000000" {
             "111111"
         } else {
@@ -303,7 +307,7 @@ both_backends!(
     |backend: Backend| async move {
         let app = spawn(backend, true).await;
         post(&app, "register/start", &[("customer_number", "100006")]).await;
-        post(&app, "register/code", &[("code", &last_code(&app))]).await;
+        post(&app, "register/code", &[("code", &last_code(&app).await)]).await;
         let details = [
             ("first_name", "Julie"),
             ("last_name", "Lambert"),
@@ -321,7 +325,7 @@ both_backends!(
         post(
             &app,
             "register/contract-code",
-            &[("code", &last_code(&app))],
+            &[("code", &last_code(&app).await)],
         )
         .await;
         post(&app, "register/terms", &[("decision", "decline")]).await;
@@ -341,7 +345,7 @@ both_backends!(
     |backend: Backend| async move {
         let app = spawn(backend, true).await;
         post(&app, "register/start", &[("customer_number", "100002")]).await;
-        post(&app, "register/code", &[("code", &last_code(&app))]).await;
+        post(&app, "register/code", &[("code", &last_code(&app).await)]).await;
         let details = [
             ("first_name", "Luc"),
             ("last_name", "Dubois"),
@@ -457,12 +461,8 @@ async fn browse_with(client: &reqwest::Client, app: &TestApp, path: &str) -> req
         .unwrap()
 }
 
-fn last_mail(app: &TestApp) -> String {
-    backend::outbox::read_mails(&app.data_dir.join("outbox"))
-        .last()
-        .unwrap()
-        .1
-        .clone()
+async fn last_mail(app: &TestApp) -> String {
+    app.mails().await.last().unwrap().1.clone()
 }
 
 fn link_token(mail: &str) -> String {
@@ -578,19 +578,35 @@ both_backends!(
             StatusCode::OK,
             "this session goes on"
         );
-        assert!(last_mail(&app).contains("Subject: Uw wachtwoord bij Lumen Lease is gewijzigd"));
+        assert!(
+            last_mail(&app)
+                .await
+                .contains("Subject: Uw wachtwoord bij Lumen Lease is gewijzigd")
+        );
         let pool = &app.state.db.pool;
         assert!(
-            backend::auth::sign_in(pool, "an@example.be", PASSWORD, "127.0.0.1")
-                .await
-                .unwrap()
-                .is_err()
+            backend::auth::sign_in(
+                pool,
+                app.state.clock.epoch(),
+                "an@example.be",
+                PASSWORD,
+                "127.0.0.1"
+            )
+            .await
+            .unwrap()
+            .is_err()
         );
         assert!(
-            backend::auth::sign_in(pool, "an@example.be", new, "127.0.0.1")
-                .await
-                .unwrap()
-                .is_ok()
+            backend::auth::sign_in(
+                pool,
+                app.state.clock.epoch(),
+                "an@example.be",
+                new,
+                "127.0.0.1"
+            )
+            .await
+            .unwrap()
+            .is_ok()
         );
     }
 );
@@ -600,7 +616,7 @@ both_backends!(
     |backend: Backend| async move {
         let app = spawn(backend, true).await;
         register(&app, "100001", "LC-2023-0001", "an@example.be").await;
-        let mails_before = backend::outbox::read_mails(&app.data_dir.join("outbox")).len();
+        let mails_before = app.mails().await.len();
         post(&app, "auth/forgot", &[("email", "nobody@example.be")]).await;
         let unknown = page(&app, "/login/forgot").await;
         post(&app, "auth/forgot", &[("email", "AN@example.be")]).await;
@@ -610,11 +626,11 @@ both_backends!(
                 && known.contains("Als dit e-mailadres bij een account hoort")
         );
         assert_eq!(
-            backend::outbox::read_mails(&app.data_dir.join("outbox")).len(),
+            app.mails().await.len(),
             mails_before + 1,
             "only the real account got a mail"
         );
-        let token = link_token(&last_mail(&app));
+        let token = link_token(&last_mail(&app).await);
         assert!(
             page(&app, &format!("/login/reset?token={token}"))
                 .await
@@ -654,10 +670,16 @@ both_backends!(
         )
         .await;
         assert!(
-            backend::auth::sign_in(&app.state.db.pool, "an@example.be", new, "127.0.0.1")
-                .await
-                .unwrap()
-                .is_ok()
+            backend::auth::sign_in(
+                &app.state.db.pool,
+                app.state.clock.epoch(),
+                "an@example.be",
+                new,
+                "127.0.0.1"
+            )
+            .await
+            .unwrap()
+            .is_ok()
         );
         assert!(
             page(&app, "/login/reset?token=abc")
@@ -697,13 +719,19 @@ both_backends!(
             "password_may_be_known"
         );
         assert_eq!(
-            backend::auth::sign_in(pool, "an@example.be", PASSWORD, "127.0.0.1")
-                .await
-                .unwrap()
-                .err(),
+            backend::auth::sign_in(
+                pool,
+                app.state.clock.epoch(),
+                "an@example.be",
+                PASSWORD,
+                "127.0.0.1"
+            )
+            .await
+            .unwrap()
+            .err(),
             Some("auth.must_reset")
         );
-        let token = link_token(&last_mail(&app));
+        let token = link_token(&last_mail(&app).await);
         let new = "een heel ander lang wachtwoord";
         post(
             &app,
@@ -716,10 +744,16 @@ both_backends!(
         )
         .await;
         assert!(
-            backend::auth::sign_in(pool, "an@example.be", new, "127.0.0.1")
-                .await
-                .unwrap()
-                .is_ok()
+            backend::auth::sign_in(
+                pool,
+                app.state.clock.epoch(),
+                "an@example.be",
+                new,
+                "127.0.0.1"
+            )
+            .await
+            .unwrap()
+            .is_ok()
         );
     }
 );
@@ -897,7 +931,7 @@ both_backends!(
                 .await
                 .contains("We stuurden een bevestigingslink")
         );
-        let mails = backend::outbox::read_mails(&app.data_dir.join("outbox"));
+        let mails = app.mails().await;
         let confirm = mails
             .iter()
             .rev()
@@ -938,10 +972,16 @@ both_backends!(
                 .is_none()
         );
         assert!(
-            backend::auth::sign_in(pool, "an.nieuw@example.be", PASSWORD, "127.0.0.1")
-                .await
-                .unwrap()
-                .is_ok()
+            backend::auth::sign_in(
+                pool,
+                app.state.clock.epoch(),
+                "an.nieuw@example.be",
+                PASSWORD,
+                "127.0.0.1"
+            )
+            .await
+            .unwrap()
+            .is_ok()
         );
         // Single use.
         post(&app, "account/confirm-email", &[("token", &token)]).await;

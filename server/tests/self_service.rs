@@ -1,10 +1,12 @@
 //! Customer self-service over HTTP on SQLite and PostgreSQL: dashboard, contract page, mileage
 //! readings, invoices with filters and pages, PDF downloads, documents and requests — each with
 //! the owner, with another customer (404, like an id that does not exist) and signed out.
+//! Every test runs on a fixed clock (the demo data is anchored to the clock's month), and the
+//! dashboard's also two years ahead.
 
 mod common;
 
-use common::{Backend, TestApp, spawn};
+use common::{Backend, TestApp, mid_november_2026, spawn_at};
 use http::StatusCode;
 
 const PASSWORD: &str = "een lange zin als wachtwoord";
@@ -23,6 +25,7 @@ async fn customer(app: &TestApp, customer_number: &str, email: &str) -> reqwest:
     let (terms, _) = backend::accounts::current_terms(pool).await.unwrap();
     backend::accounts::create(
         pool,
+        app.state.clock.epoch(),
         &backend::accounts::NewAccount {
             customer_id: c.id,
             email,
@@ -127,7 +130,26 @@ fn pdf_text(bytes: &[u8]) -> String {
 both_backends!(
     dashboard_shows_contracts_dues_and_requests,
     |backend: Backend| async move {
-        let app = spawn(backend, true).await;
+        dashboard_at(backend, mid_november_2026()).await;
+    }
+);
+
+// The demo data moves with the clock: two years ahead (and on another day of the month), the
+// dashboard still shows what the README promises.
+both_backends!(
+    dashboard_is_current_two_years_ahead,
+    |backend: Backend| async move {
+        dashboard_at(
+            backend,
+            backend::Clock::fixed(time::macros::datetime!(2028-12-30 21:00 UTC)),
+        )
+        .await;
+    }
+);
+
+async fn dashboard_at(backend: Backend, clock: backend::Clock) {
+    {
+        let app = spawn_at(backend, true, clock).await;
         let an = customer(&app, "100001", "an@example.be").await;
         let (status, page) = html(&an, &app, "/dashboard").await;
         assert_eq!(status, StatusCode::OK);
@@ -141,9 +163,10 @@ both_backends!(
         assert!(page.contains("3 openstaande factuur/facturen"), "{page}");
         assert!(page.contains("vervallen"));
         // An announcement in the customer's language, only while it runs.
-        let now = backend::now_epoch();
+        let now = app.state.clock.epoch();
         backend::announcements::create(
             &app.state.db.pool,
+            now,
             now - 60,
             now + 3600,
             [
@@ -156,6 +179,7 @@ both_backends!(
         .unwrap();
         backend::announcements::create(
             &app.state.db.pool,
+            now,
             now - 7200,
             now - 3600,
             ["Voorbij", "Passé", "Past"],
@@ -171,12 +195,12 @@ both_backends!(
         assert!(page.contains("LC-2025-0011") && page.contains("FC-2025-0012"));
         assert!(!page.contains("LC-2023-0001"));
     }
-);
+}
 
 both_backends!(
     contract_page_is_the_owners_only,
     |backend: Backend| async move {
-        let app = spawn(backend, true).await;
+        let app = spawn_at(backend, true, mid_november_2026()).await;
         let an = customer(&app, "100001", "an@example.be").await;
         let (status, page) = html(&an, &app, "/contracts/LC-2023-0001").await;
         assert_eq!(status, StatusCode::OK);
@@ -219,11 +243,11 @@ both_backends!(
 both_backends!(
     mileage_readings_are_checked_and_kept,
     |backend: Backend| async move {
-        let app = spawn(backend, true).await;
+        let app = spawn_at(backend, true, mid_november_2026()).await;
         let an = customer(&app, "100001", "an@example.be").await;
         let contract = "LC-2024-0002";
         let before = readings(&app, contract).await;
-        let today = backend::local_today();
+        let today = app.state.clock.local_today();
         let iso = domain::money::iso_date(today);
         let report = |km: &'static str, date: String, confirm: bool| {
             let an = an.clone();
@@ -341,7 +365,7 @@ fn invoice_numbers(page: &str) -> Vec<String> {
 both_backends!(
     invoices_filter_sort_and_paginate,
     |backend: Backend| async move {
-        let app = spawn(backend, true).await;
+        let app = spawn_at(backend, true, mid_november_2026()).await;
         let an = customer(&app, "100001", "an@example.be").await;
         // 36 invoices over three contracts: 25 on the first page, 11 on the second.
         let (status, first) = html(&an, &app, "/invoices").await;
@@ -400,7 +424,7 @@ both_backends!(
 both_backends!(
     invoice_pdf_is_the_owners_only,
     |backend: Backend| async move {
-        let app = spawn(backend, true).await;
+        let app = spawn_at(backend, true, mid_november_2026()).await;
         let an = customer(&app, "100001", "an@example.be").await;
         let pool = &app.state.db.pool;
         let (number, cents): (String, i64) = sqlx::query_as(
@@ -474,7 +498,7 @@ both_backends!(
 );
 
 both_backends!(documents_and_requests, |backend: Backend| async move {
-    let app = spawn(backend, true).await;
+    let app = spawn_at(backend, true, mid_november_2026()).await;
     let an = customer(&app, "100001", "an@example.be").await;
     let (status, page) = html(&an, &app, "/documents").await;
     assert_eq!(status, StatusCode::OK);
@@ -613,7 +637,7 @@ both_backends!(documents_and_requests, |backend: Backend| async move {
 both_backends!(
     signed_out_visitors_get_nothing_and_are_sent_to_sign_in,
     |backend: Backend| async move {
-        let app = spawn(backend, true).await;
+        let app = spawn_at(backend, true, mid_november_2026()).await;
         for (endpoint, form) in [
             ("customer/dashboard", vec![]),
             ("customer/contract", vec![("number", "LC-2023-0001")]),

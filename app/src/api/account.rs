@@ -396,14 +396,17 @@ pub async fn two_factor_confirm(code: String) -> Result<(), AppError> {
         return Ok(());
     };
     let pending: Option<String> = s.get(PENDING_TOTP_KEY).await.map_err(internal)?;
-    let now = u64::try_from(backend::now_epoch()).unwrap_or_default();
-    let flash = match pending.as_deref().and_then(|secret| {
-        backend::totp::check(secret, &code, now, None).map(|step| (secret, step))
-    }) {
+    let now = crate::session::clock()?.epoch();
+    let at = u64::try_from(now).unwrap_or_default();
+    let flash = match pending
+        .as_deref()
+        .and_then(|secret| backend::totp::check(secret, &code, at, None).map(|step| (secret, step)))
+    {
         Some((secret, step)) => {
-            let codes = backend::two_factor::enable(&session::db()?.pool, account.id, secret, step)
-                .await
-                .map_err(internal)?;
+            let codes =
+                backend::two_factor::enable(&session::db()?.pool, now, account.id, secret, step)
+                    .await
+                    .map_err(internal)?;
             s.remove::<String>(PENDING_TOTP_KEY)
                 .await
                 .map_err(internal)?;

@@ -47,9 +47,15 @@ pub async fn sign_in(
     let s = session::session().await?;
     let db = session::db()?;
     let next = next.unwrap_or_default();
-    match backend::auth::sign_in(&db.pool, &email, &password, &session::client_ip())
-        .await
-        .map_err(internal)?
+    match backend::auth::sign_in(
+        &db.pool,
+        session::clock()?.epoch(),
+        &email,
+        &password,
+        &session::client_ip(),
+    )
+    .await
+    .map_err(internal)?
     {
         Ok(account)
             if backend::two_factor::is_enabled(&db.pool, account.id)
@@ -95,7 +101,7 @@ pub async fn sign_in(
 pub async fn get_auth_status() -> Result<domain::SignedIn, AppError> {
     use crate::session;
     let s = session::session().await?;
-    session::signed_in(&s, &session::db()?.pool).await
+    session::signed_in(&s, &session::db()?.pool, &session::clock()?).await
 }
 
 /// "Stay signed in": counts as activity, so the idle timeout starts again. `false` when the
@@ -105,7 +111,7 @@ pub async fn keep_alive() -> Result<bool, AppError> {
     use crate::session;
     let s = session::session().await?;
     if session::account_id(&s).await?.is_some() {
-        session::mark_active(&s, true).await?;
+        session::mark_active(&s, session::clock()?.epoch(), true).await?;
         Ok(true)
     } else {
         Ok(false)
@@ -141,17 +147,17 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
         return Ok(());
     };
     let key = format!("2fa:{account_id}");
-    let (failures, last) = backend::accounts::recent_failures(&pool, &key)
+    let now = session::clock()?.epoch();
+    let (failures, last) = backend::accounts::recent_failures(&pool, now, &key)
         .await
         .map_err(internal)?;
-    let waiting =
-        last.is_some_and(|t| backend::now_epoch() - t < backend::auth::wait_after(failures));
+    let waiting = last.is_some_and(|t| now - t < backend::auth::wait_after(failures));
     let ok = !waiting
         && failures < backend::auth::MAX_FAILURES_PER_HOUR
-        && backend::two_factor::verify(&pool, account_id, &code)
+        && backend::two_factor::verify(&pool, now, account_id, &code)
             .await
             .map_err(internal)?;
-    backend::accounts::record_sign_in(&pool, &key, &session::client_ip(), ok)
+    backend::accounts::record_sign_in(&pool, now, &key, &session::client_ip(), ok)
         .await
         .map_err(internal)?;
     if ok {

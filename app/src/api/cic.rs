@@ -45,9 +45,16 @@ pub async fn cic_sign_in(email: String, password: String, code: String) -> Resul
     use crate::session::{self, Flash};
     let s = session::session().await?;
     let pool = session::db()?.pool;
-    match backend::staff::sign_in(&pool, &email, &password, &code, &session::client_ip())
-        .await
-        .map_err(internal)?
+    match backend::staff::sign_in(
+        &pool,
+        session::clock()?.epoch(),
+        &email,
+        &password,
+        &code,
+        &session::client_ip(),
+    )
+    .await
+    .map_err(internal)?
     {
         Ok(staff_id) => {
             session::staff_sign_in(&s, staff_id).await?;
@@ -103,6 +110,7 @@ pub async fn cic_home() -> Result<Option<CicHomeView>, AppError> {
         .map_err(internal)?;
     backend::staff::audit(
         &pool,
+        session::clock()?.epoch(),
         staff_id,
         "view_security_incidents",
         &format!("{} incidents", rows.len()),

@@ -298,7 +298,7 @@ pub async fn dashboard() -> Result<Option<DashboardView>, AppError> {
     };
     let pool = session::db()?.pool;
     let cid = account.customer_id;
-    let today = backend::local_today();
+    let today = crate::session::clock()?.local_today();
     let mut contracts = backend::contracts::details_for_customer(&pool, cid)
         .await
         .map_err(internal)?;
@@ -315,7 +315,7 @@ pub async fn dashboard() -> Result<Option<DashboardView>, AppError> {
         .await
         .map_err(internal)?;
     let announcements =
-        backend::announcements::current(&pool, backend::now_epoch(), session::lang())
+        backend::announcements::current(&pool, crate::session::clock()?.epoch(), session::lang())
             .await
             .map_err(internal)?;
     Ok(Some(DashboardView {
@@ -345,7 +345,7 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
         return Ok(None);
     };
     let pool = session::db()?.pool;
-    let today = backend::local_today();
+    let today = crate::session::clock()?.local_today();
     let Some(c) = backend::contracts::detail_for_customer(&pool, account.customer_id, &number)
         .await
         .map_err(internal)?
@@ -477,7 +477,7 @@ pub async fn report_mileage(
             date: &date,
             confirmed: confirm.is_some_and(|c| !c.is_empty()),
         },
-        backend::local_today(),
+        &crate::session::clock()?,
     )
     .await
     .map_err(internal)?;
@@ -548,7 +548,7 @@ pub async fn invoice_list(
         q.contract = None;
         notice = Some("notice.invoices_filter_unknown");
     }
-    let today = backend::local_today();
+    let today = crate::session::clock()?.local_today();
     let (rows, total) = backend::invoices::page_for_customer(&pool, cid, &q, today)
         .await
         .map_err(internal)?;
@@ -608,7 +608,7 @@ pub async fn invoice_page(number: String) -> Result<Option<InvoiceView>, AppErro
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
     Ok(Some(InvoiceView {
-        item: server::invoice_item(&i, backend::local_today()),
+        item: server::invoice_item(&i, crate::session::clock()?.local_today()),
         amount_excl_vat: domain::format_eur(i.amount_excl_vat_cents),
         vat: domain::format_eur(i.vat_cents),
         payment_reference: i.payment_reference.clone(),
@@ -632,7 +632,7 @@ pub async fn documents_page() -> Result<Option<DocumentsView>, AppError> {
     let contracts = backend::contracts::details_for_customer(&pool, cid)
         .await
         .map_err(internal)?;
-    let this_year = backend::local_today().year();
+    let this_year = crate::session::clock()?.local_today().year();
     let first_year = contracts
         .iter()
         .filter_map(|c| domain::money::parse_iso_date(&c.start_date))
@@ -685,7 +685,7 @@ pub async fn request_document(
         &kind,
         &contract,
         &year,
-        backend::local_today(),
+        &crate::session::clock()?,
     )
     .await
     .map_err(internal)?;
@@ -719,9 +719,14 @@ pub async fn cancel_request(id: String) -> Result<(), AppError> {
     let Ok(id) = id.trim().parse::<i64>() else {
         return Err(AppError::NotFound);
     };
-    let done = backend::requests::cancel(&session::db()?.pool, account.customer_id, id)
-        .await
-        .map_err(internal)?;
+    let done = backend::requests::cancel(
+        &session::db()?.pool,
+        session::clock()?.epoch(),
+        account.customer_id,
+        id,
+    )
+    .await
+    .map_err(internal)?;
     let key = if done {
         "notice.request_cancelled"
     } else {

@@ -39,7 +39,7 @@ mod server {
     pub async fn current(session: &Session) -> Result<Option<Registration>, AppError> {
         let reg: Option<Registration> = session.get(STATE_KEY).await.map_err(internal)?;
         match reg {
-            Some(r) if r.is_expired(backend::now_epoch()) => {
+            Some(r) if r.is_expired(crate::session::clock()?.epoch()) => {
                 session
                     .remove::<Registration>(STATE_KEY)
                     .await
@@ -123,9 +123,14 @@ pub async fn registration_state() -> Result<RegistrationView, AppError> {
             } else {
                 backend::codes::Purpose::Registration
             };
-            backend::codes::resend_wait(&session::db()?.pool, &r.customer_number, purpose)
-                .await
-                .map_err(crate::error::internal)?
+            backend::codes::resend_wait(
+                &session::db()?.pool,
+                session::clock()?.epoch(),
+                &r.customer_number,
+                purpose,
+            )
+            .await
+            .map_err(crate::error::internal)?
         }
         None => 0,
     };

@@ -4,9 +4,13 @@
 //! - dev and tests: files under the data directory — `outbox/sms.jsonl` (one JSON object a
 //!   line: `to`, `body`, `sent_at`) and `outbox/mail/` (one UTF-8 `.eml` file per mail);
 //! - production: an HTTP SMS gateway ([`HttpSmsGateway`]) and SMTP ([`SmtpMailer`]).
+//!
+//! Services never call a transport themselves: they queue messages in the durable outbox
+//! ([`queue`]) inside their transaction, and the delivery worker sends them.
 
 mod file;
 mod http_sms;
+pub mod queue;
 mod smtp;
 
 pub use file::{FileMailOutbox, FileSmsOutbox, OutboxSms, read_mails, read_sms};
@@ -47,9 +51,27 @@ pub trait MailSender: Send + Sync {
     async fn send(&self, mail: &Mail) -> Result<(), SendError>;
 }
 
-/// The senders the application uses, chosen at start-up.
+/// The senders the application uses, chosen at start-up, and the bell that tells this
+/// instance's delivery worker that something was queued (other instances find it on their
+/// next poll).
 #[derive(Clone)]
 pub struct Outboxes {
     pub sms: Arc<dyn SmsSender>,
     pub mail: Arc<dyn MailSender>,
+    pub queued: Arc<tokio::sync::Notify>,
+}
+
+impl Outboxes {
+    pub fn new(sms: Arc<dyn SmsSender>, mail: Arc<dyn MailSender>) -> Outboxes {
+        Outboxes {
+            sms,
+            mail,
+            queued: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
+    /// Rings the delivery worker after a message was committed to the outbox.
+    pub fn wake(&self) {
+        self.queued.notify_one();
+    }
 }

@@ -29,6 +29,34 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Waits until the outbox worker has sent everything that was queued (SMS and e-mail
+    /// leave through the durable outbox, a moment after the answer).
+    pub async fn outbox_settled(&self) {
+        for _ in 0..500 {
+            if backend::outbox::queue::waiting(&self.state.db.pool)
+                .await
+                .unwrap()
+                == 0
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the outbox was not delivered within 5 seconds");
+    }
+
+    /// Every SMS sent so far (after the outbox settled).
+    pub async fn sms(&self) -> Vec<backend::outbox::OutboxSms> {
+        self.outbox_settled().await;
+        backend::outbox::read_sms(&self.data_dir.join("outbox"))
+    }
+
+    /// Every e-mail sent so far, oldest first (after the outbox settled).
+    pub async fn mails(&self) -> Vec<(String, String)> {
+        self.outbox_settled().await;
+        backend::outbox::read_mails(&self.data_dir.join("outbox"))
+    }
+
     /// A second browser: its own cookies, no redirects followed.
     pub fn new_client(_app: &TestApp) -> reqwest::Client {
         reqwest::Client::builder()
@@ -120,6 +148,26 @@ pub async fn spawn(backend: Backend, demo: bool) -> TestApp {
 }
 
 pub async fn spawn_with(backend: Backend, demo: bool, extra: &[(&str, &str)]) -> TestApp {
+    spawn_full(backend, demo, extra, backend::Clock::system()).await
+}
+
+/// A server whose clock is `clock` (for tests that depend on the date: the demo data is then
+/// anchored to the clock's month, and every "now" and "today" is the clock's).
+pub async fn spawn_at(backend: Backend, demo: bool, clock: backend::Clock) -> TestApp {
+    spawn_full(backend, demo, &[], clock).await
+}
+
+/// A fixed moment in the middle of a month (the demo data's reference month).
+pub fn mid_november_2026() -> backend::Clock {
+    backend::Clock::fixed(time::macros::datetime!(2026-11-16 09:00 UTC))
+}
+
+pub async fn spawn_full(
+    backend: Backend,
+    demo: bool,
+    extra: &[(&str, &str)],
+    clock: backend::Clock,
+) -> TestApp {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
     let database_url = database_url(backend, tmp.path()).await;
@@ -144,11 +192,12 @@ pub async fn spawn_with(backend: Backend, demo: bool, extra: &[(&str, &str)]) ->
         .output_name("portal")
         .site_root(site_root)
         .build();
-    let state = server::prepare(settings, leptos)
+    let state = server::prepare(settings, leptos, clock)
         .await
         .expect("server starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    server::jobs::spawn_all(&state);
     let router = server::app(state.clone());
     tokio::spawn(async move { server::serve(listener, router).await });
     let client = reqwest::Client::builder()
