@@ -148,13 +148,19 @@ pub async fn spawn(backend: Backend, demo: bool) -> TestApp {
 }
 
 pub async fn spawn_with(backend: Backend, demo: bool, extra: &[(&str, &str)]) -> TestApp {
-    spawn_full(backend, demo, extra, backend::Clock::system()).await
+    spawn_full(backend, demo, extra, backend::Clock::system(), true).await
 }
 
 /// A server whose clock is `clock` (for tests that depend on the date: the demo data is then
 /// anchored to the clock's month, and every "now" and "today" is the clock's).
 pub async fn spawn_at(backend: Backend, demo: bool, clock: backend::Clock) -> TestApp {
-    spawn_full(backend, demo, &[], clock).await
+    spawn_full(backend, demo, &[], clock, true).await
+}
+
+/// [`spawn_at`] without the background workers (outbox delivery, periodic jobs), for tests
+/// that drive them by hand.
+pub async fn spawn_without_jobs(backend: Backend, clock: backend::Clock) -> TestApp {
+    spawn_full(backend, false, &[], clock, false).await
 }
 
 /// A fixed moment in the middle of a month (the demo data's reference month).
@@ -167,6 +173,7 @@ pub async fn spawn_full(
     demo: bool,
     extra: &[(&str, &str)],
     clock: backend::Clock,
+    jobs: bool,
 ) -> TestApp {
     let tmp = tempfile::tempdir().unwrap();
     let data_dir = tmp.path().join("data");
@@ -197,7 +204,9 @@ pub async fn spawn_full(
         .expect("server starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    server::jobs::spawn_all(&state);
+    if jobs {
+        server::jobs::spawn_all(&state);
+    }
     let router = server::app(state.clone());
     tokio::spawn(async move { server::serve(listener, router).await });
     let client = reqwest::Client::builder()
