@@ -11,9 +11,10 @@ mod server_fn_error {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// The request could not be read (malformed or missing arguments).
-    #[error("bad request: {0}")]
-    BadRequest(String),
+    /// The request could not be read (malformed or missing arguments). Why is logged on the
+    /// server; the client gets only the translated text (serde's message is not for people).
+    #[error("bad request")]
+    BadRequest,
     /// The thing asked for does not exist or is not the caller's.
     #[error("not found")]
     NotFound,
@@ -26,7 +27,7 @@ impl AppError {
     /// The translation key of the message shown to the person.
     pub fn message_key(&self) -> &'static str {
         match self {
-            AppError::BadRequest(_) => "error.bad_request",
+            AppError::BadRequest => "error.bad_request",
             AppError::NotFound => "error.not_found",
             AppError::Internal => "error.internal",
         }
@@ -34,7 +35,7 @@ impl AppError {
 
     pub fn status(&self) -> u16 {
         match self {
-            AppError::BadRequest(_) => 400,
+            AppError::BadRequest => 400,
             AppError::NotFound => 404,
             AppError::Internal => 500,
         }
@@ -48,7 +49,10 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Args(m)
             | ServerFnErrorErr::Deserialization(m)
-            | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest(m),
+            | ServerFnErrorErr::MissingArg(m) => {
+                tracing::warn!(reason = %m, "unreadable server function arguments");
+                AppError::BadRequest
+            }
             _ => AppError::Internal,
         }
     }

@@ -648,11 +648,35 @@ const DRIVING: [(&str, i64); 4] = [
     ("LC-2024-0008", 110),
 ];
 
-/// Readings every six months, a copy of every contract, and a fiscal certificate for 2025
+/// A running lease's odometer readings: every six months from its start, at its share of the
+/// allowance. They lie before the anchor month, so the newest is at least a few weeks old and a
+/// reading the customer reports today is never an implausible jump from it.
+fn readings(k: &K, anchor: (i32, u8)) -> Vec<domain::mileage::Reading> {
+    let share = DRIVING
+        .iter()
+        .find(|(n, _)| *n == k.number)
+        .map_or(90, |(_, s)| *s);
+    let (Some(per_year), true) = (k.km, k.status.is_running()) else {
+        return Vec::new();
+    };
+    let first = start_for(k, anchor);
+    let start = date(first.0, first.1, 1);
+    let mut out = Vec::new();
+    let mut step = 6;
+    while month_index(add_months(first, step)) < month_index(anchor) {
+        let month = add_months(first, step);
+        let day = date(month.0, month.1, 1);
+        let km = per_year * share / 100 * (day - start).whole_days() / 365;
+        out.push(domain::mileage::Reading { date: day, km });
+        step += 6;
+    }
+    out
+}
+
+/// Readings every six months, a copy of every contract, and a fiscal certificate for last year
 /// (with the completed request that produced it) for the first customer.
 async fn seed_self_service(pool: &AnyPool, now: i64, anchor: (i32, u8)) -> Result<(), DemoError> {
     use crate::{contracts, customers, documents, mileage, requests};
-    use domain::mileage::Reading;
     use domain::model::{DocumentKind, RequestKind};
     for k in CONTRACTS.iter() {
         let Some(customer) = customers::by_number(pool, k.customer).await? else {
@@ -671,29 +695,8 @@ async fn seed_self_service(pool: &AnyPool, now: i64, anchor: (i32, u8)) -> Resul
             None,
         )
         .await?;
-        let share = DRIVING
-            .iter()
-            .find(|(n, _)| *n == k.number)
-            .map_or(90, |(_, s)| *s);
-        let (Some(per_year), true) = (k.km, k.status.is_running()) else {
-            continue;
-        };
-        let first = start_for(k, anchor);
-        let start = date(first.0, first.1, 1);
-        let mut step = 6;
-        while month_index(add_months(first, step)) <= month_index(anchor) {
-            let month = add_months(first, step);
-            let day = date(month.0, month.1, 1);
-            let km = per_year * share / 100 * (day - start).whole_days() / 365;
-            mileage::add(
-                pool,
-                now,
-                contract.id,
-                Reading { date: day, km },
-                mileage::Source::BackOffice,
-            )
-            .await?;
-            step += 6;
+        for reading in readings(k, anchor) {
+            mileage::add(pool, now, contract.id, reading, mileage::Source::BackOffice).await?;
         }
     }
     // A fiscal certificate for last year, asked for and granted.
@@ -814,6 +817,34 @@ mod tests {
             } else {
                 assert!(newest < first_day);
                 assert!(invoices.iter().all(|i| i.status == InvoiceStatus::Paid));
+            }
+        }
+    }
+
+    // On the 1st of a month the newest reading used to be dated today, so the walkthrough's
+    // reading was refused as "more than 1,000 km a day".
+    #[test]
+    fn readings_are_older_than_this_month_and_leave_room_for_todays() {
+        for anchor in [
+            REFERENCE_MONTH,
+            (2026, 12),
+            (2027, 1),
+            (2027, 5),
+            (2028, 12),
+        ] {
+            let first_day = date(anchor.0, anchor.1, 1);
+            for k in CONTRACTS
+                .iter()
+                .filter(|k| k.km.is_some() && k.status.is_running())
+            {
+                let all = readings(k, anchor);
+                let newest = all.last().expect("a running lease has readings");
+                assert!(newest.date < first_day, "{} {anchor:?}", k.number);
+                assert!(first_day - newest.date <= time::Duration::days(185));
+                assert!(
+                    all.windows(2)
+                        .all(|w| w[0].km < w[1].km && w[0].date < w[1].date)
+                );
             }
         }
     }

@@ -69,10 +69,6 @@ pub async fn start_run(pool: &AnyPool, name: &str, holder: &str, now: i64) -> St
 
 /// Records how a run ended and releases the lease until `next_run_at`. Does nothing to the
 /// lease if another holder took it over meanwhile.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one statement's parameters, named"
-)]
 pub async fn finish(
     pool: &AnyPool,
     name: &str,

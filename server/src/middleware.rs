@@ -67,8 +67,9 @@ pub async fn body_size_guard(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Leptos answers 500 for every failed server function. Unreadable arguments are the client's
-/// fault (400); "not found or not yours" is a 404 — the same for both, so nothing leaks.
+/// Leptos answers 500 for every failed server function; the status is the error's own
+/// ([`app::error::AppError::status`]): unreadable arguments are the client's fault (400), "not
+/// found or not yours" is a 404 — the same for both, so nothing leaks.
 pub async fn server_fn_status(res: Response) -> Response {
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return res;
@@ -77,10 +78,8 @@ pub async fn server_fn_status(res: Response) -> Response {
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .unwrap_or_default();
-    if bytes.starts_with(br#"{"BadRequest""#) {
-        parts.status = StatusCode::BAD_REQUEST;
-    } else if bytes.as_ref() == br#""NotFound""# {
-        parts.status = StatusCode::NOT_FOUND;
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -245,7 +244,7 @@ mod tests {
     async fn bad_request_errors_of_server_functions_become_400() {
         let res = Response::builder()
             .status(StatusCode::INTERNAL_SERVER_ERROR)
-            .body(Body::from(r#"{"BadRequest":"missing field `x`"}"#))
+            .body(Body::from(r#""BadRequest""#))
             .unwrap();
         assert_eq!(
             server_fn_status(res).await.status(),

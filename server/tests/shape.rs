@@ -49,8 +49,8 @@ async fn sqlite_and_postgres_migrations_define_the_same_tables_and_columns() {
 
 #[test]
 fn the_readme_lists_exactly_the_variables_the_server_knows() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let section = readme
         .split("## Configuration")
         .nth(1)

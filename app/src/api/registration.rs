@@ -319,8 +319,6 @@ pub async fn register_terms(decision: String) -> Result<(), AppError> {
             };
             server::finish(&s, Ok(Ok(declined)), &[]).await
         }
-        _ => Err(AppError::BadRequest(
-            "decision must be accept or decline".into(),
-        )),
+        _ => Err(AppError::BadRequest),
     }
 }
