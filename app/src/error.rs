@@ -18,6 +18,9 @@ pub enum AppError {
     /// The thing asked for does not exist or is not the caller's.
     #[error("not found")]
     NotFound,
+    /// A staff member whose role does not include this function.
+    #[error("forbidden")]
+    Forbidden,
     /// Something failed on the server; the cause is in the server log with the request id.
     #[error("internal error")]
     Internal,
@@ -29,6 +32,7 @@ impl AppError {
         match self {
             AppError::BadRequest => "error.bad_request",
             AppError::NotFound => "error.not_found",
+            AppError::Forbidden => "error.forbidden",
             AppError::Internal => "error.internal",
         }
     }
@@ -37,6 +41,7 @@ impl AppError {
         match self {
             AppError::BadRequest => 400,
             AppError::NotFound => 404,
+            AppError::Forbidden => 403,
             AppError::Internal => 500,
         }
     }
@@ -55,6 +60,30 @@ impl FromServerFnError for AppError {
             }
             _ => AppError::Internal,
         }
+    }
+}
+
+// The error policy: a failure below the server functions (storage, a service, the session
+// store) is logged once, here, with the request's span (and so its x-request-id), and becomes
+// `Internal`; `?` does the conversion. Nothing of the cause reaches the browser.
+#[cfg(feature = "ssr")]
+impl From<backend::StoreError> for AppError {
+    fn from(e: backend::StoreError) -> Self {
+        internal(e)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<backend::registration::ServiceError> for AppError {
+    fn from(e: backend::registration::ServiceError) -> Self {
+        internal(e)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        internal(e)
     }
 }
 

@@ -5,8 +5,11 @@
 pub mod api;
 pub mod components;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod gate;
 pub mod i18n;
 pub mod pages;
+pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]

@@ -2,7 +2,7 @@
 //! absolute 12-hour limit), one-shot form feedback ("flash") for pages that also work without
 //! JavaScript, and request facts (client IP, user agent, language).
 
-use crate::error::{AppError, internal};
+use crate::error::AppError;
 use backend::outbox::Outboxes;
 use backend::{Clock, Db, registration::Services};
 use domain::{Branding, Lang};
@@ -29,7 +29,9 @@ pub struct Flash {
 }
 
 pub async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>().await.map_err(internal)
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(crate::error::internal)
 }
 
 pub fn db() -> Result<Db, AppError> {
@@ -100,15 +102,15 @@ pub fn user_agent() -> String {
 }
 
 pub async fn set_flash(session: &Session, flash: Flash) -> Result<(), AppError> {
-    session.insert(FLASH_KEY, flash).await.map_err(internal)
+    Ok(session.insert(FLASH_KEY, flash).await?)
 }
 
 /// Takes the flash for `form` (other forms' flashes stay).
 pub async fn take_flash(session: &Session, form: &str) -> Result<Flash, AppError> {
-    let flash: Option<Flash> = session.get(FLASH_KEY).await.map_err(internal)?;
+    let flash: Option<Flash> = session.get(FLASH_KEY).await?;
     match flash {
         Some(f) if f.form == form => {
-            session.remove::<Flash>(FLASH_KEY).await.map_err(internal)?;
+            session.remove::<Flash>(FLASH_KEY).await?;
             Ok(f)
         }
         _ => Ok(Flash::default()),
@@ -120,24 +122,13 @@ pub async fn take_flash(session: &Session, form: &str) -> Result<Flash, AppError
 pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError> {
     // A browser is either a customer's or a staff member's, never both.
     session.clear().await;
-    session.cycle_id().await.map_err(internal)?;
+    session.cycle_id().await?;
     let now = clock()?.epoch();
     let login_id =
-        backend::logins::create(&db()?.pool, now, account_id, &client_ip(), &user_agent())
-            .await
-            .map_err(internal)?;
-    session
-        .insert(ACCOUNT_KEY, account_id)
-        .await
-        .map_err(internal)?;
-    session
-        .insert(LOGIN_KEY, login_id)
-        .await
-        .map_err(internal)?;
-    session
-        .insert(SIGNED_IN_AT_KEY, now)
-        .await
-        .map_err(internal)?;
+        backend::logins::create(&db()?.pool, now, account_id, &client_ip(), &user_agent()).await?;
+    session.insert(ACCOUNT_KEY, account_id).await?;
+    session.insert(LOGIN_KEY, login_id).await?;
+    session.insert(SIGNED_IN_AT_KEY, now).await?;
     Ok(())
 }
 
@@ -154,48 +145,20 @@ pub async fn login_with(
     clock: &Clock,
 ) -> Result<Option<(i64, String)>, AppError> {
     let now = clock.epoch();
-    let id: Option<i64> = session.get(ACCOUNT_KEY).await.map_err(internal)?;
-    let login_id: Option<String> = session.get(LOGIN_KEY).await.map_err(internal)?;
-    let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?;
+    let id: Option<i64> = session.get(ACCOUNT_KEY).await?;
+    let login_id: Option<String> = session.get(LOGIN_KEY).await?;
+    let at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await?;
     let (Some(id), Some(login_id), Some(at)) = (id, login_id, at) else {
         return Ok(None);
     };
     let fresh = domain::registration::sign_in_still_valid(at, now);
-    if fresh
-        && backend::logins::touch(pool, now, id, &login_id)
-            .await
-            .map_err(internal)?
-    {
+    if fresh && backend::logins::touch(pool, now, id, &login_id).await? {
         mark_active(session, now, false).await?;
         return Ok(Some((id, login_id)));
     }
-    backend::logins::end(pool, id, &login_id)
-        .await
-        .map_err(internal)?;
-    session.flush().await.map_err(internal)?;
+    backend::logins::end(pool, id, &login_id).await?;
+    session.flush().await?;
     Ok(None)
-}
-
-/// Who is signed in in this browser, for the page frame.
-pub async fn signed_in(
-    session: &Session,
-    pool: &backend::AnyPool,
-    clock: &Clock,
-) -> Result<domain::SignedIn, AppError> {
-    if staff_id_at(session, clock.epoch()).await?.is_some() {
-        return Ok(domain::SignedIn {
-            customer: None,
-            staff: true,
-        });
-    }
-    let Some((id, _)) = login_with(session, pool, clock).await? else {
-        return Ok(domain::SignedIn::default());
-    };
-    let account = backend::accounts::by_id(pool, id).await.map_err(internal)?;
-    Ok(domain::SignedIn {
-        customer: account.map(|a| a.first_name),
-        staff: false,
-    })
 }
 
 const ACTIVE_KEY: &str = "last_active";
@@ -203,9 +166,9 @@ const ACTIVE_KEY: &str = "last_active";
 /// Records activity so the idle timeout (15 minutes) counts from now. Writing the session is
 /// what moves its expiry; it is written at most once a minute unless `force`.
 pub async fn mark_active(session: &Session, now: i64, force: bool) -> Result<(), AppError> {
-    let last: Option<i64> = session.get(ACTIVE_KEY).await.map_err(internal)?;
+    let last: Option<i64> = session.get(ACTIVE_KEY).await?;
     if force || last.is_none_or(|t| now - t >= 60) {
-        session.insert(ACTIVE_KEY, now).await.map_err(internal)?;
+        session.insert(ACTIVE_KEY, now).await?;
     }
     Ok(())
 }
@@ -218,11 +181,9 @@ pub async fn account_id(session: &Session) -> Result<Option<i64>, AppError> {
 /// Signs out: ends the login row and destroys the server-side session.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
     if let Some((id, login_id)) = login(session).await? {
-        backend::logins::end(&db()?.pool, id, &login_id)
-            .await
-            .map_err(internal)?;
+        backend::logins::end(&db()?.pool, id, &login_id).await?;
     }
-    session.flush().await.map_err(internal)
+    Ok(session.flush().await?)
 }
 
 const PENDING_KEY: &str = "second_factor_pending";
@@ -230,16 +191,15 @@ const PENDING_KEY: &str = "second_factor_pending";
 /// The password was right and the account has a second factor: remember that for 5 minutes.
 pub async fn start_second_factor(session: &Session, account_id: i64) -> Result<(), AppError> {
     session.clear().await;
-    session.cycle_id().await.map_err(internal)?;
-    session
+    session.cycle_id().await?;
+    Ok(session
         .insert(PENDING_KEY, (account_id, clock()?.epoch()))
-        .await
-        .map_err(internal)
+        .await?)
 }
 
 /// The account waiting for its second factor, if the password step is younger than 5 minutes.
 pub async fn pending_second_factor(session: &Session) -> Result<Option<i64>, AppError> {
-    let pending: Option<(i64, i64)> = session.get(PENDING_KEY).await.map_err(internal)?;
+    let pending: Option<(i64, i64)> = session.get(PENDING_KEY).await?;
     let now = clock()?.epoch();
     Ok(pending.filter(|(_, at)| now - at < 300).map(|(id, _)| id))
 }
@@ -251,15 +211,11 @@ const STAFF_SIGNED_IN_AT_KEY: &str = "staff_signed_in_at";
 /// included) is dropped, and the session id is renewed.
 pub async fn staff_sign_in(session: &Session, staff_id: i64) -> Result<(), AppError> {
     sign_out(session).await?;
-    session.cycle_id().await.map_err(internal)?;
-    session
-        .insert(STAFF_KEY, staff_id)
-        .await
-        .map_err(internal)?;
+    session.cycle_id().await?;
+    session.insert(STAFF_KEY, staff_id).await?;
     session
         .insert(STAFF_SIGNED_IN_AT_KEY, clock()?.epoch())
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -271,15 +227,12 @@ pub async fn staff_id(session: &Session) -> Result<Option<i64>, AppError> {
 
 /// [`staff_id`] at a given time (for middleware outside the Leptos context).
 pub async fn staff_id_at(session: &Session, now: i64) -> Result<Option<i64>, AppError> {
-    let id: Option<i64> = session.get(STAFF_KEY).await.map_err(internal)?;
-    let at: Option<i64> = session
-        .get(STAFF_SIGNED_IN_AT_KEY)
-        .await
-        .map_err(internal)?;
+    let id: Option<i64> = session.get(STAFF_KEY).await?;
+    let at: Option<i64> = session.get(STAFF_SIGNED_IN_AT_KEY).await?;
     match (id, at) {
         (Some(id), Some(at)) if domain::registration::sign_in_still_valid(at, now) => Ok(Some(id)),
         (Some(_), _) => {
-            session.flush().await.map_err(internal)?;
+            session.flush().await?;
             Ok(None)
         }
         _ => Ok(None),

@@ -36,6 +36,7 @@ pub mod seed;
 pub mod self_service;
 pub mod sessions;
 pub mod staff;
+pub mod staff_access;
 pub mod totp;
 pub mod two_factor;
 

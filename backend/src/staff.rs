@@ -129,9 +129,10 @@ pub async fn sign_in(
     }
 }
 
-/// Writes a line of the staff audit log.
-pub async fn audit(
-    pool: &AnyPool,
+/// Writes a line of the staff audit log (inside the caller's transaction when given one; staff
+/// reads of customer data write it through `staff_access::read_audited`).
+pub async fn audit<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    ex: E,
     now: i64,
     staff_id: i64,
     action: &str,
@@ -144,7 +145,7 @@ pub async fn audit(
         .bind(subject)
         .bind(now)
         .bind(ip)
-        .execute(pool)
+        .execute(ex)
         .await?;
     Ok(())
 }
@@ -160,8 +161,9 @@ pub struct IncidentRow {
     pub created_at: i64,
 }
 
-/// Security incidents not yet handled, newest first.
-pub async fn open_incidents(pool: &AnyPool) -> StoreResult<Vec<IncidentRow>> {
+/// Security incidents not yet handled, newest first (staff read them through
+/// `staff_access::read_audited`).
+pub async fn open_incidents(conn: &mut sqlx::AnyConnection) -> StoreResult<Vec<IncidentRow>> {
     Ok(sqlx::query_as(
         "SELECT i.id, c.customer_number, a.first_name, a.last_name, i.kind, i.created_at
          FROM security_incidents i
@@ -169,6 +171,29 @@ pub async fn open_incidents(pool: &AnyPool) -> StoreResult<Vec<IncidentRow>> {
          JOIN customers c ON c.id = a.customer_id
          WHERE i.handled_at IS NULL ORDER BY i.created_at DESC LIMIT 100",
     )
-    .fetch_all(pool)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One line of the staff audit log.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub staff_name: String,
+    pub action: String,
+    pub subject: String,
+    pub at: i64,
+    pub ip_address: String,
+}
+
+/// The newest lines of the staff audit log (admins only; reading it is audited too).
+pub async fn audit_log(conn: &mut sqlx::AnyConnection, limit: i64) -> StoreResult<Vec<AuditRow>> {
+    Ok(sqlx::query_as(
+        "SELECT l.id, s.display_name AS staff_name, l.action, l.subject, l.at, l.ip_address
+         FROM staff_audit l JOIN staff_accounts s ON s.id = l.staff_id
+         ORDER BY l.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
     .await?)
 }

@@ -55,6 +55,17 @@ coded_enum!(
     StaffRole { Agent => "agent", Admin => "admin" }
 );
 
+impl StaffRole {
+    /// Whether someone with this role may do what `needed` may: an admin may do everything an
+    /// agent may, and also manage staff, terms, announcements and read the audit log.
+    pub fn includes(self, needed: StaffRole) -> bool {
+        match needed {
+            StaffRole::Agent => true,
+            StaffRole::Admin => self == StaffRole::Admin,
+        }
+    }
+}
+
 coded_enum!(
     /// A document the customer can download. Its PDF is rendered from the stored data.
     DocumentKind {
@@ -128,6 +139,13 @@ pub fn months_remaining(end: time::Date, today: time::Date, duration_months: i64
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_admin_may_do_what_an_agent_may_but_not_the_reverse() {
+        use super::StaffRole::*;
+        assert!(Admin.includes(Agent) && Admin.includes(Admin) && Agent.includes(Agent));
+        assert!(!Agent.includes(Admin));
+    }
+
     use super::*;
     use time::macros::date;
 

@@ -20,7 +20,7 @@ pub async fn invoice_pdf(
 ) -> Response {
     let back = format!("/invoices/{number}/pdf");
     let lang = app::shell::lang_from_headers(&headers);
-    let Some(customer_id) = signed_in_customer(&state, &session).await else {
+    let Some(customer_id) = signed_in_customer(&state, &session, lang).await else {
         return to_sign_in(&back);
     };
     let file = self_service::invoice_pdf(
@@ -44,7 +44,7 @@ pub async fn document_pdf(
 ) -> Response {
     let back = format!("/documents/{id}/pdf");
     let lang = app::shell::lang_from_headers(&headers);
-    let Some(customer_id) = signed_in_customer(&state, &session).await else {
+    let Some(customer_id) = signed_in_customer(&state, &session, lang).await else {
         return to_sign_in(&back);
     };
     // A malformed id is simply not found.
@@ -63,16 +63,13 @@ pub async fn document_pdf(
     answer(file, lang)
 }
 
-async fn signed_in_customer(state: &AppState, session: &Session) -> Option<i64> {
-    let (account_id, _) = app::session::login_with(session, &state.db.pool, &state.clock)
-        .await
-        .ok()
-        .flatten()?;
-    backend::accounts::by_id(&state.db.pool, account_id)
+/// The customer signed in in this browser, through the access gate.
+async fn signed_in_customer(state: &AppState, session: &Session, lang: Lang) -> Option<i64> {
+    app::gate::customer_in(session, &state.db.pool, &state.clock, lang)
         .await
         .ok()
         .flatten()
-        .map(|a| a.customer_id)
+        .map(|me| me.customer_id)
 }
 
 fn answer(file: Result<Option<PdfFile>, backend::StoreError>, lang: Lang) -> Response {
@@ -102,7 +99,7 @@ fn answer(file: Result<Option<PdfFile>, backend::StoreError>, lang: Lang) -> Res
 }
 
 fn to_sign_in(back: &str) -> Response {
-    match HeaderValue::from_str(&format!("/login?next={back}")) {
+    match HeaderValue::from_str(&app::paths::sign_in_url(back)) {
         Ok(location) => (StatusCode::FOUND, [(LOCATION, location)]).into_response(),
         Err(_) => StatusCode::BAD_REQUEST.into_response(),
     }

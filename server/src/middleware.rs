@@ -1,5 +1,6 @@
 //! HTTP middleware: security headers, the request-size guard, request ids in the logs.
 
+use app::paths::Area;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -131,35 +132,24 @@ pub async fn signed_in_context(
         && !path.starts_with("/lang/");
     if is_page && let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() {
         // On an error the page shows the signed-out frame; the page's own data still checks.
-        if let Ok(signed_in) = app::session::signed_in(&session, &db.pool, &clock).await {
+        if let Ok(signed_in) = app::gate::frame(&session, &db.pool, &clock).await {
             // Pages for one kind of user send everybody else to that kind's sign-in first.
             let path = req.uri().path();
-            if is_customer_page(path) && signed_in.customer.is_none() {
-                let wanted = req.uri().path_and_query().map_or(path, |p| p.as_str());
-                return see_other(&format!(
-                    "/login?next={}",
-                    app::components::layout::encode_component(wanted)
-                ));
-            }
-            if STAFF_PAGES.contains(&path) && !signed_in.staff {
-                return see_other("/cic/login");
+            match app::paths::area(path) {
+                Area::Customer if signed_in.customer.is_none() => {
+                    let wanted = req.uri().path_and_query().map_or(path, |p| p.as_str());
+                    return see_other(&app::paths::sign_in_url(wanted));
+                }
+                Area::Staff if !signed_in.staff => {
+                    return see_other(app::paths::STAFF_SIGN_IN);
+                }
+                _ => {}
             }
             req.extensions_mut().insert(signed_in);
         }
     }
     next.run(req).await
 }
-
-/// Pages only a signed-in customer may see: these paths and everything under the prefixes.
-const CUSTOMER_PAGES: [&str; 4] = ["/dashboard", "/profile/security", "/invoices", "/documents"];
-const CUSTOMER_PREFIXES: [&str; 3] = ["/contracts/", "/invoices/", "/documents/"];
-
-pub fn is_customer_page(path: &str) -> bool {
-    CUSTOMER_PAGES.contains(&path) || CUSTOMER_PREFIXES.iter().any(|p| path.starts_with(p))
-}
-
-/// Pages only a signed-in staff member may see.
-const STAFF_PAGES: [&str; 1] = ["/cic"];
 
 fn see_other(location: &str) -> Response {
     match HeaderValue::from_str(location) {

@@ -156,7 +156,7 @@ async fn set_language(
 ) -> Response {
     let next = query
         .get("next")
-        .filter(|n| is_local_path(n))
+        .filter(|n| app::paths::is_local(n))
         .and_then(|n| HeaderValue::from_str(n).ok())
         .unwrap_or(HeaderValue::from_static("/"));
     let mut res = (StatusCode::SEE_OTHER, [(LOCATION, next)]).into_response();
@@ -177,13 +177,6 @@ async fn set_language(
     res
 }
 
-fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && !path.chars().any(char::is_control)
-}
-
 /// The operator's colour as a CSS variable (a stylesheet, so the CSP needs no inline styles).
 async fn brand_css(State(state): State<AppState>) -> Response {
     let css = format!(
@@ -198,16 +191,4 @@ async fn brand_css(State(state): State<AppState>) -> Response {
         css,
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert!(super::is_local_path("/contracts?x=1"));
-        assert!(!super::is_local_path("//evil.example"));
-        assert!(!super::is_local_path("https://evil.example"));
-        assert!(!super::is_local_path("/\\evil"));
-        assert!(!super::is_local_path("/a\r\nSet-Cookie: x"));
-    }
 }

@@ -52,7 +52,7 @@ pub fn device_name(user_agent: &str) -> String {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use crate::error::{AppError, internal};
+    use crate::error::AppError;
     use crate::session::{self, Flash};
     use backend::accounts::AccountRow;
     use tower_sessions::Session;
@@ -61,20 +61,15 @@ mod server {
     pub const FORGOT_FORM: &str = "forgot";
     pub const RESET_FORM: &str = "reset";
 
-    /// The signed-in account with its login id; otherwise a redirect to sign-in.
+    /// The signed-in account with its login id (through the access gate); otherwise a
+    /// redirect to sign-in.
     pub async fn signed_in(
-        s: &Session,
+        _s: &Session,
         back_to: &str,
     ) -> Result<Option<(AccountRow, String)>, AppError> {
-        if let Some((id, login_id)) = session::login(s).await?
-            && let Some(account) = backend::accounts::by_id(&session::db()?.pool, id)
-                .await
-                .map_err(internal)?
-        {
-            return Ok(Some((account, login_id)));
-        }
-        leptos_axum::redirect(&format!("/login?next={back_to}"));
-        Ok(None)
+        Ok(crate::gate::require_customer(back_to)
+            .await?
+            .map(|me| (me.account, me.login_id)))
     }
 
     pub async fn flash(s: &Session, form: &str, key: &str) -> Result<(), AppError> {
@@ -92,16 +87,13 @@ mod server {
 
 #[server(endpoint = "account/security")]
 pub async fn get_security() -> Result<Option<SecurityView>, AppError> {
-    use crate::error::internal;
     use crate::session;
     let s = session::session().await?;
     let Some((account, current)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(None);
     };
     let message = session::take_flash(&s, server::SECURITY_FORM).await?.error;
-    let rows = backend::logins::list(&session::db()?.pool, account.id)
-        .await
-        .map_err(internal)?;
+    let rows = backend::logins::list(&session::db()?.pool, account.id).await?;
     let logins = rows
         .into_iter()
         .map(|r| LoginItem {
@@ -136,9 +128,7 @@ pub async fn end_session(login_id: String) -> Result<(), AppError> {
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(());
     };
-    backend::logins::end(&session::db()?.pool, account.id, &login_id)
-        .await
-        .map_err(crate::error::internal)?;
+    backend::logins::end(&session::db()?.pool, account.id, &login_id).await?;
     server::flash(&s, server::SECURITY_FORM, "notice.session_ended").await?;
     leptos_axum::redirect("/profile/security");
     Ok(())
@@ -152,10 +142,8 @@ pub async fn end_all_sessions() -> Result<(), AppError> {
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(());
     };
-    backend::logins::end_all(&session::db()?.pool, account.id, None)
-        .await
-        .map_err(crate::error::internal)?;
-    s.flush().await.map_err(crate::error::internal)?;
+    backend::logins::end_all(&session::db()?.pool, account.id, None).await?;
+    s.flush().await?;
     server::flash(&s, "sign-in", "notice.signed_out_everywhere").await?;
     leptos_axum::redirect("/login");
     Ok(())
@@ -182,11 +170,10 @@ pub async fn change_password(
         &login_id,
         session::lang(),
     )
-    .await
-    .map_err(crate::error::internal)?;
+    .await?;
     if outcome.is_ok() {
         // A privilege-relevant change: the session id is renewed too.
-        s.cycle_id().await.map_err(crate::error::internal)?;
+        s.cycle_id().await?;
     }
     server::flash(
         &s,
@@ -213,9 +200,8 @@ pub async fn report_compromised() -> Result<(), AppError> {
         &session::client_ip(),
         session::lang(),
     )
-    .await
-    .map_err(crate::error::internal)?;
-    s.flush().await.map_err(crate::error::internal)?;
+    .await?;
+    s.flush().await?;
     server::flash(&s, "sign-in", "notice.compromised").await?;
     leptos_axum::redirect("/login");
     Ok(())
@@ -235,9 +221,8 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::session;
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let outcome = backend::security::request_reset(&ctx.services(), &email, session::lang())
-        .await
-        .map_err(crate::error::internal)?;
+    let outcome =
+        backend::security::request_reset(&ctx.services(), &email, session::lang()).await?;
     server::flash(
         &s,
         server::FORGOT_FORM,
@@ -253,9 +238,7 @@ pub async fn reset_state(token: String) -> Result<ResetView, AppError> {
     use crate::session;
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let valid = backend::security::reset_token_valid(&ctx.services(), &token)
-        .await
-        .map_err(crate::error::internal)?;
+    let valid = backend::security::reset_token_valid(&ctx.services(), &token).await?;
     let message = session::take_flash(&s, server::RESET_FORM).await?.error;
     Ok(ResetView { valid, message })
 }
@@ -277,8 +260,7 @@ pub async fn reset_password(
         &new_password_confirmation,
         session::lang(),
     )
-    .await
-    .map_err(crate::error::internal)?;
+    .await?;
     match outcome {
         Ok(()) => {
             session::sign_out(&s).await?;
@@ -332,21 +314,18 @@ const TWO_FACTOR_FORM: &str = "two-factor";
 
 #[server(endpoint = "account/two-factor")]
 pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
-    use crate::error::internal;
     use crate::session;
     let s = session::session().await?;
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(None);
     };
     let pool = session::db()?.pool;
-    let enabled = backend::two_factor::is_enabled(&pool, account.id)
-        .await
-        .map_err(internal)?;
+    let enabled = backend::two_factor::is_enabled(&pool, account.id).await?;
     let flash = session::take_flash(&s, TWO_FACTOR_FORM).await?;
     let pending: Option<String> = if enabled {
         None
     } else {
-        s.get(PENDING_TOTP_KEY).await.map_err(internal)?
+        s.get(PENDING_TOTP_KEY).await?
     };
     let issuer = session::ctx()?.branding.company_name;
     let pending_qr = pending.as_ref().and_then(|secret| {
@@ -354,7 +333,7 @@ pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
         backend::two_factor::qr_svg(&url).map(|svg| {
             format!(
                 "data:image/svg+xml;utf8,{}",
-                crate::components::layout::encode_component(&svg)
+                crate::paths::encode_component(&svg)
             )
         })
     });
@@ -379,8 +358,7 @@ pub async fn two_factor_start() -> Result<(), AppError> {
     let s = session::session().await?;
     if server::signed_in(&s, "/profile/security").await?.is_some() {
         s.insert(PENDING_TOTP_KEY, backend::totp::new_secret())
-            .await
-            .map_err(crate::error::internal)?;
+            .await?;
         leptos_axum::redirect("/profile/security#two-factor");
     }
     Ok(())
@@ -389,13 +367,12 @@ pub async fn two_factor_start() -> Result<(), AppError> {
 /// Confirms enrolment with a first code; the recovery codes are shown once.
 #[server(endpoint = "account/two-factor-confirm")]
 pub async fn two_factor_confirm(code: String) -> Result<(), AppError> {
-    use crate::error::internal;
     use crate::session::{self, Flash};
     let s = session::session().await?;
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(());
     };
-    let pending: Option<String> = s.get(PENDING_TOTP_KEY).await.map_err(internal)?;
+    let pending: Option<String> = s.get(PENDING_TOTP_KEY).await?;
     let now = crate::session::clock()?.epoch();
     let at = u64::try_from(now).unwrap_or_default();
     let flash = match pending
@@ -405,12 +382,9 @@ pub async fn two_factor_confirm(code: String) -> Result<(), AppError> {
         Some((secret, step)) => {
             let codes =
                 backend::two_factor::enable(&session::db()?.pool, now, account.id, secret, step)
-                    .await
-                    .map_err(internal)?;
-            s.remove::<String>(PENDING_TOTP_KEY)
-                .await
-                .map_err(internal)?;
-            s.cycle_id().await.map_err(internal)?;
+                    .await?;
+            s.remove::<String>(PENDING_TOTP_KEY).await?;
+            s.cycle_id().await?;
             Flash {
                 form: TWO_FACTOR_FORM.into(),
                 error: Some("notice.two_factor_on".into()),
@@ -431,7 +405,6 @@ pub async fn two_factor_confirm(code: String) -> Result<(), AppError> {
 /// Turns the second factor off; needs the password and a code.
 #[server(endpoint = "account/two-factor-disable")]
 pub async fn two_factor_disable(disable_password: String, code: String) -> Result<(), AppError> {
-    use crate::error::internal;
     use crate::session;
     let s = session::session().await?;
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
@@ -440,10 +413,9 @@ pub async fn two_factor_disable(disable_password: String, code: String) -> Resul
     let ctx = session::ctx()?;
     let ok =
         backend::security::disable_two_factor(&ctx.services(), &account, &disable_password, &code)
-            .await
-            .map_err(internal)?;
+            .await?;
     let message = if ok {
-        s.cycle_id().await.map_err(internal)?;
+        s.cycle_id().await?;
         "notice.two_factor_off"
     } else {
         "security.two_factor_disable_wrong"
@@ -469,8 +441,7 @@ pub async fn change_email(new_email: String, email_password: String) -> Result<(
         &email_password,
         session::lang(),
     )
-    .await
-    .map_err(crate::error::internal)?;
+    .await?;
     let flash = session::Flash {
         form: "email".into(),
         error: Some(outcome.err().unwrap_or("notice.email_change_sent").into()),
@@ -504,9 +475,7 @@ pub async fn email_confirm_state(token: String) -> Result<EmailConfirmView, AppE
     use crate::session;
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let new_email = backend::security::pending_email(&ctx.services(), &token)
-        .await
-        .map_err(crate::error::internal)?;
+    let new_email = backend::security::pending_email(&ctx.services(), &token).await?;
     let message = session::take_flash(&s, "email-confirm").await?.error;
     Ok(EmailConfirmView { new_email, message })
 }
@@ -517,9 +486,8 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
     use crate::session;
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let outcome = backend::security::confirm_email_change(&ctx.services(), &token, session::lang())
-        .await
-        .map_err(crate::error::internal)?;
+    let outcome =
+        backend::security::confirm_email_change(&ctx.services(), &token, session::lang()).await?;
     let key = outcome.err().unwrap_or("notice.email_changed");
     session::set_flash(
         &s,

@@ -14,14 +14,7 @@ pub struct SignInView {
     pub signed_in: bool,
 }
 
-/// Only local paths are followed after sign-in.
-pub fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.chars().any(char::is_control);
-    if local { next } else { "/dashboard" }
-}
+use crate::paths::safe_next;
 
 #[server(endpoint = "auth/state")]
 pub async fn sign_in_state() -> Result<SignInView, AppError> {
@@ -42,7 +35,6 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::error::internal;
     use crate::session::{self, Flash};
     let s = session::session().await?;
     let db = session::db()?;
@@ -54,17 +46,12 @@ pub async fn sign_in(
         &password,
         &session::client_ip(),
     )
-    .await
-    .map_err(internal)?
+    .await?
     {
-        Ok(account)
-            if backend::two_factor::is_enabled(&db.pool, account.id)
-                .await
-                .map_err(internal)? =>
-        {
+        Ok(account) if backend::two_factor::is_enabled(&db.pool, account.id).await? => {
             // The password was right; the second factor decides.
             session::start_second_factor(&s, account.id).await?;
-            let encoded = crate::components::layout::encode_component(safe_next(&next));
+            let encoded = crate::paths::encode_component(safe_next(&next));
             leptos_axum::redirect(&format!("/login/code?next={encoded}"));
         }
         Ok(account) => {
@@ -87,7 +74,7 @@ pub async fn sign_in(
             } else {
                 format!(
                     "/login?next={}",
-                    crate::components::layout::encode_component(safe_next(&next))
+                    crate::paths::encode_component(safe_next(&next))
                 )
             };
             leptos_axum::redirect(&back);
@@ -101,7 +88,7 @@ pub async fn sign_in(
 pub async fn get_auth_status() -> Result<domain::SignedIn, AppError> {
     use crate::session;
     let s = session::session().await?;
-    session::signed_in(&s, &session::db()?.pool, &session::clock()?).await
+    crate::gate::frame(&s, &session::db()?.pool, &session::clock()?).await
 }
 
 /// "Stay signed in": counts as activity, so the idle timeout starts again. `false` when the
@@ -128,7 +115,6 @@ pub async fn second_factor_state() -> Result<Option<String>, AppError> {
 /// Step two of signing in when the second factor is on: an app code or a recovery code.
 #[server(endpoint = "auth/second-factor")]
 pub async fn second_factor(code: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::error::internal;
     use crate::session::{self, Flash};
     let s = session::session().await?;
     let pool = session::db()?.pool;
@@ -148,18 +134,12 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
     };
     let key = format!("2fa:{account_id}");
     let now = session::clock()?.epoch();
-    let (failures, last) = backend::accounts::recent_failures(&pool, now, &key)
-        .await
-        .map_err(internal)?;
+    let (failures, last) = backend::accounts::recent_failures(&pool, now, &key).await?;
     let waiting = last.is_some_and(|t| now - t < backend::auth::wait_after(failures));
     let ok = !waiting
         && failures < backend::auth::MAX_FAILURES_PER_HOUR
-        && backend::two_factor::verify(&pool, now, account_id, &code)
-            .await
-            .map_err(internal)?;
-    backend::accounts::record_sign_in(&pool, now, &key, &session::client_ip(), ok)
-        .await
-        .map_err(internal)?;
+        && backend::two_factor::verify(&pool, now, account_id, &code).await?;
+    backend::accounts::record_sign_in(&pool, now, &key, &session::client_ip(), ok).await?;
     if ok {
         session::sign_in(&s, account_id).await?;
         leptos_axum::redirect(safe_next(&next));
@@ -178,7 +158,7 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
             },
         )
         .await?;
-        let encoded = crate::components::layout::encode_component(safe_next(&next));
+        let encoded = crate::paths::encode_component(safe_next(&next));
         leptos_axum::redirect(&format!("/login/code?next={encoded}"));
     }
     Ok(())
@@ -191,15 +171,4 @@ pub async fn sign_out() -> Result<(), AppError> {
     crate::session::sign_out(&s).await?;
     leptos_axum::redirect("/");
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_local_next_paths() {
-        assert_eq!(super::safe_next("/contracts/1"), "/contracts/1");
-        assert_eq!(super::safe_next("//evil.example"), "/dashboard");
-        assert_eq!(super::safe_next("https://evil.example"), "/dashboard");
-        assert_eq!(super::safe_next(""), "/dashboard");
-    }
 }

@@ -41,7 +41,6 @@ pub async fn cic_login_state() -> Result<CicLoginView, AppError> {
 
 #[server(endpoint = "cic/sign-in")]
 pub async fn cic_sign_in(email: String, password: String, code: String) -> Result<(), AppError> {
-    use crate::error::internal;
     use crate::session::{self, Flash};
     let s = session::session().await?;
     let pool = session::db()?.pool;
@@ -53,8 +52,7 @@ pub async fn cic_sign_in(email: String, password: String, code: String) -> Resul
         &code,
         &session::client_ip(),
     )
-    .await
-    .map_err(internal)?
+    .await?
     {
         Ok(staff_id) => {
             session::staff_sign_in(&s, staff_id).await?;
@@ -80,65 +78,107 @@ pub async fn cic_sign_in(email: String, password: String, code: String) -> Resul
 #[server(endpoint = "cic/sign-out")]
 pub async fn cic_sign_out() -> Result<(), AppError> {
     let s = crate::session::session().await?;
-    s.flush().await.map_err(crate::error::internal)?;
+    s.flush().await?;
     leptos_axum::redirect("/cic/login");
     Ok(())
 }
 
-/// The staff start page: open security incidents. Viewing them is written to the audit log.
+/// A time as `dd/mm/yyyy hh:mm UTC`.
+#[cfg(feature = "ssr")]
+fn stamp(epoch: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(epoch)
+        .map(|t| {
+            format!(
+                "{} {:02}:{:02} UTC",
+                domain::format_date(t.date()),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// The staff start page: open security incidents (any staff role). Reading them is written to
+/// the audit log in the same transaction.
 #[server(endpoint = "cic/home")]
 pub async fn cic_home() -> Result<Option<CicHomeView>, AppError> {
-    use crate::error::internal;
     use crate::session;
-    let s = session::session().await?;
-    let Some(staff_id) = session::staff_id(&s).await? else {
-        leptos_axum::redirect("/cic/login");
+    use backend::staff_access::{Reader, read_audited};
+    use domain::model::StaffRole;
+    let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
         return Ok(None);
     };
-    let pool = session::db()?.pool;
-    let Some(staff) = backend::staff::by_id(&pool, staff_id)
-        .await
-        .map_err(internal)?
-        .filter(|s| s.active == 1)
-    else {
-        s.flush().await.map_err(internal)?;
-        leptos_axum::redirect("/cic/login");
-        return Ok(None);
-    };
-    let rows = backend::staff::open_incidents(&pool)
-        .await
-        .map_err(internal)?;
-    backend::staff::audit(
-        &pool,
+    let ip = session::client_ip();
+    let rows = read_audited(
+        &session::db()?.pool,
         session::clock()?.epoch(),
-        staff_id,
+        Reader {
+            staff_id: staff.staff_id,
+            ip: &ip,
+        },
         "view_security_incidents",
-        &format!("{} incidents", rows.len()),
-        &session::client_ip(),
+        |conn| Box::pin(backend::staff::open_incidents(conn)),
+        |rows| format!("{} incidents", rows.len()),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let incidents = rows
         .into_iter()
         .map(|r| IncidentItem {
             customer_number: r.customer_number,
             customer_name: format!("{} {}", r.first_name, r.last_name),
             kind: r.kind,
-            reported_at: time::OffsetDateTime::from_unix_timestamp(r.created_at)
-                .map(|t| {
-                    format!(
-                        "{} {:02}:{:02} UTC",
-                        domain::format_date(t.date()),
-                        t.hour(),
-                        t.minute()
-                    )
-                })
-                .unwrap_or_default(),
+            reported_at: stamp(r.created_at),
         })
         .collect();
     Ok(Some(CicHomeView {
-        name: staff.display_name,
-        role: staff.role,
+        name: staff.name,
+        role: staff.role.code().to_string(),
         incidents,
     }))
+}
+
+/// One line of the staff audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditItem {
+    pub staff_name: String,
+    pub action: String,
+    pub subject: String,
+    pub at: String,
+    pub ip_address: String,
+}
+
+/// The newest 200 lines of the staff audit log: admins only (an agent gets 403). Reading the
+/// log is itself logged.
+#[server(endpoint = "cic/audit-log")]
+pub async fn cic_audit_log() -> Result<Option<Vec<AuditItem>>, AppError> {
+    use crate::session;
+    use backend::staff_access::{Reader, read_audited};
+    use domain::model::StaffRole;
+    let Some(staff) = crate::gate::require_staff(StaffRole::Admin).await? else {
+        return Ok(None);
+    };
+    let ip = session::client_ip();
+    let rows = read_audited(
+        &session::db()?.pool,
+        session::clock()?.epoch(),
+        Reader {
+            staff_id: staff.staff_id,
+            ip: &ip,
+        },
+        "view_audit_log",
+        |conn| Box::pin(backend::staff::audit_log(conn, 200)),
+        |rows| format!("{} lines", rows.len()),
+    )
+    .await?;
+    Ok(Some(
+        rows.into_iter()
+            .map(|r| AuditItem {
+                staff_name: r.staff_name,
+                action: r.action,
+                subject: r.subject,
+                at: stamp(r.at),
+                ip_address: r.ip_address,
+            })
+            .collect(),
+    ))
 }

@@ -168,31 +168,13 @@ pub struct DocumentsView {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::error::internal;
     use crate::session::{self, Flash};
-    use backend::accounts::AccountRow;
     use domain::model::{ContractStatus, InvoiceStatus, RequestStatus};
     use domain::money::{format_date, format_int, parse_iso_date};
     use tower_sessions::Session;
 
     pub const MILEAGE_FORM: &str = "mileage";
     pub const DOCUMENTS_FORM: &str = "documents";
-
-    /// The signed-in customer's account; otherwise a redirect to sign-in and back to `back_to`.
-    pub async fn customer(s: &Session, back_to: &str) -> Result<Option<AccountRow>, AppError> {
-        if let Some((id, _)) = session::login(s).await?
-            && let Some(account) = backend::accounts::by_id(&session::db()?.pool, id)
-                .await
-                .map_err(internal)?
-        {
-            return Ok(Some(account));
-        }
-        leptos_axum::redirect(&format!(
-            "/login?next={}",
-            crate::components::layout::encode_component(back_to)
-        ));
-        Ok(None)
-    }
 
     pub fn date(iso: &str) -> String {
         parse_iso_date(iso).map_or_else(|| iso.to_string(), format_date)
@@ -289,38 +271,29 @@ mod server {
 /// The dashboard: contract cards, open invoices, pending requests and announcements.
 #[server(endpoint = "customer/dashboard")]
 pub async fn dashboard() -> Result<Option<DashboardView>, AppError> {
-    use crate::error::internal;
     use crate::session;
     use domain::model::ContractStatus;
-    let s = session::session().await?;
-    let Some(account) = server::customer(&s, "/dashboard").await? else {
+    let Some(account) = crate::gate::require_customer("/dashboard").await? else {
         return Ok(None);
     };
     let pool = session::db()?.pool;
     let cid = account.customer_id;
     let today = crate::session::clock()?.local_today();
-    let mut contracts = backend::contracts::details_for_customer(&pool, cid)
-        .await
-        .map_err(internal)?;
+    let mut contracts = backend::contracts::details_for_customer(&pool, cid).await?;
     // Running first, then the latest end date first (ISO dates sort as text).
     contracts.sort_by_key(|c| {
         let running = ContractStatus::from_code(&c.status).is_some_and(ContractStatus::is_running);
         (!running, std::cmp::Reverse(c.end_date.clone()))
     });
     let cards: Vec<ContractCard> = contracts.iter().map(server::card).collect();
-    let open = backend::invoices::open_summary(&pool, cid, today)
-        .await
-        .map_err(internal)?;
-    let pending = backend::requests::pending_count(&pool, cid)
-        .await
-        .map_err(internal)?;
+    let open = backend::invoices::open_summary(&pool, cid, today).await?;
+    let pending = backend::requests::pending_count(&pool, cid).await?;
     let announcements =
         backend::announcements::current(&pool, crate::session::clock()?.epoch(), session::lang())
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(Some(DashboardView {
-        first_name: account.first_name,
-        last_name: account.last_name,
+        first_name: account.account.first_name,
+        last_name: account.account.last_name,
         contracts: cards,
         open_invoices: open.count,
         overdue_invoices: open.overdue,
@@ -333,7 +306,6 @@ pub async fn dashboard() -> Result<Option<DashboardView>, AppError> {
 /// One of the customer's contracts with its mileage, invoices, documents and requests.
 #[server(endpoint = "customer/contract")]
 pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppError> {
-    use crate::error::internal;
     use crate::session;
     use domain::mileage::{ChartLabels, chart_svg, project};
     let s = session::session().await?;
@@ -341,26 +313,24 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
     if number.is_empty() || number.len() > 40 {
         return Err(AppError::NotFound);
     }
-    let Some(account) = server::customer(&s, &format!("/contracts/{number}")).await? else {
+    let Some(account) = crate::gate::require_customer(&format!("/contracts/{number}")).await?
+    else {
         return Ok(None);
     };
     let pool = session::db()?.pool;
     let today = crate::session::clock()?.local_today();
-    let Some(c) = backend::contracts::detail_for_customer(&pool, account.customer_id, &number)
-        .await
-        .map_err(internal)?
+    let Some(c) =
+        backend::contracts::detail_for_customer(&pool, account.customer_id, &number).await?
     else {
         return Err(AppError::NotFound);
     };
     let terms = backend::self_service::allowance(&c).ok_or_else(|| {
-        internal(format!(
+        crate::error::internal(format!(
             "contract {} has unreadable dates",
             c.contract_number
         ))
     })?;
-    let readings = backend::mileage::for_contract(&pool, c.id)
-        .await
-        .map_err(internal)?;
+    let readings = backend::mileage::for_contract(&pool, c.id).await?;
     let projection = project(&terms, &readings);
     let lang = session::lang();
     let reading_item = |r: &domain::mileage::Reading| ReadingItem {
@@ -396,20 +366,17 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
     });
     let months_remaining = domain::model::months_remaining(terms.end, today, c.duration_months);
     let invoices = backend::invoices::for_contract(&pool, c.id)
-        .await
-        .map_err(internal)?
+        .await?
         .iter()
         .map(|i| server::invoice_item(i, today))
         .collect();
     let documents = backend::documents::for_contract(&pool, c.id)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(server::document_item)
         .collect();
     let requests = backend::requests::for_contract(&pool, c.id)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(server::request_item)
         .collect();
@@ -458,19 +425,18 @@ pub async fn report_mileage(
     date: String,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::error::internal;
     use crate::session;
     use backend::self_service::MileageOutcome;
     let s = session::session().await?;
     let contract = contract.trim().to_ascii_uppercase();
     let back = format!("/contracts/{contract}");
-    let Some(account) = server::customer(&s, &back).await? else {
+    let Some(account) = crate::gate::require_customer(&back).await? else {
         return Ok(());
     };
     let outcome = backend::self_service::report_mileage(
         &session::db()?.pool,
         account.customer_id,
-        account.id,
+        account.account_id,
         &backend::self_service::TypedReading {
             contract_number: &contract,
             km: &km,
@@ -479,8 +445,7 @@ pub async fn report_mileage(
         },
         &crate::session::clock()?,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let typed = [
         ("contract", contract.as_str()),
         ("km", km.trim()),
@@ -520,10 +485,8 @@ pub async fn invoice_list(
     #[server(default)] sort: Option<String>,
     #[server(default)] page: Option<String>,
 ) -> Result<Option<InvoiceListView>, AppError> {
-    use crate::error::internal;
     use crate::session;
     use domain::invoice_query::{page_count, parse};
-    let s = session::session().await?;
     let (mut q, mut notice) = parse(
         contract.as_deref(),
         year.as_deref(),
@@ -531,14 +494,13 @@ pub async fn invoice_list(
         sort.as_deref(),
         page.as_deref(),
     );
-    let Some(account) = server::customer(&s, &q.href(q.page)).await? else {
+    let Some(account) = crate::gate::require_customer(&q.href(q.page)).await? else {
         return Ok(None);
     };
     let pool = session::db()?.pool;
     let cid = account.customer_id;
     let contracts: Vec<String> = backend::contracts::details_for_customer(&pool, cid)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|c| c.contract_number)
         .collect();
@@ -549,16 +511,12 @@ pub async fn invoice_list(
         notice = Some("notice.invoices_filter_unknown");
     }
     let today = crate::session::clock()?.local_today();
-    let (rows, total) = backend::invoices::page_for_customer(&pool, cid, &q, today)
-        .await
-        .map_err(internal)?;
+    let (rows, total) = backend::invoices::page_for_customer(&pool, cid, &q, today).await?;
     let pages = page_count(total);
     if q.page > pages {
         notice = Some("notice.invoices_page_past_end");
     }
-    let years = backend::invoices::years_for_customer(&pool, cid)
-        .await
-        .map_err(internal)?;
+    let years = backend::invoices::years_for_customer(&pool, cid).await?;
     Ok(Some(InvoiceListView {
         items: rows
             .iter()
@@ -584,28 +542,24 @@ pub async fn invoice_list(
 /// One of the customer's invoices.
 #[server(endpoint = "customer/invoice")]
 pub async fn invoice_page(number: String) -> Result<Option<InvoiceView>, AppError> {
-    use crate::error::internal;
     use crate::session;
-    let s = session::session().await?;
     let number = number.trim().to_string();
     if number.is_empty() || number.len() > 40 {
         return Err(AppError::NotFound);
     }
-    let Some(account) = server::customer(&s, &format!("/invoices/{number}")).await? else {
+    let Some(account) = crate::gate::require_customer(&format!("/invoices/{number}")).await? else {
         return Ok(None);
     };
     let ctx = session::ctx()?;
     let pool = &ctx.db.pool;
-    let Some(i) = backend::invoices::for_customer_by_number(pool, account.customer_id, &number)
-        .await
-        .map_err(internal)?
+    let Some(i) =
+        backend::invoices::for_customer_by_number(pool, account.customer_id, &number).await?
     else {
         return Err(AppError::NotFound);
     };
     let contract =
         backend::contracts::detail_for_customer(pool, account.customer_id, &i.contract_number)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
     Ok(Some(InvoiceView {
         item: server::invoice_item(&i, crate::session::clock()?.local_today()),
@@ -621,17 +575,14 @@ pub async fn invoice_page(number: String) -> Result<Option<InvoiceView>, AppErro
 /// The customer's documents and requests, with the request form's state.
 #[server(endpoint = "customer/documents")]
 pub async fn documents_page() -> Result<Option<DocumentsView>, AppError> {
-    use crate::error::internal;
     use crate::session;
     let s = session::session().await?;
-    let Some(account) = server::customer(&s, "/documents").await? else {
+    let Some(account) = crate::gate::require_customer("/documents").await? else {
         return Ok(None);
     };
     let pool = session::db()?.pool;
     let cid = account.customer_id;
-    let contracts = backend::contracts::details_for_customer(&pool, cid)
-        .await
-        .map_err(internal)?;
+    let contracts = backend::contracts::details_for_customer(&pool, cid).await?;
     let this_year = crate::session::clock()?.local_today().year();
     let first_year = contracts
         .iter()
@@ -640,14 +591,12 @@ pub async fn documents_page() -> Result<Option<DocumentsView>, AppError> {
         .min()
         .unwrap_or(this_year);
     let documents = backend::documents::for_customer(&pool, cid)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(server::document_item)
         .collect();
     let requests = backend::requests::for_customer(&pool, cid)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(server::request_item)
         .collect();
@@ -672,23 +621,21 @@ pub async fn request_document(
     #[server(default)] contract: String,
     #[server(default)] year: String,
 ) -> Result<(), AppError> {
-    use crate::error::internal;
     use crate::session;
     let s = session::session().await?;
-    let Some(account) = server::customer(&s, "/documents").await? else {
+    let Some(account) = crate::gate::require_customer("/documents").await? else {
         return Ok(());
     };
     let outcome = backend::self_service::request_document(
         &session::db()?.pool,
         account.customer_id,
-        account.id,
+        account.account_id,
         &kind,
         &contract,
         &year,
         &crate::session::clock()?,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     match outcome {
         Ok(_) => {
             server::flash(&s, server::DOCUMENTS_FORM, "notice.document_requested", &[]).await?;
@@ -710,10 +657,9 @@ pub async fn request_document(
 /// Cancels one of the customer's pending requests.
 #[server(endpoint = "customer/cancel-request")]
 pub async fn cancel_request(id: String) -> Result<(), AppError> {
-    use crate::error::internal;
     use crate::session;
     let s = session::session().await?;
-    let Some(account) = server::customer(&s, "/documents").await? else {
+    let Some(account) = crate::gate::require_customer("/documents").await? else {
         return Ok(());
     };
     let Ok(id) = id.trim().parse::<i64>() else {
@@ -725,8 +671,7 @@ pub async fn cancel_request(id: String) -> Result<(), AppError> {
         account.customer_id,
         id,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let key = if done {
         "notice.request_cancelled"
     } else {

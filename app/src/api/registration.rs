@@ -26,7 +26,6 @@ pub struct RegistrationView {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::error::internal;
     use crate::session::{self, Flash};
     use backend::registration::StepResult;
     use domain::registration::Registration;
@@ -37,13 +36,10 @@ mod server {
 
     /// The registration in the session, dropped when it expired (the flash then says so).
     pub async fn current(session: &Session) -> Result<Option<Registration>, AppError> {
-        let reg: Option<Registration> = session.get(STATE_KEY).await.map_err(internal)?;
+        let reg: Option<Registration> = session.get(STATE_KEY).await?;
         match reg {
             Some(r) if r.is_expired(crate::session::clock()?.epoch()) => {
-                session
-                    .remove::<Registration>(STATE_KEY)
-                    .await
-                    .map_err(internal)?;
+                session.remove::<Registration>(STATE_KEY).await?;
                 session::set_flash(
                     session,
                     Flash {
@@ -65,9 +61,9 @@ mod server {
         result: StepResult,
         values: &[(&str, &str)],
     ) -> Result<(), AppError> {
-        match result.map_err(internal)? {
+        match result? {
             Ok(next) => {
-                session.insert(STATE_KEY, next).await.map_err(internal)?;
+                session.insert(STATE_KEY, next).await?;
             }
             Err(key) => {
                 let values = values
@@ -129,14 +125,12 @@ pub async fn registration_state() -> Result<RegistrationView, AppError> {
                 &r.customer_number,
                 purpose,
             )
-            .await
-            .map_err(crate::error::internal)?
+            .await?
         }
         None => 0,
     };
     let terms_version = backend::accounts::current_terms(&session::db()?.pool)
-        .await
-        .map_err(crate::error::internal)?
+        .await?
         .1;
     Ok(RegistrationView {
         step: reg.map(|r| r.step),
@@ -155,8 +149,7 @@ pub async fn register_start(customer_number: String) -> Result<(), AppError> {
     if let Ok(Ok(_)) = &result {
         // A new registration starts from a clean slate.
         s.remove::<domain::registration::Registration>(server::STATE_KEY)
-            .await
-            .map_err(crate::error::internal)?;
+            .await?;
     }
     server::finish(&s, result, &[("customer_number", &customer_number)]).await
 }
@@ -260,17 +253,16 @@ pub async fn register_back() -> Result<(), AppError> {
     let s = crate::session::session().await?;
     if let Some(reg) = server::current(&s).await? {
         match reg.back() {
-            Some(step) => s
-                .insert(
+            Some(step) => {
+                s.insert(
                     server::STATE_KEY,
                     domain::registration::Registration { step, ..reg },
                 )
-                .await
-                .map_err(crate::error::internal)?,
+                .await?
+            }
             None => {
                 s.remove::<domain::registration::Registration>(server::STATE_KEY)
-                    .await
-                    .map_err(crate::error::internal)?;
+                    .await?;
             }
         }
     }
@@ -296,13 +288,11 @@ pub async fn register_terms(decision: String) -> Result<(), AppError> {
                 &session::user_agent(),
                 session::lang(),
             )
-            .await
-            .map_err(crate::error::internal)?;
+            .await?;
             match result {
                 Ok(account_id) => {
                     s.remove::<domain::registration::Registration>(server::STATE_KEY)
-                        .await
-                        .map_err(crate::error::internal)?;
+                        .await?;
                     session::sign_in(&s, account_id).await?;
                     leptos_axum::redirect("/dashboard");
                     Ok(())

@@ -126,7 +126,11 @@ pub fn LanguageSwitcher() -> impl IntoView {
                 } else {
                     format!("{path}?{query}")
                 };
-                format!("/lang/{}?next={}", l.code(), encode_component(&next))
+                format!(
+                    "/lang/{}?next={}",
+                    l.code(),
+                    crate::paths::encode_component(&next)
+                )
             };
             let is_current = l == current;
             view! {
@@ -149,18 +153,6 @@ pub fn LanguageSwitcher() -> impl IntoView {
             <ul>{items}</ul>
         </nav>
     }
-}
-
-/// Percent-encodes a path for use as a query value.
-pub fn encode_component(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
@@ -188,13 +180,5 @@ pub fn Footer() -> impl IntoView {
                 </ul>
             </nav>
         </footer>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn next_paths_are_encoded() {
-        assert_eq!(super::encode_component("/a b?x=1&y"), "/a%20b%3Fx%3D1%26y");
     }
 }

@@ -9,6 +9,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// The password of the accounts made by [`TestApp::signed_in_customer`].
+pub const CUSTOMER_PASSWORD: &str = "een lange zin als wachtwoord";
+
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
     Sqlite,
@@ -43,6 +46,75 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         panic!("the outbox was not delivered within 5 seconds");
+    }
+
+    /// A browser signed in as a demo customer with a portal account made directly in the
+    /// database (password [`CUSTOMER_PASSWORD`]; registration itself is tested elsewhere).
+    pub async fn signed_in_customer(&self, customer_number: &str, email: &str) -> reqwest::Client {
+        let pool = &self.state.db.pool;
+        let c = backend::customers::by_number(pool, customer_number)
+            .await
+            .unwrap()
+            .expect("demo customer");
+        let hash = backend::password::hash(&backend::password::Password::new(CUSTOMER_PASSWORD))
+            .await
+            .unwrap();
+        let (terms, _) = backend::accounts::current_terms(pool).await.unwrap();
+        backend::accounts::create(
+            pool,
+            self.state.clock.epoch(),
+            &backend::accounts::NewAccount {
+                customer_id: c.id,
+                email,
+                first_name: &c.first_name,
+                last_name: &c.last_name,
+                password_hash: &hash,
+                terms_version_id: terms,
+                ip_address: "127.0.0.1",
+                user_agent: "test",
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let client = TestApp::new_client(self);
+        let (_, location) = self
+            .post_form_as(
+                &client,
+                "auth/sign-in",
+                &[
+                    ("email", email),
+                    ("password", CUSTOMER_PASSWORD),
+                    ("next", "/dashboard"),
+                ],
+            )
+            .await;
+        assert_eq!(location, "/dashboard", "signed in");
+        client
+    }
+
+    /// A browser signed in as the demo staff member with `role` (password and TOTP code).
+    pub async fn staff(&self, role: domain::model::StaffRole) -> reqwest::Client {
+        let member = backend::demo::STAFF
+            .iter()
+            .find(|s| s.role == role)
+            .expect("a demo staff member per role");
+        let at = u64::try_from(self.state.clock.epoch()).unwrap();
+        let code = backend::totp::code_at(member.totp_secret, at).unwrap();
+        let client = TestApp::new_client(self);
+        let (_, location) = self
+            .post_form_as(
+                &client,
+                "cic/sign-in",
+                &[
+                    ("email", member.email),
+                    ("password", member.password),
+                    ("code", &code),
+                ],
+            )
+            .await;
+        assert_eq!(location, "/cic", "staff signed in");
+        client
     }
 
     /// Every SMS sent so far (after the outbox settled).

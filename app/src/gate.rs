@@ -1,0 +1,150 @@
+//! The one access gate: who is asking. Server functions, pages (through the page guard in the
+//! server) and file downloads all ask here, so the rules are written once:
+//!
+//! - a customer is signed in when the session holds a login younger than 12 hours that was
+//!   not ended, and its account exists and is active ([`SignedInCustomer`]);
+//! - a staff member is signed in when the session holds an active staff account's sign-in
+//!   younger than 12 hours ([`SignedInStaff`]); a customer's session never holds one;
+//! - [`require_customer`] sends everyone else to the customer sign-in with the full return
+//!   address; [`require_staff`] sends everyone who is not staff (customers included, with the
+//!   same answer as a signed-out visitor) to the staff sign-in, and answers
+//!   [`AppError::Forbidden`] to staff whose role is not enough.
+//!
+//! Staff reads of customer data go through `backend::staff_access::read_audited`, which writes
+//! the audit row in the read's transaction.
+
+use crate::error::AppError;
+use crate::paths;
+use crate::session;
+use backend::accounts::AccountRow;
+use backend::{AnyPool, Clock};
+use domain::Lang;
+use domain::model::StaffRole;
+use tower_sessions::Session;
+
+/// The signed-in customer, as every customer function sees it.
+#[derive(Clone, Debug)]
+pub struct SignedInCustomer {
+    pub customer_id: i64,
+    pub account_id: i64,
+    /// The login (device) this browser signed in with.
+    pub login_id: String,
+    /// The language of this request.
+    pub lang: Lang,
+    pub account: AccountRow,
+}
+
+/// The signed-in staff member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedInStaff {
+    pub staff_id: i64,
+    pub role: StaffRole,
+    pub name: String,
+}
+
+/// The signed-in customer of a session (for code outside the Leptos context: downloads).
+pub async fn customer_in(
+    s: &Session,
+    pool: &AnyPool,
+    clock: &Clock,
+    lang: Lang,
+) -> Result<Option<SignedInCustomer>, AppError> {
+    let Some((account_id, login_id)) = session::login_with(s, pool, clock).await? else {
+        return Ok(None);
+    };
+    let account = backend::accounts::by_id(pool, account_id)
+        .await?
+        .filter(|a| a.active == 1);
+    Ok(account.map(|account| SignedInCustomer {
+        customer_id: account.customer_id,
+        account_id,
+        login_id,
+        lang,
+        account,
+    }))
+}
+
+/// The signed-in, active staff member of a session. A staff account that was switched off
+/// loses its session at once.
+pub async fn staff_in(
+    s: &Session,
+    pool: &AnyPool,
+    clock: &Clock,
+) -> Result<Option<SignedInStaff>, AppError> {
+    let Some(staff_id) = session::staff_id_at(s, clock.epoch()).await? else {
+        return Ok(None);
+    };
+    let staff = backend::staff::by_id(pool, staff_id)
+        .await?
+        .filter(|row| row.active == 1);
+    let Some(row) = staff else {
+        s.flush().await?;
+        return Ok(None);
+    };
+    let Some(role) = StaffRole::from_code(&row.role) else {
+        tracing::error!(staff_id, role = %row.role, "stored staff role is unknown");
+        return Ok(None);
+    };
+    Ok(Some(SignedInStaff {
+        staff_id,
+        role,
+        name: row.display_name,
+    }))
+}
+
+/// The signed-in customer; otherwise a redirect to the sign-in page that comes back to
+/// `back_to` (the full address) and `None`.
+pub async fn require_customer(back_to: &str) -> Result<Option<SignedInCustomer>, AppError> {
+    let s = session::session().await?;
+    let me = customer_in(
+        &s,
+        &session::db()?.pool,
+        &session::clock()?,
+        session::lang(),
+    )
+    .await?;
+    if me.is_none() {
+        leptos_axum::redirect(&paths::sign_in_url(back_to));
+    }
+    Ok(me)
+}
+
+/// The signed-in staff member if their role includes `needed`. Not staff (signed out or a
+/// customer): a redirect to the staff sign-in and `None`. Staff without the role:
+/// [`AppError::Forbidden`].
+pub async fn require_staff(needed: StaffRole) -> Result<Option<SignedInStaff>, AppError> {
+    let s = session::session().await?;
+    let Some(staff) = staff_in(&s, &session::db()?.pool, &session::clock()?).await? else {
+        leptos_axum::redirect(paths::STAFF_SIGN_IN);
+        return Ok(None);
+    };
+    if !staff.role.includes(needed) {
+        tracing::warn!(
+            staff_id = staff.staff_id,
+            role = staff.role.code(),
+            needed = needed.code(),
+            "staff function refused: role"
+        );
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(staff))
+}
+
+/// Who is signed in in this browser, for the page frame and the page guard.
+pub async fn frame(
+    s: &Session,
+    pool: &AnyPool,
+    clock: &Clock,
+) -> Result<domain::SignedIn, AppError> {
+    if staff_in(s, pool, clock).await?.is_some() {
+        return Ok(domain::SignedIn {
+            customer: None,
+            staff: true,
+        });
+    }
+    let me = customer_in(s, pool, clock, Lang::default()).await?;
+    Ok(domain::SignedIn {
+        customer: me.map(|me| me.account.first_name),
+        staff: false,
+    })
+}
