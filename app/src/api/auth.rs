@@ -14,6 +14,7 @@ pub struct SignInView {
     pub signed_in: bool,
 }
 
+#[cfg(feature = "ssr")]
 use crate::paths::safe_next;
 
 #[server(endpoint = "auth/state")]
