@@ -37,6 +37,7 @@ pub mod self_service;
 pub mod sessions;
 pub mod staff;
 pub mod staff_access;
+pub mod throttle;
 pub mod totp;
 pub mod two_factor;
 

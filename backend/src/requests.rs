@@ -2,6 +2,7 @@
 
 use crate::error::StoreResult;
 use domain::model::{RequestKind, RequestStatus};
+use domain::request_flow::{self, RequestEvent};
 use sqlx::AnyPool;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -87,32 +88,66 @@ pub async fn for_contract(pool: &AnyPool, contract_id: i64) -> StoreResult<Vec<R
         .await?)
 }
 
+/// `$n, $n+1, …` for a list of statuses bound from parameter `first` on (the statuses come
+/// from `domain::request_flow`, never written out here).
+fn placeholders(statuses: &[RequestStatus], first: usize) -> String {
+    (0..statuses.len())
+        .map(|i| format!("${}", first + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// How many of the customer's requests are still pending.
 pub async fn pending_count(pool: &AnyPool, customer_id: i64) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM service_requests
-         WHERE customer_id = $1 AND status IN ('submitted', 'in_treatment')",
-    )
-    .bind(customer_id)
-    .fetch_one(pool)
-    .await?)
+    let pending = request_flow::pending();
+    let sql = format!(
+        "SELECT COUNT(*) FROM service_requests WHERE customer_id = $1 AND status IN ({})",
+        placeholders(&pending, 2)
+    );
+    let mut query = sqlx::query_scalar(&sql).bind(customer_id);
+    for status in &pending {
+        query = query.bind(status.code());
+    }
+    Ok(query.fetch_one(pool).await?)
+}
+
+/// Applies `event` to request `id` (of `customer_id` if given) if its status allows it, in
+/// one conditional update: false if the request is unknown, not theirs, or no longer in a
+/// status that allows the event (a lost race included).
+async fn apply(
+    pool: &AnyPool,
+    now: i64,
+    id: i64,
+    customer_id: Option<i64>,
+    event: RequestEvent,
+    document_id: Option<i64>,
+) -> StoreResult<bool> {
+    let from = request_flow::allowed_from(event);
+    // Every status that allows the event leads to the same status.
+    let Some(to) = from.first().and_then(|s| request_flow::after(*s, event)) else {
+        return Ok(false);
+    };
+    let sql = format!(
+        "UPDATE service_requests SET status = $1, updated_at = $2, document_id = COALESCE($3, document_id)
+         WHERE id = $4 AND ($5 IS NULL OR customer_id = $5) AND status IN ({})",
+        placeholders(&from, 6)
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(to.code())
+        .bind(now)
+        .bind(document_id)
+        .bind(id)
+        .bind(customer_id);
+    for status in &from {
+        query = query.bind(status.code());
+    }
+    Ok(query.execute(pool).await?.rows_affected() > 0)
 }
 
 /// Cancels one of the customer's pending requests. False if it is not theirs, unknown or no
 /// longer pending.
 pub async fn cancel(pool: &AnyPool, now: i64, customer_id: i64, id: i64) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE service_requests SET status = $3, updated_at = $4
-         WHERE customer_id = $1 AND id = $2 AND status IN ('submitted', 'in_treatment')",
-    )
-    .bind(customer_id)
-    .bind(id)
-    .bind(RequestStatus::Cancelled.code())
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    Ok(done > 0)
+    apply(pool, now, id, Some(customer_id), RequestEvent::Cancel, None).await
 }
 
 /// One request by id, whoever it belongs to (for the CIC's work queue).
@@ -121,19 +156,16 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<RequestRow>> {
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
 }
 
-/// Marks a pending request completed with the document it produced. False if it was no longer
-/// pending (cancelled meanwhile, or already handled).
+/// Marks a request completed with the document it produced. False if that is no longer
+/// possible (cancelled meanwhile, or already handled).
 pub async fn complete(pool: &AnyPool, now: i64, id: i64, document_id: i64) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE service_requests SET status = $2, document_id = $3, updated_at = $4
-         WHERE id = $1 AND status IN ('submitted', 'in_treatment')",
+    apply(
+        pool,
+        now,
+        id,
+        None,
+        RequestEvent::Complete,
+        Some(document_id),
     )
-    .bind(id)
-    .bind(RequestStatus::Completed.code())
-    .bind(document_id)
-    .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    Ok(done > 0)
+    .await
 }

@@ -78,14 +78,8 @@ pub async fn sign_in(
 ) -> Result<Result<i64, &'static str>, crate::StoreError> {
     let email = email.trim().to_lowercase();
     let throttle_key = format!("staff:{email}");
-    let (failures, last) = crate::accounts::recent_failures(pool, now, &throttle_key).await?;
-    if failures >= crate::auth::MAX_FAILURES_PER_HOUR {
-        return Ok(Err("auth.locked"));
-    }
-    if let Some(last) = last
-        && now - last < crate::auth::wait_after(failures)
-    {
-        return Ok(Err("auth.wait"));
+    if let Err(throttled) = crate::throttle::may_try(pool, now, &throttle_key).await? {
+        return Ok(Err(throttled.key()));
     }
     let staff: Option<StaffLogin> = sqlx::query_as(
         "SELECT id, display_name, role, password_hash, totp_secret, totp_last_step, active FROM staff_accounts WHERE email = $1",
@@ -106,7 +100,7 @@ pub async fn sign_in(
         }
         _ => None,
     };
-    crate::accounts::record_sign_in(pool, now, &throttle_key, ip, step.is_some()).await?;
+    crate::throttle::record(pool, now, &throttle_key, ip, step.is_some()).await?;
     tracing::info!(succeeded = step.is_some(), "staff sign-in attempt");
     match (staff, step) {
         (Some(s), Some(step)) => {

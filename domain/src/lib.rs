@@ -15,7 +15,9 @@ pub mod model;
 pub mod money;
 pub mod password_policy;
 pub mod registration;
+pub mod request_flow;
 pub mod requests;
+pub mod throttle;
 pub mod values;
 
 pub use branding::{Branding, SignedIn, SiteInfo};

@@ -97,8 +97,9 @@ coded_enum!(
 );
 
 impl RequestStatus {
+    /// Still waiting for an answer: the customer may cancel it (`request_flow::pending`).
     pub fn is_pending(self) -> bool {
-        matches!(self, RequestStatus::Submitted | RequestStatus::InTreatment)
+        crate::request_flow::after(self, crate::request_flow::RequestEvent::Cancel).is_some()
     }
 }
 

@@ -135,12 +135,11 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
     };
     let key = format!("2fa:{account_id}");
     let now = session::clock()?.epoch();
-    let (failures, last) = backend::accounts::recent_failures(&pool, now, &key).await?;
-    let waiting = last.is_some_and(|t| now - t < backend::auth::wait_after(failures));
-    let ok = !waiting
-        && failures < backend::auth::MAX_FAILURES_PER_HOUR
-        && backend::two_factor::verify(&pool, now, account_id, &code).await?;
-    backend::accounts::record_sign_in(&pool, now, &key, &session::client_ip(), ok).await?;
+    let throttled = backend::throttle::may_try(&pool, now, &key).await?.err();
+    let ok =
+        throttled.is_none() && backend::two_factor::verify(&pool, now, account_id, &code).await?;
+    let waiting = throttled == Some(domain::throttle::Throttled::Wait);
+    backend::throttle::record(&pool, now, &key, &session::client_ip(), ok).await?;
     if ok {
         session::sign_in(&s, account_id).await?;
         leptos_axum::redirect(safe_next(&next));
