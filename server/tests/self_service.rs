@@ -9,51 +9,10 @@ mod common;
 use common::{Backend, TestApp, mid_november_2026, spawn_at};
 use http::StatusCode;
 
-const PASSWORD: &str = "een lange zin als wachtwoord";
-
-/// Creates a portal account for a demo customer directly in the database and signs it in in a
-/// browser of its own (registration itself is tested in `registration.rs`).
+/// A demo customer's portal account, signed in in a browser of its own (registration itself
+/// is tested in `registration.rs`).
 async fn customer(app: &TestApp, customer_number: &str, email: &str) -> reqwest::Client {
-    let pool = &app.state.db.pool;
-    let c = backend::customers::by_number(pool, customer_number)
-        .await
-        .unwrap()
-        .expect("demo customer");
-    let hash = backend::password::hash(&backend::password::Password::new(PASSWORD))
-        .await
-        .unwrap();
-    let (terms, _) = backend::accounts::current_terms(pool).await.unwrap();
-    backend::accounts::create(
-        pool,
-        app.state.clock.epoch(),
-        &backend::accounts::NewAccount {
-            customer_id: c.id,
-            email,
-            first_name: &c.first_name,
-            last_name: &c.last_name,
-            password_hash: &hash,
-            terms_version_id: terms,
-            ip_address: "127.0.0.1",
-            user_agent: "test",
-        },
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let client = TestApp::new_client(app);
-    let res = client
-        .post(app.url("/api/auth/sign-in"))
-        .header("accept", "text/html")
-        .form(&[
-            ("email", email),
-            ("password", PASSWORD),
-            ("next", "/dashboard"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.headers()["location"], "/dashboard", "signed in");
-    client
+    app.signed_in_customer(customer_number, email).await
 }
 
 async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> reqwest::Response {
