@@ -74,8 +74,8 @@ impl From<backend::StoreError> for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<backend::registration::ServiceError> for AppError {
-    fn from(e: backend::registration::ServiceError) -> Self {
+impl From<backend::services::ServiceError> for AppError {
+    fn from(e: backend::services::ServiceError) -> Self {
         internal(e)
     }
 }

@@ -10,13 +10,13 @@
 //!   same answer as a signed-out visitor) to the staff sign-in, and answers
 //!   [`AppError::Forbidden`] to staff whose role is not enough.
 //!
-//! Staff reads of customer data go through `backend::staff_access::read_audited`, which writes
+//! Staff reads of customer data go through `backend::services::staff_access::read_audited`, which writes
 //! the audit row in the read's transaction.
 
 use crate::error::AppError;
 use crate::paths;
 use crate::session;
-use backend::accounts::AccountRow;
+use backend::store::accounts::AccountRow;
 use backend::{AnyPool, Clock};
 use domain::Lang;
 use domain::model::StaffRole;
@@ -52,7 +52,7 @@ pub async fn customer_in(
     let Some((account_id, login_id)) = session::login_with(s, pool, clock).await? else {
         return Ok(None);
     };
-    let account = backend::accounts::by_id(pool, account_id)
+    let account = backend::store::accounts::by_id(pool, account_id)
         .await?
         .filter(|a| a.active == 1);
     Ok(account.map(|account| SignedInCustomer {
@@ -74,7 +74,7 @@ pub async fn staff_in(
     let Some(staff_id) = session::staff_id_at(s, clock.epoch()).await? else {
         return Ok(None);
     };
-    let staff = backend::staff::by_id(pool, staff_id)
+    let staff = backend::store::staff::by_id(pool, staff_id)
         .await?
         .filter(|row| row.active == 1);
     let Some(row) = staff else {

@@ -3,8 +3,8 @@
 //! JavaScript, and request facts (client IP, user agent, language).
 
 use crate::error::AppError;
-use backend::outbox::Outboxes;
-use backend::{Clock, Db, registration::Services};
+use backend::infra::outbox::Outboxes;
+use backend::{Clock, Db, services::Services};
 use domain::{Branding, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -125,7 +125,8 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
     session.cycle_id().await?;
     let now = clock()?.epoch();
     let login_id =
-        backend::logins::create(&db()?.pool, now, account_id, &client_ip(), &user_agent()).await?;
+        backend::store::logins::create(&db()?.pool, now, account_id, &client_ip(), &user_agent())
+            .await?;
     session.insert(ACCOUNT_KEY, account_id).await?;
     session.insert(LOGIN_KEY, login_id).await?;
     session.insert(SIGNED_IN_AT_KEY, now).await?;
@@ -152,11 +153,11 @@ pub async fn login_with(
         return Ok(None);
     };
     let fresh = domain::registration::sign_in_still_valid(at, now);
-    if fresh && backend::logins::touch(pool, now, id, &login_id).await? {
+    if fresh && backend::store::logins::touch(pool, now, id, &login_id).await? {
         mark_active(session, now, false).await?;
         return Ok(Some((id, login_id)));
     }
-    backend::logins::end(pool, id, &login_id).await?;
+    backend::store::logins::end(pool, id, &login_id).await?;
     session.flush().await?;
     Ok(None)
 }
@@ -181,7 +182,7 @@ pub async fn account_id(session: &Session) -> Result<Option<i64>, AppError> {
 /// Signs out: ends the login row and destroys the server-side session.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
     if let Some((id, login_id)) = login(session).await? {
-        backend::logins::end(&db()?.pool, id, &login_id).await?;
+        backend::store::logins::end(&db()?.pool, id, &login_id).await?;
     }
     Ok(session.flush().await?)
 }

@@ -1,8 +1,8 @@
 //! `cargo bench -p backend --bench pdf`: how long one invoice PDF takes to render, and whether
 //! memory stays flat over 1,000 of them (resident set size before and after, from /proc).
 
-use backend::invoices::InvoiceRow;
-use backend::pdf::{InvoicePdf, invoice, samples};
+use backend::infra::pdf::{InvoicePdf, invoice, samples};
+use backend::store::invoices::InvoiceRow;
 use domain::{Branding, Lang};
 use std::time::Instant;
 

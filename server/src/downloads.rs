@@ -5,7 +5,7 @@
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use backend::self_service::{self, PdfFile};
+use backend::services::self_service::{self, PdfFile};
 use domain::{Lang, t};
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use http::{HeaderMap, HeaderValue, StatusCode};

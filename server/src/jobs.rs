@@ -1,6 +1,6 @@
 //! Background work inside the server process: the outbox delivery worker and the periodic
 //! jobs. Both are safe with several instances on one database: messages are claimed one by
-//! one, and each periodic job runs once a round across all instances (`backend::jobs`).
+//! one, and each periodic job runs once a round across all instances (`backend::infra::jobs`).
 
 use crate::AppState;
 use std::time::Duration;
@@ -44,8 +44,12 @@ fn spawn_delivery(state: AppState) {
 
 /// Sends every due message; logs (never panics) when the database is away.
 pub async fn deliver_now(state: &AppState) {
-    match backend::outbox::queue::deliver_due(&state.db.pool, &state.outboxes, state.clock.epoch())
-        .await
+    match backend::infra::outbox::queue::deliver_due(
+        &state.db.pool,
+        &state.outboxes,
+        state.clock.epoch(),
+    )
+    .await
     {
         Ok(report) if report.sent + report.retried + report.given_up > 0 => {
             tracing::debug!(?report, "outbox delivered");
@@ -69,7 +73,7 @@ fn spawn_periodic(state: AppState, holder: String) {
 /// it.
 pub async fn run_periodic_once(state: &AppState, holder: &str) {
     let sessions = state.sessions.clone();
-    let result = backend::jobs::run_if_due(
+    let result = backend::infra::jobs::run_if_due(
         &state.db.pool,
         &state.clock,
         PURGE_SESSIONS,

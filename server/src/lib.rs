@@ -9,8 +9,8 @@ pub mod middleware;
 pub mod routes;
 pub mod telemetry;
 
-use backend::outbox::{FileMailOutbox, FileSmsOutbox, HttpSmsGateway, Outboxes, SmtpMailer};
-use backend::sessions::PortalSessionStore;
+use backend::infra::outbox::{FileMailOutbox, FileSmsOutbox, HttpSmsGateway, Outboxes, SmtpMailer};
+use backend::infra::sessions::PortalSessionStore;
 use backend::{Clock, Db};
 use config::{MailTransport, Settings, SmsTransport, redact_url};
 use leptos::config::LeptosOptions;
@@ -67,7 +67,7 @@ pub async fn prepare(
         .await
         .map_err(|e| db_error(e.to_string()))?;
     if settings.demo
-        && let Some(report) = backend::demo::seed_if_empty(&db, &clock)
+        && let Some(report) = backend::seed::demo::seed_if_empty(&db, &clock)
             .await
             .map_err(|e| db_error(e.to_string()))?
     {
@@ -88,7 +88,7 @@ pub async fn prepare(
 }
 
 fn outboxes(settings: &Settings) -> Result<Outboxes, StartError> {
-    let sms: Arc<dyn backend::outbox::SmsSender> = match &settings.sms {
+    let sms: Arc<dyn backend::infra::outbox::SmsSender> = match &settings.sms {
         SmsTransport::Outbox => Arc::new(FileSmsOutbox::new(&settings.outbox_dir())),
         SmsTransport::Http { url, token, sender } => Arc::new(
             HttpSmsGateway::new(url, token.expose(), sender).map_err(|e| StartError::Setup {
@@ -97,7 +97,7 @@ fn outboxes(settings: &Settings) -> Result<Outboxes, StartError> {
             })?,
         ),
     };
-    let mail: Arc<dyn backend::outbox::MailSender> = match &settings.mail {
+    let mail: Arc<dyn backend::infra::outbox::MailSender> = match &settings.mail {
         MailTransport::Outbox => Arc::new(FileMailOutbox::new(
             &settings.outbox_dir(),
             &settings.mail_from,

@@ -73,7 +73,9 @@ async fn connect(settings: &Settings) -> Result<backend::Db, String> {
 async fn import(settings: Settings, file: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let db = connect(&settings).await?;
-    match backend::import::import_json(&db.pool, backend::Clock::system().epoch(), &text).await {
+    match backend::services::import::import_json(&db.pool, backend::Clock::system().epoch(), &text)
+        .await
+    {
         Ok(report) => {
             println!("imported {file}");
             println!("  customers: {}", report.customers);
@@ -81,7 +83,7 @@ async fn import(settings: Settings, file: &str) -> Result<(), String> {
             println!("  invoices:  {}", report.invoices);
             Ok(())
         }
-        Err(backend::import::ImportError::Rows(errors)) => {
+        Err(backend::services::import::ImportError::Rows(errors)) => {
             for e in &errors {
                 eprintln!("{file}: {e}");
             }
@@ -94,7 +96,7 @@ async fn import(settings: Settings, file: &str) -> Result<(), String> {
 async fn seed(settings: Settings, customers: i64) -> Result<(), String> {
     let db = connect(&settings).await?;
     let started = std::time::Instant::now();
-    let invoices = backend::seed::seed(&db, backend::Clock::system().epoch(), customers)
+    let invoices = backend::seed::bulk::seed(&db, backend::Clock::system().epoch(), customers)
         .await
         .map_err(|e| e.to_string())?;
     println!(

@@ -167,16 +167,16 @@ both_backends!(
     |backend: Backend| async move {
         let app = spawn(backend, true).await;
         let pool = &app.state.db.pool;
-        let reader = backend::staff_access::Reader {
+        let reader = backend::services::staff_access::Reader {
             staff_id: 999_999, // no such staff member: the audit row's foreign key refuses it
             ip: "127.0.0.1",
         };
-        let read = backend::staff_access::read_audited(
+        let read = backend::services::staff_access::read_audited(
             pool,
             app.state.clock.epoch(),
             reader,
             "view_security_incidents",
-            |conn| Box::pin(backend::staff::open_incidents(conn)),
+            |conn| Box::pin(backend::store::incidents::open(conn)),
             |rows| format!("{} incidents", rows.len()),
         )
         .await;

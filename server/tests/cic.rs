@@ -12,7 +12,7 @@ const AGENT_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 fn now_code() -> String {
     let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
-    backend::totp::code_at(AGENT_TOTP, now).unwrap()
+    backend::infra::totp::code_at(AGENT_TOTP, now).unwrap()
 }
 
 async fn post(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
@@ -109,11 +109,11 @@ both_backends!(
         assert_eq!(res.status(), StatusCode::FOUND);
         assert_eq!(res.headers()["location"], "/cic/login");
         // A customer who signs in still cannot see /cic.
-        backend::accounts::create(
+        backend::store::accounts::create(
             &app.state.db.pool,
             app.state.clock.epoch(),
-            &backend::accounts::NewAccount {
-                customer_id: backend::customers::by_number(&app.state.db.pool, "100002")
+            &backend::store::accounts::NewAccount {
+                customer_id: backend::store::customers::by_number(&app.state.db.pool, "100002")
                     .await
                     .unwrap()
                     .unwrap()
@@ -121,9 +121,9 @@ both_backends!(
                 email: "luc@example.be",
                 first_name: "Luc",
                 last_name: "Dubois",
-                password_hash: &backend::password::hash(&backend::password::Password::new(
-                    "een lange zin als wachtwoord",
-                ))
+                password_hash: &backend::infra::password::hash(
+                    &backend::infra::password::Password::new("een lange zin als wachtwoord"),
+                )
                 .await
                 .unwrap(),
                 terms_version_id: 1,

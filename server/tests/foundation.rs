@@ -199,23 +199,23 @@ async fn spawn_with_color(backend: Backend) -> common::TestApp {
 both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
     let app = spawn(backend, true).await;
     let pool = &app.state.db.pool;
-    assert_eq!(backend::customers::count(pool).await.unwrap(), 11);
-    assert_eq!(backend::contracts::count(pool).await.unwrap(), 21);
-    assert_eq!(backend::invoices::count(pool).await.unwrap(), 252);
-    assert_eq!(backend::staff::list(pool).await.unwrap().len(), 2);
-    let an = backend::customers::by_number(pool, "100001")
+    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 11);
+    assert_eq!(backend::store::contracts::count(pool).await.unwrap(), 21);
+    assert_eq!(backend::store::invoices::count(pool).await.unwrap(), 252);
+    assert_eq!(backend::store::staff::list(pool).await.unwrap().len(), 2);
+    let an = backend::store::customers::by_number(pool, "100001")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(an.mobile.as_deref(), Some("+32470000101"));
     // A second start on the same database seeds nothing more.
     assert!(
-        backend::demo::seed_if_empty(&app.state.db, &app.state.clock)
+        backend::seed::demo::seed_if_empty(&app.state.db, &app.state.clock)
             .await
             .unwrap()
             .is_none()
     );
-    assert_eq!(backend::customers::count(pool).await.unwrap(), 11);
+    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 11);
 });
 
 both_backends!(
@@ -256,12 +256,12 @@ both_backends!(
     |backend: Backend| async move {
         let app = spawn(backend, false).await;
         let pool = &app.state.db.pool;
-        let first = backend::import::import_json(pool, app.state.clock.epoch(), IMPORT)
+        let first = backend::services::import::import_json(pool, app.state.clock.epoch(), IMPORT)
             .await
             .unwrap();
         assert_eq!(first.customers.inserted, 1);
         assert_eq!(first.invoices.inserted, 1);
-        let again = backend::import::import_json(pool, app.state.clock.epoch(), IMPORT)
+        let again = backend::services::import::import_json(pool, app.state.clock.epoch(), IMPORT)
             .await
             .unwrap();
         assert_eq!(
@@ -276,7 +276,7 @@ both_backends!(
         let changed = IMPORT
             .replace("Kona Electric", "Kona EV")
             .replace("\"paid\"", "\"open\"");
-        let third = backend::import::import_json(pool, app.state.clock.epoch(), &changed)
+        let third = backend::services::import::import_json(pool, app.state.clock.epoch(), &changed)
             .await
             .unwrap();
         assert_eq!(third.contracts.updated, 1);
@@ -293,8 +293,8 @@ both_backends!(
         let bad = IMPORT
             .replace("\"2026-01-31\"", "\"2025-12-31\"")
             .replace("lies@example.be", "lies@");
-        match backend::import::import_json(pool, app.state.clock.epoch(), &bad).await {
-            Err(backend::import::ImportError::Rows(errors)) => {
+        match backend::services::import::import_json(pool, app.state.clock.epoch(), &bad).await {
+            Err(backend::services::import::ImportError::Rows(errors)) => {
                 let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
                 assert!(
                     text.iter()
@@ -309,15 +309,15 @@ both_backends!(
             }
             other => panic!("expected row errors, got {other:?}"),
         }
-        assert_eq!(backend::customers::count(pool).await.unwrap(), 0);
-        let syntax = backend::import::import_json(
+        assert_eq!(backend::store::customers::count(pool).await.unwrap(), 0);
+        let syntax = backend::services::import::import_json(
             pool,
             app.state.clock.epoch(),
             "{\"customers\": [ {\"customer_number\": 1} ]}",
         )
         .await;
         assert!(
-            matches!(syntax, Err(backend::import::ImportError::Syntax(ref m)) if m.contains("line 1")),
+            matches!(syntax, Err(backend::services::import::ImportError::Syntax(ref m)) if m.contains("line 1")),
             "{syntax:?}"
         );
     }
@@ -395,35 +395,39 @@ both_backends!(
     |backend: Backend| async move {
         let app = spawn(backend, true).await;
         let db = &app.state.db;
-        let before = backend::invoices::count(&db.pool).await.unwrap();
+        let before = backend::store::invoices::count(&db.pool).await.unwrap();
         assert_eq!(
-            backend::seed::seed(db, app.state.clock.epoch(), 30)
+            backend::seed::bulk::seed(db, app.state.clock.epoch(), 30)
                 .await
                 .unwrap(),
             300
         );
         assert_eq!(
-            backend::seed::seed(db, app.state.clock.epoch(), 20)
+            backend::seed::bulk::seed(db, app.state.clock.epoch(), 20)
                 .await
                 .unwrap(),
             200,
             "a second run adds more"
         );
-        assert_eq!(backend::customers::count(&db.pool).await.unwrap(), 11 + 50);
         assert_eq!(
-            backend::invoices::count(&db.pool).await.unwrap(),
+            backend::store::customers::count(&db.pool).await.unwrap(),
+            11 + 50
+        );
+        assert_eq!(
+            backend::store::invoices::count(&db.pool).await.unwrap(),
             before + 500
         );
         assert!(
-            backend::customers::by_number(&db.pool, "5000049")
+            backend::store::customers::by_number(&db.pool, "5000049")
                 .await
                 .unwrap()
                 .is_some()
         );
         // Ordinary inserts still get fresh ids afterwards (PostgreSQL sequences were moved on).
-        let report = backend::import::import_json(&db.pool, app.state.clock.epoch(), IMPORT)
-            .await
-            .unwrap();
+        let report =
+            backend::services::import::import_json(&db.pool, app.state.clock.epoch(), IMPORT)
+                .await
+                .unwrap();
         assert_eq!(report.customers.inserted, 1);
     }
 );

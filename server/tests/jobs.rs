@@ -7,8 +7,8 @@ mod common;
 
 use async_trait::async_trait;
 use backend::Clock;
-use backend::outbox::queue::{self, DeliveryReport};
-use backend::outbox::{Mail, MailSender, Outboxes, SendError, SmsSender};
+use backend::infra::outbox::queue::{self, DeliveryReport};
+use backend::infra::outbox::{Mail, MailSender, Outboxes, SendError, SmsSender};
 use common::{Backend, spawn_at, spawn_without_jobs};
 use domain::values::PhoneNumber;
 use std::sync::Arc;
@@ -228,7 +228,7 @@ both_backends!(
             }
         };
         let (a, b) = tokio::join!(
-            backend::jobs::run_if_due(
+            backend::infra::jobs::run_if_due(
                 pool,
                 &clock,
                 "test_job",
@@ -236,7 +236,7 @@ both_backends!(
                 300,
                 job(work.clone())
             ),
-            backend::jobs::run_if_due(
+            backend::infra::jobs::run_if_due(
                 pool,
                 &clock,
                 "test_job",
@@ -246,11 +246,15 @@ both_backends!(
             )
         );
         let ran: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
-        assert_eq!(ran, vec![backend::jobs::Outcome::Ok(7)], "exactly one ran");
+        assert_eq!(
+            ran,
+            vec![backend::infra::jobs::Outcome::Ok(7)],
+            "exactly one ran"
+        );
         assert_eq!(work.load(Ordering::SeqCst), 1);
         // Not due again before its interval.
         clock.advance(Duration::seconds(299));
-        let early = backend::jobs::run_if_due(
+        let early = backend::infra::jobs::run_if_due(
             pool,
             &clock,
             "test_job",
@@ -265,14 +269,14 @@ both_backends!(
 
         // instance-a claims the next round and dies during it (no finish).
         assert!(
-            backend::jobs::claim(pool, "test_job", "instance-a", clock.epoch())
+            backend::store::jobs::claim(pool, "test_job", "instance-a", clock.epoch())
                 .await
                 .unwrap()
         );
-        backend::jobs::start_run(pool, "test_job", "instance-a", clock.epoch())
+        backend::store::jobs::start_run(pool, "test_job", "instance-a", clock.epoch())
             .await
             .unwrap();
-        let while_held = backend::jobs::run_if_due(
+        let while_held = backend::infra::jobs::run_if_due(
             pool,
             &clock,
             "test_job",
@@ -284,7 +288,7 @@ both_backends!(
         .unwrap();
         assert_eq!(while_held, None, "the lease is held");
         clock.advance(Duration::seconds(61));
-        let taken_over = backend::jobs::run_if_due(
+        let taken_over = backend::infra::jobs::run_if_due(
             pool,
             &clock,
             "test_job",
@@ -294,10 +298,10 @@ both_backends!(
         )
         .await
         .unwrap();
-        assert_eq!(taken_over, Some(backend::jobs::Outcome::Ok(7)));
+        assert_eq!(taken_over, Some(backend::infra::jobs::Outcome::Ok(7)));
         assert_eq!(work.load(Ordering::SeqCst), 2);
         // Every run is recorded: the dead one as failed.
-        let runs = backend::jobs::runs(pool, "test_job").await.unwrap();
+        let runs = backend::store::jobs::runs(pool, "test_job").await.unwrap();
         let summary: Vec<_> = runs
             .iter()
             .map(|r| (r.holder.as_str(), r.outcome.as_str(), r.items))
@@ -321,7 +325,7 @@ both_backends!(
         let app = spawn_without_jobs(backend, clock.clone()).await;
         server::jobs::run_periodic_once(&app.state, "instance-a").await;
         server::jobs::run_periodic_once(&app.state, "instance-b").await;
-        let runs = backend::jobs::runs(&app.state.db.pool, server::jobs::PURGE_SESSIONS)
+        let runs = backend::store::jobs::runs(&app.state.db.pool, server::jobs::PURGE_SESSIONS)
             .await
             .unwrap();
         assert_eq!(runs.len(), 1, "{runs:?}");

@@ -22,7 +22,7 @@ async fn browse(app: &TestApp, path: &str) -> reqwest::Response {
     app.browse(path).await
 }
 
-async fn sms(app: &TestApp) -> Vec<backend::outbox::OutboxSms> {
+async fn sms(app: &TestApp) -> Vec<backend::infra::outbox::OutboxSms> {
     app.sms().await
 }
 
@@ -86,11 +86,12 @@ both_backends!(
         assert!(texts[0].body.contains("registreren") && texts[0].body.contains("5 minuten"));
         assert_eq!(texts[0].to, "+32470000101");
         // Acceptance stored with version, IP and user agent; a welcome mail went out.
-        let account = backend::accounts::by_email(&app.state.db.pool, "an.peeters@example.be")
-            .await
-            .unwrap()
-            .unwrap();
-        let acceptances = backend::accounts::acceptances(&app.state.db.pool, account.id)
+        let account =
+            backend::store::accounts::by_email(&app.state.db.pool, "an.peeters@example.be")
+                .await
+                .unwrap()
+                .unwrap();
+        let acceptances = backend::store::accounts::acceptances(&app.state.db.pool, account.id)
             .await
             .unwrap();
         assert_eq!(acceptances.len(), 1);
@@ -257,7 +258,7 @@ both_backends!(steps_cannot_be_skipped, |backend: Backend| async move {
     let html = page(&app, "/register").await;
     assert!(html.contains("Stap 1 van 6") && html.contains("niet (meer) aan de beurt"));
     assert!(
-        backend::accounts::by_email(&app.state.db.pool, "x@example.be")
+        backend::store::accounts::by_email(&app.state.db.pool, "x@example.be")
             .await
             .unwrap()
             .is_none()
@@ -332,7 +333,7 @@ both_backends!(
         let html = page(&app, "/register").await;
         assert!(html.contains("U hebt de gebruiksvoorwaarden geweigerd"));
         assert!(
-            backend::accounts::by_email(&app.state.db.pool, "julie@example.be")
+            backend::store::accounts::by_email(&app.state.db.pool, "julie@example.be")
                 .await
                 .unwrap()
                 .is_none()
@@ -483,19 +484,23 @@ both_backends!(
             "the other browser can be signed out"
         );
         assert!(html.contains("dit toestel"));
-        let account = backend::accounts::by_email(&app.state.db.pool, "an@example.be")
+        let account = backend::store::accounts::by_email(&app.state.db.pool, "an@example.be")
             .await
             .unwrap()
             .unwrap();
-        let logins = backend::logins::list(&app.state.db.pool, account.id)
+        let logins = backend::store::logins::list(&app.state.db.pool, account.id)
             .await
             .unwrap();
         assert_eq!(logins.len(), 2);
         // Another customer's login id cannot be ended from here.
         assert!(
-            !backend::logins::end(&app.state.db.pool, account.id + 1000, &logins[0].login_id)
-                .await
-                .unwrap()
+            !backend::store::logins::end(
+                &app.state.db.pool,
+                account.id + 1000,
+                &logins[0].login_id
+            )
+            .await
+            .unwrap()
         );
         // The newest login is the other browser's; end it.
         let other_id = logins
@@ -585,7 +590,7 @@ both_backends!(
         );
         let pool = &app.state.db.pool;
         assert!(
-            backend::auth::sign_in(
+            backend::services::auth::sign_in(
                 pool,
                 app.state.clock.epoch(),
                 "an@example.be",
@@ -597,7 +602,7 @@ both_backends!(
             .is_err()
         );
         assert!(
-            backend::auth::sign_in(
+            backend::services::auth::sign_in(
                 pool,
                 app.state.clock.epoch(),
                 "an@example.be",
@@ -670,7 +675,7 @@ both_backends!(
         )
         .await;
         assert!(
-            backend::auth::sign_in(
+            backend::services::auth::sign_in(
                 &app.state.db.pool,
                 app.state.clock.epoch(),
                 "an@example.be",
@@ -707,19 +712,19 @@ both_backends!(
             StatusCode::FOUND
         );
         let pool = &app.state.db.pool;
-        let account = backend::accounts::by_email(pool, "an@example.be")
+        let account = backend::store::accounts::by_email(pool, "an@example.be")
             .await
             .unwrap()
             .unwrap();
         assert_eq!(
-            backend::accounts::incidents(pool, account.id)
+            backend::store::incidents::of_account(pool, account.id)
                 .await
                 .unwrap()[0]
                 .0,
             "password_may_be_known"
         );
         assert_eq!(
-            backend::auth::sign_in(
+            backend::services::auth::sign_in(
                 pool,
                 app.state.clock.epoch(),
                 "an@example.be",
@@ -744,7 +749,7 @@ both_backends!(
         )
         .await;
         assert!(
-            backend::auth::sign_in(
+            backend::services::auth::sign_in(
                 pool,
                 app.state.clock.epoch(),
                 "an@example.be",
@@ -811,7 +816,10 @@ both_backends!(
         post(
             &app,
             "account/two-factor-confirm",
-            &[("code", &backend::totp::code_at(&secret, now).unwrap())],
+            &[(
+                "code",
+                &backend::infra::totp::code_at(&secret, now).unwrap(),
+            )],
         )
         .await;
         let html = page(&app, "/profile/security").await;
@@ -869,7 +877,7 @@ both_backends!(
         .await;
         let (_, location) = post(&app, "auth/second-factor", &[("code", &codes[0])]).await;
         assert!(location.starts_with("/login/code"));
-        let next_step = backend::totp::code_at(&secret, now + 30).unwrap();
+        let next_step = backend::infra::totp::code_at(&secret, now + 30).unwrap();
         let (_, location) = post(&app, "auth/second-factor", &[("code", &next_step)]).await;
         assert_eq!(location, "/dashboard");
         // Disabling needs the password and a code.
@@ -954,7 +962,7 @@ both_backends!(
         assert!(html.contains("Wilt u an.nieuw@example.be"));
         let pool = &app.state.db.pool;
         assert!(
-            backend::accounts::by_email(pool, "an@example.be")
+            backend::store::accounts::by_email(pool, "an@example.be")
                 .await
                 .unwrap()
                 .is_some()
@@ -966,13 +974,13 @@ both_backends!(
                 .contains("Uw e-mailadres is gewijzigd")
         );
         assert!(
-            backend::accounts::by_email(pool, "an@example.be")
+            backend::store::accounts::by_email(pool, "an@example.be")
                 .await
                 .unwrap()
                 .is_none()
         );
         assert!(
-            backend::auth::sign_in(
+            backend::services::auth::sign_in(
                 pool,
                 app.state.clock.epoch(),
                 "an.nieuw@example.be",

@@ -69,7 +69,10 @@ async fn readings(app: &TestApp, contract: &str) -> usize {
         .fetch_one(pool)
         .await
         .unwrap();
-    backend::mileage::for_contract(pool, c).await.unwrap().len()
+    backend::store::mileage::for_contract(pool, c)
+        .await
+        .unwrap()
+        .len()
 }
 
 fn pdf_text(bytes: &[u8]) -> String {
@@ -123,7 +126,7 @@ async fn dashboard_at(backend: Backend, clock: backend::Clock) {
         assert!(page.contains("vervallen"));
         // An announcement in the customer's language, only while it runs.
         let now = app.state.clock.epoch();
-        backend::announcements::create(
+        backend::store::announcements::create(
             &app.state.db.pool,
             now,
             now - 60,
@@ -136,7 +139,7 @@ async fn dashboard_at(backend: Backend, clock: backend::Clock) {
         )
         .await
         .unwrap();
-        backend::announcements::create(
+        backend::store::announcements::create(
             &app.state.db.pool,
             now,
             now - 7200,
@@ -519,12 +522,12 @@ both_backends!(documents_and_requests, |backend: Backend| async move {
         let (_, page) = html(&an, &app, "/documents").await;
         assert!(page.contains(message), "{form:?}");
     }
-    let an_id = backend::customers::by_number(&app.state.db.pool, "100001")
+    let an_id = backend::store::customers::by_number(&app.state.db.pool, "100001")
         .await
         .unwrap()
         .unwrap()
         .id;
-    let pending = backend::requests::pending_count(&app.state.db.pool, an_id)
+    let pending = backend::store::requests::pending_count(&app.state.db.pool, an_id)
         .await
         .unwrap();
     assert_eq!(pending, 1);
@@ -554,7 +557,7 @@ both_backends!(documents_and_requests, |backend: Backend| async move {
     assert!(page.contains("Uw aanvraag is geannuleerd"));
     assert!(page.contains("Geannuleerd"));
     // Document PDFs: the owner's downloads; another's id, an unknown or malformed id: 404.
-    let docs = backend::documents::for_customer(&app.state.db.pool, an_id)
+    let docs = backend::store::documents::for_customer(&app.state.db.pool, an_id)
         .await
         .unwrap();
     let fiscal = docs

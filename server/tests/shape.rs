@@ -71,3 +71,102 @@ fn the_readme_lists_exactly_the_variables_the_server_knows() {
         .collect();
     assert_eq!(in_readme, known);
 }
+
+/// Every `.rs` file under `dir`, with its path relative to `backend/src`.
+fn sources(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, root, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Unit tests may set up throwaway tables of their own.
+            let text = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let name = path.strip_prefix(root).unwrap().display().to_string();
+            out.push((name, text));
+        }
+    }
+}
+
+/// The tables a source text writes: the word after `INSERT INTO`, `UPDATE` or `DELETE FROM`.
+fn written_tables(text: &str) -> BTreeSet<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = BTreeSet::new();
+    for (i, w) in words.iter().enumerate() {
+        let table = match *w {
+            "INSERT" | "DELETE" if matches!(words.get(i + 1), Some(&"INTO") | Some(&"FROM")) => {
+                words.get(i + 2)
+            }
+            "UPDATE" => words.get(i + 1),
+            _ => None,
+        };
+        if let Some(t) = table.filter(|t| t.chars().all(|c| c.is_ascii_lowercase() || c == '_')) {
+            out.insert((*t).to_string());
+        }
+    }
+    out
+}
+
+/// Files allowed to run SQL outside `store/`: the database connection itself (migrations, the
+/// health check) and the bulk generator for load tests, which writes many rows per statement.
+const SQL_OUTSIDE_STORE: [&str; 2] = ["infra/db.rs", "seed/bulk.rs"];
+
+#[test]
+fn only_the_store_runs_sql_and_each_table_has_one_writer() {
+    let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../backend/src"));
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    assert!(files.len() > 30, "found {} files", files.len());
+    let mut writers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, text) in &files {
+        let runs_sql = text.contains("sqlx::query");
+        if !name.starts_with("store/") && !SQL_OUTSIDE_STORE.contains(&name.as_str()) {
+            assert!(
+                !runs_sql,
+                "{name} runs SQL; storage belongs in backend/src/store/"
+            );
+        }
+        if name.starts_with("store/") {
+            for table in written_tables(text) {
+                writers.entry(table).or_default().insert(name.clone());
+            }
+        }
+    }
+    assert!(writers.contains_key("portal_accounts"), "{writers:?}");
+    let shared: Vec<_> = writers.iter().filter(|(_, w)| w.len() > 1).collect();
+    assert!(
+        shared.is_empty(),
+        "tables written by more than one store module: {shared:?}"
+    );
+    // Nothing in the app or server crates runs SQL of its own.
+    for dir in ["../app/src", "src"] {
+        let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/")).join(dir);
+        let mut files = Vec::new();
+        sources(&root, &root, &mut files);
+        for (name, text) in files {
+            assert!(
+                !text.contains("sqlx::query"),
+                "{dir}/{name} runs SQL; use a store module"
+            );
+        }
+    }
+}
+
+#[test]
+fn written_tables_are_found_in_sql_text() {
+    assert_eq!(
+        written_tables(
+            "sqlx::query(\"UPDATE portal_accounts SET x = 1\"); INSERT INTO recovery_codes (a) DELETE FROM t"
+        ),
+        ["portal_accounts", "recovery_codes", "t"]
+            .map(String::from)
+            .into()
+    );
+}

@@ -54,7 +54,7 @@ pub fn device_name(user_agent: &str) -> String {
 mod server {
     use crate::error::AppError;
     use crate::session::{self, Flash};
-    use backend::accounts::AccountRow;
+    use backend::store::accounts::AccountRow;
     use tower_sessions::Session;
 
     pub const SECURITY_FORM: &str = "security";
@@ -93,7 +93,7 @@ pub async fn get_security() -> Result<Option<SecurityView>, AppError> {
         return Ok(None);
     };
     let message = session::take_flash(&s, server::SECURITY_FORM).await?.error;
-    let rows = backend::logins::list(&session::db()?.pool, account.id).await?;
+    let rows = backend::store::logins::list(&session::db()?.pool, account.id).await?;
     let logins = rows
         .into_iter()
         .map(|r| LoginItem {
@@ -128,7 +128,7 @@ pub async fn end_session(login_id: String) -> Result<(), AppError> {
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(());
     };
-    backend::logins::end(&session::db()?.pool, account.id, &login_id).await?;
+    backend::store::logins::end(&session::db()?.pool, account.id, &login_id).await?;
     server::flash(&s, server::SECURITY_FORM, "notice.session_ended").await?;
     leptos_axum::redirect("/profile/security");
     Ok(())
@@ -142,7 +142,7 @@ pub async fn end_all_sessions() -> Result<(), AppError> {
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(());
     };
-    backend::logins::end_all(&session::db()?.pool, account.id, None).await?;
+    backend::store::logins::end_all(&session::db()?.pool, account.id, None).await?;
     s.flush().await?;
     server::flash(&s, "sign-in", "notice.signed_out_everywhere").await?;
     leptos_axum::redirect("/login");
@@ -161,7 +161,7 @@ pub async fn change_password(
         return Ok(());
     };
     let ctx = session::ctx()?;
-    let outcome = backend::security::change_password(
+    let outcome = backend::services::security::change_password(
         &ctx.services(),
         &account,
         &current_password,
@@ -194,7 +194,7 @@ pub async fn report_compromised() -> Result<(), AppError> {
         return Ok(());
     };
     let ctx = session::ctx()?;
-    backend::security::report_compromised(
+    backend::services::security::report_compromised(
         &ctx.services(),
         &account,
         &session::client_ip(),
@@ -222,7 +222,8 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
     let s = session::session().await?;
     let ctx = session::ctx()?;
     let outcome =
-        backend::security::request_reset(&ctx.services(), &email, session::lang()).await?;
+        backend::services::security::request_reset(&ctx.services(), &email, session::lang())
+            .await?;
     server::flash(
         &s,
         server::FORGOT_FORM,
@@ -238,7 +239,7 @@ pub async fn reset_state(token: String) -> Result<ResetView, AppError> {
     use crate::session;
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let valid = backend::security::reset_token_valid(&ctx.services(), &token).await?;
+    let valid = backend::services::security::reset_token_valid(&ctx.services(), &token).await?;
     let message = session::take_flash(&s, server::RESET_FORM).await?.error;
     Ok(ResetView { valid, message })
 }
@@ -253,7 +254,7 @@ pub async fn reset_password(
     use crate::session;
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let outcome = backend::security::reset_password(
+    let outcome = backend::services::security::reset_password(
         &ctx.services(),
         &token,
         &new_password,
@@ -320,7 +321,7 @@ pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
         return Ok(None);
     };
     let pool = session::db()?.pool;
-    let enabled = backend::two_factor::is_enabled(&pool, account.id).await?;
+    let enabled = backend::services::two_factor::is_enabled(&pool, account.id).await?;
     let flash = session::take_flash(&s, TWO_FACTOR_FORM).await?;
     let pending: Option<String> = if enabled {
         None
@@ -329,8 +330,8 @@ pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
     };
     let issuer = session::ctx()?.branding.company_name;
     let pending_qr = pending.as_ref().and_then(|secret| {
-        let url = backend::two_factor::otpauth_url(&issuer, &account.email, secret);
-        backend::two_factor::qr_svg(&url).map(|svg| {
+        let url = backend::services::two_factor::otpauth_url(&issuer, &account.email, secret);
+        backend::services::two_factor::qr_svg(&url).map(|svg| {
             format!(
                 "data:image/svg+xml;utf8,{}",
                 crate::paths::encode_component(&svg)
@@ -357,7 +358,7 @@ pub async fn two_factor_start() -> Result<(), AppError> {
     use crate::session;
     let s = session::session().await?;
     if server::signed_in(&s, "/profile/security").await?.is_some() {
-        s.insert(PENDING_TOTP_KEY, backend::totp::new_secret())
+        s.insert(PENDING_TOTP_KEY, backend::infra::totp::new_secret())
             .await?;
         leptos_axum::redirect("/profile/security#two-factor");
     }
@@ -375,14 +376,18 @@ pub async fn two_factor_confirm(code: String) -> Result<(), AppError> {
     let pending: Option<String> = s.get(PENDING_TOTP_KEY).await?;
     let now = crate::session::clock()?.epoch();
     let at = u64::try_from(now).unwrap_or_default();
-    let flash = match pending
-        .as_deref()
-        .and_then(|secret| backend::totp::check(secret, &code, at, None).map(|step| (secret, step)))
-    {
+    let flash = match pending.as_deref().and_then(|secret| {
+        backend::infra::totp::check(secret, &code, at, None).map(|step| (secret, step))
+    }) {
         Some((secret, step)) => {
-            let codes =
-                backend::two_factor::enable(&session::db()?.pool, now, account.id, secret, step)
-                    .await?;
+            let codes = backend::services::two_factor::enable(
+                &session::db()?.pool,
+                now,
+                account.id,
+                secret,
+                step,
+            )
+            .await?;
             s.remove::<String>(PENDING_TOTP_KEY).await?;
             s.cycle_id().await?;
             Flash {
@@ -411,9 +416,13 @@ pub async fn two_factor_disable(disable_password: String, code: String) -> Resul
         return Ok(());
     };
     let ctx = session::ctx()?;
-    let ok =
-        backend::security::disable_two_factor(&ctx.services(), &account, &disable_password, &code)
-            .await?;
+    let ok = backend::services::security::disable_two_factor(
+        &ctx.services(),
+        &account,
+        &disable_password,
+        &code,
+    )
+    .await?;
     let message = if ok {
         s.cycle_id().await?;
         "notice.two_factor_off"
@@ -434,7 +443,7 @@ pub async fn change_email(new_email: String, email_password: String) -> Result<(
         return Ok(());
     };
     let ctx = session::ctx()?;
-    let outcome = backend::security::request_email_change(
+    let outcome = backend::services::security::request_email_change(
         &ctx.services(),
         &account,
         &new_email,
@@ -475,7 +484,7 @@ pub async fn email_confirm_state(token: String) -> Result<EmailConfirmView, AppE
     use crate::session;
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let new_email = backend::security::pending_email(&ctx.services(), &token).await?;
+    let new_email = backend::services::security::pending_email(&ctx.services(), &token).await?;
     let message = session::take_flash(&s, "email-confirm").await?.error;
     Ok(EmailConfirmView { new_email, message })
 }
@@ -487,7 +496,8 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
     let s = session::session().await?;
     let ctx = session::ctx()?;
     let outcome =
-        backend::security::confirm_email_change(&ctx.services(), &token, session::lang()).await?;
+        backend::services::security::confirm_email_change(&ctx.services(), &token, session::lang())
+            .await?;
     let key = outcome.err().unwrap_or("notice.email_changed");
     session::set_flash(
         &s,

@@ -40,7 +40,7 @@ pub async fn sign_in(
     let s = session::session().await?;
     let db = session::db()?;
     let next = next.unwrap_or_default();
-    match backend::auth::sign_in(
+    match backend::services::auth::sign_in(
         &db.pool,
         session::clock()?.epoch(),
         &email,
@@ -49,7 +49,7 @@ pub async fn sign_in(
     )
     .await?
     {
-        Ok(account) if backend::two_factor::is_enabled(&db.pool, account.id).await? => {
+        Ok(account) if backend::services::two_factor::is_enabled(&db.pool, account.id).await? => {
             // The password was right; the second factor decides.
             session::start_second_factor(&s, account.id).await?;
             let encoded = crate::paths::encode_component(safe_next(&next));
@@ -135,11 +135,13 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
     };
     let key = format!("2fa:{account_id}");
     let now = session::clock()?.epoch();
-    let throttled = backend::throttle::may_try(&pool, now, &key).await?.err();
-    let ok =
-        throttled.is_none() && backend::two_factor::verify(&pool, now, account_id, &code).await?;
+    let throttled = backend::services::throttle::may_try(&pool, now, &key)
+        .await?
+        .err();
+    let ok = throttled.is_none()
+        && backend::services::two_factor::verify(&pool, now, account_id, &code).await?;
     let waiting = throttled == Some(domain::throttle::Throttled::Wait);
-    backend::throttle::record(&pool, now, &key, &session::client_ip(), ok).await?;
+    backend::services::throttle::record(&pool, now, &key, &session::client_ip(), ok).await?;
     if ok {
         session::sign_in(&s, account_id).await?;
         leptos_axum::redirect(safe_next(&next));

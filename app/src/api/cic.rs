@@ -44,7 +44,7 @@ pub async fn cic_sign_in(email: String, password: String, code: String) -> Resul
     use crate::session::{self, Flash};
     let s = session::session().await?;
     let pool = session::db()?.pool;
-    match backend::staff::sign_in(
+    match backend::store::staff::sign_in(
         &pool,
         session::clock()?.epoch(),
         &email,
@@ -103,7 +103,7 @@ fn stamp(epoch: i64) -> String {
 #[server(endpoint = "cic/home")]
 pub async fn cic_home() -> Result<Option<CicHomeView>, AppError> {
     use crate::session;
-    use backend::staff_access::{Reader, read_audited};
+    use backend::services::staff_access::{Reader, read_audited};
     use domain::model::StaffRole;
     let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
         return Ok(None);
@@ -117,7 +117,7 @@ pub async fn cic_home() -> Result<Option<CicHomeView>, AppError> {
             ip: &ip,
         },
         "view_security_incidents",
-        |conn| Box::pin(backend::staff::open_incidents(conn)),
+        |conn| Box::pin(backend::store::incidents::open(conn)),
         |rows| format!("{} incidents", rows.len()),
     )
     .await?;
@@ -152,7 +152,7 @@ pub struct AuditItem {
 #[server(endpoint = "cic/audit-log")]
 pub async fn cic_audit_log() -> Result<Option<Vec<AuditItem>>, AppError> {
     use crate::session;
-    use backend::staff_access::{Reader, read_audited};
+    use backend::services::staff_access::{Reader, read_audited};
     use domain::model::StaffRole;
     let Some(staff) = crate::gate::require_staff(StaffRole::Admin).await? else {
         return Ok(None);
@@ -166,7 +166,7 @@ pub async fn cic_audit_log() -> Result<Option<Vec<AuditItem>>, AppError> {
             ip: &ip,
         },
         "view_audit_log",
-        |conn| Box::pin(backend::staff::audit_log(conn, 200)),
+        |conn| Box::pin(backend::store::audit::recent(conn, 200)),
         |rows| format!("{} lines", rows.len()),
     )
     .await?;

@@ -190,7 +190,7 @@ mod server {
         format!("{}\u{a0}km", format_int(value))
     }
 
-    pub fn card(c: &backend::contracts::ContractDetail) -> ContractCard {
+    pub fn card(c: &backend::store::contracts::ContractDetail) -> ContractCard {
         ContractCard {
             running: ContractStatus::from_code(&c.status).is_some_and(ContractStatus::is_running),
             contract_number: c.contract_number.clone(),
@@ -205,7 +205,10 @@ mod server {
         }
     }
 
-    pub fn invoice_item(i: &backend::invoices::InvoiceRow, today: time::Date) -> InvoiceItem {
+    pub fn invoice_item(
+        i: &backend::store::invoices::InvoiceRow,
+        today: time::Date,
+    ) -> InvoiceItem {
         let status = match InvoiceStatus::from_code(&i.status) {
             Some(s) if parse_iso_date(&i.due_date).is_some_and(|d| s.is_overdue(d, today)) => {
                 "overdue".to_string()
@@ -223,7 +226,7 @@ mod server {
         }
     }
 
-    pub fn document_item(d: backend::documents::DocumentRow) -> DocumentItem {
+    pub fn document_item(d: backend::store::documents::DocumentRow) -> DocumentItem {
         DocumentItem {
             id: d.id,
             kind: d.kind,
@@ -233,7 +236,7 @@ mod server {
         }
     }
 
-    pub fn request_item(r: backend::requests::RequestRow) -> RequestItem {
+    pub fn request_item(r: backend::store::requests::RequestRow) -> RequestItem {
         RequestItem {
             id: r.id,
             pending: RequestStatus::from_code(&r.status).is_some_and(RequestStatus::is_pending),
@@ -279,18 +282,21 @@ pub async fn dashboard() -> Result<Option<DashboardView>, AppError> {
     let pool = session::db()?.pool;
     let cid = account.customer_id;
     let today = crate::session::clock()?.local_today();
-    let mut contracts = backend::contracts::details_for_customer(&pool, cid).await?;
+    let mut contracts = backend::store::contracts::details_for_customer(&pool, cid).await?;
     // Running first, then the latest end date first (ISO dates sort as text).
     contracts.sort_by_key(|c| {
         let running = ContractStatus::from_code(&c.status).is_some_and(ContractStatus::is_running);
         (!running, std::cmp::Reverse(c.end_date.clone()))
     });
     let cards: Vec<ContractCard> = contracts.iter().map(server::card).collect();
-    let open = backend::invoices::open_summary(&pool, cid, today).await?;
-    let pending = backend::requests::pending_count(&pool, cid).await?;
-    let announcements =
-        backend::announcements::current(&pool, crate::session::clock()?.epoch(), session::lang())
-            .await?;
+    let open = backend::store::invoices::open_summary(&pool, cid, today).await?;
+    let pending = backend::store::requests::pending_count(&pool, cid).await?;
+    let announcements = backend::store::announcements::current(
+        &pool,
+        crate::session::clock()?.epoch(),
+        session::lang(),
+    )
+    .await?;
     Ok(Some(DashboardView {
         first_name: account.account.first_name,
         last_name: account.account.last_name,
@@ -320,17 +326,17 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
     let pool = session::db()?.pool;
     let today = crate::session::clock()?.local_today();
     let Some(c) =
-        backend::contracts::detail_for_customer(&pool, account.customer_id, &number).await?
+        backend::store::contracts::detail_for_customer(&pool, account.customer_id, &number).await?
     else {
         return Err(AppError::NotFound);
     };
-    let terms = backend::self_service::allowance(&c).ok_or_else(|| {
+    let terms = backend::services::self_service::allowance(&c).ok_or_else(|| {
         crate::error::internal(format!(
             "contract {} has unreadable dates",
             c.contract_number
         ))
     })?;
-    let readings = backend::mileage::for_contract(&pool, c.id).await?;
+    let readings = backend::store::mileage::for_contract(&pool, c.id).await?;
     let projection = project(&terms, &readings);
     let lang = session::lang();
     let reading_item = |r: &domain::mileage::Reading| ReadingItem {
@@ -365,17 +371,17 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
         )
     });
     let months_remaining = domain::model::months_remaining(terms.end, today, c.duration_months);
-    let invoices = backend::invoices::for_contract(&pool, c.id)
+    let invoices = backend::store::invoices::for_contract(&pool, c.id)
         .await?
         .iter()
         .map(|i| server::invoice_item(i, today))
         .collect();
-    let documents = backend::documents::for_contract(&pool, c.id)
+    let documents = backend::store::documents::for_contract(&pool, c.id)
         .await?
         .into_iter()
         .map(server::document_item)
         .collect();
-    let requests = backend::requests::for_contract(&pool, c.id)
+    let requests = backend::store::requests::for_contract(&pool, c.id)
         .await?
         .into_iter()
         .map(server::request_item)
@@ -426,18 +432,18 @@ pub async fn report_mileage(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     use crate::session;
-    use backend::self_service::MileageOutcome;
+    use backend::services::self_service::MileageOutcome;
     let s = session::session().await?;
     let contract = contract.trim().to_ascii_uppercase();
     let back = format!("/contracts/{contract}");
     let Some(account) = crate::gate::require_customer(&back).await? else {
         return Ok(());
     };
-    let outcome = backend::self_service::report_mileage(
+    let outcome = backend::services::self_service::report_mileage(
         &session::db()?.pool,
         account.customer_id,
         account.account_id,
-        &backend::self_service::TypedReading {
+        &backend::services::self_service::TypedReading {
             contract_number: &contract,
             km: &km,
             date: &date,
@@ -499,7 +505,7 @@ pub async fn invoice_list(
     };
     let pool = session::db()?.pool;
     let cid = account.customer_id;
-    let contracts: Vec<String> = backend::contracts::details_for_customer(&pool, cid)
+    let contracts: Vec<String> = backend::store::contracts::details_for_customer(&pool, cid)
         .await?
         .into_iter()
         .map(|c| c.contract_number)
@@ -511,12 +517,12 @@ pub async fn invoice_list(
         notice = Some("notice.invoices_filter_unknown");
     }
     let today = crate::session::clock()?.local_today();
-    let (rows, total) = backend::invoices::page_for_customer(&pool, cid, &q, today).await?;
+    let (rows, total) = backend::store::invoices::page_for_customer(&pool, cid, &q, today).await?;
     let pages = page_count(total);
     if q.page > pages {
         notice = Some("notice.invoices_page_past_end");
     }
-    let years = backend::invoices::years_for_customer(&pool, cid).await?;
+    let years = backend::store::invoices::years_for_customer(&pool, cid).await?;
     Ok(Some(InvoiceListView {
         items: rows
             .iter()
@@ -553,14 +559,18 @@ pub async fn invoice_page(number: String) -> Result<Option<InvoiceView>, AppErro
     let ctx = session::ctx()?;
     let pool = &ctx.db.pool;
     let Some(i) =
-        backend::invoices::for_customer_by_number(pool, account.customer_id, &number).await?
+        backend::store::invoices::for_customer_by_number(pool, account.customer_id, &number)
+            .await?
     else {
         return Err(AppError::NotFound);
     };
-    let contract =
-        backend::contracts::detail_for_customer(pool, account.customer_id, &i.contract_number)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let contract = backend::store::contracts::detail_for_customer(
+        pool,
+        account.customer_id,
+        &i.contract_number,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     Ok(Some(InvoiceView {
         item: server::invoice_item(&i, crate::session::clock()?.local_today()),
         amount_excl_vat: domain::format_eur(i.amount_excl_vat_cents),
@@ -582,7 +592,7 @@ pub async fn documents_page() -> Result<Option<DocumentsView>, AppError> {
     };
     let pool = session::db()?.pool;
     let cid = account.customer_id;
-    let contracts = backend::contracts::details_for_customer(&pool, cid).await?;
+    let contracts = backend::store::contracts::details_for_customer(&pool, cid).await?;
     let this_year = crate::session::clock()?.local_today().year();
     let first_year = contracts
         .iter()
@@ -590,12 +600,12 @@ pub async fn documents_page() -> Result<Option<DocumentsView>, AppError> {
         .map(|d| d.year())
         .min()
         .unwrap_or(this_year);
-    let documents = backend::documents::for_customer(&pool, cid)
+    let documents = backend::store::documents::for_customer(&pool, cid)
         .await?
         .into_iter()
         .map(server::document_item)
         .collect();
-    let requests = backend::requests::for_customer(&pool, cid)
+    let requests = backend::store::requests::for_customer(&pool, cid)
         .await?
         .into_iter()
         .map(server::request_item)
@@ -626,7 +636,7 @@ pub async fn request_document(
     let Some(account) = crate::gate::require_customer("/documents").await? else {
         return Ok(());
     };
-    let outcome = backend::self_service::request_document(
+    let outcome = backend::services::self_service::request_document(
         &session::db()?.pool,
         account.customer_id,
         account.account_id,
@@ -665,7 +675,7 @@ pub async fn cancel_request(id: String) -> Result<(), AppError> {
     let Ok(id) = id.trim().parse::<i64>() else {
         return Err(AppError::NotFound);
     };
-    let done = backend::requests::cancel(
+    let done = backend::store::requests::cancel(
         &session::db()?.pool,
         session::clock()?.epoch(),
         account.customer_id,

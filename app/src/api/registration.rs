@@ -27,7 +27,7 @@ pub struct RegistrationView {
 mod server {
     use super::*;
     use crate::session::{self, Flash};
-    use backend::registration::StepResult;
+    use backend::services::registration::StepResult;
     use domain::registration::Registration;
     use tower_sessions::Session;
 
@@ -115,11 +115,11 @@ pub async fn registration_state() -> Result<RegistrationView, AppError> {
     let resend_wait = match &reg {
         Some(r) => {
             let purpose = if r.step == Step::ContractCode {
-                backend::codes::Purpose::Contract
+                backend::store::codes::Purpose::Contract
             } else {
-                backend::codes::Purpose::Registration
+                backend::store::codes::Purpose::Registration
             };
-            backend::codes::resend_wait(
+            backend::store::codes::resend_wait(
                 &session::db()?.pool,
                 session::clock()?.epoch(),
                 &r.customer_number,
@@ -129,7 +129,7 @@ pub async fn registration_state() -> Result<RegistrationView, AppError> {
         }
         None => 0,
     };
-    let terms_version = backend::accounts::current_terms(&session::db()?.pool)
+    let terms_version = backend::store::accounts::current_terms(&session::db()?.pool)
         .await?
         .1;
     Ok(RegistrationView {
@@ -145,7 +145,7 @@ pub async fn registration_state() -> Result<RegistrationView, AppError> {
 pub async fn register_start(customer_number: String) -> Result<(), AppError> {
     let s = crate::session::session().await?;
     let ctx = crate::session::ctx()?;
-    let result = backend::registration::start(&ctx.services(), &customer_number).await;
+    let result = backend::services::registration::start(&ctx.services(), &customer_number).await;
     if let Ok(Ok(_)) = &result {
         // A new registration starts from a clean slate.
         s.remove::<domain::registration::Registration>(server::STATE_KEY)
@@ -161,7 +161,7 @@ pub async fn register_code(code: String) -> Result<(), AppError> {
         return Ok(());
     };
     let ctx = crate::session::ctx()?;
-    let result = backend::registration::enter_code(&ctx.services(), &reg, &code).await;
+    let result = backend::services::registration::enter_code(&ctx.services(), &reg, &code).await;
     server::finish(&s, result, &[("code", &code)]).await
 }
 
@@ -178,14 +178,15 @@ pub async fn register_details(
         return Ok(());
     };
     let ctx = crate::session::ctx()?;
-    let details = backend::registration::Details {
+    let details = backend::services::registration::Details {
         first_name: &first_name,
         last_name: &last_name,
         email: &email,
         password: &password,
         password_confirmation: &password_confirmation,
     };
-    let result = backend::registration::enter_details(&ctx.services(), &reg, &details).await;
+    let result =
+        backend::services::registration::enter_details(&ctx.services(), &reg, &details).await;
     server::finish(
         &s,
         result,
@@ -206,7 +207,8 @@ pub async fn register_contract(contract_number: String) -> Result<(), AppError> 
     };
     let ctx = crate::session::ctx()?;
     let result =
-        backend::registration::enter_contract(&ctx.services(), &reg, &contract_number).await;
+        backend::services::registration::enter_contract(&ctx.services(), &reg, &contract_number)
+            .await;
     server::finish(&s, result, &[("contract_number", &contract_number)]).await
 }
 
@@ -217,7 +219,8 @@ pub async fn register_contract_code(code: String) -> Result<(), AppError> {
         return Ok(());
     };
     let ctx = crate::session::ctx()?;
-    let result = backend::registration::enter_contract_code(&ctx.services(), &reg, &code).await;
+    let result =
+        backend::services::registration::enter_contract_code(&ctx.services(), &reg, &code).await;
     server::finish(&s, result, &[("code", &code)]).await
 }
 
@@ -230,7 +233,7 @@ pub async fn register_resend() -> Result<(), AppError> {
         return Ok(());
     };
     let ctx = crate::session::ctx()?;
-    let result = backend::registration::resend(&ctx.services(), &reg).await;
+    let result = backend::services::registration::resend(&ctx.services(), &reg).await;
     let sent = matches!(result, Ok(Ok(_)));
     server::finish(&s, result, &[]).await?;
     if sent {
@@ -281,7 +284,7 @@ pub async fn register_terms(decision: String) -> Result<(), AppError> {
     match decision.as_str() {
         "accept" => {
             let ctx = session::ctx()?;
-            let result = backend::registration::accept_terms(
+            let result = backend::services::registration::accept_terms(
                 &ctx.services(),
                 &reg,
                 &session::client_ip(),

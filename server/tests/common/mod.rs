@@ -36,7 +36,7 @@ impl TestApp {
     /// leave through the durable outbox, a moment after the answer).
     pub async fn outbox_settled(&self) {
         for _ in 0..500 {
-            if backend::outbox::queue::waiting(&self.state.db.pool)
+            if backend::infra::outbox::queue::waiting(&self.state.db.pool)
                 .await
                 .unwrap()
                 == 0
@@ -52,18 +52,20 @@ impl TestApp {
     /// database (password [`CUSTOMER_PASSWORD`]; registration itself is tested elsewhere).
     pub async fn signed_in_customer(&self, customer_number: &str, email: &str) -> reqwest::Client {
         let pool = &self.state.db.pool;
-        let c = backend::customers::by_number(pool, customer_number)
+        let c = backend::store::customers::by_number(pool, customer_number)
             .await
             .unwrap()
             .expect("demo customer");
-        let hash = backend::password::hash(&backend::password::Password::new(CUSTOMER_PASSWORD))
-            .await
-            .unwrap();
-        let (terms, _) = backend::accounts::current_terms(pool).await.unwrap();
-        backend::accounts::create(
+        let hash = backend::infra::password::hash(&backend::infra::password::Password::new(
+            CUSTOMER_PASSWORD,
+        ))
+        .await
+        .unwrap();
+        let (terms, _) = backend::store::accounts::current_terms(pool).await.unwrap();
+        backend::store::accounts::create(
             pool,
             self.state.clock.epoch(),
-            &backend::accounts::NewAccount {
+            &backend::store::accounts::NewAccount {
                 customer_id: c.id,
                 email,
                 first_name: &c.first_name,
@@ -95,12 +97,12 @@ impl TestApp {
 
     /// A browser signed in as the demo staff member with `role` (password and TOTP code).
     pub async fn staff(&self, role: domain::model::StaffRole) -> reqwest::Client {
-        let member = backend::demo::STAFF
+        let member = backend::seed::demo::STAFF
             .iter()
             .find(|s| s.role == role)
             .expect("a demo staff member per role");
         let at = u64::try_from(self.state.clock.epoch()).unwrap();
-        let code = backend::totp::code_at(member.totp_secret, at).unwrap();
+        let code = backend::infra::totp::code_at(member.totp_secret, at).unwrap();
         let client = TestApp::new_client(self);
         let (_, location) = self
             .post_form_as(
@@ -118,15 +120,15 @@ impl TestApp {
     }
 
     /// Every SMS sent so far (after the outbox settled).
-    pub async fn sms(&self) -> Vec<backend::outbox::OutboxSms> {
+    pub async fn sms(&self) -> Vec<backend::infra::outbox::OutboxSms> {
         self.outbox_settled().await;
-        backend::outbox::read_sms(&self.data_dir.join("outbox"))
+        backend::infra::outbox::read_sms(&self.data_dir.join("outbox"))
     }
 
     /// Every e-mail sent so far, oldest first (after the outbox settled).
     pub async fn mails(&self) -> Vec<(String, String)> {
         self.outbox_settled().await;
-        backend::outbox::read_mails(&self.data_dir.join("outbox"))
+        backend::infra::outbox::read_mails(&self.data_dir.join("outbox"))
     }
 
     /// A second browser: its own cookies, no redirects followed.

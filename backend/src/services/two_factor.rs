@@ -2,7 +2,8 @@
 //! accepted again) plus ten single-use recovery codes, stored as SHA-256 hashes.
 
 use crate::error::StoreResult;
-use crate::totp;
+use crate::infra::totp;
+use crate::store::{accounts, recovery_codes};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use sha2::{Digest, Sha256};
@@ -71,84 +72,37 @@ pub async fn enable(
     secret: &str,
     confirmed_step: i64,
 ) -> StoreResult<Vec<String>> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    sqlx::query("UPDATE portal_accounts SET totp_secret = $2, totp_last_step = $3, updated_at = $4 WHERE id = $1")
-        .bind(account_id)
-        .bind(secret)
-        .bind(confirmed_step)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
-    for code in &codes {
-        sqlx::query("INSERT INTO recovery_codes (account_id, code_hash) VALUES ($1, $2)")
-            .bind(account_id)
-            .bind(hash(code))
-            .execute(&mut *tx)
-            .await?;
-    }
+    let hashes: Vec<String> = codes.iter().map(|c| hash(c)).collect();
+    let mut tx = crate::infra::db::begin_write(pool).await?;
+    accounts::set_totp(&mut tx, now, account_id, Some((secret, confirmed_step))).await?;
+    recovery_codes::replace(&mut tx, account_id, &hashes).await?;
     tx.commit().await?;
     Ok(codes)
 }
 
 pub async fn disable(pool: &AnyPool, now: i64, account_id: i64) -> StoreResult<()> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    sqlx::query("UPDATE portal_accounts SET totp_secret = NULL, totp_last_step = NULL, updated_at = $2 WHERE id = $1")
-        .bind(account_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = crate::infra::db::begin_write(pool).await?;
+    accounts::set_totp(&mut tx, now, account_id, None).await?;
+    recovery_codes::delete_all(&mut tx, account_id).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The account's TOTP secret and last accepted step, if the second factor is on.
-async fn secret(pool: &AnyPool, account_id: i64) -> StoreResult<Option<(String, Option<i64>)>> {
-    let row: Option<(Option<String>, Option<i64>)> =
-        sqlx::query_as("SELECT totp_secret, totp_last_step FROM portal_accounts WHERE id = $1")
-            .bind(account_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.and_then(|(s, step)| s.map(|s| (s, step))))
-}
-
 pub async fn is_enabled(pool: &AnyPool, account_id: i64) -> StoreResult<bool> {
-    Ok(secret(pool, account_id).await?.is_some())
+    Ok(accounts::totp(pool, account_id).await?.is_some())
 }
 
 /// Checks an app code (claiming its step) or, failing that, a recovery code (using it up).
 pub async fn verify(pool: &AnyPool, now: i64, account_id: i64, code: &str) -> StoreResult<bool> {
-    let Some((secret, last_step)) = secret(pool, account_id).await? else {
+    let Some((secret, last_step)) = accounts::totp(pool, account_id).await? else {
         return Ok(false);
     };
     let at = u64::try_from(now).unwrap_or_default();
     if let Some(step) = totp::check(&secret, code, at, last_step) {
-        let claimed = sqlx::query(
-            "UPDATE portal_accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
-        )
-        .bind(account_id)
-        .bind(step)
-        .execute(pool)
-        .await?
-        .rows_affected();
-        return Ok(claimed == 1);
+        return accounts::claim_totp_step(pool, account_id, step).await;
     }
-    let used = sqlx::query("UPDATE recovery_codes SET used_at = $3 WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL")
-        .bind(account_id)
-        .bind(hash(code))
-        .bind(now)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    Ok(used > 0)
+    recovery_codes::use_once(pool, now, account_id, &hash(code)).await
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Storage of the documents available to a customer. A document is its kind plus what it is
-//! about; the PDF is rendered from the data when it is downloaded (see [`crate::pdf`]).
+//! about; the PDF is rendered from the data when it is downloaded (see [`crate::infra::pdf`]).
 
 use crate::error::StoreResult;
 use domain::model::DocumentKind;

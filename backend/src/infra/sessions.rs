@@ -2,7 +2,7 @@
 //! behind one type so the router does not care which backend runs. Several server instances
 //! sharing one PostgreSQL share their sessions.
 
-use crate::db::{Db, TypedPool};
+use crate::infra::db::{Db, TypedPool};
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};

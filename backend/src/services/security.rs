@@ -2,14 +2,16 @@
 //! else may know my password". Every change that matters ends other sessions and tells the
 //! customer by e-mail.
 
-use crate::accounts::{self, AccountRow};
-use crate::logins;
-use crate::outbox::Mail;
-use crate::password;
-use crate::registration::{ServiceError, Services};
+use crate::infra::db;
+use crate::infra::outbox::{Mail, queue};
+use crate::infra::password;
+use crate::services::{ServiceError, Services};
+use crate::store::accounts::{self, AccountRow};
+use crate::store::{email_changes, incidents, logins, resets};
 use domain::values::Email;
 use domain::{Lang, i18n::tf, password_policy};
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
 
 /// A reset link is valid this long.
 pub const RESET_VALID_SECONDS: i64 = 30 * 60;
@@ -20,35 +22,55 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-async fn notify(
+/// A security e-mail to `to` in `lang`, with the company's name and phone filled in.
+fn security_mail(
     s: &Services<'_>,
     to: &str,
     subject_key: &str,
     body_key: &str,
     args: &[(&str, &str)],
     lang: Lang,
-) {
-    let Ok(to) = Email::parse(to) else { return };
+) -> Option<Mail> {
+    let to = Email::parse(to).ok()?;
     let mut all: Vec<(&str, &str)> = vec![
         ("company", &s.branding.company_name),
         ("phone", &s.branding.contact_phone),
     ];
     all.extend_from_slice(args);
-    let mail = Mail {
+    Some(Mail {
         to,
         subject: tf(lang, subject_key, &all),
         body: tf(lang, body_key, &all),
-    };
-    // Queued right after the change it reports (the change itself is already committed).
-    match s.pool.acquire().await {
-        Ok(mut conn) => {
-            match crate::outbox::queue::enqueue_mail(&mut conn, s.clock.epoch(), &mail).await {
-                Ok(_) => s.outboxes.wake(),
-                Err(e) => tracing::error!(error = %e, "queueing a security e-mail failed"),
-            }
-        }
-        Err(e) => tracing::error!(error = %e, "queueing a security e-mail failed"),
+    })
+}
+
+/// Queues a security e-mail in the transaction of the change it reports, so the customer is
+/// told exactly when the change was committed.
+async fn queue_notice(
+    s: &Services<'_>,
+    conn: &mut AnyConnection,
+    mail: Option<Mail>,
+) -> Result<(), ServiceError> {
+    if let Some(mail) = mail {
+        queue::enqueue_mail(conn, s.clock.epoch(), &mail).await?;
     }
+    Ok(())
+}
+
+async fn begin(s: &Services<'_>) -> Result<sqlx::Transaction<'static, sqlx::Any>, ServiceError> {
+    Ok(db::begin_write(s.pool)
+        .await
+        .map_err(crate::StoreError::from)?)
+}
+
+/// Commits and wakes the outbox worker for the e-mails queued in the transaction.
+async fn commit(
+    s: &Services<'_>,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+) -> Result<(), ServiceError> {
+    tx.commit().await.map_err(crate::StoreError::from)?;
+    s.outboxes.wake();
+    Ok(())
 }
 
 /// Whether `text` is the account's current password.
@@ -68,9 +90,9 @@ pub async fn disable_two_factor(
     code: &str,
 ) -> Result<bool, ServiceError> {
     let ok = password_ok(account, password_text).await
-        && crate::two_factor::verify(s.pool, s.clock.epoch(), account.id, code).await?;
+        && crate::services::two_factor::verify(s.pool, s.clock.epoch(), account.id, code).await?;
     if ok {
-        crate::two_factor::disable(s.pool, s.clock.epoch(), account.id).await?;
+        crate::services::two_factor::disable(s.pool, s.clock.epoch(), account.id).await?;
         tracing::info!(account_id = account.id, "second factor turned off");
     }
     Ok(ok)
@@ -106,9 +128,18 @@ pub async fn change_password(
         return Ok(Err(key));
     }
     let hash = password::hash(&password::Password::new(new)).await?;
-    accounts::set_password(s.pool, s.clock.epoch(), account.id, &hash).await?;
+    let mail = password_changed_mail(s, account, lang);
+    let mut tx = begin(s).await?;
+    accounts::set_password(&mut tx, s.clock.epoch(), account.id, &hash).await?;
+    queue_notice(s, &mut tx, mail).await?;
+    commit(s, tx).await?;
     logins::end_all(s.pool, account.id, Some(keep_login)).await?;
-    notify(
+    tracing::info!(account_id = account.id, "password changed");
+    Ok(Ok(()))
+}
+
+fn password_changed_mail(s: &Services<'_>, account: &AccountRow, lang: Lang) -> Option<Mail> {
+    security_mail(
         s,
         &account.email,
         "mail.password_changed.subject",
@@ -116,38 +147,27 @@ pub async fn change_password(
         &[("name", &account.first_name)],
         lang,
     )
-    .await;
-    tracing::info!(account_id = account.id, "password changed");
-    Ok(Ok(()))
 }
 
-/// Creates a reset token for the account and e-mails the link.
+/// Creates a reset token for the account and queues the link, in the caller's transaction.
 async fn send_reset_link(
     s: &Services<'_>,
+    conn: &mut AnyConnection,
     account: &AccountRow,
     lang: Lang,
 ) -> Result<(), ServiceError> {
     let token = hex::encode(rand::random::<[u8; 32]>());
-    sqlx::query(
-        "INSERT INTO password_resets (account_id, token_hash, created_at) VALUES ($1, $2, $3)",
-    )
-    .bind(account.id)
-    .bind(token_hash(&token))
-    .bind(s.clock.epoch())
-    .execute(s.pool)
-    .await
-    .map_err(crate::StoreError::from)?;
+    resets::create(conn, s.clock.epoch(), account.id, &token_hash(&token)).await?;
     let url = format!("{}/login/reset?token={token}", s.base_url);
-    notify(
+    let mail = security_mail(
         s,
         &account.email,
         "mail.reset.subject",
         "mail.reset.body",
         &[("name", &account.first_name), ("url", &url)],
         lang,
-    )
-    .await;
-    Ok(())
+    );
+    queue_notice(s, conn, mail).await
 }
 
 /// "Forgot password": the same answer whether or not the address has an account.
@@ -158,7 +178,9 @@ pub async fn request_reset(s: &Services<'_>, email: &str, lang: Lang) -> Outcome
     if let Some(account) = accounts::by_email(s.pool, email.as_str()).await?
         && account.active == 1
     {
-        send_reset_link(s, &account, lang).await?;
+        let mut tx = begin(s).await?;
+        send_reset_link(s, &mut tx, &account, lang).await?;
+        commit(s, tx).await?;
     }
     tracing::info!("password reset requested");
     Ok(Ok(()))
@@ -173,15 +195,12 @@ async fn reset_account(s: &Services<'_>, token: &str) -> Result<Option<(i64, i64
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT id, account_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND created_at > $2",
+    Ok(resets::open(
+        s.pool,
+        &token_hash(token),
+        s.clock.epoch() - RESET_VALID_SECONDS,
     )
-    .bind(token_hash(token))
-    .bind(s.clock.epoch() - RESET_VALID_SECONDS)
-    .fetch_optional(s.pool)
-    .await
-    .map_err(crate::StoreError::from)?;
-    Ok(row)
+    .await?)
 }
 
 /// Sets a new password with a reset token (single use); ends every login of the account.
@@ -201,29 +220,16 @@ pub async fn reset_password(
     if let Err(key) = check_new_password(s, &account, new, confirmation).await? {
         return Ok(Err(key));
     }
-    let used =
-        sqlx::query("UPDATE password_resets SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
-            .bind(reset_id)
-            .bind(s.clock.epoch())
-            .execute(s.pool)
-            .await
-            .map_err(crate::StoreError::from)?
-            .rows_affected();
-    if used == 0 {
+    let hash = password::hash(&password::Password::new(new)).await?;
+    let mail = password_changed_mail(s, &account, lang);
+    let mut tx = begin(s).await?;
+    if !resets::use_once(&mut tx, s.clock.epoch(), reset_id).await? {
         return Ok(Err("reset.invalid"));
     }
-    let hash = password::hash(&password::Password::new(new)).await?;
-    accounts::set_password(s.pool, s.clock.epoch(), account.id, &hash).await?;
+    accounts::set_password(&mut tx, s.clock.epoch(), account.id, &hash).await?;
+    queue_notice(s, &mut tx, mail).await?;
+    commit(s, tx).await?;
     logins::end_all(s.pool, account.id, None).await?;
-    notify(
-        s,
-        &account.email,
-        "mail.password_changed.subject",
-        "mail.password_changed.body",
-        &[("name", &account.first_name)],
-        lang,
-    )
-    .await;
     tracing::info!(account_id = account.id, "password reset");
     Ok(Ok(()))
 }
@@ -236,17 +242,19 @@ pub async fn report_compromised(
     ip: &str,
     lang: Lang,
 ) -> Result<(), ServiceError> {
-    logins::end_all(s.pool, account.id, None).await?;
-    accounts::require_reset(s.pool, s.clock.epoch(), account.id).await?;
-    accounts::record_incident(
-        s.pool,
+    let mut tx = begin(s).await?;
+    accounts::require_reset(&mut tx, s.clock.epoch(), account.id).await?;
+    incidents::record(
+        &mut *tx,
         s.clock.epoch(),
         account.id,
         "password_may_be_known",
         ip,
     )
     .await?;
-    send_reset_link(s, account, lang).await?;
+    send_reset_link(s, &mut tx, account, lang).await?;
+    commit(s, tx).await?;
+    logins::end_all(s.pool, account.id, None).await?;
     tracing::warn!(
         account_id = account.id,
         "customer reported that someone may know the password"
@@ -279,33 +287,35 @@ pub async fn request_email_change(
         return Ok(Err("registration.email_taken"));
     }
     let token = hex::encode(rand::random::<[u8; 32]>());
-    sqlx::query("INSERT INTO email_changes (account_id, new_email, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(account.id)
-        .bind(new_email.as_str())
-        .bind(token_hash(&token))
-        .bind(s.clock.epoch())
-        .execute(s.pool)
-        .await
-        .map_err(crate::StoreError::from)?;
     let url = format!("{}/profile/email?token={token}", s.base_url);
-    notify(
+    let confirm = security_mail(
         s,
         new_email.as_str(),
         "mail.email_confirm.subject",
         "mail.email_confirm.body",
         &[("name", &account.first_name), ("url", &url)],
         lang,
-    )
-    .await;
-    notify(
+    );
+    let notice = security_mail(
         s,
         &account.email,
         "mail.email_notice.subject",
         "mail.email_notice.body",
         &[("name", &account.first_name), ("email", new_email.as_str())],
         lang,
+    );
+    let mut tx = begin(s).await?;
+    email_changes::create(
+        &mut tx,
+        s.clock.epoch(),
+        account.id,
+        new_email.as_str(),
+        &token_hash(&token),
     )
-    .await;
+    .await?;
+    queue_notice(s, &mut tx, confirm).await?;
+    queue_notice(s, &mut tx, notice).await?;
+    commit(s, tx).await?;
     tracing::info!(account_id = account.id, "e-mail change requested");
     Ok(Ok(()))
 }
@@ -317,14 +327,12 @@ async fn email_change(
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    Ok(sqlx::query_as(
-        "SELECT id, account_id, new_email FROM email_changes WHERE token_hash = $1 AND used_at IS NULL AND created_at > $2",
+    Ok(email_changes::open(
+        s.pool,
+        &token_hash(token),
+        s.clock.epoch() - EMAIL_CHANGE_VALID_SECONDS,
     )
-    .bind(token_hash(token))
-    .bind(s.clock.epoch() - EMAIL_CHANGE_VALID_SECONDS)
-    .fetch_optional(s.pool)
-    .await
-    .map_err(crate::StoreError::from)?)
+    .await?)
 }
 
 /// The new address a valid confirmation link is for.
@@ -343,37 +351,21 @@ pub async fn confirm_email_change(s: &Services<'_>, token: &str, lang: Lang) -> 
     if accounts::email_taken(s.pool, &new_email).await? {
         return Ok(Err("registration.email_taken"));
     }
-    let mut tx = crate::db::begin_write(s.pool)
-        .await
-        .map_err(crate::StoreError::from)?;
-    let used =
-        sqlx::query("UPDATE email_changes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
-            .bind(change_id)
-            .bind(s.clock.epoch())
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::StoreError::from)?
-            .rows_affected();
-    if used == 0 {
-        return Ok(Err("email_change.invalid"));
-    }
-    sqlx::query("UPDATE portal_accounts SET email = $2, updated_at = $3 WHERE id = $1")
-        .bind(account_id)
-        .bind(&new_email)
-        .bind(s.clock.epoch())
-        .execute(&mut *tx)
-        .await
-        .map_err(crate::StoreError::from)?;
-    tx.commit().await.map_err(crate::StoreError::from)?;
-    notify(
+    let notice = security_mail(
         s,
         &account.email,
         "mail.email_changed.subject",
         "mail.email_changed.body",
         &[("name", &account.first_name), ("email", &new_email)],
         lang,
-    )
-    .await;
+    );
+    let mut tx = begin(s).await?;
+    if !email_changes::use_once(&mut tx, s.clock.epoch(), change_id).await? {
+        return Ok(Err("email_change.invalid"));
+    }
+    accounts::set_email(&mut tx, s.clock.epoch(), account_id, &new_email).await?;
+    queue_notice(s, &mut tx, notice).await?;
+    commit(s, tx).await?;
     tracing::info!(account_id, "e-mail address changed");
     Ok(Ok(()))
 }

@@ -1,5 +1,5 @@
-//! Periodic jobs that run once across every server instance sharing the database: the only
-//! module that reads or writes `job_leases` and `job_runs`.
+//! Leases and run records of the periodic jobs (the only writer of `job_leases` and
+//! `job_runs`); the runner is `infra::jobs`.
 //!
 //! Each job has one lease row. An instance runs a job only after claiming that row with a
 //! conditional update (the job is due, and nobody holds an unexpired lease), so of several
@@ -11,7 +11,6 @@
 use crate::error::StoreResult;
 use domain::delivery::LEASE_SECONDS;
 use sqlx::AnyPool;
-use std::future::Future;
 
 /// How a run ended, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +81,7 @@ pub async fn finish(
         Outcome::Ok(items) => ("ok", *items, None),
         Outcome::Failed(why) => ("failed", 0, Some(why.as_str())),
     };
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::infra::db::begin_write(pool).await?;
     sqlx::query(
         "UPDATE job_runs SET outcome = $2, finished_at = $3, items = $4, detail = $5 WHERE id = $1 AND outcome = 'running'",
     )
@@ -126,34 +125,4 @@ pub async fn runs(pool: &AnyPool, name: &str) -> StoreResult<Vec<RunRow>> {
     .bind(name)
     .fetch_all(pool)
     .await?)
-}
-
-/// Runs `job` once if this holder wins the claim; `None` when the job was not due or another
-/// instance holds it. The next round is due `every_seconds` after this one ended.
-pub async fn run_if_due<F, Fut>(
-    pool: &AnyPool,
-    clock: &crate::Clock,
-    name: &str,
-    holder: &str,
-    every_seconds: i64,
-    job: F,
-) -> StoreResult<Option<Outcome>>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<i64, String>>,
-{
-    if !claim(pool, name, holder, clock.epoch()).await? {
-        return Ok(None);
-    }
-    let run = start_run(pool, name, holder, clock.epoch()).await?;
-    let outcome = match job().await {
-        Ok(items) => Outcome::Ok(items),
-        Err(why) => {
-            tracing::warn!(job = name, error = %why, "job failed");
-            Outcome::Failed(why)
-        }
-    };
-    let now = clock.epoch();
-    finish(pool, name, holder, run, now, now + every_seconds, &outcome).await?;
-    Ok(Some(outcome))
 }

@@ -8,9 +8,9 @@
 //! by the months between that and the anchor. For one anchor month the set is the same on
 //! every machine.
 
-use crate::import::{ImportError, ImportReport, apply};
-use crate::password;
-use crate::staff;
+use crate::infra::password;
+use crate::services::import::{ImportError, ImportReport, apply};
+use crate::store::staff;
 use domain::Lang;
 use domain::import::{Contract, Customer, ImportBatch, Invoice, Vehicle, structured_reference};
 use domain::model::{ContractKind, ContractStatus, CustomerKind, InvoiceStatus, StaffRole};
@@ -629,7 +629,7 @@ pub async fn seed_if_empty(
     let anchor = month_of(clock.local_today());
     let now = clock.epoch();
     let batch = batch(anchor)?;
-    let mut tx = crate::db::begin_write(&db.pool)
+    let mut tx = crate::infra::db::begin_write(&db.pool)
         .await
         .map_err(crate::StoreError::from)?;
     let report = apply(&mut tx, now, &batch).await?;
@@ -676,7 +676,7 @@ fn readings(k: &K, anchor: (i32, u8)) -> Vec<domain::mileage::Reading> {
 /// Readings every six months, a copy of every contract, and a fiscal certificate for last year
 /// (with the completed request that produced it) for the first customer.
 async fn seed_self_service(pool: &AnyPool, now: i64, anchor: (i32, u8)) -> Result<(), DemoError> {
-    use crate::{contracts, customers, documents, mileage, requests};
+    use crate::store::{contracts, customers, documents, mileage, requests};
     use domain::model::{DocumentKind, RequestKind};
     for k in CONTRACTS.iter() {
         let Some(customer) = customers::by_number(pool, k.customer).await? else {
@@ -710,7 +710,7 @@ async fn seed_self_service(pool: &AnyPool, now: i64, anchor: (i32, u8)) -> Resul
             Some(anchor.0 - 1),
         )
         .await?;
-        crate::self_service::grant_document_request(pool, now, request).await?;
+        crate::services::self_service::grant_document_request(pool, now, request).await?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Storage of contracts and their vehicle (imported from the back office).
 
-use crate::customers::Upsert;
 use crate::error::StoreResult;
+use crate::store::customers::Upsert;
 use domain::import::Contract;
 use domain::money::iso_date;
 use sqlx::{Any, AnyPool, Transaction};
@@ -231,4 +231,14 @@ pub async fn details_for_customer(
         .bind(customer_id)
         .fetch_all(pool)
         .await?)
+}
+
+/// The id of the row with this number, inside the import's transaction.
+pub async fn id_by_number(tx: &mut Transaction<'_, Any>, number: &str) -> StoreResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM contracts WHERE contract_number = $1")
+            .bind(number)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }

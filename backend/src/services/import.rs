@@ -1,9 +1,9 @@
 //! The back-office import: one JSON file, validated row by row, stored in one transaction.
 //! A file with any bad row stores nothing; importing the same file twice changes nothing.
 
-use crate::customers::{self, Upsert};
 use crate::error::StoreError;
-use crate::{contracts, invoices};
+use crate::store::customers::{self, Upsert};
+use crate::store::{contracts, invoices};
 use domain::import::{ImportBatch, ImportFile, RowError, validate};
 use sqlx::AnyPool;
 use std::collections::HashMap;
@@ -78,7 +78,7 @@ pub async fn import_file(
     now: i64,
     file: ImportFile,
 ) -> Result<ImportReport, ImportError> {
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::infra::db::begin_write(pool).await?;
     let customer_refs: Vec<String> = file
         .contracts
         .iter()
@@ -115,14 +115,7 @@ pub async fn apply(
         let number = contract.customer_number.as_str();
         let customer_id = match customer_ids.get(number) {
             Some(id) => *id,
-            None => {
-                id_of(
-                    tx,
-                    "SELECT id FROM customers WHERE customer_number = $1",
-                    number,
-                )
-                .await?
-            }
+            None => found(customers::id_by_number(tx, number).await?, number)?,
         };
         let result = contracts::upsert(tx, now, contract, customer_id).await?;
         contract_ids.insert(contract.number.as_str().to_string(), result.id());
@@ -132,14 +125,7 @@ pub async fn apply(
         let number = invoice.contract_number.as_str();
         let contract_id = match contract_ids.get(number) {
             Some(id) => *id,
-            None => {
-                id_of(
-                    tx,
-                    "SELECT id FROM contracts WHERE contract_number = $1",
-                    number,
-                )
-                .await?
-            }
+            None => found(contracts::id_by_number(tx, number).await?, number)?,
         };
         report
             .invoices
@@ -148,18 +134,10 @@ pub async fn apply(
     Ok(report)
 }
 
-async fn id_of(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    sql: &str,
-    key: &str,
-) -> Result<i64, ImportError> {
-    sqlx::query_scalar(sql)
-        .bind(key)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| {
-            ImportError::Store(StoreError::Corrupt(format!(
-                "{key} vanished during the import"
-            )))
-        })
+fn found(id: Option<i64>, key: &str) -> Result<i64, ImportError> {
+    id.ok_or_else(|| {
+        ImportError::Store(StoreError::Corrupt(format!(
+            "{key} vanished during the import"
+        )))
+    })
 }

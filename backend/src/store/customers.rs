@@ -146,3 +146,13 @@ pub async fn upsert(tx: &mut Transaction<'_, Any>, now: i64, c: &Customer) -> St
         }
     }
 }
+
+/// The id of the row with this number, inside the import's transaction.
+pub async fn id_by_number(tx: &mut Transaction<'_, Any>, number: &str) -> StoreResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM customers WHERE customer_number = $1")
+            .bind(number)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}

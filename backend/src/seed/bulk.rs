@@ -3,8 +3,8 @@
 //! with multi-row inserts in large transactions. Numbers start at 5,000,000 so they never
 //! collide with demo or imported customers.
 
-use crate::db::{Backend, Db};
 use crate::error::StoreResult;
+use crate::infra::db::{Backend, Db};
 use domain::import::structured_reference;
 use sqlx::Any;
 
@@ -42,7 +42,7 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
 
 /// Adds `count` generated customers; returns how many invoices were written.
 pub async fn seed(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
-    let mut tx = crate::db::begin_write(&db.pool).await?;
+    let mut tx = crate::infra::db::begin_write(&db.pool).await?;
     let first_customer_number: i64 = sqlx::query_scalar::<_, Option<String>>(
         "SELECT MAX(customer_number) FROM customers WHERE customer_number >= '5000000'",
     )

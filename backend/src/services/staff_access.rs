@@ -31,9 +31,10 @@ where
     R: for<'c> FnOnce(&'c mut AnyConnection) -> Read<'c, T>,
     S: FnOnce(&T) -> String,
 {
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::infra::db::begin_write(pool).await?;
     let data = read(&mut tx).await?;
-    crate::staff::audit(&mut *tx, now, who.staff_id, action, &subject(&data), who.ip).await?;
+    crate::store::audit::record(&mut *tx, now, who.staff_id, action, &subject(&data), who.ip)
+        .await?;
     tx.commit().await?;
     Ok(data)
 }

@@ -1,7 +1,7 @@
 //! Storage of invoices (imported from the back office).
 
-use crate::customers::Upsert;
 use crate::error::StoreResult;
+use crate::store::customers::Upsert;
 use domain::import::Invoice;
 use domain::invoice_query::{InvoiceQuery, PAGE_SIZE, Sort, StatusFilter};
 use domain::money::iso_date;

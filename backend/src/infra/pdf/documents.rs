@@ -1,8 +1,8 @@
 //! The portal's PDF documents, in the customer's language with Belgian formatting.
 
 use super::{Layout, MARGIN, PAGE_WIDTH};
-use crate::contracts::ContractDetail;
-use crate::invoices::InvoiceRow;
+use crate::store::contracts::ContractDetail;
+use crate::store::invoices::InvoiceRow;
 use domain::i18n::{t, tf};
 use domain::money::{format_date, format_int, parse_iso_date};
 use domain::{Branding, Lang, format_eur};
@@ -376,7 +376,7 @@ pub fn statement(d: &Statement, b: &Branding, lang: Lang) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::samples::{contract, invoice_row, party};
+    use crate::infra::pdf::samples::{contract, invoice_row, party};
 
     /// Set `PDF_PREVIEW=dir` to write the documents there for a look.
     fn preview(name: &str, bytes: &[u8]) {

@@ -4,34 +4,19 @@
 //! numbers, customers without a mobile number or a running contract, and registered
 //! customers all get the same answers as a valid request.
 
-use crate::accounts::{self, CreateRefusal, NewAccount};
-use crate::codes::{self, Purpose};
+pub use super::{ServiceError, Services};
 use crate::error::StoreError;
-use crate::outbox::{Mail, Outboxes, queue};
-use crate::{contracts, customers, password};
+use crate::infra::outbox::{Mail, queue};
+use crate::infra::password;
+use crate::store::accounts::{self, CreateRefusal, NewAccount};
+use crate::store::codes::{self, Purpose};
+use crate::store::{contracts, customers};
 use domain::codes::{CheckOutcome, SendRefusal};
 use domain::i18n::{t, tf};
 use domain::registration::{Registration, Step};
 use domain::values::{ContractNumber, CustomerNumber, Email, PhoneNumber};
-use domain::{Branding, Lang, password_policy};
+use domain::{Lang, password_policy};
 use sqlx::AnyPool;
-
-/// What the steps need.
-pub struct Services<'a> {
-    pub pool: &'a AnyPool,
-    pub clock: &'a crate::Clock,
-    pub outboxes: &'a Outboxes,
-    pub branding: &'a Branding,
-    pub base_url: &'a str,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("password hashing failed: {0}")]
-    Hash(#[from] password::HashError),
-}
 
 /// A step's answer: the new state, or a message key (the state stays as it was).
 pub type StepResult<T = Registration> = Result<Result<T, &'static str>, ServiceError>;
@@ -79,7 +64,7 @@ async fn send_registration_code(
     let target = target(s.pool, number).await?;
     let eligible = target.as_ref().filter(|t| !t.registered && t.running);
     let now = s.clock.epoch();
-    let mut tx = crate::db::begin_write(s.pool)
+    let mut tx = crate::infra::db::begin_write(s.pool)
         .await
         .map_err(StoreError::from)?;
     let issued = codes::issue(
@@ -242,7 +227,7 @@ async fn send_contract_code(s: &Services<'_>, reg: &Registration) -> StepResult 
         _ => None,
     };
     let now = s.clock.epoch();
-    let mut tx = crate::db::begin_write(s.pool)
+    let mut tx = crate::infra::db::begin_write(s.pool)
         .await
         .map_err(StoreError::from)?;
     let code = match codes::issue(
@@ -314,7 +299,7 @@ pub async fn accept_terms(
     let (terms_version_id, version) = accounts::current_terms(s.pool).await?;
     let now = s.clock.epoch();
     // The account, the acceptance and the welcome e-mail are committed together.
-    let mut tx = crate::db::begin_write(s.pool)
+    let mut tx = crate::infra::db::begin_write(s.pool)
         .await
         .map_err(StoreError::from)?;
     let created = accounts::create_in(

@@ -1,10 +1,10 @@
 //! Signing in customers: argon2id against the stored hash (a dummy hash for unknown e-mail
 //! addresses, so time and answer are the same), throttling per e-mail address
-//! (`crate::throttle`), and a record of every attempt.
+//! (`crate::services::throttle`), and a record of every attempt.
 
-use crate::accounts::{self, AccountRow};
 use crate::error::StoreError;
-use crate::password;
+use crate::infra::password;
+use crate::store::accounts::{self, AccountRow};
 
 /// Checks the credentials. `Ok(Err(key))` is the message for the person.
 pub async fn sign_in(
@@ -22,7 +22,7 @@ pub async fn sign_in(
     {
         return Ok(Err("auth.invalid"));
     }
-    if let Err(throttled) = crate::throttle::may_try(pool, now, &email).await? {
+    if let Err(throttled) = crate::services::throttle::may_try(pool, now, &email).await? {
         tracing::warn!(
             ?throttled,
             "sign-in refused: too many failures for this address"
@@ -35,7 +35,7 @@ pub async fn sign_in(
         .filter(|a| a.active == 1)
         .map(|a| a.password_hash.clone());
     let ok = password::verify(&password::Password::new(password_text), stored).await;
-    crate::throttle::record(pool, now, &email, ip, ok).await?;
+    crate::services::throttle::record(pool, now, &email, ip, ok).await?;
     tracing::info!(succeeded = ok, "sign-in attempt");
     match (ok, account) {
         (true, Some(account)) if account.must_reset_password == 1 => Ok(Err("auth.must_reset")),

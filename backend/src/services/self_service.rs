@@ -2,10 +2,10 @@
 //! a document, cancelling a request, and downloading invoices and documents as PDF. Every
 //! function takes the customer id from the session and finds nothing of anybody else's.
 
-use crate::contracts::{self, ContractDetail};
 use crate::error::StoreResult;
-use crate::pdf::{self, Party};
-use crate::{customers, documents, invoices, mileage, requests};
+use crate::infra::pdf::{self, Party};
+use crate::store::contracts::{self, ContractDetail};
+use crate::store::{customers, documents, invoices, mileage, requests};
 use domain::mileage::{Allowance, Reading, Verdict};
 use domain::model::{DocumentKind, RequestKind, RequestStatus};
 use domain::money::parse_iso_date;

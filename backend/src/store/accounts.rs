@@ -1,4 +1,5 @@
-//! Storage of customers' portal accounts and their terms acceptances.
+//! Customers' portal accounts (the only writer of `portal_accounts`, including the second
+//! factor's secret and last accepted step) and their terms acceptances.
 
 use crate::error::StoreResult;
 use sqlx::AnyPool;
@@ -68,7 +69,7 @@ pub async fn create(
     now: i64,
     a: &NewAccount<'_>,
 ) -> StoreResult<Result<i64, CreateRefusal>> {
-    let mut tx = crate::db::begin_write(pool).await?;
+    let mut tx = crate::infra::db::begin_write(pool).await?;
     let created = create_in(&mut tx, now, a).await?;
     tx.commit().await?;
     Ok(created)
@@ -145,42 +146,6 @@ pub async fn acceptances(
     .await?)
 }
 
-/// Records a sign-in attempt (no secrets) and returns the failures for this e-mail in the
-/// last hour before it.
-pub async fn record_sign_in(
-    pool: &AnyPool,
-    now: i64,
-    email: &str,
-    ip: &str,
-    succeeded: bool,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO sign_in_attempts (email, ip_address, succeeded, at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(email.to_lowercase())
-    .bind(ip)
-    .bind(i64::from(succeeded))
-    .bind(now)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-/// Failed sign-ins for this e-mail in the last hour, with the time of the newest.
-pub async fn recent_failures(
-    pool: &AnyPool,
-    now: i64,
-    email: &str,
-) -> StoreResult<(i64, Option<i64>)> {
-    Ok(sqlx::query_as(
-        "SELECT COUNT(*), MAX(at) FROM sign_in_attempts WHERE email = $1 AND succeeded = 0 AND at > $2",
-    )
-    .bind(email.to_lowercase())
-    .bind(now - 3600)
-    .fetch_one(pool)
-    .await?)
-}
-
 /// The customer number of an account (for the password rules).
 pub async fn customer_number(pool: &AnyPool, account_id: i64) -> StoreResult<String> {
     Ok(sqlx::query_scalar(
@@ -193,7 +158,7 @@ pub async fn customer_number(pool: &AnyPool, account_id: i64) -> StoreResult<Str
 
 /// Stores a new password hash and clears the "must reset" flag.
 pub async fn set_password(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     now: i64,
     account_id: i64,
     password_hash: &str,
@@ -202,47 +167,79 @@ pub async fn set_password(
         .bind(account_id)
         .bind(password_hash)
         .bind(now)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }
 
 /// Blocks sign-in until the password is reset.
-pub async fn require_reset(pool: &AnyPool, now: i64, account_id: i64) -> StoreResult<()> {
+pub async fn require_reset(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    account_id: i64,
+) -> StoreResult<()> {
     sqlx::query(
         "UPDATE portal_accounts SET must_reset_password = 1, updated_at = $2 WHERE id = $1",
     )
     .bind(account_id)
     .bind(now)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Records a security incident for the CIC.
-pub async fn record_incident(
-    pool: &AnyPool,
+/// Stores the new address (inside the transaction that uses up its confirmation).
+pub async fn set_email(
+    conn: &mut sqlx::AnyConnection,
     now: i64,
     account_id: i64,
-    kind: &str,
-    ip: &str,
+    email: &str,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO security_incidents (account_id, kind, created_at, ip_address) VALUES ($1, $2, $3, $4)")
+    sqlx::query("UPDATE portal_accounts SET email = $2, updated_at = $3 WHERE id = $1")
         .bind(account_id)
-        .bind(kind)
+        .bind(email)
         .bind(now)
-        .bind(ip)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }
 
-/// Open incidents of an account (kind, time), newest first.
-pub async fn incidents(pool: &AnyPool, account_id: i64) -> StoreResult<Vec<(String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT kind, created_at FROM security_incidents WHERE account_id = $1 ORDER BY created_at DESC",
+/// Sets (or with `None` clears) the second factor's secret and its last accepted step.
+pub async fn set_totp(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    account_id: i64,
+    secret_and_step: Option<(&str, i64)>,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE portal_accounts SET totp_secret = $2, totp_last_step = $3, updated_at = $4 WHERE id = $1")
+        .bind(account_id)
+        .bind(secret_and_step.map(|(s, _)| s))
+        .bind(secret_and_step.map(|(_, step)| step))
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The account's TOTP secret and last accepted step, if the second factor is on.
+pub async fn totp(pool: &AnyPool, account_id: i64) -> StoreResult<Option<(String, Option<i64>)>> {
+    let row: Option<(Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT totp_secret, totp_last_step FROM portal_accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.and_then(|(s, step)| s.map(|s| (s, step))))
+}
+
+/// Claims a TOTP time step, so a code is accepted once; `true` only for the request that did.
+pub async fn claim_totp_step(pool: &AnyPool, account_id: i64, step: i64) -> StoreResult<bool> {
+    let claimed = sqlx::query(
+        "UPDATE portal_accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
     )
     .bind(account_id)
-    .fetch_all(pool)
-    .await?)
+    .bind(step)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
 }

@@ -1,8 +1,8 @@
 //! Sample data for the PDF tests and the PDF benchmark (`cargo bench -p backend --bench pdf`).
 
 use super::Party;
-use crate::contracts::ContractDetail;
-use crate::invoices::InvoiceRow;
+use crate::store::contracts::ContractDetail;
+use crate::store::invoices::InvoiceRow;
 
 /// A running lease with a mileage allowance.
 pub fn contract() -> ContractDetail {

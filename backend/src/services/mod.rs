@@ -1,0 +1,35 @@
+//! Services: the portal's rules applied to a signed-in person (or to a visitor who registers,
+//! signs in or resets a password), with transactions across aggregates. Server functions call
+//! one service function each and map its result to a page.
+
+pub mod auth;
+pub mod import;
+pub mod registration;
+pub mod security;
+pub mod self_service;
+pub mod staff_access;
+pub mod throttle;
+pub mod two_factor;
+
+use crate::error::StoreError;
+use crate::infra::outbox::Outboxes;
+use crate::infra::password;
+use domain::Branding;
+use sqlx::AnyPool;
+
+/// What the steps need.
+pub struct Services<'a> {
+    pub pool: &'a AnyPool,
+    pub clock: &'a crate::Clock,
+    pub outboxes: &'a Outboxes,
+    pub branding: &'a Branding,
+    pub base_url: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("password hashing failed: {0}")]
+    Hash(#[from] password::HashError),
+}
