@@ -8,6 +8,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod gate;
 pub mod i18n;
+pub mod message;
 pub mod pages;
 pub mod paths;
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 //! JavaScript, and request facts (client IP, user agent, language).
 
 use crate::error::AppError;
+use crate::message::{FieldError, Message};
 use backend::infra::outbox::Outboxes;
 use backend::{Clock, Db, services::Services};
 use domain::{Branding, Lang};
@@ -20,12 +21,63 @@ const FLASH_KEY: &str = "flash";
 #[derive(Clone, Debug)]
 pub struct PublicUrl(pub String);
 
-/// Feedback for the next rendering of a form: an error key and the values to show again.
+/// Feedback for the next rendering of a form: a refusal (with its field) or a notice, and the
+/// values to show again.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
     pub form: String,
-    pub error: Option<String>,
+    pub error: Option<FieldError>,
+    pub notice: Option<String>,
     pub values: HashMap<String, String>,
+}
+
+impl Flash {
+    /// A refusal for `form`.
+    pub fn error(form: &str, error: impl Into<FieldError>) -> Flash {
+        Flash {
+            form: form.into(),
+            error: Some(error.into()),
+            ..Flash::default()
+        }
+    }
+
+    /// A notice for `form`.
+    pub fn notice(form: &str, key: &str) -> Flash {
+        Flash {
+            form: form.into(),
+            notice: Some(key.into()),
+            ..Flash::default()
+        }
+    }
+
+    /// The notice when the service did it, else its refusal.
+    pub fn outcome<T>(
+        form: &str,
+        result: Result<T, domain::refusal::Refusal>,
+        notice: &str,
+    ) -> Flash {
+        match result {
+            Ok(_) => Flash::notice(form, notice),
+            Err(r) => Flash::error(form, r),
+        }
+    }
+
+    /// The values to show again in the form.
+    pub fn with_values(mut self, values: &[(&str, &str)]) -> Flash {
+        self.values = values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self
+    }
+
+    /// What the form shows: the error if there is one, else the notice.
+    pub fn message(&self) -> Option<Message> {
+        self.error
+            .clone()
+            .map(Message::Error)
+            .or_else(|| self.notice.clone().map(Message::Notice))
+    }
 }
 
 pub async fn session() -> Result<Session, AppError> {

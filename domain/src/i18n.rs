@@ -97,6 +97,11 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     text
 }
 
+/// Whether the language's own file has a text for `key` (no fallback).
+pub fn has_key(lang: Lang, key: &str) -> bool {
+    lang.table().contains_key(key)
+}
+
 fn missing(key: &str) -> &'static str {
     // Leaking is bounded by the finite set of keys in the code; it only happens when a key is
     // missing from every file, which the key test below turns into a failing build.
@@ -224,7 +229,40 @@ mod tests {
                 }
             }
         }
+        // Notices and form-level errors carried by a flash or a message: the first string
+        // literal inside the call (`Flash::notice(FORM, "notice.mileage_saved")`). Refusals carry their
+        // keys through `Refusal::key`, checked in `refusal::tests`.
+        for marker in ["notice(", "form_error(", "Flash::outcome("] {
+            let mut rest = src;
+            while let Some(pos) = rest.find(marker) {
+                rest = &rest[pos + marker.len()..];
+                let call = &rest[..rest.find(')').unwrap_or(rest.len())];
+                // Literals are the odd pieces between quotes; the key is the one with a dot.
+                if let Some(key) = call
+                    .split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .find(|l| l.contains('.') && !l.contains(' '))
+                {
+                    out.push(key.to_string());
+                }
+            }
+        }
         out
+    }
+
+    #[test]
+    fn the_key_scanner_sees_flashes_and_messages() {
+        let src = r#"Flash::notice(server::FORM, "notice.mileage_saved"); Message::form_error("error.internal");
+            Flash::outcome("email", outcome, "notice.email_change_sent")"#;
+        assert_eq!(
+            used_keys(src),
+            [
+                "notice.mileage_saved",
+                "error.internal",
+                "notice.email_change_sent"
+            ]
+        );
     }
 
     #[test]

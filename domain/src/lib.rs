@@ -14,6 +14,7 @@ pub mod mileage;
 pub mod model;
 pub mod money;
 pub mod password_policy;
+pub mod refusal;
 pub mod registration;
 pub mod request_flow;
 pub mod requests;

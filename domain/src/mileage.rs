@@ -2,6 +2,7 @@
 //! projection to the contract end with its estimated excess cost, and the chart of both.
 
 use crate::money::{format_date, format_int};
+use crate::refusal::Refusal;
 use time::Date;
 
 /// The highest odometer value the portal accepts; anything above is a typing error.
@@ -46,32 +47,32 @@ fn days(from: Date, to: Date) -> i64 {
 }
 
 /// Parses the typed kilometres: digits with optional thousands separators (`.`, space).
-pub fn parse_km(text: &str) -> Result<i64, &'static str> {
+pub fn parse_km(text: &str) -> Result<i64, Refusal> {
     let cleaned: String = text
         .trim()
         .chars()
         .filter(|c| !matches!(c, '.' | ' ' | '\u{a0}' | '\u{202f}'))
         .collect();
     if cleaned.is_empty() {
-        return Err("mileage.km_required");
+        return Err(Refusal::KmRequired);
     }
     if cleaned.starts_with('-') && cleaned[1..].chars().all(|c| c.is_ascii_digit()) {
-        return Err("mileage.km_negative");
+        return Err(Refusal::KmNegative);
     }
     if !cleaned.chars().all(|c| c.is_ascii_digit()) {
-        return Err("mileage.km_invalid");
+        return Err(Refusal::KmInvalid);
     }
     match cleaned.parse::<i64>() {
         Ok(km) if km <= MAX_KM => Ok(km),
-        _ => Err("mileage.km_absurd"),
+        _ => Err(Refusal::KmAbsurd),
     }
 }
 
 /// Parses a date typed as `yyyy-mm-dd` (the date picker) or `dd/mm/yyyy`.
-pub fn parse_date(text: &str) -> Result<Date, &'static str> {
+pub fn parse_date(text: &str) -> Result<Date, Refusal> {
     let text = text.trim();
     if text.is_empty() {
-        return Err("mileage.date_required");
+        return Err(Refusal::DateRequired);
     }
     if let Some(d) = crate::money::parse_iso_date(text) {
         return Ok(d);
@@ -84,7 +85,7 @@ pub fn parse_date(text: &str) -> Result<Date, &'static str> {
     {
         return Ok(date);
     }
-    Err("mileage.date_invalid")
+    Err(Refusal::DateInvalid)
 }
 
 /// What to do with a new reading.
@@ -102,12 +103,12 @@ pub fn check(
     allowance: &Allowance,
     existing: &[Reading],
     today: Date,
-) -> Result<Verdict, &'static str> {
+) -> Result<Verdict, Refusal> {
     if new.date > today {
-        return Err("mileage.date_future");
+        return Err(Refusal::DateFuture);
     }
     if new.date < allowance.start {
-        return Err("mileage.date_before_start");
+        return Err(Refusal::DateBeforeStart);
     }
     let before = existing
         .iter()
@@ -118,7 +119,7 @@ pub fn check(
         .filter(|r| r.date > new.date)
         .min_by_key(|r| (r.date, r.km));
     if before.is_some_and(|b| new.km < b.km) || after.is_some_and(|a| new.km > a.km) {
-        return Err("mileage.km_decreasing");
+        return Err(Refusal::KmDecreasing);
     }
     let previous = before.copied().unwrap_or(Reading {
         date: allowance.start,
@@ -350,23 +351,20 @@ mod tests {
     fn km_input_rules() {
         assert_eq!(parse_km("12.345"), Ok(12_345));
         assert_eq!(parse_km(" 45 000 "), Ok(45_000));
-        assert_eq!(parse_km(""), Err("mileage.km_required"));
-        assert_eq!(parse_km("-5"), Err("mileage.km_negative"));
-        assert_eq!(parse_km("twelve"), Err("mileage.km_invalid"));
-        assert_eq!(parse_km("12,5"), Err("mileage.km_invalid"));
-        assert_eq!(parse_km("2000001"), Err("mileage.km_absurd"));
-        assert_eq!(
-            parse_km("99999999999999999999999"),
-            Err("mileage.km_absurd")
-        );
+        assert_eq!(parse_km(""), Err(Refusal::KmRequired));
+        assert_eq!(parse_km("-5"), Err(Refusal::KmNegative));
+        assert_eq!(parse_km("twelve"), Err(Refusal::KmInvalid));
+        assert_eq!(parse_km("12,5"), Err(Refusal::KmInvalid));
+        assert_eq!(parse_km("2000001"), Err(Refusal::KmAbsurd));
+        assert_eq!(parse_km("99999999999999999999999"), Err(Refusal::KmAbsurd));
     }
 
     #[test]
     fn date_input_accepts_both_formats() {
         assert_eq!(parse_date("2026-03-01"), Ok(date!(2026 - 03 - 01)));
         assert_eq!(parse_date("01/03/2026"), Ok(date!(2026 - 03 - 01)));
-        assert_eq!(parse_date("31/02/2026"), Err("mileage.date_invalid"));
-        assert_eq!(parse_date(""), Err("mileage.date_required"));
+        assert_eq!(parse_date("31/02/2026"), Err(Refusal::DateInvalid));
+        assert_eq!(parse_date(""), Err(Refusal::DateRequired));
     }
 
     #[test]
@@ -379,20 +377,20 @@ mod tests {
         let l = lease();
         assert_eq!(
             check(r(date!(2026 - 11 - 23), 40_000), &l, &existing, today),
-            Err("mileage.date_future")
+            Err(Refusal::DateFuture)
         );
         assert_eq!(
             check(r(date!(2024 - 12 - 31), 0), &l, &existing, today),
-            Err("mileage.date_before_start")
+            Err(Refusal::DateBeforeStart)
         );
         assert_eq!(
             check(r(date!(2026 - 11 - 01), 29_999), &l, &existing, today),
-            Err("mileage.km_decreasing")
+            Err(Refusal::KmDecreasing)
         );
         // Between two readings it must lie between their values.
         assert_eq!(
             check(r(date!(2026 - 01 - 01), 31_000), &l, &existing, today),
-            Err("mileage.km_decreasing")
+            Err(Refusal::KmDecreasing)
         );
         assert_eq!(
             check(r(date!(2026 - 01 - 01), 20_000), &l, &existing, today),

@@ -19,6 +19,15 @@ pub enum PasswordProblem {
 }
 
 impl PasswordProblem {
+    pub const ALL: [PasswordProblem; 6] = [
+        PasswordProblem::TooShort,
+        PasswordProblem::TooLong,
+        PasswordProblem::Common,
+        PasswordProblem::ContainsEmail,
+        PasswordProblem::ContainsCustomerNumber,
+        PasswordProblem::Mismatch,
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             PasswordProblem::TooShort => "password.too_short",

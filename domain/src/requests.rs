@@ -2,6 +2,7 @@
 //! years a fiscal certificate exists for, and no second pending request for the same thing.
 
 use crate::model::RequestKind;
+use crate::refusal::Refusal;
 
 /// A document request as typed, already resolved against the customer's data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,21 +24,21 @@ pub fn check(
     first_year: Option<i32>,
     this_year: i32,
     pending: &[Pending],
-) -> Result<(), &'static str> {
+) -> Result<(), Refusal> {
     if request.contract_is_theirs == Some(false) {
-        return Err("documents.contract_unknown");
+        return Err(Refusal::DocumentContractUnknown);
     }
     match request.kind {
         RequestKind::ContractCopy if request.contract_is_theirs.is_none() => {
-            return Err("documents.contract_required");
+            return Err(Refusal::DocumentContractRequired);
         }
         RequestKind::FiscalCertificate => {
             let Some(year) = request.year else {
-                return Err("documents.year_required");
+                return Err(Refusal::DocumentYearRequired);
             };
             let first = first_year.unwrap_or(this_year);
             if year < first || year >= this_year {
-                return Err("documents.year_invalid");
+                return Err(Refusal::DocumentYearInvalid);
             }
         }
         _ => {}
@@ -47,7 +48,7 @@ pub fn check(
         _ => None,
     };
     if pending.contains(&(request.kind, contract_id, year)) {
-        return Err("documents.duplicate");
+        return Err(Refusal::DocumentAlreadyRequested);
     }
     Ok(())
 }
@@ -69,15 +70,15 @@ mod tests {
         let f = RequestKind::FiscalCertificate;
         assert_eq!(
             check(req(f, None, None), None, Some(2022), 2026, &[]),
-            Err("documents.year_required")
+            Err(Refusal::DocumentYearRequired)
         );
         assert_eq!(
             check(req(f, None, Some(2021)), None, Some(2022), 2026, &[]),
-            Err("documents.year_invalid")
+            Err(Refusal::DocumentYearInvalid)
         );
         assert_eq!(
             check(req(f, None, Some(2026)), None, Some(2022), 2026, &[]),
-            Err("documents.year_invalid")
+            Err(Refusal::DocumentYearInvalid)
         );
         assert_eq!(
             check(req(f, None, Some(2025)), None, Some(2022), 2026, &[]),
@@ -94,11 +95,11 @@ mod tests {
         let c = RequestKind::ContractCopy;
         assert_eq!(
             check(req(c, None, None), None, Some(2022), 2026, &[]),
-            Err("documents.contract_required")
+            Err(Refusal::DocumentContractRequired)
         );
         assert_eq!(
             check(req(c, Some(false), None), None, Some(2022), 2026, &[]),
-            Err("documents.contract_unknown")
+            Err(Refusal::DocumentContractUnknown)
         );
         assert_eq!(
             check(req(c, Some(true), None), Some(7), Some(2022), 2026, &[]),
@@ -112,7 +113,7 @@ mod tests {
         let pending = [(f, None, Some(2025))];
         assert_eq!(
             check(req(f, None, Some(2025)), None, Some(2022), 2026, &pending),
-            Err("documents.duplicate")
+            Err(Refusal::DocumentAlreadyRequested)
         );
         assert_eq!(
             check(req(f, None, Some(2024)), None, Some(2022), 2026, &pending),
@@ -127,7 +128,7 @@ mod tests {
                 2026,
                 &[(s, None, None)]
             ),
-            Err("documents.duplicate")
+            Err(Refusal::DocumentAlreadyRequested)
         );
     }
 }

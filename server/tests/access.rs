@@ -4,7 +4,8 @@
 //! function gets exactly what a signed-out visitor gets; an agent calling an admin function
 //! gets 403; staff reads of customer data are audited.
 
-mod common;
+use testkit as common;
+use testkit::both_backends;
 
 use common::{Backend, TestApp, spawn};
 use domain::model::StaffRole;

@@ -1,7 +1,8 @@
 //! CIC staff sign-in (password + mandatory TOTP) and the separation of staff and customer
 //! sessions, on SQLite and PostgreSQL.
 
-mod common;
+use testkit as common;
+use testkit::both_backends;
 
 use common::{Backend, TestApp, spawn};
 use http::StatusCode;

@@ -1,7 +1,8 @@
 //! The foundation over HTTP, on SQLite and PostgreSQL: pages, language, errors, headers,
 //! health, sessions table, demo data, and the back-office import.
 
-mod common;
+use testkit as common;
+use testkit::both_backends;
 
 use common::{Backend, spawn};
 use http::StatusCode;

@@ -3,7 +3,8 @@
 //! both send a message or both run a job's round, and a job whose instance died is taken over
 //! once its lease runs out.
 
-mod common;
+use testkit as common;
+use testkit::both_backends;
 
 use async_trait::async_trait;
 use backend::Clock;

@@ -1,7 +1,8 @@
 //! Registration and sign-in over HTTP, through the same server functions the pages post to,
 //! on SQLite and PostgreSQL. Codes are read from the SMS outbox.
 
-mod common;
+use testkit as common;
+use testkit::both_backends;
 
 use common::{Backend, TestApp, spawn};
 use http::StatusCode;
@@ -734,7 +735,7 @@ both_backends!(
             .await
             .unwrap()
             .err(),
-            Some("auth.must_reset")
+            Some(domain::refusal::Refusal::MustResetPassword)
         );
         let token = link_token(&last_mail(&app).await);
         let new = "een heel ander lang wachtwoord";

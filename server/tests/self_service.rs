@@ -4,7 +4,8 @@
 //! Every test runs on a fixed clock (the demo data is anchored to the clock's month), and the
 //! dashboard's also two years ahead.
 
-mod common;
+use testkit as common;
+use testkit::both_backends;
 
 use common::{Backend, TestApp, mid_november_2026, spawn_at};
 use http::StatusCode;

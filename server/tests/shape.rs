@@ -1,7 +1,7 @@
 //! Tests that keep the project's shape: both databases have the same schema, and the README's
 //! configuration table lists exactly the variables the server knows.
 
-mod common;
+use testkit as common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,6 +1,7 @@
 //! Signing in and out. The same message for a wrong password and an unknown address.
 
 use crate::error::AppError;
+use crate::message::Message;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +10,7 @@ const FORM: &str = "sign-in";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInView {
-    pub error: Option<String>,
+    pub message: Option<Message>,
     pub email: String,
     pub signed_in: bool,
 }
@@ -24,7 +25,7 @@ pub async fn sign_in_state() -> Result<SignInView, AppError> {
     let flash = session::take_flash(&s, FORM).await?;
     let signed_in = session::account_id(&s).await?.is_some();
     Ok(SignInView {
-        error: flash.error,
+        message: flash.message(),
         email: flash.values.get("email").cloned().unwrap_or_default(),
         signed_in,
     })
@@ -59,15 +60,10 @@ pub async fn sign_in(
             session::sign_in(&s, account.id).await?;
             leptos_axum::redirect(safe_next(&next));
         }
-        Err(key) => {
-            let values = [("email".to_string(), email.trim().to_string())].into();
+        Err(refusal) => {
             session::set_flash(
                 &s,
-                Flash {
-                    form: FORM.into(),
-                    error: Some(key.into()),
-                    values,
-                },
+                Flash::error(FORM, refusal).with_values(&[("email", email.trim())]),
             )
             .await?;
             let back = if next.is_empty() {
@@ -108,9 +104,11 @@ pub async fn keep_alive() -> Result<bool, AppError> {
 
 /// The message of the second-factor form.
 #[server(endpoint = "auth/second-factor-state")]
-pub async fn second_factor_state() -> Result<Option<String>, AppError> {
+pub async fn second_factor_state() -> Result<Option<Message>, AppError> {
     let s = crate::session::session().await?;
-    Ok(crate::session::take_flash(&s, "second-factor").await?.error)
+    Ok(crate::session::take_flash(&s, "second-factor")
+        .await?
+        .message())
 }
 
 /// Step two of signing in when the second factor is on: an app code or a recovery code.
@@ -123,45 +121,27 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
     let Some(account_id) = session::pending_second_factor(&s).await? else {
         session::set_flash(
             &s,
-            Flash {
-                form: FORM.into(),
-                error: Some("auth.second_factor_expired".into()),
-                values: Default::default(),
-            },
+            Flash::error(FORM, domain::refusal::Refusal::SecondFactorExpired),
         )
         .await?;
         leptos_axum::redirect("/login");
         return Ok(());
     };
-    let key = format!("2fa:{account_id}");
-    let now = session::clock()?.epoch();
-    let throttled = backend::services::throttle::may_try(&pool, now, &key)
-        .await?
-        .err();
-    let ok = throttled.is_none()
-        && backend::services::two_factor::verify(&pool, now, account_id, &code).await?;
-    let waiting = throttled == Some(domain::throttle::Throttled::Wait);
-    backend::services::throttle::record(&pool, now, &key, &session::client_ip(), ok).await?;
-    if ok {
-        session::sign_in(&s, account_id).await?;
-        leptos_axum::redirect(safe_next(&next));
-    } else {
-        let message = if waiting {
-            "auth.wait"
-        } else {
-            "auth.code_wrong"
-        };
-        session::set_flash(
-            &s,
-            Flash {
-                form: "second-factor".into(),
-                error: Some(message.into()),
-                values: Default::default(),
-            },
-        )
-        .await?;
+    let outcome = backend::services::auth::second_factor(
+        &pool,
+        session::clock()?.epoch(),
+        account_id,
+        &code,
+        &session::client_ip(),
+    )
+    .await?;
+    if let Err(refusal) = outcome {
+        session::set_flash(&s, Flash::error("second-factor", refusal)).await?;
         let encoded = crate::paths::encode_component(safe_next(&next));
         leptos_axum::redirect(&format!("/login/code?next={encoded}"));
+    } else {
+        session::sign_in(&s, account_id).await?;
+        leptos_axum::redirect(safe_next(&next));
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! start page. Staff sessions and customer sessions never mix.
 
 use crate::error::AppError;
+use crate::message::Message;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ const FORM: &str = "cic-sign-in";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CicLoginView {
-    pub error: Option<String>,
+    pub message: Option<Message>,
     pub email: String,
 }
 
@@ -34,7 +35,7 @@ pub async fn cic_login_state() -> Result<CicLoginView, AppError> {
     let s = crate::session::session().await?;
     let flash = crate::session::take_flash(&s, FORM).await?;
     Ok(CicLoginView {
-        error: flash.error,
+        message: flash.message(),
         email: flash.values.get("email").cloned().unwrap_or_default(),
     })
 }
@@ -44,7 +45,7 @@ pub async fn cic_sign_in(email: String, password: String, code: String) -> Resul
     use crate::session::{self, Flash};
     let s = session::session().await?;
     let pool = session::db()?.pool;
-    match backend::store::staff::sign_in(
+    match backend::services::auth::staff_sign_in(
         &pool,
         session::clock()?.epoch(),
         &email,
@@ -58,15 +59,10 @@ pub async fn cic_sign_in(email: String, password: String, code: String) -> Resul
             session::staff_sign_in(&s, staff_id).await?;
             leptos_axum::redirect("/cic");
         }
-        Err(key) => {
-            let values = [("email".to_string(), email.trim().to_string())].into();
+        Err(refusal) => {
             session::set_flash(
                 &s,
-                Flash {
-                    form: FORM.into(),
-                    error: Some(key.into()),
-                    values,
-                },
+                Flash::error(FORM, refusal).with_values(&[("email", email.trim())]),
             )
             .await?;
             leptos_axum::redirect("/cic/login");

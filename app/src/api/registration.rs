@@ -3,6 +3,7 @@
 //! which renders whatever step the session is at — the same with and without JavaScript.
 
 use crate::error::AppError;
+use crate::message::Message;
 use domain::registration::Step;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,8 +14,8 @@ use std::collections::HashMap;
 pub struct RegistrationView {
     /// `None` before step 1 was submitted.
     pub step: Option<Step>,
-    /// Translation key of the message for the last submission, if it was refused.
-    pub error: Option<String>,
+    /// The message for the last submission: its refusal, or a notice ("code sent again").
+    pub message: Option<Message>,
     /// Values typed in the refused form (never passwords).
     pub values: HashMap<String, String>,
     /// Seconds until "send again" is possible.
@@ -28,6 +29,7 @@ mod server {
     use super::*;
     use crate::session::{self, Flash};
     use backend::services::registration::StepResult;
+    use domain::refusal::Refusal;
     use domain::registration::Registration;
     use tower_sessions::Session;
 
@@ -40,15 +42,8 @@ mod server {
         match reg {
             Some(r) if r.is_expired(crate::session::clock()?.epoch()) => {
                 session.remove::<Registration>(STATE_KEY).await?;
-                session::set_flash(
-                    session,
-                    Flash {
-                        form: FORM.into(),
-                        error: Some("registration.expired".into()),
-                        values: HashMap::new(),
-                    },
-                )
-                .await?;
+                session::set_flash(session, Flash::error(FORM, Refusal::RegistrationExpired))
+                    .await?;
                 Ok(None)
             }
             other => Ok(other),
@@ -65,20 +60,9 @@ mod server {
             Ok(next) => {
                 session.insert(STATE_KEY, next).await?;
             }
-            Err(key) => {
-                let values = values
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect();
-                session::set_flash(
-                    session,
-                    Flash {
-                        form: FORM.into(),
-                        error: Some(key.into()),
-                        values,
-                    },
-                )
-                .await?;
+            Err(refusal) => {
+                session::set_flash(session, Flash::error(FORM, refusal).with_values(values))
+                    .await?;
             }
         }
         leptos_axum::redirect("/register");
@@ -90,15 +74,7 @@ mod server {
         match current(session).await? {
             Some(r) if r.expects(step) => Ok(Some(r)),
             _ => {
-                session::set_flash(
-                    session,
-                    Flash {
-                        form: FORM.into(),
-                        error: Some("registration.wrong_step".into()),
-                        values: HashMap::new(),
-                    },
-                )
-                .await?;
+                session::set_flash(session, Flash::error(FORM, Refusal::WrongStep)).await?;
                 leptos_axum::redirect("/register");
                 Ok(None)
             }
@@ -134,7 +110,7 @@ pub async fn registration_state() -> Result<RegistrationView, AppError> {
         .1;
     Ok(RegistrationView {
         step: reg.map(|r| r.step),
-        error: flash.error,
+        message: flash.message(),
         values: flash.values,
         resend_wait,
         terms_version,
@@ -239,11 +215,7 @@ pub async fn register_resend() -> Result<(), AppError> {
     if sent {
         crate::session::set_flash(
             &s,
-            crate::session::Flash {
-                form: server::FORM.into(),
-                error: Some("code.sent_again".into()),
-                values: HashMap::new(),
-            },
+            crate::session::Flash::notice(server::FORM, "code.sent_again"),
         )
         .await?;
     }

@@ -3,6 +3,7 @@
 use crate::api::cic::*;
 use crate::components::form::{Field, FormMessage};
 use crate::i18n::tr;
+use crate::message::Message;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,10 +17,10 @@ pub fn CicLoginPage() -> impl IntoView {
             <p>{tr("cic.login.intro")}</p>
             <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
                 {move || state.get().map(|result| {
-                    let v = result.unwrap_or_else(|_| CicLoginView { error: Some("error.internal".into()), email: String::new() });
+                    let v = result.unwrap_or_else(|_| CicLoginView { message: Some(Message::form_error("error.internal")), email: String::new() });
                     view! {
                         <form method="post" action="/api/cic/sign-in" class="form">
-                            <FormMessage key=v.error.clone() />
+                            <FormMessage key=v.message.clone() />
                             <Field id="email" label="login.email" value=v.email.clone() kind="email" autocomplete="username" />
                             <Field id="password" label="login.password" kind="password" autocomplete="current-password" />
                             <Field id="code" label="cic.code" hint="cic.code.hint" inputmode="numeric" autocomplete="one-time-code" />

@@ -3,9 +3,10 @@
 //! requests with their status (pending ones can be cancelled).
 
 use crate::api::customer::{DocumentsView, RequestDocument, documents_page};
-use crate::components::form::{FormMessage, described_by, field_of};
+use crate::components::form::{FormMessage, described_by};
 use crate::components::lists::{DocumentList, RequestList};
 use crate::i18n::tr;
+use crate::message::Message;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,9 +35,9 @@ fn select(
     hint: Option<&'static str>,
     current: &str,
     options: Vec<(String, String)>,
-    message: &Option<String>,
+    message: &Option<Message>,
 ) -> impl IntoView + use<> {
-    let error = message.clone().filter(|k| field_of(k) == id);
+    let error = message.as_ref().and_then(|m| m.error_for(id));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = described_by(id, hint.is_some(), error.is_some());

@@ -5,6 +5,7 @@ use crate::api::customer::{InvoiceListView, InvoiceView, invoice_list, invoice_p
 use crate::components::form::FormMessage;
 use crate::components::lists::{InvoiceTable, status_badge};
 use crate::i18n::{tr, trf};
+use crate::message::Message;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -104,7 +105,7 @@ fn list_view(v: InvoiceListView) -> impl IntoView {
             </div>
             <button type="submit" class="button">{tr("invoices.apply")}</button>
         </form>
-        <FormMessage key=v.notice.clone() />
+        <FormMessage key=v.notice.as_deref().map(Message::notice) />
         <p role="status">{count}</p>
         {if v.items.is_empty() {
             view! { <p class="empty">{tr("invoices.none_found")}</p> }.into_any()

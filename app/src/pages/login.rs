@@ -4,6 +4,7 @@
 use crate::api::auth::sign_in_state;
 use crate::components::form::{Field, FormMessage};
 use crate::i18n::tr;
+use crate::message::Message;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,11 +20,11 @@ pub fn LoginPage() -> impl IntoView {
             <h1>{tr("page.login.title")}</h1>
             <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
                 {move || state.get().map(|result| {
-                    let v = result.unwrap_or_else(|_| crate::api::auth::SignInView { error: Some("error.internal".into()), email: String::new(), signed_in: false });
+                    let v = result.unwrap_or_else(|_| crate::api::auth::SignInView { message: Some(Message::form_error("error.internal")), email: String::new(), signed_in: false });
                     view! {
                         {v.signed_in.then(|| view! { <p class="notice" role="status">{tr("login.already")}" "<a href="/dashboard">{tr("page.dashboard.title")}</a></p> })}
                         <form method="post" action="/api/auth/sign-in" class="form">
-                            <FormMessage key=v.error.clone() />
+                            <FormMessage key=v.message.clone() />
                             <input type="hidden" name="next" value=next />
                             <Field id="email" label="login.email" value=v.email.clone() kind="email" autocomplete="username" />
                             <Field id="password" label="login.password" kind="password" autocomplete="current-password" />

@@ -5,6 +5,7 @@
 use crate::api::registration::*;
 use crate::components::form::{Field, FormMessage};
 use crate::i18n::{tr, trf};
+use crate::message::Message;
 use domain::registration::Step;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -83,7 +84,7 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
         value("email"),
         value("contract_number"),
     );
-    let error = v.error.clone();
+    let error = v.message.clone();
     let wait = v.resend_wait;
     let terms_version = trf("register.terms.version", &[("version", &v.terms_version)]);
     let body = match v.step {
@@ -183,7 +184,7 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
 /// The code step. While a code is being checked the button is disabled: a double click must not
 /// spend two of the five attempts.
 fn code_fields(
-    error: Option<String>,
+    error: Option<Message>,
     sent_key: &'static str,
     checking: Signal<bool>,
 ) -> impl IntoView {

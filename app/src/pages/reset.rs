@@ -3,6 +3,7 @@
 use crate::api::account::*;
 use crate::components::form::{Field, FormMessage};
 use crate::i18n::tr;
+use crate::message::Message;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +20,7 @@ pub fn ForgotPage() -> impl IntoView {
             <p>{tr("forgot.intro")}</p>
             <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
                 {move || state.get().map(|message| {
-                    let message = message.unwrap_or_else(|_| Some("error.internal".into()));
+                    let message = message.unwrap_or_else(|_| Some(Message::form_error("error.internal")));
                     view! {
                         <ActionForm action attr:class="form">
                             <FormMessage key=message.clone() />

@@ -3,6 +3,7 @@
 use crate::api::auth::second_factor_state;
 use crate::components::form::{Field, FormMessage};
 use crate::i18n::tr;
+use crate::message::Message;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -18,7 +19,7 @@ pub fn SecondFactorPage() -> impl IntoView {
             <h1>{tr("page.second_factor.title")}</h1>
             <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
                 {move || state.get().map(|message| {
-                    let message = message.unwrap_or_else(|_| Some("error.internal".into()));
+                    let message = message.unwrap_or_else(|_| Some(Message::form_error("error.internal")));
                     view! {
                         <form method="post" action="/api/auth/second-factor" class="form">
                             <FormMessage key=message.clone() />

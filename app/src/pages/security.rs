@@ -4,6 +4,7 @@
 use crate::api::account::*;
 use crate::components::form::{Field, FormMessage};
 use crate::i18n::tr;
+use crate::message::{FieldError, Message};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -72,8 +73,13 @@ pub fn SecurityPage() -> impl IntoView {
                                 <p>{tr("security.email.current")}" "<strong>{v.email.clone()}</strong></p>
                                 <Suspense fallback=|| ()>
                                     {move || email.get().map(|r| {
-                                        let (message, typed) = r.unwrap_or_else(|_| (Some("error.internal".into()), String::new()));
-                                        let field_error = message.clone().filter(|m| !m.starts_with("notice.")).map(|m| if m == "security.current_wrong" { "security.email_password_wrong".to_string() } else { m });
+                                        let (message, typed) = r.unwrap_or_else(|_| (Some(Message::form_error("error.internal")), String::new()));
+                                        // The e-mail form's password field is `email_password`: the same refusal, its own text.
+                                        let field_error = message.clone().map(|m| match m {
+                                            Message::Error(e) if e.field == "current_password" => Message::Error(FieldError { key: "security.email_password_wrong".into(), field: "email_password".into() }),
+                                            Message::Error(e) if e.field == "email" => Message::Error(FieldError { field: "new_email".into(), ..e }),
+                                            other => other,
+                                        });
                                         view! {
                                             <ActionForm action=email_action attr:class="form">
                                                 <FormMessage key=message.clone() />

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod import;
+pub mod overview;
 pub mod registration;
 pub mod security;
 pub mod self_service;

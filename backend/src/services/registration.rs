@@ -11,22 +11,17 @@ use crate::infra::password;
 use crate::store::accounts::{self, CreateRefusal, NewAccount};
 use crate::store::codes::{self, Purpose};
 use crate::store::{contracts, customers};
-use domain::codes::{CheckOutcome, SendRefusal};
+use domain::codes::CheckOutcome;
 use domain::i18n::{t, tf};
+use domain::refusal::Refusal;
 use domain::registration::{Registration, Step};
+use domain::values::ValueError;
 use domain::values::{ContractNumber, CustomerNumber, Email, PhoneNumber};
 use domain::{Lang, password_policy};
 use sqlx::AnyPool;
 
 /// A step's answer: the new state, or a message key (the state stays as it was).
-pub type StepResult<T = Registration> = Result<Result<T, &'static str>, ServiceError>;
-
-fn refusal_key(r: SendRefusal) -> &'static str {
-    match r {
-        SendRefusal::TooSoon(_) => "code.too_soon",
-        SendRefusal::TooMany => "code.too_many",
-    }
-}
+pub type StepResult<T = Registration> = Result<Result<T, Refusal>, ServiceError>;
 
 /// Who a customer number belongs to, as far as registration is concerned.
 struct Target {
@@ -77,7 +72,7 @@ async fn send_registration_code(
     .await?;
     let code = match issued {
         Ok(code) => code,
-        Err(refusal) => return Ok(Err(refusal_key(refusal))),
+        Err(refusal) => return Ok(Err(refusal.into())),
     };
     let sms = match (&target, code) {
         (Some(t), Some(code)) => Some((
@@ -112,7 +107,7 @@ async fn send_registration_code(
 /// Step 1: the customer number.
 pub async fn start(s: &Services<'_>, customer_number: &str) -> StepResult {
     let Ok(number) = CustomerNumber::parse(customer_number) else {
-        return Ok(Err("error.customer_number"));
+        return Ok(Err(Refusal::Value(ValueError::CustomerNumber)));
     };
     Ok(send_registration_code(s, &number)
         .await?
@@ -124,14 +119,14 @@ pub async fn start(s: &Services<'_>, customer_number: &str) -> StepResult {
 /// "Send again" on a code step.
 pub async fn resend(s: &Services<'_>, reg: &Registration) -> StepResult {
     let Ok(number) = CustomerNumber::parse(&reg.customer_number) else {
-        return Ok(Err("error.customer_number"));
+        return Ok(Err(Refusal::Value(ValueError::CustomerNumber)));
     };
     match reg.step {
         Step::Code => Ok(send_registration_code(s, &number)
             .await?
             .map(|_| reg.clone())),
         Step::ContractCode => send_contract_code(s, reg).await,
-        _ => Ok(Err("registration.wrong_step")),
+        _ => Ok(Err(Refusal::WrongStep)),
     }
 }
 
@@ -142,7 +137,7 @@ async fn check_code(
     typed: &str,
 ) -> StepResult<()> {
     let Some(code) = domain::codes::normalise(typed) else {
-        return Ok(Err("code.format"));
+        return Ok(Err(Refusal::CodeFormat));
     };
     let outcome = codes::verify(
         s.pool,
@@ -154,8 +149,8 @@ async fn check_code(
     .await?;
     Ok(match (outcome, reg.customer_id) {
         (CheckOutcome::Accepted, Some(_)) => Ok(()),
-        (CheckOutcome::Void, _) => Err("code.void"),
-        _ => Err("code.wrong"),
+        (CheckOutcome::Void, _) => Err(Refusal::CodeVoid),
+        _ => Err(Refusal::CodeWrong),
     })
 }
 
@@ -187,13 +182,13 @@ fn clean_name(text: &str) -> Option<String> {
 /// Step 3: names, e-mail address and password.
 pub async fn enter_details(s: &Services<'_>, reg: &Registration, d: &Details<'_>) -> StepResult {
     let Some(first_name) = clean_name(d.first_name) else {
-        return Ok(Err("registration.first_name_required"));
+        return Ok(Err(Refusal::FirstNameRequired));
     };
     let Some(last_name) = clean_name(d.last_name) else {
-        return Ok(Err("registration.last_name_required"));
+        return Ok(Err(Refusal::LastNameRequired));
     };
     let Ok(email) = Email::parse(d.email) else {
-        return Ok(Err("error.email"));
+        return Ok(Err(Refusal::Value(ValueError::Email)));
     };
     if let Err(problem) = password_policy::check(
         d.password,
@@ -201,10 +196,10 @@ pub async fn enter_details(s: &Services<'_>, reg: &Registration, d: &Details<'_>
         email.local_part(),
         &reg.customer_number,
     ) {
-        return Ok(Err(problem.key()));
+        return Ok(Err(problem.into()));
     }
     if accounts::email_taken(s.pool, email.as_str()).await? {
-        return Ok(Err("registration.email_taken"));
+        return Ok(Err(Refusal::EmailTaken));
     }
     let password_hash = password::hash(&password::Password::new(d.password)).await?;
     Ok(Ok(Registration {
@@ -240,7 +235,7 @@ async fn send_contract_code(s: &Services<'_>, reg: &Registration) -> StepResult 
     .await?
     {
         Ok(code) => code,
-        Err(refusal) => return Ok(Err(refusal_key(refusal))),
+        Err(refusal) => return Ok(Err(refusal.into())),
     };
     if let (Some(code), Some(t)) = (code, target) {
         let body = tf(
@@ -265,7 +260,7 @@ pub async fn enter_contract(
     contract_number: &str,
 ) -> StepResult {
     let Ok(number) = ContractNumber::parse(contract_number) else {
-        return Ok(Err("error.contract_number"));
+        return Ok(Err(Refusal::Value(ValueError::ContractNumber)));
     };
     let reg = Registration {
         contract_number: number.as_str().to_string(),
@@ -294,7 +289,7 @@ pub async fn accept_terms(
     lang: Lang,
 ) -> StepResult<i64> {
     let Some(customer_id) = reg.customer_id else {
-        return Ok(Err("registration.wrong_step"));
+        return Ok(Err(Refusal::WrongStep));
     };
     let (terms_version_id, version) = accounts::current_terms(s.pool).await?;
     let now = s.clock.epoch();
@@ -319,8 +314,8 @@ pub async fn accept_terms(
     .await?;
     let id = match created {
         Ok(id) => id,
-        Err(CreateRefusal::EmailTaken) => return Ok(Err("registration.email_taken")),
-        Err(CreateRefusal::AlreadyRegistered) => return Ok(Err("registration.wrong_step")),
+        Err(CreateRefusal::EmailTaken) => return Ok(Err(Refusal::EmailTaken)),
+        Err(CreateRefusal::AlreadyRegistered) => return Ok(Err(Refusal::WrongStep)),
     };
     if let Ok(to) = Email::parse(&reg.email) {
         let mail = Mail {

@@ -8,7 +8,9 @@ use crate::infra::password;
 use crate::services::{ServiceError, Services};
 use crate::store::accounts::{self, AccountRow};
 use crate::store::{email_changes, incidents, logins, resets};
+use domain::refusal::Refusal;
 use domain::values::Email;
+use domain::values::ValueError;
 use domain::{Lang, i18n::tf, password_policy};
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
@@ -16,7 +18,7 @@ use sqlx::AnyConnection;
 /// A reset link is valid this long.
 pub const RESET_VALID_SECONDS: i64 = 30 * 60;
 
-pub type Outcome = Result<Result<(), &'static str>, ServiceError>;
+pub type Outcome = Result<Result<(), Refusal>, ServiceError>;
 
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -105,10 +107,10 @@ async fn check_new_password(
     account: &AccountRow,
     new: &str,
     confirmation: &str,
-) -> Result<Result<(), &'static str>, ServiceError> {
+) -> Result<Result<(), Refusal>, ServiceError> {
     let customer_number = accounts::customer_number(s.pool, account.id).await?;
     let local = account.email.split('@').next().unwrap_or("");
-    Ok(password_policy::check(new, confirmation, local, &customer_number).map_err(|p| p.key()))
+    Ok(password_policy::check(new, confirmation, local, &customer_number).map_err(Refusal::from))
 }
 
 /// Changes the password after checking the current one; ends the other logins.
@@ -122,7 +124,7 @@ pub async fn change_password(
     lang: Lang,
 ) -> Outcome {
     if !password_ok(account, current).await {
-        return Ok(Err("security.current_wrong"));
+        return Ok(Err(Refusal::CurrentPasswordWrong));
     }
     if let Err(key) = check_new_password(s, account, new, confirmation).await? {
         return Ok(Err(key));
@@ -173,7 +175,7 @@ async fn send_reset_link(
 /// "Forgot password": the same answer whether or not the address has an account.
 pub async fn request_reset(s: &Services<'_>, email: &str, lang: Lang) -> Outcome {
     let Ok(email) = Email::parse(email) else {
-        return Ok(Err("error.email"));
+        return Ok(Err(Refusal::Value(ValueError::Email)));
     };
     if let Some(account) = accounts::by_email(s.pool, email.as_str()).await?
         && account.active == 1
@@ -212,10 +214,10 @@ pub async fn reset_password(
     lang: Lang,
 ) -> Outcome {
     let Some((reset_id, account_id)) = reset_account(s, token).await? else {
-        return Ok(Err("reset.invalid"));
+        return Ok(Err(Refusal::ResetLinkInvalid));
     };
     let Some(account) = accounts::by_id(s.pool, account_id).await? else {
-        return Ok(Err("reset.invalid"));
+        return Ok(Err(Refusal::ResetLinkInvalid));
     };
     if let Err(key) = check_new_password(s, &account, new, confirmation).await? {
         return Ok(Err(key));
@@ -224,7 +226,7 @@ pub async fn reset_password(
     let mail = password_changed_mail(s, &account, lang);
     let mut tx = begin(s).await?;
     if !resets::use_once(&mut tx, s.clock.epoch(), reset_id).await? {
-        return Ok(Err("reset.invalid"));
+        return Ok(Err(Refusal::ResetLinkInvalid));
     }
     accounts::set_password(&mut tx, s.clock.epoch(), account.id, &hash).await?;
     queue_notice(s, &mut tx, mail).await?;
@@ -275,16 +277,16 @@ pub async fn request_email_change(
     lang: Lang,
 ) -> Outcome {
     if !password_ok(account, password_text).await {
-        return Ok(Err("security.current_wrong"));
+        return Ok(Err(Refusal::CurrentPasswordWrong));
     }
     let Ok(new_email) = Email::parse(new_email) else {
-        return Ok(Err("error.email"));
+        return Ok(Err(Refusal::Value(ValueError::Email)));
     };
     if new_email.as_str() == account.email {
-        return Ok(Err("security.email_same"));
+        return Ok(Err(Refusal::EmailSame));
     }
     if accounts::email_taken(s.pool, new_email.as_str()).await? {
-        return Ok(Err("registration.email_taken"));
+        return Ok(Err(Refusal::EmailTaken));
     }
     let token = hex::encode(rand::random::<[u8; 32]>());
     let url = format!("{}/profile/email?token={token}", s.base_url);
@@ -343,13 +345,13 @@ pub async fn pending_email(s: &Services<'_>, token: &str) -> Result<Option<Strin
 /// Confirms the new address with the link's token (single use); the old address is told.
 pub async fn confirm_email_change(s: &Services<'_>, token: &str, lang: Lang) -> Outcome {
     let Some((change_id, account_id, new_email)) = email_change(s, token).await? else {
-        return Ok(Err("email_change.invalid"));
+        return Ok(Err(Refusal::EmailChangeLinkInvalid));
     };
     let Some(account) = accounts::by_id(s.pool, account_id).await? else {
-        return Ok(Err("email_change.invalid"));
+        return Ok(Err(Refusal::EmailChangeLinkInvalid));
     };
     if accounts::email_taken(s.pool, &new_email).await? {
-        return Ok(Err("registration.email_taken"));
+        return Ok(Err(Refusal::EmailTaken));
     }
     let notice = security_mail(
         s,
@@ -361,7 +363,7 @@ pub async fn confirm_email_change(s: &Services<'_>, token: &str, lang: Lang) -> 
     );
     let mut tx = begin(s).await?;
     if !email_changes::use_once(&mut tx, s.clock.epoch(), change_id).await? {
-        return Ok(Err("email_change.invalid"));
+        return Ok(Err(Refusal::EmailChangeLinkInvalid));
     }
     accounts::set_email(&mut tx, s.clock.epoch(), account_id, &new_email).await?;
     queue_notice(s, &mut tx, notice).await?;

@@ -9,6 +9,7 @@ use crate::store::{customers, documents, invoices, mileage, requests};
 use domain::mileage::{Allowance, Reading, Verdict};
 use domain::model::{DocumentKind, RequestKind, RequestStatus};
 use domain::money::parse_iso_date;
+use domain::refusal::Refusal;
 use domain::{Branding, Lang};
 use sqlx::AnyPool;
 use time::Date;
@@ -31,7 +32,7 @@ pub enum MileageOutcome {
     /// Not stored: the jump is implausible and was not confirmed.
     NeedsConfirmation,
     /// Not stored, with the message key of the reason.
-    Refused(&'static str),
+    Refused(Refusal),
     /// Not the customer's contract (or no such contract).
     NotFound,
 }
@@ -106,10 +107,10 @@ pub async fn request_document(
     contract_number: &str,
     year: &str,
     clock: &crate::Clock,
-) -> StoreResult<Result<i64, &'static str>> {
+) -> StoreResult<Result<i64, Refusal>> {
     let today = clock.local_today();
     let Some(kind) = RequestKind::from_code(kind.trim()) else {
-        return Ok(Err("documents.kind_required"));
+        return Ok(Err(Refusal::DocumentKindRequired));
     };
     let contract_number = contract_number.trim();
     let contract = if contract_number.is_empty() {
@@ -121,7 +122,7 @@ pub async fn request_document(
         "" => None,
         y => match y.parse::<i32>() {
             Ok(y) => Some(y),
-            Err(_) => return Ok(Err("documents.year_invalid")),
+            Err(_) => return Ok(Err(Refusal::DocumentYearInvalid)),
         },
     };
     let all = contracts::details_for_customer(pool, customer_id).await?;

@@ -66,62 +66,25 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<StaffRow>> {
     .await?)
 }
 
-/// Checks e-mail, password and TOTP code (all three; one generic answer). The accepted TOTP
-/// step is stored so the same code cannot be used again.
-pub async fn sign_in(
-    pool: &AnyPool,
-    now: i64,
-    email: &str,
-    password_text: &str,
-    code: &str,
-    ip: &str,
-) -> Result<Result<i64, &'static str>, crate::StoreError> {
-    let email = email.trim().to_lowercase();
-    let throttle_key = format!("staff:{email}");
-    if let Err(throttled) = crate::services::throttle::may_try(pool, now, &throttle_key).await? {
-        return Ok(Err(throttled.key()));
-    }
-    let staff: Option<StaffLogin> = sqlx::query_as(
+/// The sign-in data of the staff member with this address.
+pub async fn login_by_email(pool: &AnyPool, email: &str) -> StoreResult<Option<StaffLogin>> {
+    Ok(sqlx::query_as(
         "SELECT id, display_name, role, password_hash, totp_secret, totp_last_step, active FROM staff_accounts WHERE email = $1",
     )
-    .bind(&email)
+    .bind(email)
     .fetch_optional(pool)
-    .await?;
-    let stored = staff
-        .as_ref()
-        .filter(|s| s.active == 1)
-        .map(|s| s.password_hash.clone());
-    let password_ok = crate::infra::password::verify(
-        &crate::infra::password::Password::new(password_text),
-        stored,
+    .await?)
+}
+
+/// Claims a TOTP time step, so a code signs in once even when two sign-ins arrive at once.
+pub async fn claim_totp_step(pool: &AnyPool, staff_id: i64, step: i64) -> StoreResult<bool> {
+    let claimed = sqlx::query(
+        "UPDATE staff_accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
     )
-    .await;
-    let step = match (&staff, password_ok) {
-        (Some(s), true) => {
-            let at = u64::try_from(now).unwrap_or_default();
-            crate::infra::totp::check(&s.totp_secret, code, at, s.totp_last_step)
-        }
-        _ => None,
-    };
-    crate::services::throttle::record(pool, now, &throttle_key, ip, step.is_some()).await?;
-    tracing::info!(succeeded = step.is_some(), "staff sign-in attempt");
-    match (staff, step) {
-        (Some(s), Some(step)) => {
-            // Only one sign-in can claim a step, even when two arrive at once.
-            let claimed = sqlx::query(
-                "UPDATE staff_accounts SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
-            )
-            .bind(s.id)
-            .bind(step)
-            .execute(pool)
-            .await?
-            .rows_affected();
-            Ok(if claimed == 1 {
-                Ok(s.id)
-            } else {
-                Err("cic.invalid")
-            })
-        }
-        _ => Ok(Err("cic.invalid")),
-    }
+    .bind(staff_id)
+    .bind(step)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
 }

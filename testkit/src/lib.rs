@@ -2,8 +2,6 @@
 //! SQLite file, or a new PostgreSQL database on `TEST_POSTGRES_URL`
 //! (default `postgres://postgres@127.0.0.1:5432`) — with its outboxes in a temp folder.
 
-#![allow(dead_code)]
-
 use server::config::Settings;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -306,11 +304,11 @@ macro_rules! both_backends {
             use super::*;
             #[tokio::test]
             async fn sqlite() {
-                ($body)(common::Backend::Sqlite).await
+                ($body)($crate::Backend::Sqlite).await
             }
             #[tokio::test]
             async fn postgres() {
-                ($body)(common::Backend::Postgres).await
+                ($body)($crate::Backend::Postgres).await
             }
         }
     };

@@ -1,0 +1,147 @@
+//! What the signed-in customer's pages show: each function gathers one page's rows, scoped to
+//! the customer id from the session (another customer's contract or invoice is `None`, exactly
+//! like one that does not exist). The app maps the rows to its views.
+
+use crate::error::StoreResult;
+use crate::services::self_service::allowance;
+use crate::store::contracts::{self, ContractDetail};
+use crate::store::documents::{self, DocumentRow};
+use crate::store::invoices::{self, InvoiceRow, OpenSummary};
+use crate::store::requests::{self, RequestRow};
+use crate::store::{announcements, mileage};
+use domain::Lang;
+use domain::invoice_query::InvoiceQuery;
+use domain::mileage::{Allowance, Reading};
+use domain::model::ContractStatus;
+use sqlx::AnyPool;
+use time::Date;
+
+/// The dashboard's rows.
+pub struct Dashboard {
+    /// Running contracts first, then the latest end date first.
+    pub contracts: Vec<ContractDetail>,
+    pub open_invoices: OpenSummary,
+    pub pending_requests: i64,
+    pub announcements: Vec<String>,
+}
+
+pub async fn dashboard(
+    pool: &AnyPool,
+    customer_id: i64,
+    today: Date,
+    now: i64,
+    lang: Lang,
+) -> StoreResult<Dashboard> {
+    let mut contracts = contracts::details_for_customer(pool, customer_id).await?;
+    // ISO dates sort as text.
+    contracts.sort_by_key(|c| {
+        let running = ContractStatus::from_code(&c.status).is_some_and(ContractStatus::is_running);
+        (!running, std::cmp::Reverse(c.end_date.clone()))
+    });
+    Ok(Dashboard {
+        contracts,
+        open_invoices: invoices::open_summary(pool, customer_id, today).await?,
+        pending_requests: requests::pending_count(pool, customer_id).await?,
+        announcements: announcements::current(pool, now, lang).await?,
+    })
+}
+
+/// One contract with its mileage terms, readings, invoices, documents and requests.
+pub struct ContractOverview {
+    pub contract: ContractDetail,
+    pub terms: Allowance,
+    pub readings: Vec<Reading>,
+    pub invoices: Vec<InvoiceRow>,
+    pub documents: Vec<DocumentRow>,
+    pub requests: Vec<RequestRow>,
+}
+
+/// `None` when the customer has no contract with this number.
+pub async fn contract(
+    pool: &AnyPool,
+    customer_id: i64,
+    number: &str,
+) -> StoreResult<Option<ContractOverview>> {
+    let Some(c) = contracts::detail_for_customer(pool, customer_id, number).await? else {
+        return Ok(None);
+    };
+    let terms = allowance(&c).ok_or_else(|| {
+        crate::StoreError::Corrupt(format!(
+            "contract {} has unreadable dates",
+            c.contract_number
+        ))
+    })?;
+    Ok(Some(ContractOverview {
+        terms,
+        readings: mileage::for_contract(pool, c.id).await?,
+        invoices: invoices::for_contract(pool, c.id).await?,
+        documents: documents::for_contract(pool, c.id).await?,
+        requests: requests::for_contract(pool, c.id).await?,
+        contract: c,
+    }))
+}
+
+/// One page of the customer's invoice list.
+pub struct InvoicePage {
+    /// The customer's contract numbers (for the filter).
+    pub contracts: Vec<String>,
+    /// The years with invoices (for the filter).
+    pub years: Vec<i32>,
+    pub rows: Vec<InvoiceRow>,
+    pub total: i64,
+    /// The query did name a contract the customer does not have: the filter was dropped.
+    pub unknown_contract: bool,
+}
+
+pub async fn invoice_page(
+    pool: &AnyPool,
+    customer_id: i64,
+    q: &mut InvoiceQuery,
+    today: Date,
+) -> StoreResult<InvoicePage> {
+    let contracts: Vec<String> = contracts::details_for_customer(pool, customer_id)
+        .await?
+        .into_iter()
+        .map(|c| c.contract_number)
+        .collect();
+    let unknown_contract = q.contract.as_ref().is_some_and(|c| !contracts.contains(c));
+    if unknown_contract {
+        q.contract = None;
+    }
+    let (rows, total) = invoices::page_for_customer(pool, customer_id, q, today).await?;
+    Ok(InvoicePage {
+        contracts,
+        years: invoices::years_for_customer(pool, customer_id).await?,
+        rows,
+        total,
+        unknown_contract,
+    })
+}
+
+/// One of the customer's invoices with the contract it belongs to.
+pub async fn invoice(
+    pool: &AnyPool,
+    customer_id: i64,
+    number: &str,
+) -> StoreResult<Option<(InvoiceRow, ContractDetail)>> {
+    let Some(i) = invoices::for_customer_by_number(pool, customer_id, number).await? else {
+        return Ok(None);
+    };
+    let contract = contracts::detail_for_customer(pool, customer_id, &i.contract_number).await?;
+    Ok(contract.map(|c| (i, c)))
+}
+
+/// The documents page's rows.
+pub struct DocumentsOverview {
+    pub contracts: Vec<ContractDetail>,
+    pub documents: Vec<DocumentRow>,
+    pub requests: Vec<RequestRow>,
+}
+
+pub async fn documents(pool: &AnyPool, customer_id: i64) -> StoreResult<DocumentsOverview> {
+    Ok(DocumentsOverview {
+        contracts: contracts::details_for_customer(pool, customer_id).await?,
+        documents: documents::for_customer(pool, customer_id).await?,
+        requests: requests::for_customer(pool, customer_id).await?,
+    })
+}

@@ -1,0 +1,260 @@
+//! Refusals: every answer that turns down what a person typed or asked, as one enum. Each has
+//! the translation key of its message ([`Refusal::key`]) and the form field it is about
+//! ([`Refusal::field`], empty for the form as a whole), so a page can show it next to the field
+//! without guessing from the key.
+
+use crate::codes::SendRefusal;
+use crate::password_policy::PasswordProblem;
+use crate::throttle::Throttled;
+use crate::values::ValueError;
+
+/// Something the portal turned down, with its message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A value that does not parse (customer number, e-mail address, …).
+    Value(ValueError),
+    /// A new password that breaks a rule.
+    Password(PasswordProblem),
+    /// Too many sign-in attempts.
+    Throttled(Throttled),
+    /// A code was asked for too soon or too often.
+    CodeNotSent(SendRefusal),
+    CodeFormat,
+    CodeWrong,
+    CodeVoid,
+    WrongStep,
+    FirstNameRequired,
+    LastNameRequired,
+    EmailTaken,
+    SignInInvalid,
+    MustResetPassword,
+    StaffSignInInvalid,
+    CurrentPasswordWrong,
+    EmailSame,
+    ResetLinkInvalid,
+    EmailChangeLinkInvalid,
+    KmRequired,
+    KmNegative,
+    KmInvalid,
+    KmAbsurd,
+    KmDecreasing,
+    DateRequired,
+    DateInvalid,
+    DateFuture,
+    DateBeforeStart,
+    DocumentKindRequired,
+    DocumentContractUnknown,
+    DocumentContractRequired,
+    DocumentYearRequired,
+    DocumentYearInvalid,
+    DocumentAlreadyRequested,
+    /// The second factor's code (app or recovery) is wrong.
+    SecondFactorWrong,
+    /// Turning the second factor off: the password or the code is wrong.
+    TwoFactorDisableWrong,
+    /// The sign-in's second step waited too long.
+    SecondFactorExpired,
+    /// The registration in this browser ran out; start again.
+    RegistrationExpired,
+    /// A reading far above the usual daily distance: asked to confirm it.
+    MileageJumpUnconfirmed,
+    /// The request can no longer be cancelled (it is being handled or already finished).
+    CancelRefused,
+}
+
+impl Refusal {
+    /// The translation key of the message.
+    pub fn key(self) -> &'static str {
+        use Refusal::*;
+        match self {
+            Value(v) => v.key(),
+            Password(p) => p.key(),
+            Throttled(t) => t.key(),
+            CodeNotSent(SendRefusal::TooSoon(_)) => "code.too_soon",
+            CodeNotSent(SendRefusal::TooMany) => "code.too_many",
+            CodeFormat => "code.format",
+            CodeWrong => "code.wrong",
+            CodeVoid => "code.void",
+            WrongStep => "registration.wrong_step",
+            FirstNameRequired => "registration.first_name_required",
+            LastNameRequired => "registration.last_name_required",
+            EmailTaken => "registration.email_taken",
+            SignInInvalid => "auth.invalid",
+            MustResetPassword => "auth.must_reset",
+            StaffSignInInvalid => "cic.invalid",
+            CurrentPasswordWrong => "security.current_wrong",
+            EmailSame => "security.email_same",
+            ResetLinkInvalid => "reset.invalid",
+            EmailChangeLinkInvalid => "email_change.invalid",
+            KmRequired => "mileage.km_required",
+            KmNegative => "mileage.km_negative",
+            KmInvalid => "mileage.km_invalid",
+            KmAbsurd => "mileage.km_absurd",
+            KmDecreasing => "mileage.km_decreasing",
+            DateRequired => "mileage.date_required",
+            DateInvalid => "mileage.date_invalid",
+            DateFuture => "mileage.date_future",
+            DateBeforeStart => "mileage.date_before_start",
+            DocumentKindRequired => "documents.kind_required",
+            DocumentContractUnknown => "documents.contract_unknown",
+            DocumentContractRequired => "documents.contract_required",
+            DocumentYearRequired => "documents.year_required",
+            DocumentYearInvalid => "documents.year_invalid",
+            DocumentAlreadyRequested => "documents.duplicate",
+            SecondFactorWrong => "auth.code_wrong",
+            TwoFactorDisableWrong => "security.two_factor_disable_wrong",
+            SecondFactorExpired => "auth.second_factor_expired",
+            RegistrationExpired => "registration.expired",
+            MileageJumpUnconfirmed => "mileage.confirm_jump",
+            CancelRefused => "documents.cancel_refused",
+        }
+    }
+
+    /// The `name` of the form field the refusal is about; empty for the whole form.
+    pub fn field(self) -> &'static str {
+        use Refusal::*;
+        match self {
+            Value(ValueError::CustomerNumber) => "customer_number",
+            Value(ValueError::ContractNumber) => "contract_number",
+            Value(ValueError::Email) | EmailTaken | EmailSame => "email",
+            Value(ValueError::NumberPlate) => "number_plate",
+            Value(ValueError::Phone) => "phone",
+            Value(ValueError::Vin) => "vin",
+            Password(_) => "password",
+            CodeNotSent(_) | CodeFormat | CodeWrong | CodeVoid | SecondFactorWrong => "code",
+            FirstNameRequired => "first_name",
+            LastNameRequired => "last_name",
+            CurrentPasswordWrong => "current_password",
+            KmRequired | KmNegative | KmInvalid | KmAbsurd | KmDecreasing => "km",
+            DateRequired | DateInvalid | DateFuture | DateBeforeStart => "date",
+            DocumentKindRequired => "kind",
+            DocumentContractUnknown | DocumentContractRequired => "contract",
+            DocumentYearRequired | DocumentYearInvalid => "year",
+            Throttled(_)
+            | WrongStep
+            | SignInInvalid
+            | MustResetPassword
+            | StaffSignInInvalid
+            | ResetLinkInvalid
+            | EmailChangeLinkInvalid
+            | DocumentAlreadyRequested
+            | TwoFactorDisableWrong
+            | SecondFactorExpired
+            | RegistrationExpired
+            | MileageJumpUnconfirmed
+            | CancelRefused => "",
+        }
+    }
+
+    /// One of each kind, for tests that every key is translated.
+    pub fn examples() -> Vec<Refusal> {
+        use Refusal::*;
+        let mut all = vec![
+            CodeNotSent(SendRefusal::TooSoon(30)),
+            CodeNotSent(SendRefusal::TooMany),
+            Throttled(crate::throttle::Throttled::Locked),
+            Throttled(crate::throttle::Throttled::Wait),
+            CodeFormat,
+            CodeWrong,
+            CodeVoid,
+            WrongStep,
+            FirstNameRequired,
+            LastNameRequired,
+            EmailTaken,
+            SignInInvalid,
+            MustResetPassword,
+            StaffSignInInvalid,
+            CurrentPasswordWrong,
+            EmailSame,
+            ResetLinkInvalid,
+            EmailChangeLinkInvalid,
+            KmRequired,
+            KmNegative,
+            KmInvalid,
+            KmAbsurd,
+            KmDecreasing,
+            DateRequired,
+            DateInvalid,
+            DateFuture,
+            DateBeforeStart,
+            DocumentKindRequired,
+            DocumentContractUnknown,
+            DocumentContractRequired,
+            DocumentYearRequired,
+            DocumentYearInvalid,
+            DocumentAlreadyRequested,
+            SecondFactorWrong,
+            TwoFactorDisableWrong,
+            SecondFactorExpired,
+            RegistrationExpired,
+            MileageJumpUnconfirmed,
+            CancelRefused,
+        ];
+        all.extend(
+            [
+                ValueError::CustomerNumber,
+                ValueError::ContractNumber,
+                ValueError::NumberPlate,
+                ValueError::Email,
+                ValueError::Phone,
+                ValueError::Vin,
+            ]
+            .map(Value),
+        );
+        all.extend(PasswordProblem::ALL.map(Password));
+        all
+    }
+}
+
+impl From<ValueError> for Refusal {
+    fn from(v: ValueError) -> Self {
+        Refusal::Value(v)
+    }
+}
+
+impl From<PasswordProblem> for Refusal {
+    fn from(p: PasswordProblem) -> Self {
+        Refusal::Password(p)
+    }
+}
+
+impl From<Throttled> for Refusal {
+    fn from(t: Throttled) -> Self {
+        Refusal::Throttled(t)
+    }
+}
+
+impl From<SendRefusal> for Refusal {
+    fn from(r: SendRefusal) -> Self {
+        Refusal::CodeNotSent(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_is_translated_in_every_language() {
+        for lang in [crate::Lang::Nl, crate::Lang::Fr, crate::Lang::En] {
+            for r in Refusal::examples() {
+                assert!(
+                    crate::i18n::has_key(lang, r.key()),
+                    "{r:?} has no {lang:?} text"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_name_their_field() {
+        assert_eq!(Refusal::KmDecreasing.field(), "km");
+        assert_eq!(Refusal::from(ValueError::Email).field(), "email");
+        assert_eq!(Refusal::CodeVoid.field(), "code");
+        assert_eq!(Refusal::SignInInvalid.field(), "");
+        assert_eq!(
+            Refusal::from(PasswordProblem::Common).key(),
+            "password.common"
+        );
+    }
+}
