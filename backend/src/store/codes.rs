@@ -48,6 +48,16 @@ pub async fn issue(
     purpose: Purpose,
     real: bool,
 ) -> StoreResult<Result<Option<String>, SendRefusal>> {
+    // Parallel requests for one number are serialised here, so the limits below are counted
+    // and the new row written as one step: SQLite's write transaction already holds the
+    // database's write lock; PostgreSQL takes a transaction-scoped lock on the number (released
+    // at commit, safe behind transaction-pooling proxies, unlike session-level locks).
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS locked")
+            .bind(format!("sms_codes:{customer_number}"))
+            .execute(&mut *conn)
+            .await?;
+    }
     let sent: Vec<(i64, String)> = sqlx::query_as(
         "SELECT created_at, purpose FROM sms_codes WHERE customer_number = $1 AND created_at > $2",
     )
@@ -137,24 +147,41 @@ pub async fn verify(
         used: used_at.is_some(),
     };
     let is_match = stored.as_deref().is_some_and(|s| matches(s, typed));
-    let outcome = codes::check(record, is_match, now);
-    match outcome {
+    // The rule decides on what was read; the update applies it only if the row still allows
+    // it, so parallel guesses cannot spend more than the allowed attempts or use a code twice.
+    let applied = match codes::check(record, is_match, now) {
         CheckOutcome::Accepted => {
-            sqlx::query("UPDATE sms_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
-                .bind(id)
-                .bind(now)
-                .execute(pool)
-                .await?;
+            sqlx::query(
+                "UPDATE sms_codes SET used_at = $2
+                 WHERE id = $1 AND used_at IS NULL AND attempts < $3 AND created_at > $4",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(codes::MAX_ATTEMPTS)
+            .bind(now - codes::VALID_SECONDS)
+            .execute(pool)
+            .await?
+            .rows_affected()
+                == 1
         }
         CheckOutcome::Wrong => {
-            sqlx::query("UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await?;
+            sqlx::query(
+                "UPDATE sms_codes SET attempts = attempts + 1
+                 WHERE id = $1 AND used_at IS NULL AND attempts < $2",
+            )
+            .bind(id)
+            .bind(codes::MAX_ATTEMPTS)
+            .execute(pool)
+            .await?
+            .rows_affected()
+                == 1
         }
-        CheckOutcome::Void => {}
-    }
-    Ok(outcome)
+        CheckOutcome::Void => false,
+    };
+    Ok(match codes::check(record, is_match, now) {
+        outcome @ (CheckOutcome::Accepted | CheckOutcome::Wrong) if applied => outcome,
+        _ => CheckOutcome::Void,
+    })
 }
 
 #[cfg(test)]
