@@ -68,6 +68,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/login/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/profile/email") view={Lazy::<EmailConfirmRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/profile/email/not-me") view={Lazy::<NotMeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/login") view={Lazy::<CicLoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic") view={Lazy::<CicHomeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />

@@ -146,3 +146,197 @@ both_backends!(
         assert_eq!(issued, 1);
     }
 );
+
+const OWNER: &str = "an@example.be";
+const STRANGER: &str = "boef@example.be";
+const NEW_PASSWORD: &str = "een heel ander lang wachtwoord";
+
+/// The 64-hex token after `marker` in the newest mail to `to`.
+async fn token_in_mail(app: &TestApp, to: &str, marker: &str) -> String {
+    let mails = app.mails().await;
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|(_, m)| m.contains(&format!("To: {to}")) && m.contains(marker))
+        .unwrap_or_else(|| panic!("a mail to {to} with {marker}"))
+        .1
+        .clone();
+    let start = mail.find(marker).unwrap() + marker.len();
+    mail[start..start + 64].to_string()
+}
+
+async fn account(app: &TestApp, customer_number: &str) -> backend::store::accounts::AccountRow {
+    let c = backend::store::customers::by_number(&app.state.db.pool, customer_number)
+        .await
+        .unwrap()
+        .unwrap();
+    let pool = &app.state.db.pool;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM portal_accounts WHERE customer_id = $1")
+        .bind(c.id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    backend::store::accounts::by_id(pool, id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Someone who knows the password asks to move the account to their own address.
+async fn stranger_asks_for_email_change(app: &TestApp, browser: &reqwest::Client) -> String {
+    app.post_form_as(
+        browser,
+        "account/change-email",
+        &[
+            ("new_email", STRANGER),
+            ("email_password", testkit::CUSTOMER_PASSWORD),
+        ],
+    )
+    .await;
+    token_in_mail(app, STRANGER, "email?token=").await
+}
+
+both_backends!(
+    a_compromise_report_voids_a_pending_email_change_and_older_reset_links,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let owner = app.signed_in_customer("100001", OWNER).await;
+        let confirm = stranger_asks_for_email_change(&app, &owner).await;
+        app.post_form("auth/forgot", &[("email", OWNER)]).await;
+        let older_reset = token_in_mail(&app, OWNER, "reset?token=").await;
+        app.post_form_as(&owner, "account/report-compromised", &[])
+            .await;
+        // The stranger's link no longer moves the account.
+        app.post_form("account/confirm-email", &[("token", &confirm)])
+            .await;
+        assert_eq!(account(&app, "100001").await.email, OWNER);
+        // A reset link from before the report no longer works; the new one does.
+        app.post_form(
+            "auth/reset",
+            &[
+                ("token", &older_reset),
+                ("new_password", NEW_PASSWORD),
+                ("new_password_confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(account(&app, "100001").await.must_reset_password, 1);
+        let fresh = token_in_mail(&app, OWNER, "reset?token=").await;
+        assert_ne!(fresh, older_reset);
+        app.post_form(
+            "auth/reset",
+            &[
+                ("token", &fresh),
+                ("new_password", NEW_PASSWORD),
+                ("new_password_confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(account(&app, "100001").await.must_reset_password, 0);
+    }
+);
+
+both_backends!(
+    a_password_change_voids_open_email_changes_and_reset_links,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let owner = app.signed_in_customer("100001", OWNER).await;
+        let confirm = stranger_asks_for_email_change(&app, &owner).await;
+        app.post_form("auth/forgot", &[("email", OWNER)]).await;
+        let reset = token_in_mail(&app, OWNER, "reset?token=").await;
+        app.post_form_as(
+            &owner,
+            "account/change-password",
+            &[
+                ("current_password", testkit::CUSTOMER_PASSWORD),
+                ("new_password", NEW_PASSWORD),
+                ("new_password_confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+        app.post_form("account/confirm-email", &[("token", &confirm)])
+            .await;
+        assert_eq!(
+            account(&app, "100001").await.email,
+            OWNER,
+            "the change was voided"
+        );
+        let third = "nog een ander lang wachtwoord";
+        app.post_form(
+            "auth/reset",
+            &[
+                ("token", &reset),
+                ("new_password", third),
+                ("new_password_confirmation", third),
+            ],
+        )
+        .await;
+        let pool = &app.state.db.pool;
+        let now = app.state.clock.epoch();
+        let third_ok = backend::services::auth::sign_in(pool, now, OWNER, third, "127.0.0.1")
+            .await
+            .unwrap()
+            .is_ok();
+        assert!(!third_ok, "the older reset link was voided");
+        let new_ok = backend::services::auth::sign_in(pool, now, OWNER, NEW_PASSWORD, "127.0.0.1")
+            .await
+            .unwrap()
+            .is_ok();
+        assert!(new_ok);
+    }
+);
+
+both_backends!(
+    this_was_not_me_undoes_a_confirmed_change_and_secures_the_account,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let owner = app.signed_in_customer("100001", OWNER).await;
+        let confirm = stranger_asks_for_email_change(&app, &owner).await;
+        // The notice to the old address carries the link; opening it changes nothing.
+        let first_link = token_in_mail(&app, OWNER, "not-me?token=").await;
+        let html = app
+            .browse(&format!("/profile/email/not-me?token={first_link}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Dit was ik niet") && html.contains(STRANGER),
+            "{html}"
+        );
+        // The stranger is faster: the address is changed, the owner is told again.
+        app.post_form("account/confirm-email", &[("token", &confirm)])
+            .await;
+        assert_eq!(account(&app, "100001").await.email, STRANGER);
+        let not_me = token_in_mail(&app, OWNER, "not-me?token=").await;
+        let (_, location) = app.post_form("account/not-me", &[("token", &not_me)]).await;
+        assert_eq!(location, "/login");
+        let a = account(&app, "100001").await;
+        assert_eq!(a.email, OWNER, "the old address is back");
+        assert_eq!(a.must_reset_password, 1, "sign-in is blocked until a reset");
+        let dashboard = app.post_form_as(&owner, "customer/dashboard", &[]).await;
+        assert!(
+            dashboard.1.starts_with("/login"),
+            "every session ended: {dashboard:?}"
+        );
+        let reset = token_in_mail(&app, OWNER, "reset?token=").await;
+        assert_eq!(reset.len(), 64, "a reset link went to the old address");
+        let incidents = backend::store::incidents::of_account(&app.state.db.pool, a.id)
+            .await
+            .unwrap();
+        assert!(
+            incidents
+                .iter()
+                .any(|(kind, _)| kind == "email_change_not_me")
+        );
+        // Single use.
+        app.post_form("account/not-me", &[("token", &not_me)]).await;
+        let html = app
+            .browse(&format!("/profile/email/not-me?token={not_me}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("niet (meer) geldig"), "{html}");
+    }
+);

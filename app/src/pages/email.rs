@@ -42,3 +42,39 @@ pub fn EmailConfirmPage() -> impl IntoView {
         </section>
     }
 }
+
+/// The page of the "this was not me" link in the notice to the old address
+/// (`/profile/email/not-me?token=…`): one button cancels the change and secures the account.
+#[component]
+pub fn NotMePage() -> impl IntoView {
+    let action = ServerAction::<NotMe>::new();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let state = Resource::new(
+        move || (token(), action.version().get()),
+        |(t, _)| not_me_state(t),
+    );
+    view! {
+        <Title text=tr("page.not_me.title") />
+        <section class="form-page">
+            <h1>{tr("page.not_me.title")}</h1>
+            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+                {move || state.get().map(|r| match r {
+                    Ok(v) => {
+                        let form = v.new_email.clone().map(|email| view! {
+                            <ActionForm action attr:class="form">
+                                <p>{trf("not_me.intro", &[("email", &email)])}</p>
+                                <input type="hidden" name="token" value=token />
+                                <button type="submit" class="button primary">{tr("not_me.submit")}</button>
+                            </ActionForm>
+                        });
+                        let invalid = (v.new_email.is_none() && v.message.is_none())
+                            .then(|| view! { <div class="form-error" role="alert"><p>{tr("email_change.invalid")}</p></div> });
+                        view! { <FormMessage key=v.message.clone() />{invalid}{form} }.into_any()
+                    }
+                    Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}

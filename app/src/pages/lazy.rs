@@ -37,5 +37,6 @@ lazy_page!(ForgotRoute, super::reset::ForgotPage);
 lazy_page!(ResetRoute, super::reset::ResetPage);
 lazy_page!(SecondFactorRoute, super::second_factor::SecondFactorPage);
 lazy_page!(EmailConfirmRoute, super::email::EmailConfirmPage);
+lazy_page!(NotMeRoute, super::email::NotMePage);
 lazy_page!(CicLoginRoute, super::cic::CicLoginPage);
 lazy_page!(CicHomeRoute, super::cic::CicHomePage);

@@ -75,6 +75,26 @@ async fn commit(
     Ok(())
 }
 
+/// Voids what a stranger may hold: every open e-mail change and every unused reset link of
+/// the account (after a password change, a reset or a compromise report).
+async fn void_pending(
+    s: &Services<'_>,
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<(), ServiceError> {
+    resets::void_all(conn, s.clock.epoch(), account_id).await?;
+    email_changes::void_all(conn, s.clock.epoch(), account_id).await?;
+    Ok(())
+}
+
+fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Whether `text` is the account's current password.
 pub async fn password_ok(account: &AccountRow, text: &str) -> bool {
     password::verify(
@@ -133,9 +153,10 @@ pub async fn change_password(
     let mail = password_changed_mail(s, account, lang);
     let mut tx = begin(s).await?;
     accounts::set_password(&mut tx, s.clock.epoch(), account.id, &hash).await?;
+    void_pending(s, &mut tx, account.id).await?;
+    logins::end_all(&mut *tx, account.id, Some(keep_login)).await?;
     queue_notice(s, &mut tx, mail).await?;
     commit(s, tx).await?;
-    logins::end_all(s.pool, account.id, Some(keep_login)).await?;
     tracing::info!(account_id = account.id, "password changed");
     Ok(Ok(()))
 }
@@ -229,11 +250,30 @@ pub async fn reset_password(
         return Ok(Err(Refusal::ResetLinkInvalid));
     }
     accounts::set_password(&mut tx, s.clock.epoch(), account.id, &hash).await?;
+    void_pending(s, &mut tx, account.id).await?;
+    logins::end_all(&mut *tx, account.id, None).await?;
     queue_notice(s, &mut tx, mail).await?;
     commit(s, tx).await?;
-    logins::end_all(s.pool, account.id, None).await?;
     tracing::info!(account_id = account.id, "password reset");
     Ok(Ok(()))
+}
+
+/// The compromise flow, in the caller's transaction: sign-in blocked until a reset, every
+/// login ended, open e-mail changes and reset links voided, an incident for the CIC, and a new
+/// reset link to the account's address.
+async fn secure_account(
+    s: &Services<'_>,
+    conn: &mut AnyConnection,
+    account: &AccountRow,
+    kind: &str,
+    ip: &str,
+    lang: Lang,
+) -> Result<(), ServiceError> {
+    accounts::require_reset(conn, s.clock.epoch(), account.id).await?;
+    void_pending(s, conn, account.id).await?;
+    logins::end_all(&mut *conn, account.id, None).await?;
+    incidents::record(&mut *conn, s.clock.epoch(), account.id, kind, ip).await?;
+    send_reset_link(s, conn, account, lang).await
 }
 
 /// "Someone else may know my password": ends every login, blocks sign-in until a reset,
@@ -245,18 +285,8 @@ pub async fn report_compromised(
     lang: Lang,
 ) -> Result<(), ServiceError> {
     let mut tx = begin(s).await?;
-    accounts::require_reset(&mut tx, s.clock.epoch(), account.id).await?;
-    incidents::record(
-        &mut *tx,
-        s.clock.epoch(),
-        account.id,
-        "password_may_be_known",
-        ip,
-    )
-    .await?;
-    send_reset_link(s, &mut tx, account, lang).await?;
+    secure_account(s, &mut tx, account, "password_may_be_known", ip, lang).await?;
     commit(s, tx).await?;
-    logins::end_all(s.pool, account.id, None).await?;
     tracing::warn!(
         account_id = account.id,
         "customer reported that someone may know the password"
@@ -288,8 +318,10 @@ pub async fn request_email_change(
     if accounts::email_taken(s.pool, new_email.as_str()).await? {
         return Ok(Err(Refusal::EmailTaken));
     }
-    let token = hex::encode(rand::random::<[u8; 32]>());
+    let token = new_token();
+    let cancel = new_token();
     let url = format!("{}/profile/email?token={token}", s.base_url);
+    let not_me = format!("{}/profile/email/not-me?token={cancel}", s.base_url);
     let confirm = security_mail(
         s,
         new_email.as_str(),
@@ -303,7 +335,11 @@ pub async fn request_email_change(
         &account.email,
         "mail.email_notice.subject",
         "mail.email_notice.body",
-        &[("name", &account.first_name), ("email", new_email.as_str())],
+        &[
+            ("name", &account.first_name),
+            ("email", new_email.as_str()),
+            ("url", &not_me),
+        ],
         lang,
     );
     let mut tx = begin(s).await?;
@@ -311,8 +347,10 @@ pub async fn request_email_change(
         &mut tx,
         s.clock.epoch(),
         account.id,
+        &account.email,
         new_email.as_str(),
         &token_hash(&token),
+        &token_hash(&cancel),
     )
     .await?;
     queue_notice(s, &mut tx, confirm).await?;
@@ -326,7 +364,7 @@ async fn email_change(
     s: &Services<'_>,
     token: &str,
 ) -> Result<Option<(i64, i64, String)>, ServiceError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !well_formed(token) {
         return Ok(None);
     }
     Ok(email_changes::open(
@@ -350,24 +388,90 @@ pub async fn confirm_email_change(s: &Services<'_>, token: &str, lang: Lang) -> 
     let Some(account) = accounts::by_id(s.pool, account_id).await? else {
         return Ok(Err(Refusal::EmailChangeLinkInvalid));
     };
+    // While the account must reset its password (someone else may know it), no address
+    // change goes through.
+    if account.must_reset_password == 1 {
+        return Ok(Err(Refusal::EmailChangeLinkInvalid));
+    }
     if accounts::email_taken(s.pool, &new_email).await? {
         return Ok(Err(Refusal::EmailTaken));
     }
+    let cancel = new_token();
+    let not_me = format!("{}/profile/email/not-me?token={cancel}", s.base_url);
     let notice = security_mail(
         s,
         &account.email,
         "mail.email_changed.subject",
         "mail.email_changed.body",
-        &[("name", &account.first_name), ("email", &new_email)],
+        &[
+            ("name", &account.first_name),
+            ("email", &new_email),
+            ("url", &not_me),
+        ],
         lang,
     );
     let mut tx = begin(s).await?;
     if !email_changes::use_once(&mut tx, s.clock.epoch(), change_id).await? {
         return Ok(Err(Refusal::EmailChangeLinkInvalid));
     }
+    email_changes::set_cancel_token(&mut tx, change_id, &token_hash(&cancel)).await?;
     accounts::set_email(&mut tx, s.clock.epoch(), account_id, &new_email).await?;
     queue_notice(s, &mut tx, notice).await?;
     commit(s, tx).await?;
     tracing::info!(account_id, "e-mail address changed");
+    Ok(Ok(()))
+}
+
+/// The "this was not me" link stays usable this long (the owner may read the notice late).
+pub const NOT_ME_VALID_SECONDS: i64 = 7 * 24 * 3600;
+
+/// The change a "this was not me" link reports, if the link is valid: the new address.
+pub async fn reported_change(
+    s: &Services<'_>,
+    token: &str,
+) -> Result<Option<String>, ServiceError> {
+    if !well_formed(token) {
+        return Ok(None);
+    }
+    let since = s.clock.epoch() - NOT_ME_VALID_SECONDS;
+    Ok(
+        email_changes::by_cancel_token(s.pool, &token_hash(token), since)
+            .await?
+            .map(|c| c.new_email),
+    )
+}
+
+/// "This was not me" from the notice to the old address: the change is cancelled (or, if it
+/// was already confirmed, the old address is put back) and the compromise flow starts, with
+/// the reset link going to the old address. Single use.
+pub async fn not_me(s: &Services<'_>, token: &str, ip: &str, lang: Lang) -> Outcome {
+    if !well_formed(token) {
+        return Ok(Err(Refusal::EmailChangeLinkInvalid));
+    }
+    let since = s.clock.epoch() - NOT_ME_VALID_SECONDS;
+    let Some(change) = email_changes::by_cancel_token(s.pool, &token_hash(token), since).await?
+    else {
+        return Ok(Err(Refusal::EmailChangeLinkInvalid));
+    };
+    let Some(mut account) = accounts::by_id(s.pool, change.account_id).await? else {
+        return Ok(Err(Refusal::EmailChangeLinkInvalid));
+    };
+    let mut tx = begin(s).await?;
+    if !email_changes::clear_cancel_token(&mut tx, change.id).await? {
+        return Ok(Err(Refusal::EmailChangeLinkInvalid));
+    }
+    if change.used_at.is_some()
+        && let Some(old) = change.old_email.as_deref()
+        && account.email == change.new_email
+    {
+        accounts::set_email(&mut tx, s.clock.epoch(), account.id, old).await?;
+        account.email = old.to_string();
+    }
+    secure_account(s, &mut tx, &account, "email_change_not_me", ip, lang).await?;
+    commit(s, tx).await?;
+    tracing::warn!(
+        account_id = account.id,
+        "customer reported an e-mail change as not theirs"
+    );
     Ok(Ok(()))
 }

@@ -85,12 +85,16 @@ pub async fn end(pool: &AnyPool, account_id: i64, login_id: &str) -> StoreResult
 }
 
 /// Ends every login of the account except `keep`.
-pub async fn end_all(pool: &AnyPool, account_id: i64, keep: Option<&str>) -> StoreResult<u64> {
+pub async fn end_all<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    ex: E,
+    account_id: i64,
+    keep: Option<&str>,
+) -> StoreResult<u64> {
     Ok(
         sqlx::query("DELETE FROM account_logins WHERE account_id = $1 AND login_id <> $2")
             .bind(account_id)
             .bind(keep.unwrap_or(""))
-            .execute(pool)
+            .execute(ex)
             .await?
             .rows_affected(),
     )

@@ -81,3 +81,55 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
     leptos_axum::redirect(&format!("/profile/email?token={token}"));
     Ok(())
 }
+
+/// What the "this was not me" page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotMeView {
+    /// The address the reported change is for, if the link is valid.
+    pub new_email: Option<String>,
+    pub message: Option<Message>,
+}
+
+#[server(endpoint = "account/not-me-state")]
+pub async fn not_me_state(token: String) -> Result<NotMeView, AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let new_email = backend::services::security::reported_change(&ctx.services(), &token).await?;
+    let message = session::take_flash(&s, "not-me").await?.message();
+    Ok(NotMeView { new_email, message })
+}
+
+/// "This was not me" (a button on the page of the link in the notice to the old address):
+/// cancels or undoes the change and secures the account. Needs no sign-in.
+#[server(endpoint = "account/not-me")]
+pub async fn not_me(token: String) -> Result<(), AppError> {
+    use crate::session;
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let outcome = backend::services::security::not_me(
+        &ctx.services(),
+        &token,
+        &session::client_ip(),
+        session::lang(),
+    )
+    .await?;
+    match outcome {
+        Ok(()) => {
+            // Whoever is signed in here is signed out too.
+            session::sign_out(&s).await?;
+            session::set_flash(&s, session::Flash::notice("sign-in", "notice.not_me_done")).await?;
+            leptos_axum::redirect("/login");
+        }
+        Err(refusal) => {
+            session::set_flash(&s, session::Flash::error("not-me", refusal)).await?;
+            let token: String = token
+                .chars()
+                .filter(char::is_ascii_hexdigit)
+                .take(64)
+                .collect();
+            leptos_axum::redirect(&format!("/profile/email/not-me?token={token}"));
+        }
+    }
+    Ok(())
+}
