@@ -60,6 +60,10 @@ pub enum Refusal {
     MileageJumpUnconfirmed,
     /// The request can no longer be cancelled (it is being handled or already finished).
     CancelRefused,
+    /// Enrolling an authenticator while the second factor is already on.
+    TwoFactorAlreadyOn,
+    /// Enrolling an authenticator: the current password is wrong.
+    TwoFactorPasswordWrong,
 }
 
 impl Refusal {
@@ -107,6 +111,8 @@ impl Refusal {
             RegistrationExpired => "registration.expired",
             MileageJumpUnconfirmed => "mileage.confirm_jump",
             CancelRefused => "documents.cancel_refused",
+            TwoFactorAlreadyOn => "security.two_factor.already_on",
+            TwoFactorPasswordWrong => "security.current_wrong",
         }
     }
 
@@ -125,6 +131,7 @@ impl Refusal {
             FirstNameRequired => "first_name",
             LastNameRequired => "last_name",
             CurrentPasswordWrong => "current_password",
+            TwoFactorPasswordWrong => "two_factor_password",
             KmRequired | KmNegative | KmInvalid | KmAbsurd | KmDecreasing => "km",
             DateRequired | DateInvalid | DateFuture | DateBeforeStart => "date",
             DocumentKindRequired => "kind",
@@ -142,7 +149,8 @@ impl Refusal {
             | SecondFactorExpired
             | RegistrationExpired
             | MileageJumpUnconfirmed
-            | CancelRefused => "",
+            | CancelRefused
+            | TwoFactorAlreadyOn => "",
         }
     }
 

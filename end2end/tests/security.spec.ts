@@ -49,13 +49,21 @@ test('a customer manages sessions, changes the password and resets a forgotten o
   await expect(page).toHaveURL(/\/dashboard$/);
 
   // Turn on the second factor with an authenticator code, then sign in with it.
+  // Binding an authenticator asks for the password again (also at the confirmation).
   await open(page, '/profile/security', info);
+  await page.getByLabel('Uw wachtwoord', { exact: true }).fill('niet het wachtwoord');
   await page.getByRole('button', { name: 'Tweestapsverificatie inschakelen' }).click();
+  await expect(page.getByRole('alert')).toContainText('Uw huidige wachtwoord klopt niet');
+  await page.getByLabel('Uw wachtwoord', { exact: true }).fill(reset);
+  await page.getByRole('button', { name: 'Tweestapsverificatie inschakelen' }).click();
+  await expect(page.locator('code.key')).toBeVisible();
   const key = (await page.locator('code.key').textContent())!.trim();
   await expect(page.getByRole('img', { name: /QR-code/ })).toBeVisible();
+  await page.getByLabel('Uw wachtwoord', { exact: true }).fill(reset);
   await page.getByLabel('Code uit uw authenticator-app').fill(totp(key));
   await page.getByRole('button', { name: 'Bevestigen en inschakelen' }).click();
   await expect(page.getByRole('heading', { name: 'Uw herstelcodes' })).toBeVisible();
+  expect(await lastMailTo(email)).toContain('Tweestapsverificatie ingeschakeld');
   await expectAccessible(page, info);
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('button', { name: 'Afmelden' }).click();
   // Let the sign-out's own navigation finish before opening another page.
@@ -70,6 +78,21 @@ test('a customer manages sessions, changes the password and resets a forgotten o
   await page.getByLabel('Code uit uw authenticator-app of herstelcode').fill(totp(key, Date.now() + 30_000));
   await page.getByRole('button', { name: 'Bevestigen' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+
+  // Someone who knows the password asks to move the account to their address; the owner uses
+  // the "this was not me" link in the notice: the change is cancelled and the account secured.
+  await open(page, '/profile/security', info);
+  await page.getByLabel('Nieuw e-mailadres').fill(`boef-${info.project.name}@example.be`);
+  await page.getByLabel('Uw wachtwoord, ter bevestiging').fill(reset);
+  await page.getByRole('button', { name: 'E-mailadres wijzigen' }).click();
+  await expect(page.getByRole('status')).toContainText('We stuurden een bevestigingslink');
+  const notMe = (await lastMailTo(email)).match(/http\S+not-me\?token=[0-9a-f]{64}/)![0];
+  await open(page, new URL(notMe).pathname + new URL(notMe).search, info);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dit was ik niet');
+  await expectAccessible(page, info);
+  await page.getByRole('button', { name: 'Dit was ik niet: annuleer en beveilig mijn account' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('status')).toContainText('De wijziging is geannuleerd');
 });
 
 test('CIC staff sign in with a password and an authenticator code', async ({ page }, info) => {

@@ -803,12 +803,32 @@ both_backends!(
                 .await
                 .contains("Tweestapsverificatie inschakelen")
         );
-        post(&app, "account/two-factor-start", &[]).await;
+        // Binding an authenticator needs the current password.
+        post(
+            &app,
+            "account/two-factor-start",
+            &[("two_factor_password", "niet het wachtwoord")],
+        )
+        .await;
+        let html = page(&app, "/profile/security").await;
+        assert!(html.contains("Uw huidige wachtwoord klopt niet"), "{html}");
+        assert!(!html.contains("data:image/svg+xml"));
+        post(
+            &app,
+            "account/two-factor-start",
+            &[("two_factor_password", PASSWORD)],
+        )
+        .await;
         let html = page(&app, "/profile/security").await;
         assert!(html.contains("data:image/svg+xml"), "a QR code is shown");
         let secret = between(&html, r#"<code class="key">"#, "</code>").to_string();
         let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
-        post(&app, "account/two-factor-confirm", &[("code", "000000")]).await;
+        post(
+            &app,
+            "account/two-factor-confirm",
+            &[("two_factor_password", PASSWORD), ("code", "000000")],
+        )
+        .await;
         assert!(
             page(&app, "/profile/security")
                 .await
@@ -817,14 +837,23 @@ both_backends!(
         post(
             &app,
             "account/two-factor-confirm",
-            &[(
-                "code",
-                &backend::infra::totp::code_at(&secret, now).unwrap(),
-            )],
+            &[
+                ("two_factor_password", PASSWORD),
+                (
+                    "code",
+                    &backend::infra::totp::code_at(&secret, now).unwrap(),
+                ),
+            ],
         )
         .await;
         let html = page(&app, "/profile/security").await;
         assert!(html.contains("Tweestapsverificatie staat aan"));
+        assert!(
+            last_mail(&app)
+                .await
+                .contains("Tweestapsverificatie ingeschakeld"),
+            "the customer is told"
+        );
         let codes: Vec<String> = html
             .split("<li><code>")
             .skip(1)
@@ -835,6 +864,15 @@ both_backends!(
             !page(&app, "/profile/security").await.contains(&codes[0]),
             "not shown again"
         );
+        // A second authenticator cannot be bound while the first is on.
+        post(
+            &app,
+            "account/two-factor-start",
+            &[("two_factor_password", PASSWORD)],
+        )
+        .await;
+        let html = page(&app, "/profile/security").await;
+        assert!(html.contains("staat al aan") && !html.contains("data:image/svg+xml"));
 
         // Sign-in now asks for the second factor after the password.
         post(&app, "auth/sign-out", &[]).await;
@@ -868,6 +906,10 @@ both_backends!(
         )
         .await;
         assert_eq!(location, "/dashboard", "a recovery code works");
+        assert!(
+            last_mail(&app).await.contains("herstelcode gebruikt"),
+            "using a recovery code is e-mailed"
+        );
         // A recovery code works once; an app code of the next step works.
         post(&app, "auth/sign-out", &[]).await;
         post(
@@ -903,6 +945,11 @@ both_backends!(
             page(&app, "/profile/security")
                 .await
                 .contains("Tweestapsverificatie staat uit")
+        );
+        assert!(
+            last_mail(&app)
+                .await
+                .contains("Tweestapsverificatie uitgeschakeld")
         );
     }
 );

@@ -116,7 +116,6 @@ pub async fn second_factor_state() -> Result<Option<Message>, AppError> {
 pub async fn second_factor(code: String, next: Option<String>) -> Result<(), AppError> {
     use crate::session::{self, Flash};
     let s = session::session().await?;
-    let pool = session::db()?.pool;
     let next = next.unwrap_or_default();
     let Some(account_id) = session::pending_second_factor(&s).await? else {
         session::set_flash(
@@ -127,12 +126,13 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
         leptos_axum::redirect("/login");
         return Ok(());
     };
+    let ctx = session::ctx()?;
     let outcome = backend::services::auth::second_factor(
-        &pool,
-        session::clock()?.epoch(),
+        &ctx.services(),
         account_id,
         &code,
         &session::client_ip(),
+        session::lang(),
     )
     .await?;
     if let Err(refusal) = outcome {

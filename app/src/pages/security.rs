@@ -149,7 +149,8 @@ fn two_factor_view(
             <img class="qr" src=qr alt=tr("security.two_factor.qr_alt") width="200" height="200" />
             <p>{tr("security.two_factor.key")}" "<code class="key">{key}</code></p>
             <ActionForm action=confirm attr:class="form">
-                <Field id="code" label="cic.code" hint="cic.code.hint" inputmode="numeric" autocomplete="one-time-code" />
+                <Field id="two_factor_password" label="security.two_factor.password" kind="password" autocomplete="current-password" error=message.clone() />
+                <Field id="code" label="cic.code" hint="cic.code.hint" inputmode="numeric" autocomplete="one-time-code" error=message.clone() />
                 <button type="submit" class="button primary">{tr("security.two_factor.confirm")}</button>
             </ActionForm>
         }
@@ -157,14 +158,15 @@ fn two_factor_view(
     } else {
         view! {
             <p>{tr("security.two_factor.off")}</p>
-            <ActionForm action=start attr:class="inline-form">
+            <ActionForm action=start attr:class="form">
+                <Field id="two_factor_password" label="security.two_factor.password" kind="password" autocomplete="current-password" error=message.clone() />
                 <button type="submit" class="button">{tr("security.two_factor.enable")}</button>
             </ActionForm>
         }
         .into_any()
     };
     view! {
-        <FormMessage key=message />
+        <FormMessage key=t.message.clone() />
         {codes}
         {body}
     }

@@ -53,16 +53,26 @@ pub async fn sign_in(
 /// Step two of signing in when the second factor is on: an app code or a recovery code,
 /// throttled like the password step (per account).
 pub async fn second_factor(
-    pool: &AnyPool,
-    now: i64,
+    s: &crate::services::Services<'_>,
     account_id: i64,
     code: &str,
     ip: &str,
-) -> StoreResult<Result<(), Refusal>> {
+    lang: domain::Lang,
+) -> Result<Result<(), Refusal>, crate::services::ServiceError> {
+    let (pool, now) = (s.pool, s.clock.epoch());
     let key = format!("2fa:{account_id}");
     let throttled = throttle::may_try(pool, now, &key).await?.err();
-    let ok = throttled.is_none() && two_factor::verify(pool, now, account_id, code).await?;
+    let factor = match throttled {
+        None => two_factor::verify_factor(pool, now, account_id, code).await?,
+        Some(_) => None,
+    };
+    let ok = factor.is_some();
     throttle::record(pool, now, &key, ip, ok).await?;
+    if factor == Some(two_factor::Factor::Recovery)
+        && let Some(account) = accounts::by_id(pool, account_id).await?
+    {
+        crate::services::security::recovery_code_used(s, &account, lang).await?;
+    }
     Ok(match throttled {
         _ if ok => Ok(()),
         Some(domain::throttle::Throttled::Wait) => {

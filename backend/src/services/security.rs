@@ -5,6 +5,7 @@
 use crate::infra::db;
 use crate::infra::outbox::{Mail, queue};
 use crate::infra::password;
+use crate::services::two_factor;
 use crate::services::{ServiceError, Services};
 use crate::store::accounts::{self, AccountRow};
 use crate::store::{email_changes, incidents, logins, resets};
@@ -104,20 +105,96 @@ pub async fn password_ok(account: &AccountRow, text: &str) -> bool {
     .await
 }
 
-/// Turns the second factor off if the password and a code (app or recovery) are right.
+fn two_factor_mail(s: &Services<'_>, account: &AccountRow, what: &str, lang: Lang) -> Option<Mail> {
+    security_mail(
+        s,
+        &account.email,
+        &format!("mail.{what}.subject"),
+        &format!("mail.{what}.body"),
+        &[("name", &account.first_name)],
+        lang,
+    )
+}
+
+/// Starts enrolling an authenticator: needs the current password (someone at an unattended
+/// signed-in browser must not bind their own); refused when the second factor is already on.
+/// Returns the new secret, which waits (in the session) for a first code.
+pub async fn start_two_factor(
+    s: &Services<'_>,
+    account: &AccountRow,
+    password_text: &str,
+) -> Result<Result<String, Refusal>, ServiceError> {
+    if two_factor::is_enabled(s.pool, account.id).await? {
+        return Ok(Err(Refusal::TwoFactorAlreadyOn));
+    }
+    if !password_ok(account, password_text).await {
+        return Ok(Err(Refusal::TwoFactorPasswordWrong));
+    }
+    Ok(Ok(crate::infra::totp::new_secret()))
+}
+
+/// Turns the second factor on with the pending secret and a first code from the app; needs
+/// the current password again. The recovery codes are returned once; the customer is e-mailed.
+pub async fn enable_two_factor(
+    s: &Services<'_>,
+    account: &AccountRow,
+    password_text: &str,
+    secret: &str,
+    code: &str,
+    lang: Lang,
+) -> Result<Result<Vec<String>, Refusal>, ServiceError> {
+    if two_factor::is_enabled(s.pool, account.id).await? {
+        return Ok(Err(Refusal::TwoFactorAlreadyOn));
+    }
+    if !password_ok(account, password_text).await {
+        return Ok(Err(Refusal::TwoFactorPasswordWrong));
+    }
+    let at = u64::try_from(s.clock.epoch()).unwrap_or_default();
+    let Some(step) = crate::infra::totp::check(secret, code, at, None) else {
+        return Ok(Err(Refusal::SecondFactorWrong));
+    };
+    let mail = two_factor_mail(s, account, "two_factor_on", lang);
+    let mut tx = begin(s).await?;
+    let codes = two_factor::enable(&mut tx, s.clock.epoch(), account.id, secret, step).await?;
+    queue_notice(s, &mut tx, mail).await?;
+    commit(s, tx).await?;
+    tracing::info!(account_id = account.id, "second factor turned on");
+    Ok(Ok(codes))
+}
+
+/// Turns the second factor off if the password and a code (app or recovery) are right; the
+/// customer is e-mailed.
 pub async fn disable_two_factor(
     s: &Services<'_>,
     account: &AccountRow,
     password_text: &str,
     code: &str,
+    lang: Lang,
 ) -> Result<bool, ServiceError> {
     let ok = password_ok(account, password_text).await
-        && crate::services::two_factor::verify(s.pool, s.clock.epoch(), account.id, code).await?;
+        && two_factor::verify(s.pool, s.clock.epoch(), account.id, code).await?;
     if ok {
-        crate::services::two_factor::disable(s.pool, s.clock.epoch(), account.id).await?;
+        let mail = two_factor_mail(s, account, "two_factor_off", lang);
+        let mut tx = begin(s).await?;
+        two_factor::disable(&mut tx, s.clock.epoch(), account.id).await?;
+        queue_notice(s, &mut tx, mail).await?;
+        commit(s, tx).await?;
         tracing::info!(account_id = account.id, "second factor turned off");
     }
     Ok(ok)
+}
+
+/// Tells the customer a recovery code was used to sign in.
+pub async fn recovery_code_used(
+    s: &Services<'_>,
+    account: &AccountRow,
+    lang: Lang,
+) -> Result<(), ServiceError> {
+    let mail = two_factor_mail(s, account, "recovery_used", lang);
+    let mut conn = s.pool.acquire().await.map_err(crate::StoreError::from)?;
+    queue_notice(s, &mut conn, mail).await?;
+    s.outboxes.wake();
+    Ok(())
 }
 
 /// The password rules for a new password of this account (it may not contain the account's

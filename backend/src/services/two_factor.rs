@@ -66,7 +66,7 @@ pub fn qr_svg(url: &str) -> Option<String> {
 /// Turns the second factor on with a confirmed secret; returns the new recovery codes (shown
 /// once). Old recovery codes are replaced.
 pub async fn enable(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     now: i64,
     account_id: i64,
     secret: &str,
@@ -74,19 +74,23 @@ pub async fn enable(
 ) -> StoreResult<Vec<String>> {
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
     let hashes: Vec<String> = codes.iter().map(|c| hash(c)).collect();
-    let mut tx = crate::infra::db::begin_write(pool).await?;
-    accounts::set_totp(&mut tx, now, account_id, Some((secret, confirmed_step))).await?;
-    recovery_codes::replace(&mut tx, account_id, &hashes).await?;
-    tx.commit().await?;
+    accounts::set_totp(conn, now, account_id, Some((secret, confirmed_step))).await?;
+    recovery_codes::replace(conn, account_id, &hashes).await?;
     Ok(codes)
 }
 
-pub async fn disable(pool: &AnyPool, now: i64, account_id: i64) -> StoreResult<()> {
-    let mut tx = crate::infra::db::begin_write(pool).await?;
-    accounts::set_totp(&mut tx, now, account_id, None).await?;
-    recovery_codes::delete_all(&mut tx, account_id).await?;
-    tx.commit().await?;
+/// Turns the second factor off (inside the caller's transaction).
+pub async fn disable(conn: &mut sqlx::AnyConnection, now: i64, account_id: i64) -> StoreResult<()> {
+    accounts::set_totp(conn, now, account_id, None).await?;
+    recovery_codes::delete_all(conn, account_id).await?;
     Ok(())
+}
+
+/// Which factor a code was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Factor {
+    App,
+    Recovery,
 }
 
 pub async fn is_enabled(pool: &AnyPool, account_id: i64) -> StoreResult<bool> {
@@ -95,14 +99,28 @@ pub async fn is_enabled(pool: &AnyPool, account_id: i64) -> StoreResult<bool> {
 
 /// Checks an app code (claiming its step) or, failing that, a recovery code (using it up).
 pub async fn verify(pool: &AnyPool, now: i64, account_id: i64, code: &str) -> StoreResult<bool> {
+    Ok(verify_factor(pool, now, account_id, code).await?.is_some())
+}
+
+/// [`verify`], saying which factor the code was (a used recovery code is e-mailed about).
+pub async fn verify_factor(
+    pool: &AnyPool,
+    now: i64,
+    account_id: i64,
+    code: &str,
+) -> StoreResult<Option<Factor>> {
     let Some((secret, last_step)) = accounts::totp(pool, account_id).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     let at = u64::try_from(now).unwrap_or_default();
     if let Some(step) = totp::check(&secret, code, at, last_step) {
-        return accounts::claim_totp_step(pool, account_id, step).await;
+        return Ok(accounts::claim_totp_step(pool, account_id, step)
+            .await?
+            .then_some(Factor::App));
     }
-    recovery_codes::use_once(pool, now, account_id, &hash(code)).await
+    Ok(recovery_codes::use_once(pool, now, account_id, &hash(code))
+        .await?
+        .then_some(Factor::Recovery))
 }
 
 #[cfg(test)]

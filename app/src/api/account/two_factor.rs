@@ -60,48 +60,63 @@ pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
     }))
 }
 
-/// Starts enrolment: a new secret waits in the session until a first code confirms it.
+/// Starts enrolment (needs the current password): a new secret waits in the session until a
+/// first code confirms it.
 #[server(endpoint = "account/two-factor-start")]
-pub async fn two_factor_start() -> Result<(), AppError> {
-    use crate::session;
+pub async fn two_factor_start(two_factor_password: String) -> Result<(), AppError> {
+    use crate::session::{self, Flash};
     let s = session::session().await?;
-    if server::signed_in(&s, "/profile/security").await?.is_some() {
-        s.insert(PENDING_TOTP_KEY, backend::infra::totp::new_secret())
-            .await?;
-        leptos_axum::redirect("/profile/security#two-factor");
+    let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
+        return Ok(());
+    };
+    let ctx = session::ctx()?;
+    match backend::services::security::start_two_factor(
+        &ctx.services(),
+        &account,
+        &two_factor_password,
+    )
+    .await?
+    {
+        Ok(secret) => s.insert(PENDING_TOTP_KEY, secret).await?,
+        Err(refusal) => session::set_flash(&s, Flash::error(TWO_FACTOR_FORM, refusal)).await?,
     }
+    leptos_axum::redirect("/profile/security#two-factor");
     Ok(())
 }
 
-/// Confirms enrolment with a first code; the recovery codes are shown once.
+/// Confirms enrolment with the current password and a first code; the recovery codes are
+/// shown once and the customer is e-mailed.
 #[server(endpoint = "account/two-factor-confirm")]
-pub async fn two_factor_confirm(code: String) -> Result<(), AppError> {
+pub async fn two_factor_confirm(two_factor_password: String, code: String) -> Result<(), AppError> {
     use crate::session::{self, Flash};
     let s = session::session().await?;
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(());
     };
     let pending: Option<String> = s.get(PENDING_TOTP_KEY).await?;
-    let now = crate::session::clock()?.epoch();
-    let at = u64::try_from(now).unwrap_or_default();
-    let flash = match pending.as_deref().and_then(|secret| {
-        backend::infra::totp::check(secret, &code, at, None).map(|step| (secret, step))
-    }) {
-        Some((secret, step)) => {
-            let codes = backend::services::two_factor::enable(
-                &session::db()?.pool,
-                now,
-                account.id,
+    let ctx = session::ctx()?;
+    let outcome = match pending.as_deref() {
+        Some(secret) => {
+            backend::services::security::enable_two_factor(
+                &ctx.services(),
+                &account,
+                &two_factor_password,
                 secret,
-                step,
+                &code,
+                session::lang(),
             )
-            .await?;
+            .await?
+        }
+        None => Err(Refusal::SecondFactorWrong),
+    };
+    let flash = match outcome {
+        Ok(codes) => {
             s.remove::<String>(PENDING_TOTP_KEY).await?;
             s.cycle_id().await?;
             Flash::notice(TWO_FACTOR_FORM, "notice.two_factor_on")
                 .with_values(&[("recovery_codes", &codes.join(" "))])
         }
-        None => Flash::error(TWO_FACTOR_FORM, Refusal::SecondFactorWrong),
+        Err(refusal) => Flash::error(TWO_FACTOR_FORM, refusal),
     };
     session::set_flash(&s, flash).await?;
     leptos_axum::redirect("/profile/security#two-factor");
@@ -122,6 +137,7 @@ pub async fn two_factor_disable(disable_password: String, code: String) -> Resul
         &account,
         &disable_password,
         &code,
+        session::lang(),
     )
     .await?;
     let flash = if ok {
