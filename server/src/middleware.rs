@@ -6,8 +6,8 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::header::{
-    CONTENT_LENGTH, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, REFERRER_POLICY,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::{HeaderValue, StatusCode};
 use std::net::IpAddr;
@@ -18,10 +18,18 @@ use std::sync::Arc;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Adds the security headers to every response. HTML pages carry their own nonce-based CSP
-/// (set by the shell); everything else gets a strict default.
+/// (set by the shell); everything else gets a strict default. Nothing but the build's static
+/// files may be stored by a browser or proxy: pages (with their per-response nonce and, when
+/// signed in, personal data such as recovery codes), server-function answers and downloads
+/// are `no-store` unless their handler says otherwise.
 pub async fn security_headers(State(secure): State<bool>, req: Request, next: Next) -> Response {
+    let cacheable = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !cacheable {
+        h.entry(CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
     h.entry(CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
         "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     ));

@@ -340,3 +340,62 @@ both_backends!(
         assert!(html.contains("niet (meer) geldig"), "{html}");
     }
 );
+
+both_backends!(
+    personal_answers_are_never_stored_by_a_browser_or_proxy,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let owner = app.signed_in_customer("100001", OWNER).await;
+        let cache = |res: &reqwest::Response| {
+            res.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        for path in ["/dashboard", "/profile/security", "/invoices", "/login"] {
+            let res = owner
+                .get(app.url(path))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            assert!(
+                cache(&res).contains("no-store"),
+                "{path}: {:?}",
+                cache(&res)
+            );
+        }
+        let res = owner
+            .post(app.url("/api/customer/dashboard"))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(
+            cache(&res).contains("no-store"),
+            "server function: {:?}",
+            cache(&res)
+        );
+        let number: String = sqlx::query_scalar(
+            "SELECT i.invoice_number FROM invoices i JOIN contracts c ON c.id = i.contract_id
+             JOIN customers u ON u.id = c.customer_id WHERE u.customer_number = '100001' LIMIT 1",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let res = owner
+            .get(app.url(&format!("/invoices/{number}/pdf")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(
+            cache(&res).contains("no-store"),
+            "download: {:?}",
+            cache(&res)
+        );
+    }
+);
