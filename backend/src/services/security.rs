@@ -256,7 +256,7 @@ async fn send_reset_link(
     account: &AccountRow,
     lang: Lang,
 ) -> Result<(), ServiceError> {
-    let token = hex::encode(rand::random::<[u8; 32]>());
+    let token = new_token();
     resets::create(conn, s.clock.epoch(), account.id, &token_hash(&token)).await?;
     let url = format!("{}/login/reset?token={token}", s.base_url);
     let mail = security_mail(
@@ -292,7 +292,7 @@ pub async fn reset_token_valid(s: &Services<'_>, token: &str) -> Result<bool, Se
 }
 
 async fn reset_account(s: &Services<'_>, token: &str) -> Result<Option<(i64, i64)>, ServiceError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !well_formed(token) {
         return Ok(None);
     }
     Ok(resets::open(
