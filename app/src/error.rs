@@ -24,6 +24,10 @@ pub enum AppError {
     /// Something failed on the server; the cause is in the server log with the request id.
     #[error("internal error")]
     Internal,
+    /// The server is checking as many secrets as it may; try again in a moment (503 with
+    /// `Retry-After`).
+    #[error("busy")]
+    Busy,
 }
 
 impl AppError {
@@ -34,6 +38,7 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::Forbidden => "error.forbidden",
             AppError::Internal => "error.internal",
+            AppError::Busy => "error.busy",
         }
     }
 
@@ -43,6 +48,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Forbidden => 403,
             AppError::Internal => 500,
+            AppError::Busy => 503,
         }
     }
 }

@@ -132,13 +132,14 @@ pub fn lang() -> Lang {
         .unwrap_or_default()
 }
 
+/// The client's address as the server's middleware worked it out (the TCP peer, or behind a
+/// trusted proxy the right-most untrusted `X-Forwarded-For` hop).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
 pub fn client_ip() -> String {
     use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0.to_string()))
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -153,8 +154,40 @@ pub fn user_agent() -> String {
         .unwrap_or_default()
 }
 
+/// Stores the flash for the form's next rendering. A "busy" refusal also says so in the
+/// answer: `Retry-After`, and for API callers (not a plain form post, which goes back to its
+/// page to show the message) the status 503.
 pub async fn set_flash(session: &Session, flash: Flash) -> Result<(), AppError> {
+    if flash
+        .error
+        .as_ref()
+        .is_some_and(|e| e.key == domain::refusal::Refusal::Busy.key())
+    {
+        busy_answer();
+    }
     Ok(session.insert(FLASH_KEY, flash).await?)
+}
+
+/// Seconds a client is asked to wait when the server is busy.
+pub const BUSY_RETRY_AFTER: &str = "5";
+
+fn busy_answer() {
+    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    res.insert_header(
+        http::header::RETRY_AFTER,
+        http::HeaderValue::from_static(BUSY_RETRY_AFTER),
+    );
+    let form_post = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if !form_post {
+        res.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+    }
 }
 
 /// Takes the flash for `form` (other forms' flashes stay).
@@ -182,6 +215,7 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
     session.insert(ACCOUNT_KEY, account_id).await?;
     session.insert(LOGIN_KEY, login_id).await?;
     session.insert(SIGNED_IN_AT_KEY, now).await?;
+    mark_active(session, now, true).await?;
     Ok(())
 }
 
@@ -204,7 +238,8 @@ pub async fn login_with(
     let (Some(id), Some(login_id), Some(at)) = (id, login_id, at) else {
         return Ok(None);
     };
-    let fresh = domain::registration::sign_in_still_valid(at, now);
+    let last: Option<i64> = session.get(ACTIVE_KEY).await?;
+    let fresh = domain::registration::session_alive(at, last, now);
     if fresh && backend::store::logins::touch(pool, now, id, &login_id).await? {
         mark_active(session, now, false).await?;
         return Ok(Some((id, login_id)));
@@ -216,8 +251,9 @@ pub async fn login_with(
 
 const ACTIVE_KEY: &str = "last_active";
 
-/// Records activity so the idle timeout (15 minutes) counts from now. Writing the session is
-/// what moves its expiry; it is written at most once a minute unless `force`.
+/// Records activity so the idle timeout (15 minutes, on the portal's clock) counts from now.
+/// Writing the session is also what moves the session store's own expiry; it is written at
+/// most once a minute unless `force`.
 pub async fn mark_active(session: &Session, now: i64, force: bool) -> Result<(), AppError> {
     let last: Option<i64> = session.get(ACTIVE_KEY).await?;
     if force || last.is_none_or(|t| now - t >= 60) {
@@ -265,15 +301,16 @@ const STAFF_SIGNED_IN_AT_KEY: &str = "staff_signed_in_at";
 pub async fn staff_sign_in(session: &Session, staff_id: i64) -> Result<(), AppError> {
     sign_out(session).await?;
     session.cycle_id().await?;
+    let now = clock()?.epoch();
     session.insert(STAFF_KEY, staff_id).await?;
-    session
-        .insert(STAFF_SIGNED_IN_AT_KEY, clock()?.epoch())
-        .await?;
+    session.insert(STAFF_SIGNED_IN_AT_KEY, now).await?;
+    mark_active(session, now, true).await?;
     Ok(())
 }
 
-/// The signed-in staff member, if the sign-in is younger than 12 hours. A customer's session
-/// never has one.
+/// The signed-in staff member, if the sign-in is younger than 12 hours and the last request
+/// younger than 15 minutes (each request counts as activity). A customer's session never has
+/// one.
 pub async fn staff_id(session: &Session) -> Result<Option<i64>, AppError> {
     staff_id_at(session, clock()?.epoch()).await
 }
@@ -282,8 +319,12 @@ pub async fn staff_id(session: &Session) -> Result<Option<i64>, AppError> {
 pub async fn staff_id_at(session: &Session, now: i64) -> Result<Option<i64>, AppError> {
     let id: Option<i64> = session.get(STAFF_KEY).await?;
     let at: Option<i64> = session.get(STAFF_SIGNED_IN_AT_KEY).await?;
+    let last: Option<i64> = session.get(ACTIVE_KEY).await?;
     match (id, at) {
-        (Some(id), Some(at)) if domain::registration::sign_in_still_valid(at, now) => Ok(Some(id)),
+        (Some(id), Some(at)) if domain::registration::session_alive(at, last, now) => {
+            mark_active(session, now, false).await?;
+            Ok(Some(id))
+        }
         (Some(_), _) => {
             session.flush().await?;
             Ok(None)

@@ -11,6 +11,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Config(String),
+    #[error(transparent)]
+    Seal(#[from] crate::infra::seal::SealError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

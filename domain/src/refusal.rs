@@ -64,6 +64,9 @@ pub enum Refusal {
     TwoFactorAlreadyOn,
     /// Enrolling an authenticator: the current password is wrong.
     TwoFactorPasswordWrong,
+    /// The server is checking as many passwords as it may: try again in a moment (a 503 with
+    /// `Retry-After` for API callers).
+    Busy,
 }
 
 impl Refusal {
@@ -113,6 +116,7 @@ impl Refusal {
             CancelRefused => "documents.cancel_refused",
             TwoFactorAlreadyOn => "security.two_factor.already_on",
             TwoFactorPasswordWrong => "security.current_wrong",
+            Busy => "error.busy",
         }
     }
 
@@ -150,7 +154,8 @@ impl Refusal {
             | RegistrationExpired
             | MileageJumpUnconfirmed
             | CancelRefused
-            | TwoFactorAlreadyOn => "",
+            | TwoFactorAlreadyOn
+            | Busy => "",
         }
     }
 
@@ -197,6 +202,9 @@ impl Refusal {
             RegistrationExpired,
             MileageJumpUnconfirmed,
             CancelRefused,
+            TwoFactorAlreadyOn,
+            TwoFactorPasswordWrong,
+            Busy,
         ];
         all.extend(
             [

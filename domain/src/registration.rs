@@ -14,6 +14,16 @@ pub fn sign_in_still_valid(signed_in_at: i64, now: i64) -> bool {
     (0..SIGN_IN_VALID_SECONDS).contains(&(now - signed_in_at))
 }
 
+/// A signed-in session ends this long after its last request (customers and staff).
+pub const IDLE_SECONDS: i64 = 15 * 60;
+
+/// Whether a session whose last request was at `last_active` is still alive at `now` (both
+/// limits: the absolute one from the sign-in and the idle one).
+pub fn session_alive(signed_in_at: i64, last_active: Option<i64>, now: i64) -> bool {
+    sign_in_still_valid(signed_in_at, now)
+        && last_active.is_none_or(|last| now - last < IDLE_SECONDS)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
@@ -95,6 +105,19 @@ mod tests {
         assert_eq!(r.step, Step::Code);
         assert!(!r.is_expired(1000 + EXPIRES_AFTER_SECONDS - 1));
         assert!(r.is_expired(1000 + EXPIRES_AFTER_SECONDS));
+    }
+
+    #[test]
+    fn a_session_ends_fifteen_minutes_after_its_last_request() {
+        assert!(session_alive(1000, Some(1000), 1000 + IDLE_SECONDS - 1));
+        assert!(!session_alive(1000, Some(1000), 1000 + IDLE_SECONDS));
+        // Activity keeps it alive, up to the absolute limit.
+        assert!(session_alive(1000, Some(5000), 5000 + IDLE_SECONDS - 1));
+        assert!(!session_alive(
+            1000,
+            Some(1000 + SIGN_IN_VALID_SECONDS - 10),
+            1000 + SIGN_IN_VALID_SECONDS
+        ));
     }
 
     #[test]

@@ -60,9 +60,13 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// At least 64 bytes; `None` means a random key per start (sessions end at restart).
     pub session_secret: Option<Secret>,
+    /// Seals TOTP secrets at rest; `None` only in development (a fixed, public key is used).
+    pub data_key: Option<Secret>,
     pub demo: bool,
     /// Per client IP: requests a minute to the sign-in, registration-code and reset endpoints.
     pub auth_rate_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: crate::client::TrustedProxies,
     pub log_format: LogFormat,
     pub log_filter: String,
     pub sms: SmsTransport,
@@ -125,6 +129,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "At least 64 characters; signs session cookies. Set it in production and share it between instances.",
     ),
     (
+        "PORTAL_DATA_KEY",
+        "required in production",
+        "At least 32 characters of random text; seals the TOTP secrets of customers and staff in the database (XChaCha20-Poly1305). Keep it out of the database and its backups, share it between instances, never change it without resealing. Without it the server refuses to start unless `PORTAL_SECURE_COOKIES=false` (development), where a fixed public key is used.",
+    ),
+    (
         "PORTAL_DEMO",
         "false",
         "Seed the demo data set into an empty database.",
@@ -133,6 +142,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "PORTAL_AUTH_RATE_PER_MINUTE",
         "30",
         "Per client IP: requests a minute (and burst) to sign-in, registration-code and password-reset endpoints.",
+    ),
+    (
+        "PORTAL_TRUSTED_PROXIES",
+        "none",
+        "Comma-separated CIDR ranges or addresses of your TLS proxies / load balancers. Only from these peers is `X-Forwarded-For` believed (its right-most hop that is not one of them is the client); otherwise the TCP peer is the client.",
     ),
     ("PORTAL_LOG_FORMAT", "pretty", "`pretty` (human) or `json`."),
     (
@@ -313,6 +327,21 @@ impl Settings {
             }
             other => other.map(Secret),
         };
+        let data_key = match text(get, "PORTAL_DATA_KEY") {
+            Some(k) if k.chars().count() < 32 => {
+                return Err(bad(
+                    "PORTAL_DATA_KEY",
+                    "must be at least 32 characters long",
+                ));
+            }
+            None if secure_cookies => {
+                return Err(bad(
+                    "PORTAL_DATA_KEY",
+                    "is required in production (PORTAL_SECURE_COOKIES=true): it seals the second-factor secrets at rest",
+                ));
+            }
+            other => other.map(Secret),
+        };
         let demo = flag(get, "PORTAL_DEMO", false)?;
         let auth_rate_per_minute = match text(get, "PORTAL_AUTH_RATE_PER_MINUTE") {
             None => 30,
@@ -327,6 +356,10 @@ impl Settings {
                     )
                 })?,
         };
+        let trusted_proxies = crate::client::TrustedProxies::parse(
+            &text(get, "PORTAL_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|m| bad("PORTAL_TRUSTED_PROXIES", m))?;
         let log_format = match text(get, "PORTAL_LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
@@ -460,8 +493,10 @@ impl Settings {
             base_url,
             secure_cookies,
             session_secret,
+            data_key,
             demo,
             auth_rate_per_minute,
+            trusted_proxies,
             log_format,
             log_filter,
             sms,
@@ -521,12 +556,32 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    /// Settings from these variables (with a data key unless they set or clear it).
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = pairs
+        let mut map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        map.entry("PORTAL_DATA_KEY".into())
+            .or_insert_with(|| "k".repeat(32));
+        map.retain(|_, v| !v.is_empty());
         Settings::from_lookup(&move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn production_needs_a_data_key() {
+        let err = settings(&[("PORTAL_DATA_KEY", "")]).unwrap_err();
+        assert_eq!(err.variable, "PORTAL_DATA_KEY");
+        assert_eq!(
+            settings(&[("PORTAL_DATA_KEY", "short")])
+                .unwrap_err()
+                .variable,
+            "PORTAL_DATA_KEY"
+        );
+        // Development (plain HTTP) may run without one.
+        let dev = settings(&[("PORTAL_DATA_KEY", ""), ("PORTAL_SECURE_COOKIES", "false")]).unwrap();
+        assert!(dev.data_key.is_none());
+        assert!(!format!("{:?}", settings(&[]).unwrap()).contains(&"k".repeat(32)));
     }
 
     #[test]
@@ -559,6 +614,7 @@ mod tests {
             ("PORTAL_CONTACT_EMAIL", "nope"),
             ("PORTAL_BASE_URL", "ftp://x"),
             ("PORTAL_AUTH_RATE_PER_MINUTE", "0"),
+            ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{err}");

@@ -18,6 +18,11 @@ const JOB_POLL: Duration = Duration::from_secs(15);
 pub const PURGE_SESSIONS: &str = "purge_expired_sessions";
 const PURGE_SESSIONS_EVERY: i64 = 60;
 
+/// Deleting spent secrets (old sign-in attempts, SMS codes, reset links, e-mail changes):
+/// hourly (`backend::services::housekeeping`).
+pub const PRUNE_SECRETS: &str = "prune_spent_secrets";
+const PRUNE_SECRETS_EVERY: i64 = 3600;
+
 /// Starts the delivery worker and the periodic jobs for this instance.
 pub fn spawn_all(state: &AppState) {
     spawn_delivery(state.clone());
@@ -90,5 +95,23 @@ pub async fn run_periodic_once(state: &AppState, holder: &str) {
     .await;
     if let Err(e) = result {
         tracing::warn!(job = PURGE_SESSIONS, error = %e, "could not run the job");
+    }
+    let (pool, clock) = (state.db.pool.clone(), state.clock.clone());
+    let result = backend::infra::jobs::run_if_due(
+        &state.db.pool,
+        &state.clock,
+        PRUNE_SECRETS,
+        holder,
+        PRUNE_SECRETS_EVERY,
+        || async move {
+            backend::services::housekeeping::prune_spent_secrets(&pool, clock.epoch())
+                .await
+                .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+                .map_err(|e| e.to_string())
+        },
+    )
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(job = PRUNE_SECRETS, error = %e, "could not run the job");
     }
 }

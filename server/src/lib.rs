@@ -2,6 +2,7 @@
 //! middleware ([`routes`], [`middleware`]) and background jobs ([`jobs`]). `main.rs` is only
 //! the command line around these.
 
+pub mod client;
 pub mod config;
 pub mod downloads;
 pub mod jobs;
@@ -47,6 +48,11 @@ pub enum StartError {
     Setup { what: &'static str, cause: String },
 }
 
+/// The data key of development set-ups without `PORTAL_DATA_KEY` (plain HTTP only: the
+/// configuration refuses to start without a key of its own in production). Public, so it
+/// protects nothing; it only keeps development and production on one code path.
+const DEVELOPMENT_DATA_KEY: &str = "development only: this key is public and protects nothing";
+
 /// Connects to the database (running migrations), seeds demo data if asked, and builds the
 /// outboxes and the session store. `clock` is [`Clock::system`] except in tests.
 pub async fn prepare(
@@ -63,6 +69,12 @@ pub async fn prepare(
         url: redact_url(&url),
         cause,
     };
+    backend::infra::seal::install(backend::infra::seal::DataKey::from_text(
+        settings
+            .data_key
+            .as_ref()
+            .map_or(DEVELOPMENT_DATA_KEY, |k| k.expose()),
+    ));
     let db = Db::connect(&url)
         .await
         .map_err(|e| db_error(e.to_string()))?;
@@ -72,6 +84,21 @@ pub async fn prepare(
             .map_err(|e| db_error(e.to_string()))?
     {
         tracing::info!(customers = %report.customers, contracts = %report.contracts, invoices = %report.invoices, "demo data seeded");
+    }
+    let sealed = backend::services::secrets::seal_stored(&db.pool).await.and(
+        backend::services::secrets::key_opens_stored(&db.pool)
+            .await
+            .map(|()| 0),
+    );
+    match sealed {
+        Ok(_) => {}
+        Err(backend::StoreError::Seal(e)) => {
+            return Err(StartError::Setup {
+                what: "PORTAL_DATA_KEY",
+                cause: e.to_string(),
+            });
+        }
+        Err(e) => return Err(db_error(e.to_string())),
     }
     let outboxes = outboxes(&settings)?;
     let sessions = PortalSessionStore::new(&db)

@@ -79,16 +79,28 @@ pub async fn body_size_guard(req: Request, next: Next) -> Response {
 /// Leptos answers 500 for every failed server function; the status is the error's own
 /// ([`app::error::AppError::status`]): unreadable arguments are the client's fault (400), "not
 /// found or not yours" is a 404 — the same for both, so nothing leaks.
+/// A 503 set by a server function (the server is busy, see `app::session::set_flash`) carries
+/// the `Busy` error, so API callers read the same answer as from any other error.
 pub async fn server_fn_status(res: Response) -> Response {
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    let status = res.status();
+    if status != StatusCode::INTERNAL_SERVER_ERROR && status != StatusCode::SERVICE_UNAVAILABLE {
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+    let mut bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .unwrap_or_default();
-    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
+    match serde_json::from_slice::<app::error::AppError>(&bytes) {
+        Ok(error) => {
+            parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
+        }
+        Err(_) if status == StatusCode::SERVICE_UNAVAILABLE => {
+            bytes = serde_json::to_vec(&app::error::AppError::Busy)
+                .unwrap_or_default()
+                .into();
+            parts.headers.remove(CONTENT_LENGTH);
+        }
+        Err(_) => {}
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -166,51 +178,110 @@ fn see_other(location: &str) -> Response {
     }
 }
 
-/// The server functions that check a secret or send a message.
-pub const RATE_LIMITED_ENDPOINTS: [&str; 8] = [
-    "/api/auth/sign-in",
-    "/api/cic/sign-in",
-    "/api/register/start",
-    "/api/register/code",
-    "/api/register/contract-code",
-    "/api/register/resend",
-    "/api/auth/forgot",
-    "/api/auth/reset",
-];
+/// Whether the per-IP limit applies to a server function: every one that checks a secret (a
+/// password, an SMS code, an app code, a reset or confirmation token), sends an SMS or an
+/// e-mail, or creates something for a visitor. All of `/api/account/` is covered (each checks
+/// the password, a token or ends sessions). `shape.rs` lists the router's server functions and
+/// fails when one whose arguments carry a secret is not covered.
+pub fn rate_limited(path: &str) -> bool {
+    path.starts_with("/api/account/")
+        || path.starts_with("/api/register/")
+        || matches!(
+            path,
+            "/api/auth/sign-in"
+                | "/api/auth/second-factor"
+                | "/api/auth/forgot"
+                | "/api/auth/reset"
+                | "/api/auth/reset-state"
+                | "/api/cic/sign-in"
+        )
+}
 
-/// Per-client-IP request budget for [`RATE_LIMITED_ENDPOINTS`].
+/// Per-client request budget for the [`rate_limited`] endpoints, keyed by
+/// [`crate::client::limit_key`] (IPv4 address or IPv6 /64).
 pub type IpLimiter = Arc<governor::DefaultKeyedRateLimiter<IpAddr>>;
 
-/// A limiter of `per_minute` requests a minute per IP, with the same burst.
+/// A limiter of `per_minute` requests a minute per client, with the same burst.
 pub fn ip_limiter(per_minute: u32) -> IpLimiter {
     let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
     Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(n)))
 }
 
-/// Guards the server functions: the per-IP limit on the endpoints that check secrets (a 429
-/// with a message in the three languages, as the request's language is not known yet), and
-/// [`server_fn_status`] on every answer.
+/// Forgets the clients whose budget is whole again, so the limiter's memory follows the
+/// clients of the last minute, not every address ever seen. Runs every `every` until the
+/// limiter is dropped.
+pub fn prune_periodically(limiter: &IpLimiter, every: std::time::Duration) {
+    let weak = Arc::downgrade(limiter);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(limiter) = weak.upgrade() else {
+                return;
+            };
+            prune(&limiter);
+        }
+    });
+}
+
+/// One pruning pass (see [`prune_periodically`]).
+pub fn prune(limiter: &IpLimiter) {
+    limiter.retain_recent();
+    limiter.shrink_to_fit();
+}
+
+/// Whether a request comes from a page of another site (CSRF defence in depth, on top of the
+/// `SameSite=Lax` session cookie): the browser says so in `Sec-Fetch-Site` (only `same-origin`
+/// and `none`, typed by the person, pass; `same-site` is a sibling subdomain, not us), or, for
+/// browsers without it, in `Origin` (it must name the host the request was sent to). A client
+/// that sends neither is not a browser acting for someone else and passes.
+pub fn cross_site(headers: &http::HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (header("origin"), header("host")) {
+        (None, _) => false,
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_none_or(|(_, authority)| !authority.eq_ignore_ascii_case(host)),
+        (Some(_), None) => true,
+    }
+}
+
+/// A message in the three languages (the request's language is not known yet).
+fn in_all_languages(key: &str) -> String {
+    domain::Lang::ALL
+        .iter()
+        .map(|l| domain::t(*l, key))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Guards the server functions: state-changing calls from another site are refused (403),
+/// the per-client limit on the [`rate_limited`] endpoints (a 429), and [`server_fn_status`]
+/// on every answer.
 pub async fn api_guard(State(limiter): State<IpLimiter>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if !path.starts_with("/api/") {
         return next.run(req).await;
     }
-    if RATE_LIMITED_ENDPOINTS.contains(&path.as_str()) {
+    if req.method() != http::Method::GET && cross_site(req.headers()) {
+        tracing::warn!(%path, "cross-site request refused");
+        return (StatusCode::FORBIDDEN, in_all_languages("error.cross_site")).into_response();
+    }
+    if rate_limited(&path) {
         let ip = req
             .extensions()
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
-        if limiter.check_key(&ip).is_err() {
+            .get::<app::session::ClientIp>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0);
+        if limiter.check_key(&crate::client::limit_key(ip)).is_err() {
             tracing::warn!(%ip, %path, "rate limit reached");
-            let text = domain::Lang::ALL
-                .iter()
-                .map(|l| domain::t(*l, "error.rate_limited"))
-                .collect::<Vec<_>>()
-                .join("\n");
             return (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(http::header::RETRY_AFTER, "60")],
-                text,
+                in_all_languages("error.rate_limited"),
             )
                 .into_response();
         }
@@ -236,6 +307,32 @@ mod tests {
                 && text.contains("Something went wrong")
         );
         assert!(!text.contains("secret internal detail"));
+    }
+
+    #[test]
+    fn requests_from_other_sites_are_told_apart() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = http::HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            h
+        };
+        assert!(!cross_site(&headers(&[])));
+        assert!(!cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!cross_site(&headers(&[("sec-fetch-site", "none")])));
+        assert!(cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        let host = ("host", "portal.example:8443");
+        assert!(!cross_site(&headers(&[
+            host,
+            ("origin", "https://portal.example:8443")
+        ])));
+        assert!(cross_site(&headers(&[
+            host,
+            ("origin", "https://evil.example")
+        ])));
+        assert!(cross_site(&headers(&[host, ("origin", "null")])));
     }
 
     #[tokio::test]

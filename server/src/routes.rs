@@ -93,6 +93,8 @@ pub fn router(state: AppState) -> Router {
     // Endpoints that check a secret (password, SMS code, reset token) or send an SMS/e-mail get
     // a per-IP limit on top of the per-account and per-number limits of the services.
     let limiter = middleware::ip_limiter(state.settings.auth_rate_per_minute);
+    middleware::prune_periodically(&limiter, std::time::Duration::from_secs(60));
+    let trusted = std::sync::Arc::new(state.settings.trusted_proxies.clone());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -116,6 +118,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             limiter,
             middleware::api_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            trusted,
+            crate::client::client_address,
         ))
         .layer(axum::middleware::from_fn_with_state(
             (state.db.clone(), state.clock.clone()),

@@ -334,6 +334,10 @@ async fn an_unreachable_database_is_a_clear_start_error() {
             "DATABASE_URL",
             "postgres://nobody:secret@127.0.0.1:1/portal",
         ),
+        (
+            "PORTAL_DATA_KEY",
+            "a test data key of at least thirty-two characters",
+        ),
     ];
     let settings = server::config::Settings::from_lookup(&|k| {
         vars.iter()
@@ -370,6 +374,10 @@ async fn an_unreadable_sqlite_file_is_a_clear_start_error() {
     let vars = [
         ("PORTAL_DATA_DIR", dir.as_str()),
         ("DATABASE_URL", url.as_str()),
+        (
+            "PORTAL_DATA_KEY",
+            "a test data key of at least thirty-two characters",
+        ),
     ];
     let settings = server::config::Settings::from_lookup(&|k| {
         vars.iter()

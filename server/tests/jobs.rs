@@ -357,3 +357,59 @@ both_backends!(
         assert_eq!(app.sms().await.len() as i64, codes);
     }
 );
+
+both_backends!(
+    spent_secrets_are_pruned_and_live_ones_kept,
+    |backend: Backend| async move {
+        let clock = clock();
+        let app = spawn_without_jobs(backend, clock.clone()).await;
+        let pool = &app.state.db.pool;
+        let now = clock.epoch();
+        let count = |table: &'static str| async move {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            n
+        };
+        for (at, ip) in [(now - 2 * 3600, "old"), (now - 60, "new")] {
+            sqlx::query(
+                "INSERT INTO sign_in_attempts (email, ip_address, succeeded, at) VALUES ('a@example.be', $1, 0, $2)",
+            )
+            .bind(ip)
+            .bind(at)
+            .execute(pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO sms_codes (customer_number, purpose, code_hash, created_at) VALUES ('100001', 'registration', NULL, $1)",
+            )
+            .bind(at - 24 * 3600)
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+        sqlx::query(
+            "INSERT INTO sms_codes (customer_number, purpose, code_hash, created_at) VALUES ('100001', 'registration', NULL, $1)",
+        )
+        .bind(now - 3600)
+        .execute(pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (count("sign_in_attempts").await, count("sms_codes").await),
+            (2, 3)
+        );
+        server::jobs::run_periodic_once(&app.state, "test").await;
+        // The attempt of two hours ago and the codes older than a day are gone.
+        assert_eq!(
+            (count("sign_in_attempts").await, count("sms_codes").await),
+            (1, 1)
+        );
+        let kept: String = sqlx::query_scalar("SELECT ip_address FROM sign_in_attempts")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(kept, "new");
+    }
+);

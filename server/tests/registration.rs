@@ -848,6 +848,33 @@ both_backends!(
         .await;
         let html = page(&app, "/profile/security").await;
         assert!(html.contains("Tweestapsverificatie staat aan"));
+        // At rest the secret is sealed with the data key, and the session never held the
+        // key being bound or the recovery codes in clear.
+        let stored: String = sqlx::query_scalar(
+            "SELECT totp_secret FROM portal_accounts WHERE email = 'an@example.be'",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert!(
+            stored.starts_with("v1:") && !stored.contains(&secret),
+            "{stored}"
+        );
+        let table = match backend {
+            Backend::Sqlite => "tower_sessions",
+            Backend::Postgres => "tower_sessions.session",
+        };
+        let sessions: Vec<Vec<u8>> = sqlx::query_scalar(&format!("SELECT data FROM {table}"))
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert!(!sessions.is_empty());
+        assert!(
+            sessions
+                .iter()
+                .all(|d| !String::from_utf8_lossy(d).contains(&secret)),
+            "the authenticator key in a session in clear"
+        );
         assert!(
             last_mail(&app)
                 .await

@@ -65,12 +65,14 @@ fn normalised(html: &str, id: &str) -> String {
 
 async fn readings(app: &TestApp, contract: &str) -> usize {
     let pool = &app.state.db.pool;
-    let c = sqlx::query_scalar::<_, i64>("SELECT id FROM contracts WHERE contract_number = $1")
-        .bind(contract)
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    backend::store::mileage::for_contract(pool, c)
+    let (customer, c) = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT customer_id, id FROM contracts WHERE contract_number = $1",
+    )
+    .bind(contract)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    backend::store::mileage::for_contract(pool, customer, c)
         .await
         .unwrap()
         .len()
@@ -646,5 +648,127 @@ both_backends!(
                 .await
                 .unwrap();
         assert_eq!(requests, 0, "nothing was filed");
+    }
+);
+
+/// A fault injected between the two steps of granting a document request (the request's
+/// status update fails): neither half stays behind.
+async fn inject_fault_on_request_updates(pool: &backend::AnyPool, backend: Backend) {
+    let statements: &[&str] = match backend {
+        Backend::Sqlite => &[
+            "CREATE TRIGGER injected_fault BEFORE UPDATE ON service_requests
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+        ],
+        Backend::Postgres => &[
+            "CREATE FUNCTION injected_fault() RETURNS trigger AS $$
+             BEGIN RAISE EXCEPTION 'injected fault'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER injected_fault BEFORE UPDATE ON service_requests
+             FOR EACH ROW EXECUTE FUNCTION injected_fault()",
+        ],
+    };
+    for sql in statements {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+}
+
+both_backends!(
+    a_document_grant_is_all_or_nothing,
+    |backend: Backend| async move {
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let pool = &app.state.db.pool;
+        let now = app.state.clock.epoch();
+        let customer_id: i64 =
+            sqlx::query_scalar("SELECT id FROM customers WHERE customer_number = '100004'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let request = backend::store::requests::create_on_behalf(
+            pool,
+            now,
+            customer_id,
+            None,
+            domain::model::RequestKind::Statement,
+            None,
+        )
+        .await
+        .unwrap();
+        let documents = || async {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            n
+        };
+        let before = documents().await;
+        inject_fault_on_request_updates(pool, backend).await;
+        let granted =
+            backend::services::self_service::grant_document_request(pool, now, request).await;
+        assert!(granted.is_err());
+        assert_eq!(documents().await, before, "a document without its request");
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM service_requests WHERE id = $1")
+                .bind(request)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        assert_eq!(status, "submitted");
+        sqlx::query("DROP TRIGGER injected_fault ON service_requests")
+            .execute(pool)
+            .await
+            .ok();
+        sqlx::query("DROP TRIGGER injected_fault")
+            .execute(pool)
+            .await
+            .ok();
+        let granted = backend::services::self_service::grant_document_request(pool, now, request)
+            .await
+            .unwrap();
+        assert!(granted.is_some());
+        assert_eq!(documents().await, before + 1);
+    }
+);
+
+both_backends!(
+    a_contract_moved_to_another_customer_leaves_the_old_owners_pages,
+    |backend: Backend| async move {
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let an = customer(&app, "100001", "an@example.be").await;
+        let pool = &app.state.db.pool;
+        let now = app.state.clock.epoch();
+        let (customer_id, contract_id): (i64, i64) = sqlx::query_as(
+            "SELECT c.customer_id, c.id FROM contracts c WHERE c.contract_number = 'LC-2023-0001'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let request = backend::store::requests::create_on_behalf(
+            pool,
+            now,
+            customer_id,
+            Some(contract_id),
+            domain::model::RequestKind::ContractCopy,
+            None,
+        )
+        .await
+        .unwrap();
+        let document = backend::services::self_service::grant_document_request(pool, now, request)
+            .await
+            .unwrap()
+            .unwrap();
+        let pdf = format!("/documents/{document}/pdf");
+        assert_eq!(get(&an, &app, &pdf).await.status(), StatusCode::OK);
+        // An import moves the contract to another customer.
+        sqlx::query(
+            "UPDATE contracts SET customer_id = (SELECT id FROM customers WHERE customer_number = '100004') WHERE id = $1",
+        )
+        .bind(contract_id)
+        .execute(pool)
+        .await
+        .unwrap();
+        assert_eq!(get(&an, &app, &pdf).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            get(&an, &app, "/contracts/LC-2023-0001").await.status(),
+            StatusCode::NOT_FOUND
+        );
     }
 );

@@ -170,3 +170,108 @@ fn written_tables_are_found_in_sql_text() {
             .into()
     );
 }
+
+/// The server functions in the app's sources: endpoint and argument list.
+fn server_functions() -> BTreeMap<String, String> {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/src"));
+    let mut files = Vec::new();
+    sources(root, root, &mut files);
+    let mut out = BTreeMap::new();
+    for (_, text) in files {
+        for part in text.split("#[server(endpoint = \"").skip(1) {
+            let endpoint = part.split('"').next().unwrap();
+            let args_start = part.find('(').unwrap();
+            let args_end = args_start + part[args_start..].find(')').unwrap();
+            out.insert(
+                format!("/api/{endpoint}"),
+                part[args_start + 1..args_end].to_string(),
+            );
+        }
+    }
+    out
+}
+
+/// Every server function the router answers is found in the sources, and each that checks a
+/// secret (its arguments carry a password, a code or a token) or sends an SMS or an e-mail is
+/// behind the per-IP limit.
+#[test]
+fn every_endpoint_that_checks_a_secret_or_sends_a_message_is_rate_limited() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    let in_sources = server_functions();
+    assert!(registered.contains("/api/auth/sign-in"), "{registered:?}");
+    assert_eq!(
+        registered,
+        in_sources.keys().cloned().collect::<BTreeSet<_>>()
+    );
+    let sends_a_message = [
+        "/api/register/start",
+        "/api/register/contract",
+        "/api/register/resend",
+        "/api/register/details",
+        "/api/auth/forgot",
+        "/api/account/change-email",
+        "/api/account/report-compromised",
+        "/api/account/two-factor-confirm",
+        "/api/account/two-factor-disable",
+        "/api/auth/second-factor",
+    ];
+    let mut unlimited = Vec::new();
+    for (path, args) in &in_sources {
+        let secret = ["password", "code", "token"]
+            .iter()
+            .any(|w| args.contains(w));
+        if (secret || sends_a_message.contains(&path.as_str()))
+            && !server::middleware::rate_limited(path)
+        {
+            unlimited.push(path.clone());
+        }
+    }
+    assert!(unlimited.is_empty(), "not rate limited: {unlimited:?}");
+}
+
+/// Every check of a secret goes through the one throttle: argon2 verification and TOTP checks
+/// only appear inside `throttle::attempt(…)` (or in the throttle itself).
+#[test]
+fn every_secret_check_is_an_attempt_of_the_one_throttle() {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../backend/src"));
+    let mut files = Vec::new();
+    sources(&root.join("services"), root, &mut files);
+    let mut outside = Vec::new();
+    for (name, text) in &files {
+        // The throttle itself, and the second factor's own check (called from attempts).
+        if name.ends_with("throttle.rs") || name.ends_with("two_factor.rs") {
+            continue;
+        }
+        for (at, _) in text
+            .match_indices("password::verify(")
+            .chain(text.match_indices("throttle::password("))
+            .chain(text.match_indices("totp::check("))
+            .chain(text.match_indices("two_factor::verify("))
+            .chain(text.match_indices("two_factor::verify_factor("))
+        {
+            let before = &text[..at];
+            let guarded = before.rfind("throttle::attempt(").is_some_and(|start| {
+                // Still inside that call: its parentheses are not closed yet.
+                let mut depth = 0i32;
+                for c in before[start + "throttle::attempt".len()..].chars() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                }
+                depth > 0
+            });
+            if !guarded {
+                let line = before.lines().count();
+                outside.push(format!("{name}:{line}"));
+            }
+        }
+    }
+    assert!(
+        outside.is_empty(),
+        "secrets checked outside the throttle: {outside:?}"
+    );
+}

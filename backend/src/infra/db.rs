@@ -157,6 +157,21 @@ pub async fn begin_write(
         .await
 }
 
+/// Serialises the write transactions that name the same `key` until they end, for
+/// check-then-insert steps (limits, "one open request of a kind"): SQLite's write transaction
+/// ([`begin_write`]) already holds the database's write lock; PostgreSQL takes a
+/// transaction-scoped advisory lock on the key (released at commit or rollback, and safe behind
+/// transaction-pooling proxies, unlike session-level locks).
+pub async fn serialise(conn: &mut sqlx::AnyConnection, key: &str) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS locked")
+            .bind(key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Infrastructure the services stand on: the [`clock`], the database connection and
 //! migrations ([`db`]), password hashing ([`password`]), TOTP ([`totp`]), the session store
 //! ([`sessions`]), the periodic [`jobs`] runner, the [`outbox`] transports and delivery worker,
-//! and [`pdf`] rendering.
+//! [`pdf`] rendering, and [`seal`]ing secrets at rest.
 
 pub mod clock;
 pub mod db;
@@ -9,5 +9,6 @@ pub mod jobs;
 pub mod outbox;
 pub mod password;
 pub mod pdf;
+pub mod seal;
 pub mod sessions;
 pub mod totp;

@@ -1,6 +1,8 @@
 //! Password and secret hashing with argon2id (m = 19 MiB, t = 2, p = 1), always run on the
 //! blocking thread pool, on at most (cores − 1) permits that rest after each hash as long as it
-//! took, so a burst of sign-ins never stalls other requests.
+//! took, so a burst of sign-ins never stalls other requests. A check waits at most
+//! [`max_wait`] for a permit: past it the answer is [`Busy`] ("try again in a moment") rather
+//! than a queue that grows without bound under a flood of sign-ins.
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -60,10 +62,12 @@ pub fn verify_blocking(secret: &str, phc: &str) -> bool {
 /// other request of CPU.
 fn hashing_permits() -> &'static tokio::sync::Semaphore {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
-    })
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(permit_count()))
+}
+
+fn permit_count() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    cores.saturating_sub(1).max(1)
 }
 
 pub async fn hash(password: &Password) -> Result<String, HashError> {
@@ -79,9 +83,28 @@ pub async fn hash(password: &Password) -> Result<String, HashError> {
 /// (the caller gets its answer at once; only the next hash waits).
 async fn run_hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     let permit = hashing_permits().acquire().await.ok()?;
+    run_with(permit, f).await
+}
+
+/// A permit of `permits` if one is free within `wait`.
+async fn permit_within(
+    permits: &'static tokio::sync::Semaphore,
+    wait: std::time::Duration,
+) -> Result<tokio::sync::SemaphorePermit<'static>, Busy> {
+    match tokio::time::timeout(wait, permits.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(Busy),
+    }
+}
+
+async fn run_with<T: Send + 'static>(
+    permit: tokio::sync::SemaphorePermit<'static>,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
     let started = std::time::Instant::now();
     let out = tokio::task::spawn_blocking(f).await.ok();
     let spent = started.elapsed();
+    record_hash_time(spent);
     tokio::spawn(async move {
         tokio::time::sleep(spent).await;
         drop(permit);
@@ -89,16 +112,46 @@ async fn run_hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) 
     out
 }
 
+/// A check waits for a hashing permit at most as long as this many checks take (each permit
+/// hashes, then rests as long): a queue of about this length, whatever the machine's speed
+/// (~2 s in a release build here, longer in a debug build). Beyond it, waiting longer helps
+/// nobody: the answer is [`Busy`].
+pub const MAX_QUEUE: u64 = 20;
+
+/// A moving average of how long one argon2 computation takes, in microseconds.
+static HASH_MICROS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(50_000);
+
+fn record_hash_time(spent: std::time::Duration) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let spent = u64::try_from(spent.as_micros()).unwrap_or(u64::MAX);
+    let old = HASH_MICROS.load(Relaxed);
+    HASH_MICROS.store((old.saturating_mul(7).saturating_add(spent)) / 8, Relaxed);
+}
+
+/// How long a check may wait for its turn now (see [`MAX_QUEUE`]), at least a second.
+pub fn max_wait() -> std::time::Duration {
+    let permits = u64::try_from(permit_count()).unwrap_or(1);
+    let per_check = HASH_MICROS.load(std::sync::atomic::Ordering::Relaxed) * 2;
+    std::time::Duration::from_micros(per_check * MAX_QUEUE / permits)
+        .max(std::time::Duration::from_secs(1))
+}
+
+/// The server is hashing as fast as it may: the secret was not checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Busy;
+
 /// Verifies a password. With `None` (unknown account) it checks against a dummy hash, so the
-/// answer takes as long as for a real account and reveals nothing.
-pub async fn verify(password: &Password, phc: Option<String>) -> bool {
+/// answer takes as long as for a real account and reveals nothing. Waits at most
+/// [`max_wait`] for its turn.
+pub async fn verify(password: &Password, phc: Option<String>) -> Result<bool, Busy> {
     let secret = password.0.clone();
     let known = phc.is_some();
     let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_string());
-    let ok = run_hashing(move || verify_blocking(&secret, &phc))
+    let permit = permit_within(hashing_permits(), max_wait()).await?;
+    let ok = run_with(permit, move || verify_blocking(&secret, &phc))
         .await
         .unwrap_or(false);
-    ok && known
+    Ok(ok && known)
 }
 
 /// The hash of a random string nobody knows, with the same parameters as real hashes.
@@ -115,11 +168,23 @@ mod tests {
         let b = hash(&pw).await.unwrap();
         assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert_ne!(a, b);
-        assert!(verify(&pw, Some(a.clone())).await);
-        assert!(!verify(&Password::new("wrong"), Some(a)).await);
-        assert!(!verify(&pw, None).await);
-        assert!(!verify(&pw, Some("garbage".into())).await);
+        assert_eq!(verify(&pw, Some(a.clone())).await, Ok(true));
+        assert_eq!(verify(&Password::new("wrong"), Some(a)).await, Ok(false));
+        assert_eq!(verify(&pw, None).await, Ok(false));
+        assert_eq!(verify(&pw, Some("garbage".into())).await, Ok(false));
         assert_eq!(format!("{pw:?}"), "Password(<redacted>)");
+    }
+
+    // The wait for a permit is bounded: while every permit is taken, the answer is Busy.
+    #[tokio::test]
+    async fn the_wait_for_a_permit_is_bounded() {
+        let permits: &'static tokio::sync::Semaphore =
+            Box::leak(Box::new(tokio::sync::Semaphore::new(1)));
+        let wait = std::time::Duration::from_millis(50);
+        let held = permit_within(permits, wait).await.unwrap();
+        assert_eq!(permit_within(permits, wait).await.err(), Some(Busy));
+        drop(held);
+        assert!(permit_within(permits, wait).await.is_ok());
     }
 
     #[test]

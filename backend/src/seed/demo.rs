@@ -718,7 +718,9 @@ async fn seed_self_service(pool: &AnyPool, now: i64, anchor: (i32, u8)) -> Resul
 async fn seed_staff(pool: &AnyPool, now: i64) -> Result<(), DemoError> {
     for s in &STAFF {
         let hash = password::hash(&password::Password::new(s.password)).await?;
-        staff::create(pool, now, s.email, s.name, s.role, &hash, s.totp_secret).await?;
+        let sealed = crate::infra::seal::seal(crate::infra::seal::Column::StaffTotp, s.totp_secret)
+            .map_err(crate::StoreError::from)?;
+        staff::create(pool, now, s.email, s.name, s.role, &hash, &sealed).await?;
     }
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! Signing in customers: argon2id against the stored hash (a dummy hash for unknown e-mail
-//! addresses, so time and answer are the same), throttling per e-mail address
-//! (`crate::services::throttle`), and a record of every attempt.
+//! addresses, so time and answer are the same), every check an attempt of the one throttle
+//! (`crate::services::throttle`).
 
 use crate::error::StoreError;
 use crate::error::StoreResult;
-use crate::infra::password;
-use crate::services::{throttle, two_factor};
+use crate::infra::seal::{self, Column};
+use crate::services::throttle::{self, Denied, Key};
+use crate::services::two_factor;
 use crate::store::accounts::{self, AccountRow};
 use domain::refusal::Refusal;
 use sqlx::AnyPool;
@@ -26,32 +27,27 @@ pub async fn sign_in(
     {
         return Ok(Err(Refusal::SignInInvalid));
     }
-    if let Err(throttled) = crate::services::throttle::may_try(pool, now, &email).await? {
-        tracing::warn!(
-            ?throttled,
-            "sign-in refused: too many failures for this address"
-        );
-        return Ok(Err(throttled.into()));
-    }
-    let account = accounts::by_email(pool, &email).await?;
-    let stored = account
-        .as_ref()
-        .filter(|a| a.active == 1)
-        .map(|a| a.password_hash.clone());
-    let ok = password::verify(&password::Password::new(password_text), stored).await;
-    crate::services::throttle::record(pool, now, &email, ip, ok).await?;
-    tracing::info!(succeeded = ok, "sign-in attempt");
-    match (ok, account) {
-        (true, Some(account)) if account.must_reset_password == 1 => {
-            Ok(Err(Refusal::MustResetPassword))
-        }
-        (true, Some(account)) => Ok(Ok(account)),
-        _ => Ok(Err(Refusal::SignInInvalid)),
+    let checked = throttle::attempt(pool, now, &Key::SignIn(email.clone()), ip, async {
+        let account = accounts::by_email(pool, &email).await?;
+        let stored = account
+            .as_ref()
+            .filter(|a| a.active == 1)
+            .map(|a| a.password_hash.clone());
+        Ok::<_, StoreError>(match throttle::password(password_text, stored).await {
+            Ok(()) => account.ok_or(Denied::Wrong),
+            Err(denied) => Err(denied),
+        })
+    })
+    .await?;
+    match checked {
+        Ok(account) if account.must_reset_password == 1 => Ok(Err(Refusal::MustResetPassword)),
+        Ok(account) => Ok(Ok(account)),
+        Err(denied) => Ok(Err(denied.or(Refusal::SignInInvalid))),
     }
 }
 
 /// Step two of signing in when the second factor is on: an app code or a recovery code,
-/// throttled like the password step (per account).
+/// throttled like the password step (per account and client address).
 pub async fn second_factor(
     s: &crate::services::Services<'_>,
     account_id: i64,
@@ -60,26 +56,22 @@ pub async fn second_factor(
     lang: domain::Lang,
 ) -> Result<Result<(), Refusal>, crate::services::ServiceError> {
     let (pool, now) = (s.pool, s.clock.epoch());
-    let key = format!("2fa:{account_id}");
-    let throttled = throttle::may_try(pool, now, &key).await?.err();
-    let factor = match throttled {
-        None => two_factor::verify_factor(pool, now, account_id, code).await?,
-        Some(_) => None,
-    };
-    let ok = factor.is_some();
-    throttle::record(pool, now, &key, ip, ok).await?;
-    if factor == Some(two_factor::Factor::Recovery)
-        && let Some(account) = accounts::by_id(pool, account_id).await?
-    {
-        crate::services::security::recovery_code_used(s, &account, lang).await?;
-    }
-    Ok(match throttled {
-        _ if ok => Ok(()),
-        Some(domain::throttle::Throttled::Wait) => {
-            Err(Refusal::Throttled(domain::throttle::Throttled::Wait))
-        }
-        _ => Err(Refusal::SecondFactorWrong),
+    let checked = throttle::attempt(pool, now, &Key::SecondFactor(account_id), ip, async {
+        let factor = two_factor::verify_factor(pool, now, account_id, code).await?;
+        Ok::<_, StoreError>(factor.ok_or(Denied::Wrong))
     })
+    .await?;
+    match checked {
+        Ok(factor) => {
+            if factor == two_factor::Factor::Recovery
+                && let Some(account) = accounts::by_id(pool, account_id).await?
+            {
+                crate::services::security::recovery_code_used(s, &account, lang).await?;
+            }
+            Ok(Ok(()))
+        }
+        Err(denied) => Ok(Err(denied.or(Refusal::SecondFactorWrong))),
+    }
 }
 
 /// Signs a staff member in: password and TOTP code together (one answer for any mistake),
@@ -93,29 +85,26 @@ pub async fn staff_sign_in(
     ip: &str,
 ) -> StoreResult<Result<i64, Refusal>> {
     let email = email.trim().to_lowercase();
-    let throttle_key = format!("staff:{email}");
-    if let Err(throttled) = throttle::may_try(pool, now, &throttle_key).await? {
-        return Ok(Err(throttled.into()));
-    }
-    let staff = crate::store::staff::login_by_email(pool, &email).await?;
-    let stored = staff
-        .as_ref()
-        .filter(|s| s.active == 1)
-        .map(|s| s.password_hash.clone());
-    let password_ok = password::verify(&password::Password::new(password_text), stored).await;
-    let step = match (&staff, password_ok) {
-        (Some(s), true) => {
-            let at = u64::try_from(now).unwrap_or_default();
-            crate::infra::totp::check(&s.totp_secret, code, at, s.totp_last_step)
+    let checked = throttle::attempt(pool, now, &Key::Staff(email.clone()), ip, async {
+        let staff = crate::store::staff::login_by_email(pool, &email).await?;
+        let stored = staff
+            .as_ref()
+            .filter(|s| s.active == 1)
+            .map(|s| s.password_hash.clone());
+        if let Err(denied) = throttle::password(password_text, stored).await {
+            return Ok(Err(denied));
         }
-        _ => None,
-    };
-    throttle::record(pool, now, &throttle_key, ip, step.is_some()).await?;
-    tracing::info!(succeeded = step.is_some(), "staff sign-in attempt");
-    match (staff, step) {
-        (Some(s), Some(step)) if crate::store::staff::claim_totp_step(pool, s.id, step).await? => {
-            Ok(Ok(s.id))
-        }
-        _ => Ok(Err(Refusal::StaffSignInInvalid)),
-    }
+        let Some(s) = staff else {
+            return Ok(Err(Denied::Wrong));
+        };
+        let at = u64::try_from(now).unwrap_or_default();
+        let secret = seal::open(Column::StaffTotp, &s.totp_secret)?;
+        let step = crate::infra::totp::check(&secret, code, at, s.totp_last_step);
+        Ok::<_, StoreError>(match step {
+            Some(step) if crate::store::staff::claim_totp_step(pool, s.id, step).await? => Ok(s.id),
+            _ => Err(Denied::Wrong),
+        })
+    })
+    .await?;
+    Ok(checked.map_err(|denied| denied.or(Refusal::StaffSignInInvalid)))
 }

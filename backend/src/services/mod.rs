@@ -3,9 +3,11 @@
 //! one service function each and map its result to a page.
 
 pub mod auth;
+pub mod housekeeping;
 pub mod import;
 pub mod overview;
 pub mod registration;
+pub mod secrets;
 pub mod security;
 pub mod self_service;
 pub mod staff_access;

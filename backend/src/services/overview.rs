@@ -73,10 +73,10 @@ pub async fn contract(
     })?;
     Ok(Some(ContractOverview {
         terms,
-        readings: mileage::for_contract(pool, c.id).await?,
-        invoices: invoices::for_contract(pool, c.id).await?,
-        documents: documents::for_contract(pool, c.id).await?,
-        requests: requests::for_contract(pool, c.id).await?,
+        readings: mileage::for_contract(pool, customer_id, c.id).await?,
+        invoices: invoices::for_contract(pool, customer_id, c.id).await?,
+        documents: documents::for_contract(pool, customer_id, c.id).await?,
+        requests: requests::for_contract(pool, customer_id, c.id).await?,
         contract: c,
     }))
 }

@@ -5,6 +5,7 @@
 use crate::infra::db;
 use crate::infra::outbox::{Mail, queue};
 use crate::infra::password;
+use crate::services::throttle::{self, Denied};
 use crate::services::two_factor;
 use crate::services::{ServiceError, Services};
 use crate::store::accounts::{self, AccountRow};
@@ -96,12 +97,19 @@ fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Whether `text` is the account's current password.
-pub async fn password_ok(account: &AccountRow, text: &str) -> bool {
-    password::verify(
-        &password::Password::new(text),
-        Some(account.password_hash.clone()),
-    )
+/// Checks that `text` is the signed-in customer's current password, as an attempt of the one
+/// throttle (per account and client address).
+async fn confirm_password(
+    s: &Services<'_>,
+    account: &AccountRow,
+    text: &str,
+    ip: &str,
+) -> Result<Result<(), Denied>, ServiceError> {
+    let stored = Some(account.password_hash.clone());
+    let key = throttle::Key::Account(account.id);
+    throttle::attempt(s.pool, s.clock.epoch(), &key, ip, async {
+        Ok::<_, ServiceError>(throttle::password(text, stored).await)
+    })
     .await
 }
 
@@ -123,12 +131,13 @@ pub async fn start_two_factor(
     s: &Services<'_>,
     account: &AccountRow,
     password_text: &str,
+    ip: &str,
 ) -> Result<Result<String, Refusal>, ServiceError> {
     if two_factor::is_enabled(s.pool, account.id).await? {
         return Ok(Err(Refusal::TwoFactorAlreadyOn));
     }
-    if !password_ok(account, password_text).await {
-        return Ok(Err(Refusal::TwoFactorPasswordWrong));
+    if let Err(denied) = confirm_password(s, account, password_text, ip).await? {
+        return Ok(Err(denied.or(Refusal::TwoFactorPasswordWrong)));
     }
     Ok(Ok(crate::infra::totp::new_secret()))
 }
@@ -141,17 +150,25 @@ pub async fn enable_two_factor(
     password_text: &str,
     secret: &str,
     code: &str,
+    ip: &str,
     lang: Lang,
 ) -> Result<Result<Vec<String>, Refusal>, ServiceError> {
     if two_factor::is_enabled(s.pool, account.id).await? {
         return Ok(Err(Refusal::TwoFactorAlreadyOn));
     }
-    if !password_ok(account, password_text).await {
-        return Ok(Err(Refusal::TwoFactorPasswordWrong));
+    if let Err(denied) = confirm_password(s, account, password_text, ip).await? {
+        return Ok(Err(denied.or(Refusal::TwoFactorPasswordWrong)));
     }
     let at = u64::try_from(s.clock.epoch()).unwrap_or_default();
-    let Some(step) = crate::infra::totp::check(secret, code, at, None) else {
-        return Ok(Err(Refusal::SecondFactorWrong));
+    let key = throttle::Key::Account(account.id);
+    let checked = throttle::attempt(s.pool, s.clock.epoch(), &key, ip, async {
+        let step = crate::infra::totp::check(secret, code, at, None);
+        Ok::<_, ServiceError>(step.ok_or(Denied::Wrong))
+    })
+    .await?;
+    let step = match checked {
+        Ok(step) => step,
+        Err(denied) => return Ok(Err(denied.or(Refusal::SecondFactorWrong))),
     };
     let mail = two_factor_mail(s, account, "two_factor_on", lang);
     let mut tx = begin(s).await?;
@@ -169,19 +186,30 @@ pub async fn disable_two_factor(
     account: &AccountRow,
     password_text: &str,
     code: &str,
+    ip: &str,
     lang: Lang,
-) -> Result<bool, ServiceError> {
-    let ok = password_ok(account, password_text).await
-        && two_factor::verify(s.pool, s.clock.epoch(), account.id, code).await?;
-    if ok {
-        let mail = two_factor_mail(s, account, "two_factor_off", lang);
-        let mut tx = begin(s).await?;
-        two_factor::disable(&mut tx, s.clock.epoch(), account.id).await?;
-        queue_notice(s, &mut tx, mail).await?;
-        commit(s, tx).await?;
-        tracing::info!(account_id = account.id, "second factor turned off");
+) -> Outcome {
+    let (pool, now) = (s.pool, s.clock.epoch());
+    let stored = Some(account.password_hash.clone());
+    let key = throttle::Key::Account(account.id);
+    let checked = throttle::attempt(pool, now, &key, ip, async {
+        if let Err(denied) = throttle::password(password_text, stored).await {
+            return Ok(Err(denied));
+        }
+        let code_ok = two_factor::verify(pool, now, account.id, code).await?;
+        Ok::<_, ServiceError>(if code_ok { Ok(()) } else { Err(Denied::Wrong) })
+    })
+    .await?;
+    if let Err(denied) = checked {
+        return Ok(Err(denied.or(Refusal::TwoFactorDisableWrong)));
     }
-    Ok(ok)
+    let mail = two_factor_mail(s, account, "two_factor_off", lang);
+    let mut tx = begin(s).await?;
+    two_factor::disable(&mut tx, now, account.id).await?;
+    queue_notice(s, &mut tx, mail).await?;
+    commit(s, tx).await?;
+    tracing::info!(account_id = account.id, "second factor turned off");
+    Ok(Ok(()))
 }
 
 /// Tells the customer a recovery code was used to sign in.
@@ -210,18 +238,19 @@ async fn check_new_password(
     Ok(password_policy::check(new, confirmation, local, &customer_number).map_err(Refusal::from))
 }
 
-/// Changes the password after checking the current one; ends the other logins.
+/// Changes the password after checking the current one; ends the other logins. `new` is the
+/// new password and its confirmation.
 pub async fn change_password(
     s: &Services<'_>,
     account: &AccountRow,
     current: &str,
-    new: &str,
-    confirmation: &str,
+    (new, confirmation): (&str, &str),
     keep_login: &str,
+    ip: &str,
     lang: Lang,
 ) -> Outcome {
-    if !password_ok(account, current).await {
-        return Ok(Err(Refusal::CurrentPasswordWrong));
+    if let Err(denied) = confirm_password(s, account, current, ip).await? {
+        return Ok(Err(denied.or(Refusal::CurrentPasswordWrong)));
     }
     if let Err(key) = check_new_password(s, account, new, confirmation).await? {
         return Ok(Err(key));
@@ -329,6 +358,8 @@ pub async fn reset_password(
     accounts::set_password(&mut tx, s.clock.epoch(), account.id, &hash).await?;
     void_pending(s, &mut tx, account.id).await?;
     logins::end_all(&mut *tx, account.id, None).await?;
+    // Whoever locked the account out with wrong passwords no longer keeps its owner waiting.
+    throttle::clear_after_reset(&mut tx, &account.email, account.id).await?;
     queue_notice(s, &mut tx, mail).await?;
     commit(s, tx).await?;
     tracing::info!(account_id = account.id, "password reset");
@@ -381,10 +412,11 @@ pub async fn request_email_change(
     account: &AccountRow,
     new_email: &str,
     password_text: &str,
+    ip: &str,
     lang: Lang,
 ) -> Outcome {
-    if !password_ok(account, password_text).await {
-        return Ok(Err(Refusal::CurrentPasswordWrong));
+    if let Err(denied) = confirm_password(s, account, password_text, ip).await? {
+        return Ok(Err(denied.or(Refusal::CurrentPasswordWrong)));
     }
     let Ok(new_email) = Email::parse(new_email) else {
         return Ok(Err(Refusal::Value(ValueError::Email)));
@@ -393,7 +425,24 @@ pub async fn request_email_change(
         return Ok(Err(Refusal::EmailSame));
     }
     if accounts::email_taken(s.pool, new_email.as_str()).await? {
-        return Ok(Err(Refusal::EmailTaken));
+        // The answer is the same as for a free address: only the owner of the address, who
+        // reads its mail, learns that it has an account here.
+        let mail = security_mail(
+            s,
+            new_email.as_str(),
+            "mail.email_in_use.subject",
+            "mail.email_in_use.body",
+            &[("login", &format!("{}/login", s.base_url))],
+            lang,
+        );
+        let mut tx = begin(s).await?;
+        queue_notice(s, &mut tx, mail).await?;
+        commit(s, tx).await?;
+        tracing::info!(
+            account_id = account.id,
+            "e-mail change to an address in use: its owner was told"
+        );
+        return Ok(Ok(()));
     }
     let token = new_token();
     let cancel = new_token();

@@ -3,6 +3,7 @@
 //! function takes the customer id from the session and finds nothing of anybody else's.
 
 use crate::error::StoreResult;
+use crate::infra::db;
 use crate::infra::pdf::{self, Party};
 use crate::store::contracts::{self, ContractDetail};
 use crate::store::{customers, documents, invoices, mileage, requests};
@@ -80,19 +81,24 @@ pub async fn report_mileage(
         Err(key) => return Ok(MileageOutcome::Refused(key)),
     };
     let reading = Reading { date, km };
-    let existing = mileage::for_contract(pool, contract.id).await?;
+    // The readings are checked and the new one stored as one step: two reports at once cannot
+    // both pass the "never less than before" rule against the same old readings.
+    let mut tx = db::begin_write(pool).await?;
+    db::serialise(&mut tx, &format!("mileage_readings:{}", contract.id)).await?;
+    let existing = mileage::for_contract(&mut *tx, customer_id, contract.id).await?;
     match domain::mileage::check(reading, &terms, &existing, today) {
         Err(key) => Ok(MileageOutcome::Refused(key)),
         Ok(Verdict::Confirm) if !confirmed => Ok(MileageOutcome::NeedsConfirmation),
         Ok(_) => {
             mileage::add(
-                pool,
+                &mut *tx,
                 clock.epoch(),
                 contract.id,
                 reading,
                 mileage::Source::Customer(account_id),
             )
             .await?;
+            tx.commit().await?;
             Ok(MileageOutcome::Saved)
         }
     }
@@ -132,7 +138,10 @@ pub async fn request_document(
         .map(|d| d.year())
         .min();
     let contract_id = contract.as_ref().and_then(|c| c.as_ref().map(|c| c.id));
-    let pending: Vec<_> = requests::for_customer(pool, customer_id)
+    // "One open request of a kind" is checked and the request filed as one step.
+    let mut tx = db::begin_write(pool).await?;
+    db::serialise(&mut tx, &format!("service_requests:{customer_id}")).await?;
+    let pending: Vec<_> = requests::for_customer(&mut *tx, customer_id)
         .await?
         .into_iter()
         .filter(|r| RequestStatus::from_code(&r.status).is_some_and(RequestStatus::is_pending))
@@ -158,7 +167,7 @@ pub async fn request_document(
         .then_some(year)
         .flatten();
     let id = requests::create(
-        pool,
+        &mut *tx,
         clock.epoch(),
         customer_id,
         account_id,
@@ -167,6 +176,7 @@ pub async fn request_document(
         year,
     )
     .await?;
+    tx.commit().await?;
     Ok(Ok(id))
 }
 
@@ -187,8 +197,11 @@ pub async fn grant_document_request(
         return Ok(None);
     };
     let year = request.year.and_then(|y| i32::try_from(y).ok());
+    // The document and the request's completion are one step: either the customer has the
+    // document and the request is done, or neither (a lost race or a failure rolls both back).
+    let mut tx = db::begin_write(pool).await?;
     let document = documents::create(
-        pool,
+        &mut *tx,
         now,
         request.customer_id,
         request.contract_id,
@@ -196,10 +209,10 @@ pub async fn grant_document_request(
         year,
     )
     .await?;
-    if !requests::complete(pool, now, request_id, document).await? {
-        documents::delete(pool, document).await?;
+    if !requests::complete(&mut *tx, now, request_id, document).await? {
         return Ok(None);
     }
+    tx.commit().await?;
     Ok(Some(document))
 }
 
@@ -268,7 +281,7 @@ pub async fn document_pdf(
     let (name, bytes) = match kind {
         DocumentKind::ContractCopy => {
             let Some(contract) = (match doc.contract_id {
-                Some(cid) => contracts::detail_by_id(pool, cid).await?,
+                Some(cid) => contracts::detail_by_id_for_customer(pool, customer_id, cid).await?,
                 None => None,
             }) else {
                 return Ok(None);

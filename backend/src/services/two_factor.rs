@@ -2,6 +2,7 @@
 //! accepted again) plus ten single-use recovery codes, stored as SHA-256 hashes.
 
 use crate::error::StoreResult;
+use crate::infra::seal::{self, Column};
 use crate::infra::totp;
 use crate::store::{accounts, recovery_codes};
 use qrcode::QrCode;
@@ -74,7 +75,8 @@ pub async fn enable(
 ) -> StoreResult<Vec<String>> {
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
     let hashes: Vec<String> = codes.iter().map(|c| hash(c)).collect();
-    accounts::set_totp(conn, now, account_id, Some((secret, confirmed_step))).await?;
+    let sealed = seal::seal(Column::CustomerTotp, secret)?;
+    accounts::set_totp(conn, now, account_id, Some((&sealed, confirmed_step))).await?;
     recovery_codes::replace(conn, account_id, &hashes).await?;
     Ok(codes)
 }
@@ -109,9 +111,10 @@ pub async fn verify_factor(
     account_id: i64,
     code: &str,
 ) -> StoreResult<Option<Factor>> {
-    let Some((secret, last_step)) = accounts::totp(pool, account_id).await? else {
+    let Some((sealed, last_step)) = accounts::totp(pool, account_id).await? else {
         return Ok(None);
     };
+    let secret = seal::open(Column::CustomerTotp, &sealed)?;
     let at = u64::try_from(now).unwrap_or_default();
     if let Some(step) = totp::check(&secret, code, at, last_step) {
         return Ok(accounts::claim_totp_step(pool, account_id, step)

@@ -221,7 +221,26 @@ pub async fn set_totp(
     Ok(())
 }
 
-/// The account's TOTP secret and last accepted step, if the second factor is on.
+/// Accounts whose TOTP secret was stored before sealing existed: id and secret.
+pub async fn unsealed_totp(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, totp_secret FROM portal_accounts WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%'",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Replaces a stored TOTP secret by its sealed form (same secret, same last step).
+pub async fn reseal_totp(pool: &AnyPool, account_id: i64, sealed: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE portal_accounts SET totp_secret = $2 WHERE id = $1")
+        .bind(account_id)
+        .bind(sealed)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The account's TOTP secret (sealed) and last accepted step, if the second factor is on.
 pub async fn totp(pool: &AnyPool, account_id: i64) -> StoreResult<Option<(String, Option<i64>)>> {
     let row: Option<(Option<String>, Option<i64>)> =
         sqlx::query_as("SELECT totp_secret, totp_last_step FROM portal_accounts WHERE id = $1")

@@ -49,15 +49,8 @@ pub async fn issue(
     real: bool,
 ) -> StoreResult<Result<Option<String>, SendRefusal>> {
     // Parallel requests for one number are serialised here, so the limits below are counted
-    // and the new row written as one step: SQLite's write transaction already holds the
-    // database's write lock; PostgreSQL takes a transaction-scoped lock on the number (released
-    // at commit, safe behind transaction-pooling proxies, unlike session-level locks).
-    if conn.backend_name() == "PostgreSQL" {
-        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS locked")
-            .bind(format!("sms_codes:{customer_number}"))
-            .execute(&mut *conn)
-            .await?;
-    }
+    // and the new row written as one step.
+    crate::infra::db::serialise(conn, &format!("sms_codes:{customer_number}")).await?;
     let sent: Vec<(i64, String)> = sqlx::query_as(
         "SELECT created_at, purpose FROM sms_codes WHERE customer_number = $1 AND created_at > $2",
     )
@@ -182,6 +175,16 @@ pub async fn verify(
         outcome @ (CheckOutcome::Accepted | CheckOutcome::Wrong) if applied => outcome,
         _ => CheckOutcome::Void,
     })
+}
+
+/// Deletes SMS codes issued before `before` (expired, and older than the 24 hours the sending
+/// limits look back); returns how many.
+pub async fn prune(pool: &AnyPool, before: i64) -> StoreResult<u64> {
+    Ok(sqlx::query("DELETE FROM sms_codes WHERE created_at < $1")
+        .bind(before)
+        .execute(pool)
+        .await?
+        .rows_affected())
 }
 
 #[cfg(test)]

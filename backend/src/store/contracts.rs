@@ -215,10 +215,19 @@ pub async fn detail_for_customer(
         .await?)
 }
 
-/// A contract by its id (for documents that belong to it).
-pub async fn detail_by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<ContractDetail>> {
-    let sql = format!("{DETAIL} WHERE c.id = $1");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+/// One of the customer's contracts by its id (for documents that belong to it); None when
+/// the contract is now another customer's (an import may move it).
+pub async fn detail_by_id_for_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+    id: i64,
+) -> StoreResult<Option<ContractDetail>> {
+    let sql = format!("{DETAIL} WHERE c.customer_id = $1 AND c.id = $2");
+    Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?)
 }
 
 /// All the customer's contracts in full, by contract number.

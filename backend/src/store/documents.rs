@@ -20,8 +20,8 @@ const ROW: &str = "SELECT d.id, d.customer_id, d.contract_id, c.contract_number,
         d.created_at
     FROM documents d LEFT JOIN contracts c ON c.id = d.contract_id";
 
-pub async fn create(
-    pool: &AnyPool,
+pub async fn create<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     now: i64,
     customer_id: i64,
     contract_id: Option<i64>,
@@ -50,10 +50,17 @@ pub async fn for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<D
         .await?)
 }
 
-/// A contract's documents, newest first.
-pub async fn for_contract(pool: &AnyPool, contract_id: i64) -> StoreResult<Vec<DocumentRow>> {
-    let sql = format!("{ROW} WHERE d.contract_id = $1 ORDER BY d.created_at DESC, d.id DESC");
+/// The customer's documents of one contract, newest first.
+pub async fn for_contract(
+    pool: &AnyPool,
+    customer_id: i64,
+    contract_id: i64,
+) -> StoreResult<Vec<DocumentRow>> {
+    let sql = format!(
+        "{ROW} WHERE d.customer_id = $1 AND d.contract_id = $2 ORDER BY d.created_at DESC, d.id DESC"
+    );
     Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
         .bind(contract_id)
         .fetch_all(pool)
         .await?)
@@ -71,13 +78,4 @@ pub async fn for_customer_by_id(
         .bind(id)
         .fetch_optional(pool)
         .await?)
-}
-
-/// Removes a document that was created but not handed out (a request cancelled meanwhile).
-pub async fn delete(pool: &AnyPool, id: i64) -> StoreResult<()> {
-    sqlx::query("DELETE FROM documents WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await?;
-    Ok(())
 }

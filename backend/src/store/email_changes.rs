@@ -117,3 +117,15 @@ pub async fn set_cancel_token(
         .await?;
     Ok(())
 }
+
+/// Deletes e-mail changes made before `before` (their confirmation and "this was not me" links
+/// are long past their validity); returns how many.
+pub async fn prune(pool: &AnyPool, before: i64) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM email_changes WHERE created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}

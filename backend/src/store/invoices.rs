@@ -199,12 +199,17 @@ pub async fn for_customer_by_number(
 }
 
 /// A contract's invoices, newest first.
-pub async fn for_contract(pool: &AnyPool, contract_id: i64) -> StoreResult<Vec<InvoiceRow>> {
+pub async fn for_contract(
+    pool: &AnyPool,
+    customer_id: i64,
+    contract_id: i64,
+) -> StoreResult<Vec<InvoiceRow>> {
     let sql = format!(
         "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
-         WHERE i.contract_id = $1 ORDER BY i.issue_date DESC, i.id DESC"
+         WHERE c.customer_id = $1 AND i.contract_id = $2 ORDER BY i.issue_date DESC, i.id DESC"
     );
     Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
         .bind(contract_id)
         .fetch_all(pool)
         .await?)

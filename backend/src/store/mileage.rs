@@ -3,14 +3,21 @@
 use crate::error::StoreResult;
 use domain::mileage::Reading;
 use domain::money::{iso_date, parse_iso_date};
-use sqlx::AnyPool;
 
-/// A contract's readings, oldest first. Rows with an unreadable date are skipped.
-pub async fn for_contract(pool: &AnyPool, contract_id: i64) -> StoreResult<Vec<Reading>> {
+/// The readings of one of the customer's contracts, oldest first (none when the contract is
+/// not the customer's). Rows with an unreadable date are skipped.
+pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
+    customer_id: i64,
+    contract_id: i64,
+) -> StoreResult<Vec<Reading>> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT reading_date, km FROM mileage_readings WHERE contract_id = $1
-         ORDER BY reading_date, km, id",
+        "SELECT m.reading_date, m.km FROM mileage_readings m
+         JOIN contracts c ON c.id = m.contract_id
+         WHERE c.customer_id = $1 AND m.contract_id = $2
+         ORDER BY m.reading_date, m.km, m.id",
     )
+    .bind(customer_id)
     .bind(contract_id)
     .fetch_all(pool)
     .await?;
@@ -28,8 +35,8 @@ pub enum Source {
     BackOffice,
 }
 
-pub async fn add(
-    pool: &AnyPool,
+pub async fn add<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     now: i64,
     contract_id: i64,
     reading: Reading,

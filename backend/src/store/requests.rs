@@ -23,8 +23,8 @@ const ROW: &str = "SELECT r.id, r.customer_id, r.contract_id, c.contract_number,
         r.status, r.document_id, r.created_at, r.updated_at
     FROM service_requests r LEFT JOIN contracts c ON c.id = r.contract_id";
 
-pub async fn create(
-    pool: &AnyPool,
+pub async fn create<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     now: i64,
     customer_id: i64,
     account_id: i64,
@@ -71,7 +71,10 @@ pub async fn create_on_behalf(
 }
 
 /// The customer's requests, newest first.
-pub async fn for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<RequestRow>> {
+pub async fn for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
+    customer_id: i64,
+) -> StoreResult<Vec<RequestRow>> {
     let sql = format!("{ROW} WHERE r.customer_id = $1 ORDER BY r.created_at DESC, r.id DESC");
     Ok(sqlx::query_as(&sql)
         .bind(customer_id)
@@ -79,10 +82,17 @@ pub async fn for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<R
         .await?)
 }
 
-/// A contract's requests, newest first.
-pub async fn for_contract(pool: &AnyPool, contract_id: i64) -> StoreResult<Vec<RequestRow>> {
-    let sql = format!("{ROW} WHERE r.contract_id = $1 ORDER BY r.created_at DESC, r.id DESC");
+/// The customer's requests about one contract, newest first.
+pub async fn for_contract(
+    pool: &AnyPool,
+    customer_id: i64,
+    contract_id: i64,
+) -> StoreResult<Vec<RequestRow>> {
+    let sql = format!(
+        "{ROW} WHERE r.customer_id = $1 AND r.contract_id = $2 ORDER BY r.created_at DESC, r.id DESC"
+    );
     Ok(sqlx::query_as(&sql)
+        .bind(customer_id)
         .bind(contract_id)
         .fetch_all(pool)
         .await?)
@@ -114,8 +124,8 @@ pub async fn pending_count(pool: &AnyPool, customer_id: i64) -> StoreResult<i64>
 /// Applies `event` to request `id` (of `customer_id` if given) if its status allows it, in
 /// one conditional update: false if the request is unknown, not theirs, or no longer in a
 /// status that allows the event (a lost race included).
-async fn apply(
-    pool: &AnyPool,
+async fn apply<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     now: i64,
     id: i64,
     customer_id: Option<i64>,
@@ -158,7 +168,12 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<RequestRow>> {
 
 /// Marks a request completed with the document it produced. False if that is no longer
 /// possible (cancelled meanwhile, or already handled).
-pub async fn complete(pool: &AnyPool, now: i64, id: i64, document_id: i64) -> StoreResult<bool> {
+pub async fn complete<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
+    now: i64,
+    id: i64,
+    document_id: i64,
+) -> StoreResult<bool> {
     apply(
         pool,
         now,

@@ -53,3 +53,15 @@ pub async fn void_all(conn: Ex<'_>, now: i64, account_id: i64) -> StoreResult<u6
     .await?
     .rows_affected())
 }
+
+/// Deletes reset links made before `before` (used or not: they are long past their validity);
+/// returns how many.
+pub async fn prune(pool: &AnyPool, before: i64) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM password_resets WHERE created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -66,7 +66,35 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<StaffRow>> {
     .await?)
 }
 
-/// The sign-in data of the staff member with this address.
+/// Staff whose TOTP secret was stored before sealing existed: id and secret.
+pub async fn unsealed_totp(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, totp_secret FROM staff_accounts WHERE totp_secret NOT LIKE 'v1:%'",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// One stored (sealed) TOTP secret, to check the data key against at start-up.
+pub async fn any_totp(pool: &AnyPool) -> StoreResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT totp_secret FROM staff_accounts ORDER BY id LIMIT 1")
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Replaces a stored TOTP secret by its sealed form.
+pub async fn reseal_totp(pool: &AnyPool, staff_id: i64, sealed: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE staff_accounts SET totp_secret = $2 WHERE id = $1")
+        .bind(staff_id)
+        .bind(sealed)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The sign-in data of the staff member with this address (the TOTP secret sealed).
 pub async fn login_by_email(pool: &AnyPool, email: &str) -> StoreResult<Option<StaffLogin>> {
     Ok(sqlx::query_as(
         "SELECT id, display_name, role, password_hash, totp_secret, totp_last_step, active FROM staff_accounts WHERE email = $1",

@@ -21,6 +21,7 @@ pub async fn change_email(new_email: String, email_password: String) -> Result<(
         &account,
         &new_email,
         &email_password,
+        &session::client_ip(),
         session::lang(),
     )
     .await?;

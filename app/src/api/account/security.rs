@@ -113,9 +113,9 @@ pub async fn change_password(
         &ctx.services(),
         &account,
         &current_password,
-        &new_password,
-        &new_password_confirmation,
+        (&new_password, &new_password_confirmation),
         &login_id,
+        &session::client_ip(),
         session::lang(),
     )
     .await?;

@@ -34,7 +34,10 @@ pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
     let pending: Option<String> = if enabled {
         None
     } else {
-        s.get(PENDING_TOTP_KEY).await?
+        s.get::<String>(PENDING_TOTP_KEY)
+            .await?
+            .map(|sealed| open_from_session(&sealed))
+            .transpose()?
     };
     let issuer = session::ctx()?.branding.company_name;
     let pending_qr = pending.as_ref().and_then(|secret| {
@@ -46,11 +49,13 @@ pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
             )
         })
     });
-    let recovery_codes = flash
-        .values
-        .get("recovery_codes")
-        .map(|c| c.split(' ').map(str::to_string).collect())
-        .unwrap_or_default();
+    let recovery_codes = match flash.values.get("recovery_codes") {
+        Some(sealed) => open_from_session(sealed)?
+            .split(' ')
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
     Ok(Some(TwoFactorView {
         enabled,
         pending_key: pending,
@@ -74,10 +79,14 @@ pub async fn two_factor_start(two_factor_password: String) -> Result<(), AppErro
         &ctx.services(),
         &account,
         &two_factor_password,
+        &session::client_ip(),
     )
     .await?
     {
-        Ok(secret) => s.insert(PENDING_TOTP_KEY, secret).await?,
+        Ok(secret) => {
+            s.insert(PENDING_TOTP_KEY, seal_for_session(&secret)?)
+                .await?
+        }
         Err(refusal) => session::set_flash(&s, Flash::error(TWO_FACTOR_FORM, refusal)).await?,
     }
     leptos_axum::redirect("/profile/security#two-factor");
@@ -93,7 +102,11 @@ pub async fn two_factor_confirm(two_factor_password: String, code: String) -> Re
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(());
     };
-    let pending: Option<String> = s.get(PENDING_TOTP_KEY).await?;
+    let pending: Option<String> = s
+        .get::<String>(PENDING_TOTP_KEY)
+        .await?
+        .map(|sealed| open_from_session(&sealed))
+        .transpose()?;
     let ctx = session::ctx()?;
     let outcome = match pending.as_deref() {
         Some(secret) => {
@@ -103,6 +116,7 @@ pub async fn two_factor_confirm(two_factor_password: String, code: String) -> Re
                 &two_factor_password,
                 secret,
                 &code,
+                &session::client_ip(),
                 session::lang(),
             )
             .await?
@@ -114,7 +128,7 @@ pub async fn two_factor_confirm(two_factor_password: String, code: String) -> Re
             s.remove::<String>(PENDING_TOTP_KEY).await?;
             s.cycle_id().await?;
             Flash::notice(TWO_FACTOR_FORM, "notice.two_factor_on")
-                .with_values(&[("recovery_codes", &codes.join(" "))])
+                .with_values(&[("recovery_codes", &seal_for_session(&codes.join(" "))?)])
         }
         Err(refusal) => Flash::error(TWO_FACTOR_FORM, refusal),
     };
@@ -132,20 +146,19 @@ pub async fn two_factor_disable(disable_password: String, code: String) -> Resul
         return Ok(());
     };
     let ctx = session::ctx()?;
-    let ok = backend::services::security::disable_two_factor(
+    let outcome = backend::services::security::disable_two_factor(
         &ctx.services(),
         &account,
         &disable_password,
         &code,
+        &session::client_ip(),
         session::lang(),
     )
     .await?;
-    let flash = if ok {
+    if outcome.is_ok() {
         s.cycle_id().await?;
-        session::Flash::notice(TWO_FACTOR_FORM, "notice.two_factor_off")
-    } else {
-        session::Flash::error(TWO_FACTOR_FORM, Refusal::TwoFactorDisableWrong)
-    };
+    }
+    let flash = session::Flash::outcome(TWO_FACTOR_FORM, outcome, "notice.two_factor_off");
     server::flash(&s, flash).await?;
     leptos_axum::redirect("/profile/security#two-factor");
     Ok(())

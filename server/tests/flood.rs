@@ -1,0 +1,95 @@
+//! A flood of sign-ins (issue 9): the wait for an argon2 permit is bounded, and past it the
+//! answer is a translated "busy" with 503 and `Retry-After`. A test binary of its own: the
+//! hashing permits are shared by the whole process.
+
+use testkit::both_backends;
+use testkit::{Backend, TestApp};
+
+both_backends!(
+    a_flood_of_sign_ins_gets_busy_answers_instead_of_an_endless_queue,
+    |backend: Backend| async move {
+        let app = testkit::spawn_full(
+            backend,
+            true,
+            &[("PORTAL_AUTH_RATE_PER_MINUTE", "60000")],
+            testkit::mid_november_2026(),
+            true,
+        )
+        .await;
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            let client = TestApp::new_client(&app);
+            let url = app.url("/api/auth/sign-in");
+            tasks.push(tokio::spawn(async move {
+                let res = client
+                    .post(url)
+                    .header("accept", "application/json")
+                    .form(&[
+                        ("email", format!("bogus{i}@example.be")),
+                        ("password", "a bogus password".to_string()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                let retry = res.headers().get("retry-after").cloned();
+                (res.status(), retry, res.text().await.unwrap())
+            }));
+        }
+        let (mut busy, mut checked) = (0, 0);
+        for t in tasks {
+            let (status, retry, body) = t.await.unwrap();
+            if status == 503 {
+                busy += 1;
+                assert!(retry.is_some(), "503 without Retry-After");
+                assert_eq!(body, "\"Busy\"");
+            } else {
+                checked += 1;
+            }
+        }
+        assert!(busy > 0, "200 sign-ins at once all queued for argon2");
+        assert!(checked > 0, "no sign-in was checked at all");
+        // A busy answer to a form post goes back to the page with the translated message.
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            let client = TestApp::new_client(&app);
+            let url = app.url("/api/auth/sign-in");
+            tasks.push(tokio::spawn(async move {
+                let res = client
+                    .post(url.clone())
+                    .header("accept", "text/html")
+                    .form(&[
+                        ("email", format!("flood{i}@example.be")),
+                        ("password", "a bogus password".to_string()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                let retry = res.headers().get("retry-after").is_some();
+                let state = client
+                    .post(url.replace("sign-in", "state"))
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                (res.status(), retry, state)
+            }));
+        }
+        let mut busy_pages = 0;
+        for t in tasks {
+            let (status, retry, state) = t.await.unwrap();
+            assert_eq!(status, 302);
+            if state.contains("error.busy") {
+                busy_pages += 1;
+                assert!(retry);
+                assert!(
+                    state.contains("flood"),
+                    "the typed address is kept: {state}"
+                );
+            }
+        }
+        assert!(busy_pages > 0);
+    }
+);
