@@ -5,6 +5,7 @@
 //! Nothing here does I/O; everything is compiled for the browser too and unit-tested directly.
 
 pub mod branding;
+pub mod change_requests;
 pub mod codes;
 pub mod delivery;
 pub mod i18n;
@@ -20,6 +21,7 @@ pub mod request_flow;
 pub mod requests;
 pub mod throttle;
 pub mod values;
+pub mod working_days;
 
 pub use branding::{Branding, SignedIn, SiteInfo};
 pub use i18n::{Lang, t};

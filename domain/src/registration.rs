@@ -33,11 +33,13 @@ pub enum Step {
     Code,
     /// 3. Names, e-mail address, password.
     Details,
-    /// 4. A contract number (security data).
+    /// 4. A code e-mailed to that address (proves it is the person's; see the service).
+    EmailCode,
+    /// 5. A contract number (security data).
     Contract,
-    /// 5. The second SMS code.
+    /// 6. The second SMS code.
     ContractCode,
-    /// 6. Terms of use.
+    /// 7. Terms of use.
     Terms,
     /// The person declined the terms: nothing was activated.
     Declined,
@@ -88,7 +90,7 @@ impl Registration {
     pub fn back(&self) -> Option<Step> {
         match self.step {
             Step::Code | Step::Details => None,
-            Step::Contract => Some(Step::Details),
+            Step::EmailCode | Step::Contract => Some(Step::Details),
             Step::ContractCode | Step::Terms => Some(Step::Contract),
             Step::CustomerNumber | Step::Declined => None,
         }

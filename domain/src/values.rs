@@ -109,22 +109,61 @@ pub struct NumberPlate(String);
 text_newtype!(NumberPlate);
 
 impl NumberPlate {
+    /// A Belgian plate in any form people type it (spaces, dashes, dots, lower case) in one
+    /// of its three formats, shown as written on the plate: `1-ABC-234` (since 2010),
+    /// `ABC-123` (1973–2008) and `123-ABC` (2008–2010).
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         let compact: Vec<u8> = text
             .trim()
             .bytes()
-            .filter(|b| !matches!(b, b'-' | b' '))
+            .filter(|b| !matches!(b, b'-' | b' ' | b'.'))
             .map(|b| b.to_ascii_uppercase())
             .collect();
-        let ok = compact.len() == 7
-            && matches!(compact[0], b'1'..=b'9')
-            && compact[1..4].iter().all(u8::is_ascii_uppercase)
-            && compact[4..7].iter().all(u8::is_ascii_digit);
-        if !ok {
-            return Err(ValueError::NumberPlate);
-        }
+        let letters = |r: std::ops::Range<usize>| compact[r].iter().all(u8::is_ascii_uppercase);
+        let digits = |r: std::ops::Range<usize>| compact[r].iter().all(u8::is_ascii_digit);
         let s = String::from_utf8_lossy(&compact).to_string();
-        Ok(Self(format!("{}-{}-{}", &s[0..1], &s[1..4], &s[4..7])))
+        let plate = match compact.len() {
+            7 if matches!(compact[0], b'1'..=b'9') && letters(1..4) && digits(4..7) => {
+                format!("{}-{}-{}", &s[0..1], &s[1..4], &s[4..7])
+            }
+            6 if letters(0..3) && digits(3..6) => format!("{}-{}", &s[0..3], &s[3..6]),
+            6 if digits(0..3) && letters(3..6) => format!("{}-{}", &s[0..3], &s[3..6]),
+            _ => return Err(ValueError::NumberPlate),
+        };
+        Ok(Self(plate))
+    }
+}
+
+/// A foreign number plate: its country (ISO 3166 alpha-2, not BE) and the plate as typed,
+/// upper-cased, 2 to 12 letters, digits, spaces or dashes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ForeignPlate {
+    pub country: String,
+    pub plate: String,
+}
+
+impl ForeignPlate {
+    pub fn parse(country: &str, text: &str) -> Result<Self, ValueError> {
+        let country = country.trim().to_ascii_uppercase();
+        let plate = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_uppercase();
+        let country_ok = country.len() == 2
+            && country.bytes().all(|b| b.is_ascii_uppercase())
+            && country != "BE";
+        let significant = plate.chars().filter(char::is_ascii_alphanumeric).count();
+        let plate_ok = (2..=12).contains(&plate.chars().count())
+            && significant >= 2
+            && plate
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+        if country_ok && plate_ok {
+            Ok(Self { country, plate })
+        } else {
+            Err(ValueError::NumberPlate)
+        }
     }
 }
 
@@ -286,19 +325,63 @@ mod tests {
 
     #[test]
     fn number_plates_are_normalised() {
-        assert_eq!(NumberPlate::parse("1abc234").unwrap().as_str(), "1-ABC-234");
+        let belgian = [
+            ("1-ABC-234", "1-ABC-234"),
+            ("1ABC234", "1-ABC-234"),
+            ("1 abc 234", "1-ABC-234"),
+            ("1abc234", "1-ABC-234"),
+            (" 1-abc-234 ", "1-ABC-234"),
+            ("1.ABC.234", "1-ABC-234"),
+            ("2 XYZ 999", "2-XYZ-999"),
+            ("9-zzz-000", "9-ZZZ-000"),
+            ("1 - ABC - 234", "1-ABC-234"),
+            ("ABC-123", "ABC-123"),
+            ("abc123", "ABC-123"),
+            ("abc 123", "ABC-123"),
+            ("123-ABC", "123-ABC"),
+            ("123abc", "123-ABC"),
+            ("123 abc", "123-ABC"),
+        ];
+        for (typed, shown) in belgian {
+            assert_eq!(
+                NumberPlate::parse(typed).unwrap().as_str(),
+                shown,
+                "{typed}"
+            );
+        }
+        for wrong in [
+            "0-ABC-234",
+            "1-AB1-234",
+            "1-ABC-23",
+            "1-ÄBC-234",
+            "",
+            "1",
+            "ABCD-123",
+            "12-ABC",
+            "1-ABC-2345",
+            "A1B-2C3",
+            "1_ABC_234",
+        ] {
+            assert!(NumberPlate::parse(wrong).is_err(), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn foreign_plates_keep_their_form_with_a_country() {
+        let p = ForeignPlate::parse("nl", "  ab-123-c ").unwrap();
+        assert_eq!((p.country.as_str(), p.plate.as_str()), ("NL", "AB-123-C"));
         assert_eq!(
-            NumberPlate::parse("2 XYZ 999").unwrap().as_str(),
-            "2-XYZ-999"
+            ForeignPlate::parse("DE", "b  mw 1234").unwrap().plate,
+            "B MW 1234"
         );
-        assert_eq!(
-            NumberPlate::parse("1-ABC-234").unwrap().as_str(),
-            "1-ABC-234"
+        assert!(
+            ForeignPlate::parse("BE", "1-ABC-234").is_err(),
+            "Belgian plates are Belgian"
         );
-        assert!(NumberPlate::parse("0-ABC-234").is_err());
-        assert!(NumberPlate::parse("1-AB1-234").is_err());
-        assert!(NumberPlate::parse("1-ABC-23").is_err());
-        assert!(NumberPlate::parse("1-ÄBC-234").is_err());
+        assert!(ForeignPlate::parse("N", "AB-123").is_err());
+        assert!(ForeignPlate::parse("NL", "-").is_err());
+        assert!(ForeignPlate::parse("NL", "AB<script>").is_err());
+        assert!(ForeignPlate::parse("FR", "AA-123-AAAAAAA").is_err());
     }
 
     #[test]

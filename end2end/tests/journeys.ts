@@ -34,17 +34,17 @@ export async function enterCode(page: Page, to: string, count: number) {
   await page.getByRole('button', { name: 'Bevestigen' }).click();
 }
 
-/** Walks steps 1–5 for a demo customer; ends on the terms step. */
+/** Walks steps 1–6 for a demo customer; ends on the terms step. */
 export async function upToTerms(page: Page, info: TestInfo, customer: string, mobile: string, contract: string, email: string) {
   await open(page, '/register', info);
-  await expect(page.getByText('Stap 1 van 6')).toBeVisible();
+  await expect(page.getByText('Stap 1 van 7')).toBeVisible();
   await expectAccessible(page, info);
   await page.getByLabel('Klantnummer').fill(customer);
   await page.getByRole('button', { name: 'Authenticatiecode aanvragen' }).click();
-  await expect(page.getByText('Stap 2 van 6')).toBeVisible();
+  await expect(page.getByText('Stap 2 van 7')).toBeVisible();
   await expectAccessible(page, info);
   await enterCode(page, mobile, 1);
-  await expect(page.getByText('Stap 3 van 6')).toBeVisible();
+  await expect(page.getByText('Stap 3 van 7')).toBeVisible();
   await expectAccessible(page, info);
   await page.getByLabel('Voornaam').fill('Test');
   await page.getByLabel('Achternaam').fill('Klant');
@@ -52,19 +52,22 @@ export async function upToTerms(page: Page, info: TestInfo, customer: string, mo
   await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Wachtwoord bevestigen').fill(PASSWORD);
   await page.getByRole('button', { name: 'Volgende' }).click();
-  await expect(page.getByText('Stap 4 van 6')).toBeVisible();
+  // The address is confirmed with a code sent to it.
+  await expect(page.getByText('Stap 4 van 7')).toBeVisible();
   await expectAccessible(page, info);
+  const mailed = (await lastMailTo(email)).split('\r\n\r\n').slice(1).join('\n').match(/\b\d{6}\b/)![0];
+  await page.getByLabel('Authenticatiecode', { exact: true }).fill(mailed);
+  await page.getByRole('button', { name: 'Bevestigen' }).click();
+  await expect(page.getByText('Stap 5 van 7')).toBeVisible();
   await page.getByLabel('Contractnummer').fill(contract);
   await page.getByRole('button', { name: 'Authenticatiecode aanvragen' }).click();
-  await expect(page.getByText('Stap 5 van 6')).toBeVisible();
+  await expect(page.getByText('Stap 6 van 7')).toBeVisible();
   await enterCode(page, mobile, 2);
-  await expect(page.getByText('Stap 6 van 6')).toBeVisible();
+  await expect(page.getByText('Stap 7 van 7')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Gebruiksvoorwaarden' })).toBeVisible();
   await expectAccessible(page, info);
 }
 
-
-/** Registers a demo customer completely; ends on the dashboard. */
 export async function registerCustomer(page: Page, info: TestInfo, customer: string, mobile: string, contract: string, email: string) {
   await upToTerms(page, info, customer, mobile, contract, email);
   await page.getByRole('button', { name: 'Aanvaarden' }).click();

@@ -18,7 +18,8 @@ fn rss_kb() -> u64 {
 }
 
 fn main() {
-    // 30 a minute: a client's budget is whole again 2 s after its one request.
+    // 30 a minute: a client's one request is forgotten by the pruning 4 s later (governor keeps
+    // a key for one emission interval, 2 s, past the point where its budget is whole again).
     let limiter = ip_limiter(30);
     let start = rss_kb();
     let mut next: u32 = u32::from(Ipv4Addr::new(11, 0, 0, 0));
@@ -28,7 +29,7 @@ fn main() {
             next += 1;
         }
         let filled = (limiter.len(), rss_kb());
-        std::thread::sleep(std::time::Duration::from_millis(2100));
+        std::thread::sleep(std::time::Duration::from_millis(4100));
         prune(&limiter);
         println!(
             "round {round}: 100,000 new client addresses: {} entries, RSS {} KB; after pruning: {} entries, RSS {} KB (at start {start} KB)",

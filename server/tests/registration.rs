@@ -35,16 +35,33 @@ async fn last_code(app: &TestApp) -> String {
         .to_string()
 }
 
+/// The 6-digit code in the newest mail to `email`.
+async fn mailed_code(app: &TestApp, email: &str) -> String {
+    let to = format!("to: {}", email.to_lowercase());
+    let mails = app.mails().await;
+    let mail = &mails
+        .iter()
+        .rev()
+        .find(|(_, m)| m.to_lowercase().contains(&to))
+        .expect("a mail to the address")
+        .1;
+    let body = mail.split_once("\r\n\r\n").expect("headers and body").1;
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a 6-digit code in the mail")
+        .to_string()
+}
+
 /// Runs the whole journey for a demo customer and returns the app signed in.
 async fn register(app: &TestApp, customer: &str, contract: &str, email: &str) {
     assert_eq!(
         post(app, "register/start", &[("customer_number", customer)]).await,
         (StatusCode::FOUND, "/register".into())
     );
-    assert!(page(app, "/register").await.contains("Stap 2 van 6"));
+    assert!(page(app, "/register").await.contains("Stap 2 van 7"));
     let code = last_code(app).await;
     post(app, "register/code", &[("code", &code)]).await;
-    assert!(page(app, "/register").await.contains("Stap 3 van 6"));
+    assert!(page(app, "/register").await.contains("Stap 3 van 7"));
     let details = [
         ("first_name", "An"),
         ("last_name", "Peeters"),
@@ -53,11 +70,14 @@ async fn register(app: &TestApp, customer: &str, contract: &str, email: &str) {
         ("password_confirmation", PASSWORD),
     ];
     post(app, "register/details", &details).await;
-    assert!(page(app, "/register").await.contains("Stap 4 van 6"));
+    assert!(page(app, "/register").await.contains("Stap 4 van 7"));
+    let code = mailed_code(app, email).await;
+    post(app, "register/email-code", &[("code", &code)]).await;
+    assert!(page(app, "/register").await.contains("Stap 5 van 7"));
     post(app, "register/contract", &[("contract_number", contract)]).await;
     let code = last_code(app).await;
     post(app, "register/contract-code", &[("code", &code)]).await;
-    assert!(page(app, "/register").await.contains("Stap 6 van 6"));
+    assert!(page(app, "/register").await.contains("Stap 7 van 7"));
     let (status, location) = post(app, "register/terms", &[("decision", "accept")]).await;
     assert_eq!(
         (status, location.as_str()),
@@ -98,10 +118,13 @@ both_backends!(
         assert_eq!(acceptances.len(), 1);
         assert_eq!(acceptances[0].0, "2026-11-01");
         assert_eq!(acceptances[0].2, "127.0.0.1");
+        // First the code that confirmed the address, last the welcome mail.
         let mails = app.mails().await;
+        assert_eq!(mails.len(), 2);
+        assert!(mails[0].1.contains("To: an.peeters@example.be") && mails[0].1.contains("code"));
         assert!(
-            mails[0].1.contains("To: an.peeters@example.be")
-                && mails[0].1.contains("versie 2026-11-01")
+            mails[1].1.contains("To: an.peeters@example.be")
+                && mails[1].1.contains("versie 2026-11-01")
         );
         // Sign out ends the session on the server; the dashboard then asks to sign in.
         post(&app, "auth/sign-out", &[]).await;
@@ -257,7 +280,7 @@ both_backends!(steps_cannot_be_skipped, |backend: Backend| async move {
     post(&app, "register/details", &details).await;
     post(&app, "register/terms", &[("decision", "accept")]).await;
     let html = page(&app, "/register").await;
-    assert!(html.contains("Stap 1 van 6") && html.contains("niet (meer) aan de beurt"));
+    assert!(html.contains("Stap 1 van 7") && html.contains("niet (meer) aan de beurt"));
     assert!(
         backend::store::accounts::by_email(&app.state.db.pool, "x@example.be")
             .await
@@ -272,7 +295,7 @@ both_backends!(steps_cannot_be_skipped, |backend: Backend| async move {
         &[("contract_number", "FC-2024-0004")],
     )
     .await;
-    assert!(page(&app, "/register").await.contains("Stap 2 van 6"));
+    assert!(page(&app, "/register").await.contains("Stap 2 van 7"));
 });
 
 both_backends!(
@@ -300,7 +323,7 @@ both_backends!(
             html.contains("niet meer geldig"),
             "the right code no longer works after five wrong ones"
         );
-        assert!(html.contains("Stap 2 van 6"));
+        assert!(html.contains("Stap 2 van 7"));
     }
 );
 
@@ -318,6 +341,8 @@ both_backends!(
             ("password_confirmation", PASSWORD),
         ];
         post(&app, "register/details", &details).await;
+        let code = mailed_code(&app, "julie@example.be").await;
+        post(&app, "register/email-code", &[("code", &code)]).await;
         post(
             &app,
             "register/contract",
@@ -1170,5 +1195,97 @@ both_backends!(
         let res = browse(&app, "/dashboard").await;
         assert_eq!(res.status(), StatusCode::FOUND);
         assert_eq!(res.headers()["location"], "/login?next=/dashboard");
+    }
+);
+
+both_backends!(
+    the_details_step_does_not_reveal_that_an_address_has_an_account,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        register(&app, "100001", "LC-2023-0001", "an@example.be").await;
+        post(&app, "auth/sign-out", &[]).await;
+        let details_with = |email: &'static str| {
+            [
+                ("first_name", "Luc"),
+                ("last_name", "Dubois"),
+                ("email", email),
+                ("password", PASSWORD),
+                ("password_confirmation", PASSWORD),
+            ]
+        };
+        // Someone who proved a customer number types an address that has an account, someone
+        // else one that has none: the same step, the same text.
+        let answer = |customer: &'static str, email: &'static str| {
+            let app = &app;
+            async move {
+                let fresh = TestApp::new_client(app);
+                let form = |endpoint: &'static str, f: Vec<(&'static str, String)>| {
+                    let fresh = fresh.clone();
+                    async move {
+                        fresh
+                            .post(app.url(&format!("/api/{endpoint}")))
+                            .header("accept", "text/html")
+                            .form(&f)
+                            .send()
+                            .await
+                            .unwrap();
+                    }
+                };
+                form("register/start", vec![("customer_number", customer.into())]).await;
+                form("register/code", vec![("code", last_code(app).await)]).await;
+                let d = details_with(email)
+                    .iter()
+                    .map(|(k, v)| (*k, v.to_string()))
+                    .collect();
+                form("register/details", d).await;
+                let html = fresh
+                    .get(app.url("/register"))
+                    .header("accept", "text/html")
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                (fresh, html)
+            }
+        };
+        let (taken_browser, taken) = answer("100002", "an@example.be").await;
+        assert!(taken.contains("Stap 4 van 7"), "{taken}");
+        assert!(!taken.contains("al gebruikt"));
+        // The owner of the address is told; no code can be right.
+        let mail = &app
+            .mails()
+            .await
+            .into_iter()
+            .rev()
+            .find(|(_, m)| m.contains("To: an@example.be"))
+            .unwrap()
+            .1;
+        assert!(
+            mail.contains("/login") && !mail.contains("Uw code"),
+            "{mail}"
+        );
+        taken_browser
+            .post(app.url("/api/register/email-code"))
+            .header("accept", "text/html")
+            .form(&[("code", "123456")])
+            .send()
+            .await
+            .unwrap();
+        let html = taken_browser
+            .get(app.url("/register"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Stap 4 van 7") && html.contains("Deze code klopt niet"));
+        // A free address: the same page, and its code arrives.
+        let (_, free) = answer("100006", "luc@example.be").await;
+        assert_eq!(strip_nonce(&taken), strip_nonce(&free));
+        assert_eq!(mailed_code(&app, "luc@example.be").await.len(), 6);
     }
 );

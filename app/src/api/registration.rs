@@ -90,10 +90,10 @@ pub async fn registration_state() -> Result<RegistrationView, AppError> {
     let flash = session::take_flash(&s, server::FORM).await?;
     let resend_wait = match &reg {
         Some(r) => {
-            let purpose = if r.step == Step::ContractCode {
-                backend::store::codes::Purpose::Contract
-            } else {
-                backend::store::codes::Purpose::Registration
+            let purpose = match r.step {
+                Step::ContractCode => backend::store::codes::Purpose::Contract,
+                Step::EmailCode => backend::store::codes::Purpose::Email,
+                _ => backend::store::codes::Purpose::Registration,
             };
             backend::store::codes::resend_wait(
                 &session::db()?.pool,
@@ -161,8 +161,13 @@ pub async fn register_details(
         password: &password,
         password_confirmation: &password_confirmation,
     };
-    let result =
-        backend::services::registration::enter_details(&ctx.services(), &reg, &details).await;
+    let result = backend::services::registration::enter_details(
+        &ctx.services(),
+        &reg,
+        &details,
+        crate::session::lang(),
+    )
+    .await;
     server::finish(
         &s,
         result,
@@ -173,6 +178,19 @@ pub async fn register_details(
         ],
     )
     .await
+}
+
+/// Step 4: the code e-mailed to the address of step 3.
+#[server(endpoint = "register/email-code")]
+pub async fn register_email_code(code: String) -> Result<(), AppError> {
+    let s = crate::session::session().await?;
+    let Some(reg) = server::at(&s, Step::EmailCode).await? else {
+        return Ok(());
+    };
+    let ctx = crate::session::ctx()?;
+    let result =
+        backend::services::registration::enter_email_code(&ctx.services(), &reg, &code).await;
+    server::finish(&s, result, &[("code", &code)]).await
 }
 
 #[server(endpoint = "register/contract")]
@@ -209,7 +227,9 @@ pub async fn register_resend() -> Result<(), AppError> {
         return Ok(());
     };
     let ctx = crate::session::ctx()?;
-    let result = backend::services::registration::resend(&ctx.services(), &reg).await;
+    let result =
+        backend::services::registration::resend(&ctx.services(), &reg, crate::session::lang())
+            .await;
     let sent = matches!(result, Ok(Ok(_)));
     server::finish(&s, result, &[]).await?;
     if sent {

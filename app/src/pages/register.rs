@@ -16,6 +16,7 @@ struct Actions {
     start: ServerAction<RegisterStart>,
     code: ServerAction<RegisterCode>,
     details: ServerAction<RegisterDetails>,
+    email_code: ServerAction<RegisterEmailCode>,
     contract: ServerAction<RegisterContract>,
     contract_code: ServerAction<RegisterContractCode>,
     terms_decline: ServerAction<RegisterTerms>,
@@ -29,6 +30,7 @@ pub fn RegisterPage() -> impl IntoView {
         start: ServerAction::new(),
         code: ServerAction::new(),
         details: ServerAction::new(),
+        email_code: ServerAction::new(),
         contract: ServerAction::new(),
         contract_code: ServerAction::new(),
         terms_decline: ServerAction::new(),
@@ -39,6 +41,7 @@ pub fn RegisterPage() -> impl IntoView {
         a.start.version().get()
             + a.code.version().get()
             + a.details.version().get()
+            + a.email_code.version().get()
             + a.contract.version().get()
             + a.contract_code.version().get()
             + a.terms_decline.version().get()
@@ -67,15 +70,16 @@ fn step_number(step: Option<Step>) -> usize {
         None => 1,
         Some(Step::CustomerNumber | Step::Code) => 2,
         Some(Step::Details) => 3,
-        Some(Step::Contract) => 4,
-        Some(Step::ContractCode) => 5,
-        Some(Step::Terms | Step::Declined) => 6,
+        Some(Step::EmailCode) => 4,
+        Some(Step::Contract) => 5,
+        Some(Step::ContractCode) => 6,
+        Some(Step::Terms | Step::Declined) => 7,
     }
 }
 
 fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
     let n = step_number(v.step).to_string();
-    let progress = trf("register.progress", &[("step", &n), ("total", "6")]);
+    let progress = trf("register.progress", &[("step", &n), ("total", "7")]);
     let value = |k: &str| v.values.get(k).cloned().unwrap_or_default();
     let (customer_number, first_name, last_name, email, contract_number) = (
         value("customer_number"),
@@ -102,7 +106,7 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
             <ActionForm action=a.code attr:class="form">
                 {code_fields(error.clone(), "register.code.sent", a.code.pending().into())}
             </ActionForm>
-            {resend_and_back(wait, a)}
+            {resend_and_back(wait, a, "register.restart")}
         }
         .into_any(),
         Some(Step::Details) => view! {
@@ -117,6 +121,13 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
                 <button type="submit" class="button primary">{tr("register.next")}</button>
             </ActionForm>
             <BackButton action=a.back label="register.restart" />
+        }
+        .into_any(),
+        Some(Step::EmailCode) => view! {
+            <ActionForm action=a.email_code attr:class="form">
+                {code_fields(error.clone(), "register.email_code.sent", a.email_code.pending().into())}
+            </ActionForm>
+            {resend_and_back(wait, a, "register.email_code.back")}
         }
         .into_any(),
         Some(Step::Contract) => view! {
@@ -135,7 +146,7 @@ fn step_view(v: RegistrationView, a: Actions) -> impl IntoView {
             <ActionForm action=a.contract_code attr:class="form">
                 {code_fields(error.clone(), "register.contract_code.sent", a.contract_code.pending().into())}
             </ActionForm>
-            {resend_and_back(wait, a)}
+            {resend_and_back(wait, a, "register.restart")}
         }
         .into_any(),
         Some(Step::Terms) => view! {
@@ -197,13 +208,14 @@ fn code_fields(
     }
 }
 
-fn resend_and_back(wait: i64, a: Actions) -> impl IntoView {
+/// "Send again" and a way back (`back_label`: start again, or correct the e-mail address).
+fn resend_and_back(wait: i64, a: Actions, back_label: &'static str) -> impl IntoView {
     view! {
         <ActionForm action=a.resend attr:class="inline-form">
             {(wait > 0).then(|| view! { <p class="hint">{trf("register.resend_wait", &[("seconds", &wait.to_string())])}</p> })}
             <button type="submit" class="button link">{tr("register.resend")}</button>
         </ActionForm>
-        <BackButton action=a.back label="register.restart" />
+        <BackButton action=a.back label=back_label />
     }
 }
 

@@ -140,18 +140,30 @@ pub fn max_wait() -> std::time::Duration {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Busy;
 
-/// Verifies a password. With `None` (unknown account) it checks against a dummy hash, so the
-/// answer takes as long as for a real account and reveals nothing. Waits at most
-/// [`max_wait`] for its turn.
-pub async fn verify(password: &Password, phc: Option<String>) -> Result<bool, Busy> {
+/// A turn at checking a password: taken before anything else happens, so that a busy server
+/// answers at once and writes nothing.
+pub struct Turn(tokio::sync::SemaphorePermit<'static>);
+
+/// Waits at most [`max_wait`] for a turn.
+pub async fn turn() -> Result<Turn, Busy> {
+    permit_within(hashing_permits(), max_wait()).await.map(Turn)
+}
+
+/// Verifies a password in its turn. With `None` (unknown account) it checks against a dummy
+/// hash, so the answer takes as long as for a real account and reveals nothing.
+pub async fn verify_in(turn: Turn, password: &Password, phc: Option<String>) -> bool {
     let secret = password.0.clone();
     let known = phc.is_some();
     let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_string());
-    let permit = permit_within(hashing_permits(), max_wait()).await?;
-    let ok = run_with(permit, move || verify_blocking(&secret, &phc))
+    let ok = run_with(turn.0, move || verify_blocking(&secret, &phc))
         .await
         .unwrap_or(false);
-    Ok(ok && known)
+    ok && known
+}
+
+/// [`turn`] and [`verify_in`].
+pub async fn verify(password: &Password, phc: Option<String>) -> Result<bool, Busy> {
+    Ok(verify_in(turn().await?, password, phc).await)
 }
 
 /// The hash of a random string nobody knows, with the same parameters as real hashes.

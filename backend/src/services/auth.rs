@@ -27,16 +27,22 @@ pub async fn sign_in(
     {
         return Ok(Err(Refusal::SignInInvalid));
     }
+    let turn = match throttle::turn().await {
+        Ok(turn) => turn,
+        Err(denied) => return Ok(Err(denied.or(Refusal::SignInInvalid))),
+    };
     let checked = throttle::attempt(pool, now, &Key::SignIn(email.clone()), ip, async {
         let account = accounts::by_email(pool, &email).await?;
         let stored = account
             .as_ref()
             .filter(|a| a.active == 1)
             .map(|a| a.password_hash.clone());
-        Ok::<_, StoreError>(match throttle::password(password_text, stored).await {
-            Ok(()) => account.ok_or(Denied::Wrong),
-            Err(denied) => Err(denied),
-        })
+        Ok::<_, StoreError>(
+            match throttle::password(turn, password_text, stored).await {
+                Ok(()) => account.ok_or(Denied::Wrong),
+                Err(denied) => Err(denied),
+            },
+        )
     })
     .await?;
     match checked {
@@ -85,13 +91,17 @@ pub async fn staff_sign_in(
     ip: &str,
 ) -> StoreResult<Result<i64, Refusal>> {
     let email = email.trim().to_lowercase();
+    let turn = match throttle::turn().await {
+        Ok(turn) => turn,
+        Err(denied) => return Ok(Err(denied.or(Refusal::StaffSignInInvalid))),
+    };
     let checked = throttle::attempt(pool, now, &Key::Staff(email.clone()), ip, async {
         let staff = crate::store::staff::login_by_email(pool, &email).await?;
         let stored = staff
             .as_ref()
             .filter(|s| s.active == 1)
             .map(|s| s.password_hash.clone());
-        if let Err(denied) = throttle::password(password_text, stored).await {
+        if let Err(denied) = throttle::password(turn, password_text, stored).await {
             return Ok(Err(denied));
         }
         let Some(s) = staff else {

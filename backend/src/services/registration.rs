@@ -117,7 +117,7 @@ pub async fn start(s: &Services<'_>, customer_number: &str) -> StepResult {
 }
 
 /// "Send again" on a code step.
-pub async fn resend(s: &Services<'_>, reg: &Registration) -> StepResult {
+pub async fn resend(s: &Services<'_>, reg: &Registration, lang: Lang) -> StepResult {
     let Ok(number) = CustomerNumber::parse(&reg.customer_number) else {
         return Ok(Err(Refusal::Value(ValueError::CustomerNumber)));
     };
@@ -125,6 +125,7 @@ pub async fn resend(s: &Services<'_>, reg: &Registration) -> StepResult {
         Step::Code => Ok(send_registration_code(s, &number)
             .await?
             .map(|_| reg.clone())),
+        Step::EmailCode => send_email_code(s, reg, lang).await,
         Step::ContractCode => send_contract_code(s, reg).await,
         _ => Ok(Err(Refusal::WrongStep)),
     }
@@ -179,8 +180,13 @@ fn clean_name(text: &str) -> Option<String> {
         .then(|| name.to_string())
 }
 
-/// Step 3: names, e-mail address and password.
-pub async fn enter_details(s: &Services<'_>, reg: &Registration, d: &Details<'_>) -> StepResult {
+/// Step 3: names, e-mail address and password; a code goes to that address (step 4).
+pub async fn enter_details(
+    s: &Services<'_>,
+    reg: &Registration,
+    d: &Details<'_>,
+    lang: Lang,
+) -> StepResult {
     let Some(first_name) = clean_name(d.first_name) else {
         return Ok(Err(Refusal::FirstNameRequired));
     };
@@ -198,18 +204,80 @@ pub async fn enter_details(s: &Services<'_>, reg: &Registration, d: &Details<'_>
     ) {
         return Ok(Err(problem.into()));
     }
-    if accounts::email_taken(s.pool, email.as_str()).await? {
-        return Ok(Err(Refusal::EmailTaken));
-    }
     let password_hash = password::hash(&password::Password::new(d.password)).await?;
-    Ok(Ok(Registration {
-        step: Step::Contract,
+    let reg = Registration {
         first_name,
         last_name,
         email: email.as_str().to_string(),
         password_hash,
         ..reg.clone()
+    };
+    send_email_code(s, &reg, lang).await
+}
+
+/// Sends a code to the typed e-mail address, or — when the address already has an account —
+/// a mail to its owner saying so, with the same answer and the same limits: who typed the
+/// address learns nothing about it; its owner, reading the mail, does.
+async fn send_email_code(s: &Services<'_>, reg: &Registration, lang: Lang) -> StepResult {
+    let Ok(to) = Email::parse(&reg.email) else {
+        return Ok(Err(Refusal::WrongStep));
+    };
+    let taken = accounts::email_taken(s.pool, to.as_str()).await?;
+    let now = s.clock.epoch();
+    let company = s.branding.company_name.as_str();
+    let mut tx = crate::infra::db::begin_write(s.pool)
+        .await
+        .map_err(StoreError::from)?;
+    let code =
+        match codes::issue(&mut tx, now, &reg.customer_number, Purpose::Email, !taken).await? {
+            Ok(code) => code,
+            Err(refusal) => return Ok(Err(refusal.into())),
+        };
+    let mail = match code {
+        Some(code) => Mail {
+            to,
+            subject: tf(
+                lang,
+                "mail.registration_code.subject",
+                &[("company", company)],
+            ),
+            body: tf(
+                lang,
+                "mail.registration_code.body",
+                &[("code", &code), ("company", company)],
+            ),
+        },
+        None => Mail {
+            to,
+            subject: tf(lang, "mail.email_in_use.subject", &[("company", company)]),
+            body: tf(
+                lang,
+                "mail.email_in_use.body",
+                &[
+                    ("company", company),
+                    ("login", &format!("{}/login", s.base_url)),
+                ],
+            ),
+        },
+    };
+    queue::enqueue_mail(&mut tx, now, &mail).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    s.outboxes.wake();
+    tracing::info!(address_in_use = taken, "registration e-mail code requested");
+    Ok(Ok(Registration {
+        step: Step::EmailCode,
+        ..reg.clone()
     }))
+}
+
+/// Step 4: the code from the e-mail.
+pub async fn enter_email_code(s: &Services<'_>, reg: &Registration, typed: &str) -> StepResult {
+    Ok(check_code(s, reg, Purpose::Email, typed)
+        .await?
+        .map(|()| Registration {
+            step: Step::Contract,
+            ..reg.clone()
+        }))
 }
 
 async fn send_contract_code(s: &Services<'_>, reg: &Registration) -> StepResult {

@@ -107,8 +107,12 @@ async fn confirm_password(
 ) -> Result<Result<(), Denied>, ServiceError> {
     let stored = Some(account.password_hash.clone());
     let key = throttle::Key::Account(account.id);
+    let turn = match throttle::turn().await {
+        Ok(turn) => turn,
+        Err(denied) => return Ok(Err(denied)),
+    };
     throttle::attempt(s.pool, s.clock.epoch(), &key, ip, async {
-        Ok::<_, ServiceError>(throttle::password(text, stored).await)
+        Ok::<_, ServiceError>(throttle::password(turn, text, stored).await)
     })
     .await
 }
@@ -192,8 +196,12 @@ pub async fn disable_two_factor(
     let (pool, now) = (s.pool, s.clock.epoch());
     let stored = Some(account.password_hash.clone());
     let key = throttle::Key::Account(account.id);
+    let turn = match throttle::turn().await {
+        Ok(turn) => turn,
+        Err(denied) => return Ok(Err(denied.or(Refusal::TwoFactorDisableWrong))),
+    };
     let checked = throttle::attempt(pool, now, &key, ip, async {
-        if let Err(denied) = throttle::password(password_text, stored).await {
+        if let Err(denied) = throttle::password(turn, password_text, stored).await {
             return Ok(Err(denied));
         }
         let code_ok = two_factor::verify(pool, now, account.id, code).await?;

@@ -67,10 +67,20 @@ impl From<password::Busy> for Denied {
     }
 }
 
-/// Checks a typed password against a stored hash (`None`: no such account; a dummy hash is
-/// checked so the answer takes as long). For use inside [`attempt`].
-pub async fn password(typed: &str, stored: Option<String>) -> Result<(), Denied> {
-    match password::verify(&password::Password::new(typed), stored).await? {
+/// A turn at checking a password, taken before the attempt is claimed: when the server is
+/// busy the answer comes at once and nothing is recorded.
+pub async fn turn() -> Result<password::Turn, Denied> {
+    Ok(password::turn().await?)
+}
+
+/// Checks a typed password against a stored hash in its turn (`None`: no such account; a
+/// dummy hash is checked so the answer takes as long). For use inside [`attempt`].
+pub async fn password(
+    turn: password::Turn,
+    typed: &str,
+    stored: Option<String>,
+) -> Result<(), Denied> {
+    match password::verify_in(turn, &password::Password::new(typed), stored).await {
         true => Ok(()),
         false => Err(Denied::Wrong),
     }

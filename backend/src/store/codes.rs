@@ -14,6 +14,8 @@ use subtle::ConstantTimeEq;
 pub enum Purpose {
     Registration,
     Contract,
+    /// Registration: the code e-mailed to the address typed.
+    Email,
 }
 
 impl Purpose {
@@ -21,7 +23,13 @@ impl Purpose {
         match self {
             Purpose::Registration => "registration",
             Purpose::Contract => "contract",
+            Purpose::Email => "email",
         }
+    }
+
+    /// E-mailed codes and SMS codes are limited apart (the SMS limits are about the phone).
+    fn by_mail(code: &str) -> bool {
+        code == Purpose::Email.code()
     }
 }
 
@@ -58,7 +66,12 @@ pub async fn issue(
     .bind(now - 24 * 3600)
     .fetch_all(&mut *conn)
     .await?;
-    let all: Vec<i64> = sent.iter().map(|(t, _)| *t).collect();
+    let channel = Purpose::by_mail(purpose.code());
+    let all: Vec<i64> = sent
+        .iter()
+        .filter(|(_, p)| Purpose::by_mail(p) == channel)
+        .map(|(t, _)| *t)
+        .collect();
     let last_same = sent
         .iter()
         .filter(|(_, p)| p == purpose.code())
