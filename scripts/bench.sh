@@ -80,7 +80,19 @@ form register/start --data-urlencode customer_number=100001
 form register/code --data-urlencode "code=$(code)"
 form register/details --data-urlencode first_name=Bench --data-urlencode last_name=Mark \
   --data-urlencode email=bench@example.be --data-urlencode "password=$PW" --data-urlencode "password_confirmation=$PW"
+mailed_code() {
+  for _ in $(seq 1 50); do
+    f=$(ls -t "$DATA/outbox/mail/" 2>/dev/null | head -n 1)
+    if [ -n "$f" ]; then
+      python3 -c 'import re,sys; t=open(sys.argv[1], newline="").read().split("\r\n\r\n",1)[1]; print(re.search(r"\b\d{6}\b", t).group())' "$DATA/outbox/mail/$f" && return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+form register/email-code --data-urlencode "code=$(mailed_code)"
 form register/contract --data-urlencode contract_number=LC-2023-0001
+sleep 1 # the second SMS leaves through the outbox worker, a moment after the answer
 form register/contract-code --data-urlencode "code=$(code)"
 form register/terms --data-urlencode decision=accept
 COOKIE=$(awk '$6 == "portal_session" {print "portal_session=" $7}' "$JAR")

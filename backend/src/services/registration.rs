@@ -72,7 +72,10 @@ async fn send_registration_code(
     .await?;
     let code = match issued {
         Ok(code) => code,
-        Err(refusal) => return Ok(Err(refusal.into())),
+        Err(refusal) => {
+            tx.rollback().await.map_err(StoreError::from)?;
+            return Ok(Err(refusal.into()));
+        }
     };
     let sms = match (&target, code) {
         (Some(t), Some(code)) => Some((
@@ -231,7 +234,10 @@ async fn send_email_code(s: &Services<'_>, reg: &Registration, lang: Lang) -> St
     let code =
         match codes::issue(&mut tx, now, &reg.customer_number, Purpose::Email, !taken).await? {
             Ok(code) => code,
-            Err(refusal) => return Ok(Err(refusal.into())),
+            Err(refusal) => {
+                tx.rollback().await.map_err(StoreError::from)?;
+                return Ok(Err(refusal.into()));
+            }
         };
     let mail = match code {
         Some(code) => Mail {
@@ -303,7 +309,10 @@ async fn send_contract_code(s: &Services<'_>, reg: &Registration) -> StepResult 
     .await?
     {
         Ok(code) => code,
-        Err(refusal) => return Ok(Err(refusal.into())),
+        Err(refusal) => {
+            tx.rollback().await.map_err(StoreError::from)?;
+            return Ok(Err(refusal.into()));
+        }
     };
     if let (Some(code), Some(t)) = (code, target) {
         let body = tf(

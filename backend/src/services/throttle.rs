@@ -127,6 +127,9 @@ async fn claim(
     sign_ins::lock_key(&mut tx, key).await?;
     let failures = sign_ins::failures(&mut tx, now, key, ip).await?;
     if let Err(throttled) = throttle::may_try(failures, now) {
+        // Let go of the write lock (and the key's lock) now rather than when the connection
+        // is next used.
+        tx.rollback().await?;
         return Ok(Err(throttled));
     }
     let id = sign_ins::record_failure(&mut tx, now, key, ip).await?;
