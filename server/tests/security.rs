@@ -634,15 +634,7 @@ both_backends!(
             ],
         )
         .await;
-        let res = owner
-            .post(app.url("/api/account/email-state"))
-            .header("accept", "application/json")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let res = app.json_as(&owner, "account/email-state").await;
         assert!(res.contains("auth.wait"), "{res}");
         assert_eq!(
             failures(&app, &format!("account:{account_id}")).await.len(),

@@ -170,6 +170,32 @@ impl TestApp {
         (res.status(), location)
     }
 
+    /// The HTML of a page as `client` sees it.
+    pub async fn page_as(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("request failed")
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// The JSON answer of a server function without arguments, as `client` gets it.
+    pub async fn json_as(&self, client: &reqwest::Client, endpoint: &str) -> String {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .expect("request failed")
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// GETs a page like a browser (which asks for HTML, so server-side redirects are real).
     pub async fn browse(&self, path: &str) -> reqwest::Response {
         self.client
