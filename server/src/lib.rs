@@ -85,13 +85,13 @@ pub async fn prepare(
     {
         tracing::info!(customers = %report.customers, contracts = %report.contracts, invoices = %report.invoices, "demo data seeded");
     }
-    let sealed = backend::services::secrets::seal_stored(&db.pool).await.and(
-        backend::services::secrets::key_opens_stored(&db.pool)
-            .await
-            .map(|()| 0),
-    );
+    let sealed = async {
+        backend::services::secrets::seal_stored(&db.pool).await?;
+        backend::services::secrets::key_opens_stored(&db.pool).await
+    }
+    .await;
     match sealed {
-        Ok(_) => {}
+        Ok(()) => {}
         Err(backend::StoreError::Seal(e)) => {
             return Err(StartError::Setup {
                 what: "PORTAL_DATA_KEY",

@@ -26,5 +26,8 @@ pub async fn key_opens_stored(pool: &AnyPool) -> StoreResult<()> {
     if let Some(sealed) = staff::any_totp(pool).await? {
         seal::open(Column::StaffTotp, &sealed)?;
     }
+    if let Some(sealed) = accounts::any_totp(pool).await? {
+        seal::open(Column::CustomerTotp, &sealed)?;
+    }
     Ok(())
 }

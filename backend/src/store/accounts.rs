@@ -230,6 +230,15 @@ pub async fn unsealed_totp(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {
     .await?)
 }
 
+/// One stored (sealed) TOTP secret, to check the data key against at start-up.
+pub async fn any_totp(pool: &AnyPool) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT totp_secret FROM portal_accounts WHERE totp_secret IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
 /// Replaces a stored TOTP secret by its sealed form (same secret, same last step).
 pub async fn reseal_totp(pool: &AnyPool, account_id: i64, sealed: &str) -> StoreResult<()> {
     sqlx::query("UPDATE portal_accounts SET totp_secret = $2 WHERE id = $1")
