@@ -28,6 +28,9 @@ pub enum AppError {
     /// `Retry-After`).
     #[error("busy")]
     Busy,
+    /// Someone else changed the thing first (a stale version): reload and decide again.
+    #[error("conflict")]
+    Conflict,
 }
 
 impl AppError {
@@ -39,6 +42,7 @@ impl AppError {
             AppError::Forbidden => "error.forbidden",
             AppError::Internal => "error.internal",
             AppError::Busy => "error.busy",
+            AppError::Conflict => "queue.stale",
         }
     }
 
@@ -49,6 +53,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Internal => 500,
             AppError::Busy => 503,
+            AppError::Conflict => 409,
         }
     }
 }

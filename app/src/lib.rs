@@ -60,6 +60,10 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:number") view={Lazy::<ContractRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:number/plate") view={Lazy::<PlateRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:number/allowance") view={Lazy::<AllowanceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/requests") view={Lazy::<RequestsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/documents") view={Lazy::<DocumentsRoute>::new()} ssr=SsrMode::Async />
@@ -71,6 +75,8 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/profile/email/not-me") view={Lazy::<NotMeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/login") view={Lazy::<CicLoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic") view={Lazy::<CicHomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cic/queue") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cic/requests/:id") view={Lazy::<StaffRequestRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />
                     <Route path=path!("/privacy") view=|| view! { <InfoPage page="privacy" /> } />
                     <Route path=path!("/cookies") view=|| view! { <InfoPage page="cookies" /> } />

@@ -47,8 +47,20 @@ pub enum Area {
 }
 
 /// Pages only a signed-in customer may see: these paths and everything under the prefixes.
-const CUSTOMER_PAGES: [&str; 4] = ["/dashboard", "/profile/security", "/invoices", "/documents"];
-const CUSTOMER_PREFIXES: [&str; 3] = ["/contracts/", "/invoices/", "/documents/"];
+const CUSTOMER_PAGES: [&str; 5] = [
+    "/dashboard",
+    "/profile/security",
+    "/invoices",
+    "/documents",
+    "/requests",
+];
+const CUSTOMER_PREFIXES: [&str; 5] = [
+    "/contracts/",
+    "/invoices/",
+    "/documents/",
+    "/requests/",
+    "/files/",
+];
 
 /// The area of a page's path.
 pub fn area(path: &str) -> Area {
@@ -102,10 +114,14 @@ mod tests {
             "/invoices/1",
             "/documents/2/pdf",
             "/profile/security",
+            "/requests",
+            "/requests/7",
+            "/contracts/LC-2023-0001/plate",
+            "/files/0123",
         ] {
             assert_eq!(area(customer), Area::Customer, "{customer}");
         }
-        for staff in ["/cic", "/cic/customers"] {
+        for staff in ["/cic", "/cic/customers", "/cic/queue", "/cic/requests/3"] {
             assert_eq!(area(staff), Area::Staff, "{staff}");
         }
         for public in [

@@ -102,6 +102,7 @@ pub struct Ctx {
     pub outboxes: Outboxes,
     pub branding: Branding,
     pub base_url: String,
+    pub files: backend::infra::files::Files,
 }
 
 impl Ctx {
@@ -112,6 +113,7 @@ impl Ctx {
             outboxes: &self.outboxes,
             branding: &self.branding,
             base_url: &self.base_url,
+            files: &*self.files.0,
         }
     }
 }
@@ -123,6 +125,7 @@ pub fn ctx() -> Result<Ctx, AppError> {
         outboxes: use_context::<Outboxes>().ok_or(AppError::Internal)?,
         branding: use_context::<Branding>().ok_or(AppError::Internal)?,
         base_url: use_context::<PublicUrl>().map(|u| u.0).unwrap_or_default(),
+        files: use_context::<backend::infra::files::Files>().ok_or(AppError::Internal)?,
     })
 }
 
@@ -179,15 +182,20 @@ fn busy_answer() {
         http::header::RETRY_AFTER,
         http::HeaderValue::from_static(BUSY_RETRY_AFTER),
     );
-    let form_post = use_context::<http::request::Parts>().is_some_and(|p| {
+    if !is_form_post() {
+        res.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+    }
+}
+
+/// Whether this call is a plain HTML form post (a browser that wants a page back), not an API
+/// client or the live app asking for JSON.
+pub fn is_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|p| {
         p.headers
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
-    });
-    if !form_post {
-        res.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
-    }
+    })
 }
 
 /// Takes the flash for `form` (other forms' flashes stay).

@@ -1,6 +1,9 @@
 //! The rules of the customer's change requests (issue 10): a new number plate from a date, a
 //! new yearly mileage allowance from a month, and the reference every request carries.
 
+use crate::model::RequestKind;
+use crate::refusal::Refusal;
+use crate::values::{ForeignPlate, NumberPlate, ValueError};
 use time::{Date, Month};
 
 /// The lowest and highest yearly allowance a customer may ask for, and its step.
@@ -183,6 +186,88 @@ pub fn allowance_total_with_change(
     (current * before + new * after) / 365
 }
 
+/// A new plate as the customer typed it: Belgian (no country, or `BE`) or foreign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewPlate {
+    Belgian(NumberPlate),
+    Foreign(ForeignPlate),
+}
+
+impl NewPlate {
+    /// The plate as stored on the vehicle and shown: `1-ABC-234`, or `B-AB 1234 (DE)`.
+    pub fn shown(&self) -> String {
+        match self {
+            NewPlate::Belgian(p) => p.as_str().to_string(),
+            NewPlate::Foreign(f) => format!("{} ({})", f.plate, f.country),
+        }
+    }
+
+    /// The plate without its country.
+    pub fn plate(&self) -> &str {
+        match self {
+            NewPlate::Belgian(p) => p.as_str(),
+            NewPlate::Foreign(f) => &f.plate,
+        }
+    }
+
+    /// The country code (`BE` for a Belgian plate).
+    pub fn country(&self) -> &str {
+        match self {
+            NewPlate::Belgian(_) => "BE",
+            NewPlate::Foreign(f) => &f.country,
+        }
+    }
+
+    /// A Belgian plate needs its registration certificate.
+    pub fn needs_certificate(&self) -> bool {
+        matches!(self, NewPlate::Belgian(_))
+    }
+}
+
+/// Parses a new plate: with no country (or `BE`) a Belgian plate in any of its formats,
+/// otherwise a foreign plate of that country. The refusal names the plate field, or the
+/// country field when the country is not a two-letter code.
+pub fn parse_plate(country: &str, text: &str) -> Result<NewPlate, Refusal> {
+    let country = country.trim().to_ascii_uppercase();
+    if country.is_empty() || country == "BE" {
+        return NumberPlate::parse(text)
+            .map(NewPlate::Belgian)
+            .map_err(Refusal::from);
+    }
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Refusal::PlateCountry);
+    }
+    ForeignPlate::parse(&country, text)
+        .map(NewPlate::Foreign)
+        .map_err(|_| Refusal::Value(ValueError::NumberPlate))
+}
+
+/// The longest note staff may write to the customer.
+pub const MAX_NOTE_CHARS: usize = 2_000;
+
+/// The note staff give with a decision: required to reject (the customer reads why), optional
+/// to approve; trimmed, at most [`MAX_NOTE_CHARS`].
+pub fn staff_note(text: &str, rejecting: bool) -> Result<Option<String>, Refusal> {
+    let note: String = text.trim().chars().take(MAX_NOTE_CHARS).collect();
+    match (note.is_empty(), rejecting) {
+        (true, true) => Err(Refusal::RejectNoteRequired),
+        (true, false) => Ok(None),
+        (false, _) => Ok(Some(note)),
+    }
+}
+
+/// "One open request of the same kind per contract": the id of the open request a new one of
+/// `kind` for `contract_id` would duplicate, among `open` (id, kind, contract).
+pub fn open_duplicate(
+    kind: RequestKind,
+    contract_id: i64,
+    open: &[(i64, RequestKind, Option<i64>)],
+) -> Option<i64> {
+    open.iter()
+        .find(|(_, k, c)| *k == kind && *c == Some(contract_id))
+        .map(|(id, _, _)| *id)
+}
+
 /// The reference a customer quotes: `WR-<year>-<number>` with the number zero-padded to six.
 pub fn reference(year: i32, id: i64) -> String {
     format!("WR-{year}-{id:06}")
@@ -307,6 +392,63 @@ mod tests {
         // Half a year (182 of 365 days) at 20,000, the rest at 30,000.
         let total = allowance_total_with_change(start, end, 20_000, 30_000, date!(2025 - 07 - 02));
         assert_eq!(total, (20_000 * 182 + 30_000 * 183) / 365);
+    }
+
+    #[test]
+    fn plates_are_belgian_without_a_country_and_foreign_with_one() {
+        let be = parse_plate("", " 1 abc 234 ").unwrap();
+        assert_eq!(be.shown(), "1-ABC-234");
+        assert!(be.needs_certificate());
+        assert_eq!(parse_plate("be", "abc123").unwrap().shown(), "ABC-123");
+        let de = parse_plate("de", "b ab 1234").unwrap();
+        assert_eq!(de.shown(), "B AB 1234 (DE)");
+        assert_eq!(de.country(), "DE");
+        assert!(!de.needs_certificate());
+        assert_eq!(
+            parse_plate("", "1-ABC-23"),
+            Err(Refusal::Value(ValueError::NumberPlate))
+        );
+        assert_eq!(
+            parse_plate("", ""),
+            Err(Refusal::Value(ValueError::NumberPlate))
+        );
+        assert_eq!(
+            parse_plate("Duitsland", "B AB 1234"),
+            Err(Refusal::PlateCountry)
+        );
+        assert_eq!(parse_plate("D1", "B AB 1234"), Err(Refusal::PlateCountry));
+        assert_eq!(
+            parse_plate("NL", "<script>"),
+            Err(Refusal::Value(ValueError::NumberPlate))
+        );
+    }
+
+    #[test]
+    fn a_rejection_needs_a_note() {
+        assert_eq!(staff_note("  ", true), Err(Refusal::RejectNoteRequired));
+        assert_eq!(staff_note("", false), Ok(None));
+        assert_eq!(staff_note(" Te hoog ", true), Ok(Some("Te hoog".into())));
+        let long = "x".repeat(5_000);
+        assert_eq!(
+            staff_note(&long, true).unwrap().unwrap().len(),
+            MAX_NOTE_CHARS
+        );
+    }
+
+    #[test]
+    fn one_open_request_of_a_kind_per_contract() {
+        let open = [
+            (7, RequestKind::PlateChange, Some(1)),
+            (8, RequestKind::MileageChange, Some(2)),
+            (9, RequestKind::Statement, None),
+        ];
+        assert_eq!(open_duplicate(RequestKind::PlateChange, 1, &open), Some(7));
+        assert_eq!(open_duplicate(RequestKind::PlateChange, 2, &open), None);
+        assert_eq!(
+            open_duplicate(RequestKind::MileageChange, 2, &open),
+            Some(8)
+        );
+        assert_eq!(open_duplicate(RequestKind::MileageChange, 1, &open), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod registration;
 pub mod request_flow;
 pub mod requests;
 pub mod throttle;
+pub mod uploads;
 pub mod values;
 pub mod working_days;
 

@@ -76,11 +76,14 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// What a customer can ask for. Document requests produce a [`DocumentKind`].
+    /// What a customer can ask for. Document requests produce a [`DocumentKind`]; change
+    /// requests change a contract when the CIC approves them.
     RequestKind {
         ContractCopy => "contract_copy",
         FiscalCertificate => "fiscal_certificate",
         Statement => "statement_of_account",
+        PlateChange => "plate_change",
+        MileageChange => "mileage_change",
     }
 );
 
@@ -97,20 +100,31 @@ coded_enum!(
 );
 
 impl RequestStatus {
-    /// Still waiting for an answer: the customer may cancel it (`request_flow::pending`).
+    /// Still waiting for an answer from the CIC (`request_flow::pending`).
     pub fn is_pending(self) -> bool {
+        crate::request_flow::after(self, crate::request_flow::RequestEvent::Approve).is_some()
+    }
+
+    /// The customer may still cancel it (`request_flow::cancellable`).
+    pub fn is_cancellable(self) -> bool {
         crate::request_flow::after(self, crate::request_flow::RequestEvent::Cancel).is_some()
     }
 }
 
 impl RequestKind {
-    /// The document a granted request produces.
-    pub fn document(self) -> DocumentKind {
+    /// The document a granted request produces (None for a change request).
+    pub fn document(self) -> Option<DocumentKind> {
         match self {
-            RequestKind::ContractCopy => DocumentKind::ContractCopy,
-            RequestKind::FiscalCertificate => DocumentKind::FiscalCertificate,
-            RequestKind::Statement => DocumentKind::Statement,
+            RequestKind::ContractCopy => Some(DocumentKind::ContractCopy),
+            RequestKind::FiscalCertificate => Some(DocumentKind::FiscalCertificate),
+            RequestKind::Statement => Some(DocumentKind::Statement),
+            RequestKind::PlateChange | RequestKind::MileageChange => None,
         }
+    }
+
+    /// A change of the contract (approved by the CIC), not a document.
+    pub fn is_change(self) -> bool {
+        self.document().is_none()
     }
 }
 

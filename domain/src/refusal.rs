@@ -3,6 +3,7 @@
 //! ([`Refusal::field`], empty for the form as a whole), so a page can show it next to the field
 //! without guessing from the key.
 
+use crate::change_requests::ChangeRefusal;
 use crate::codes::SendRefusal;
 use crate::password_policy::PasswordProblem;
 use crate::throttle::Throttled;
@@ -67,6 +68,30 @@ pub enum Refusal {
     /// The server is checking as many passwords as it may: try again in a moment (a 503 with
     /// `Retry-After` for API callers).
     Busy,
+    /// A change request's allowance or effective date breaks a rule.
+    Change(ChangeRefusal),
+    /// A foreign plate without a valid country.
+    PlateCountry,
+    /// A Belgian plate needs its registration certificate.
+    FileRequired,
+    /// The file is not a PDF, JPEG or PNG (judged from its bytes).
+    FileType,
+    /// The file is larger than 10 MB.
+    FileTooLarge,
+    /// The form could not be read as an upload (a broken multipart body).
+    UploadUnreadable,
+    /// A request of the same kind for this contract is still open.
+    ChangeAlreadyOpen,
+    /// Staff: someone else changed the request since it was shown.
+    RequestStale,
+    /// Staff: a rejection needs a note for the customer.
+    RejectNoteRequired,
+    /// Staff: the request is no longer open.
+    RequestClosed,
+    /// Staff: the colleague to assign to is unknown or inactive.
+    AssigneeUnknown,
+    /// The contract has no mileage allowance to change, or has ended.
+    ContractNotChangeable,
 }
 
 impl Refusal {
@@ -117,6 +142,18 @@ impl Refusal {
             TwoFactorAlreadyOn => "security.two_factor.already_on",
             TwoFactorPasswordWrong => "security.current_wrong",
             Busy => "error.busy",
+            Change(c) => c.key(),
+            PlateCountry => "change.plate_country",
+            FileRequired => "change.file_required",
+            FileType => "change.file_type",
+            FileTooLarge => "change.file_too_large",
+            UploadUnreadable => "change.upload_unreadable",
+            ChangeAlreadyOpen => "change.already_open",
+            RequestStale => "queue.stale",
+            RejectNoteRequired => "queue.note_required",
+            RequestClosed => "queue.closed",
+            AssigneeUnknown => "queue.assignee_unknown",
+            ContractNotChangeable => "change.not_changeable",
         }
     }
 
@@ -141,6 +178,11 @@ impl Refusal {
             DocumentKindRequired => "kind",
             DocumentContractUnknown | DocumentContractRequired => "contract",
             DocumentYearRequired | DocumentYearInvalid => "year",
+            Change(c) => c.field(),
+            PlateCountry => "country",
+            FileRequired | FileType | FileTooLarge | UploadUnreadable => "certificate",
+            RejectNoteRequired => "note",
+            AssigneeUnknown => "assignee",
             Throttled(_)
             | WrongStep
             | SignInInvalid
@@ -155,6 +197,10 @@ impl Refusal {
             | MileageJumpUnconfirmed
             | CancelRefused
             | TwoFactorAlreadyOn
+            | ChangeAlreadyOpen
+            | RequestStale
+            | RequestClosed
+            | ContractNotChangeable
             | Busy => "",
         }
     }
@@ -205,7 +251,19 @@ impl Refusal {
             TwoFactorAlreadyOn,
             TwoFactorPasswordWrong,
             Busy,
+            PlateCountry,
+            FileRequired,
+            FileType,
+            FileTooLarge,
+            UploadUnreadable,
+            ChangeAlreadyOpen,
+            RequestStale,
+            RejectNoteRequired,
+            RequestClosed,
+            AssigneeUnknown,
+            ContractNotChangeable,
         ];
+        all.extend(ChangeRefusal::ALL.map(Change));
         all.extend(
             [
                 ValueError::CustomerNumber,
@@ -219,6 +277,12 @@ impl Refusal {
         );
         all.extend(PasswordProblem::ALL.map(Password));
         all
+    }
+}
+
+impl From<ChangeRefusal> for Refusal {
+    fn from(c: ChangeRefusal) -> Self {
+        Refusal::Change(c)
     }
 }
 

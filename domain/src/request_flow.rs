@@ -5,11 +5,14 @@
 //!
 //! ```text
 //! submitted ──start treatment──▶ in treatment
-//!     │  └──────────────┬──────────────┘
-//!     │     approve / reject / cancel / complete
-//!     ▼
+//!     │ cancel (by the customer)     │
+//!     ▼                              │
+//! cancelled    submitted or in treatment ──approve / reject / complete──▶
 //! approved ──complete──▶ completed        rejected, cancelled, completed: final
 //! ```
+//!
+//! A customer may cancel a request only while it is submitted: once an agent has taken it
+//! up, it is answered (the agent may already have acted on it).
 
 use crate::model::RequestStatus;
 
@@ -20,7 +23,7 @@ pub enum RequestEvent {
     StartTreatment,
     Approve,
     Reject,
-    /// The customer withdraws it while it is pending.
+    /// The customer withdraws it while it is submitted.
     Cancel,
     /// What was asked for was done (a document request is completed when its document exists).
     Complete,
@@ -44,7 +47,7 @@ pub fn after(from: RequestStatus, event: RequestEvent) -> Option<RequestStatus> 
         (S::Submitted, E::StartTreatment) => Some(S::InTreatment),
         (S::Submitted | S::InTreatment, E::Approve) => Some(S::Approved),
         (S::Submitted | S::InTreatment, E::Reject) => Some(S::Rejected),
-        (S::Submitted | S::InTreatment, E::Cancel) => Some(S::Cancelled),
+        (S::Submitted, E::Cancel) => Some(S::Cancelled),
         (S::Submitted | S::InTreatment | S::Approved, E::Complete) => Some(S::Completed),
         _ => None,
     }
@@ -59,8 +62,13 @@ pub fn allowed_from(event: RequestEvent) -> Vec<RequestStatus> {
         .collect()
 }
 
-/// The statuses of a request still waiting for an answer (the customer may cancel it).
+/// The statuses of a request still waiting for an answer (open: in the CIC's work queue).
 pub fn pending() -> Vec<RequestStatus> {
+    allowed_from(RequestEvent::Approve)
+}
+
+/// The statuses in which the customer may still cancel a request.
+pub fn cancellable() -> Vec<RequestStatus> {
     allowed_from(RequestEvent::Cancel)
 }
 
@@ -97,7 +105,7 @@ mod tests {
                     None,
                     Some(S::Approved),
                     Some(S::Rejected),
-                    Some(S::Cancelled),
+                    None,
                     Some(S::Completed),
                 ],
             ),
@@ -115,11 +123,13 @@ mod tests {
     }
 
     #[test]
-    fn pending_is_what_the_customer_may_cancel() {
+    fn pending_is_what_the_cic_still_answers_and_only_a_submitted_request_is_cancelled() {
         assert_eq!(pending(), vec![S::Submitted, S::InTreatment]);
         for s in S::ALL {
             assert_eq!(pending().contains(s), s.is_pending(), "{s:?}");
         }
+        assert_eq!(cancellable(), vec![S::Submitted]);
+        assert_eq!(after(S::InTreatment, E::Cancel), None);
     }
 
     #[test]

@@ -83,6 +83,16 @@ pub fn overdue(submitted: Date, today: Date) -> bool {
     working_days_between(submitted, today) > TARGET_WORKING_DAYS
 }
 
+/// The latest submission date that is overdue on `today` (requests submitted on or before it
+/// are past the target), for the work queue's "overdue" filter.
+pub fn latest_overdue_submission(today: Date) -> Date {
+    let mut day = today;
+    while !overdue(day, today) {
+        day = day.previous_day().unwrap_or(Date::MIN);
+    }
+    day
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +165,21 @@ mod tests {
         // Submitted on Tuesday 10 November: Armistice (Wednesday) does not count.
         assert!(!overdue(date!(2026 - 11 - 10), date!(2026 - 11 - 13)));
         assert!(overdue(date!(2026 - 11 - 10), date!(2026 - 11 - 16)));
+    }
+
+    #[test]
+    fn the_overdue_cut_off_is_three_working_days_back() {
+        // Wednesday 18 November 2026: a request of the weekend before is 3 working days old
+        // (Mon, Tue, Wed), one of Monday 2.
+        let today = date!(2026 - 11 - 18);
+        assert_eq!(latest_overdue_submission(today), date!(2026 - 11 - 15));
+        assert!(overdue(date!(2026 - 11 - 13), today));
+        assert!(!overdue(date!(2026 - 11 - 16), today));
+        // Armistice (Wednesday 11 November) does not count: on Thursday 12 a Monday-9 request
+        // is 2 working days old (Tue, Thu).
+        assert_eq!(
+            latest_overdue_submission(date!(2026 - 11 - 12)),
+            date!(2026 - 11 - 08)
+        );
     }
 }

@@ -98,14 +98,14 @@ fn answer(file: Result<Option<PdfFile>, backend::StoreError>, lang: Lang) -> Res
     }
 }
 
-fn to_sign_in(back: &str) -> Response {
+pub(crate) fn to_sign_in(back: &str) -> Response {
     match HeaderValue::from_str(&app::paths::sign_in_url(back)) {
         Ok(location) => (StatusCode::FOUND, [(LOCATION, location)]).into_response(),
         Err(_) => StatusCode::BAD_REQUEST.into_response(),
     }
 }
 
-fn not_found(lang: Lang) -> Response {
+pub(crate) fn not_found(lang: Lang) -> Response {
     message_page(
         StatusCode::NOT_FOUND,
         lang,
@@ -115,7 +115,7 @@ fn not_found(lang: Lang) -> Response {
 }
 
 /// A minimal translated page (the download routes have no Leptos page around them).
-fn message_page(status: StatusCode, lang: Lang, title: &str, body: &str) -> Response {
+pub(crate) fn message_page(status: StatusCode, lang: Lang, title: &str, body: &str) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/pkg/portal.css\"><title>{}</title></head><body><main id=\"main\"><section class=\"message-page\"><h1>{}</h1><p>{}</p><p><a href=\"/dashboard\">{}</a></p></section></main></body></html>",
         lang.code(),

@@ -21,6 +21,9 @@ const PURGE_SESSIONS_EVERY: i64 = 60;
 /// Deleting spent secrets (old sign-in attempts, SMS codes, reset links, e-mail changes):
 /// hourly (`backend::services::housekeeping`).
 pub const PRUNE_SECRETS: &str = "prune_spent_secrets";
+/// Removes uploaded files no request refers to (a crash between the file and its request),
+/// hourly.
+pub const SWEEP_FILES: &str = "sweep_orphan_files";
 const PRUNE_SECRETS_EVERY: i64 = 3600;
 
 /// Starts the delivery worker and the periodic jobs for this instance.
@@ -113,5 +116,23 @@ pub async fn run_periodic_once(state: &AppState, holder: &str) {
     .await;
     if let Err(e) = result {
         tracing::warn!(job = PRUNE_SECRETS, error = %e, "could not run the job");
+    }
+    let (pool, files) = (state.db.pool.clone(), state.files.clone());
+    let result = backend::infra::jobs::run_if_due(
+        &state.db.pool,
+        &state.clock,
+        SWEEP_FILES,
+        holder,
+        PRUNE_SECRETS_EVERY,
+        || async move {
+            backend::services::change_requests::sweep_orphan_files(&pool, &*files.0)
+                .await
+                .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+                .map_err(|e| e.to_string())
+        },
+    )
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(job = SWEEP_FILES, error = %e, "could not run the job");
     }
 }

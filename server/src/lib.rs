@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod middleware;
 pub mod routes;
 pub mod telemetry;
+pub mod uploads;
 
 use backend::infra::outbox::{FileMailOutbox, FileSmsOutbox, HttpSmsGateway, Outboxes, SmtpMailer};
 use backend::infra::sessions::PortalSessionStore;
@@ -25,6 +26,8 @@ pub struct AppState {
     /// The only source of "now" (fixed in tests).
     pub clock: Clock,
     pub outboxes: Outboxes,
+    /// Uploaded files' bytes (`<data dir>/files`).
+    pub files: backend::infra::files::Files,
     pub sessions: PortalSessionStore,
     pub leptos: LeptosOptions,
 }
@@ -104,11 +107,13 @@ pub async fn prepare(
     let sessions = PortalSessionStore::new(&db)
         .await
         .map_err(|e| db_error(e.to_string()))?;
+    let files = backend::infra::files::Files::local(&settings.data_dir);
     Ok(AppState {
         settings: Arc::new(settings),
         db,
         clock,
         outboxes,
+        files,
         sessions,
         leptos,
     })

@@ -54,25 +54,43 @@ pub async fn security_headers(State(secure): State<bool>, req: Request, next: Ne
     res
 }
 
-/// Refuses bodies announced as larger than [`MAX_BODY_BYTES`] with a 400 and a clear message;
-/// a body that grows past the limit without announcing it is cut off by `RequestBodyLimitLayer`.
+/// The routes that take a file upload, with their own (larger) body limit.
+pub const UPLOAD_PATHS: [&str; 1] = [crate::uploads::PLATE_CHANGE_PATH];
+
+/// The body limit of a path: [`MAX_BODY_BYTES`], or for an upload route
+/// [`crate::uploads::UPLOAD_BODY_CAP`] (the upload handler applies the 10 MB file rule itself,
+/// so that a too-large file goes back to its form with a message).
+pub fn body_limit(path: &str) -> usize {
+    if UPLOAD_PATHS.contains(&path) {
+        crate::uploads::UPLOAD_BODY_CAP
+    } else {
+        MAX_BODY_BYTES
+    }
+}
+
+/// Refuses bodies announced as larger than their path's limit ([`body_limit`]) with a 400 and
+/// a clear message; a body that grows past it without announcing it is cut off there (its
+/// reader gets an error). Upload routes check what is announced themselves.
 pub async fn body_size_guard(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let limit = body_limit(&path);
     let too_large = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|len| len > MAX_BODY_BYTES);
-    if too_large {
+        .is_some_and(|len| len > limit);
+    if too_large && !UPLOAD_PATHS.contains(&path.as_str()) {
         return (
             StatusCode::BAD_REQUEST,
             format!(
                 "The request is too large: at most {} KiB are accepted.",
-                MAX_BODY_BYTES / 1024
+                limit / 1024
             ),
         )
             .into_response();
     }
+    let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await
 }
 

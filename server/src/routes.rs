@@ -2,7 +2,7 @@
 //! functions under `/api/`, the Leptos pages, static files, and the layers around them.
 
 use crate::AppState;
-use crate::middleware::{self, MAX_BODY_BYTES};
+use crate::middleware;
 use app::App;
 use app::shell::shell;
 use axum::Router;
@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -34,6 +33,7 @@ fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let db = state.db.clone();
     let clock = state.clock.clone();
     let outboxes = state.outboxes.clone();
+    let files = state.files.clone();
     let base_url = app::session::PublicUrl(state.settings.base_url.clone());
     move || {
         provide_context(base_url.clone());
@@ -41,6 +41,7 @@ fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         provide_context(db.clone());
         provide_context(clock.clone());
         provide_context(outboxes.clone());
+        provide_context(files.clone());
     }
 }
 
@@ -87,8 +88,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(secure, middleware::security_headers))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(middleware::body_size_guard))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        .layer(axum::middleware::from_fn(middleware::body_size_guard));
 
     // Endpoints that check a secret (password, SMS code, reset token) or send an SMS/e-mail get
     // a per-IP limit on top of the per-account and per-number limits of the services.
@@ -102,6 +102,12 @@ pub fn router(state: AppState) -> Router {
         .route("/brand.css", get(brand_css))
         .route("/invoices/{number}/pdf", get(crate::downloads::invoice_pdf))
         .route("/documents/{id}/pdf", get(crate::downloads::document_pdf))
+        .route(
+            crate::uploads::PLATE_CHANGE_PATH,
+            axum::routing::post(crate::uploads::plate_change),
+        )
+        .route("/files/{id}", get(crate::uploads::customer_file))
+        .route("/cic/files/{id}", get(crate::uploads::staff_file))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, ctx.clone(), page_shell)
         // Static files (wasm, JS, CSS, images) are served here rather than by Leptos's

@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod cic;
 pub mod customer;
+pub mod queue;
 pub mod registration;
 
 use crate::error::AppError;

@@ -32,6 +32,9 @@ pub fn Field(
     /// The latest allowed value (dates).
     #[prop(optional, into)]
     max: Option<String>,
+    /// The earliest allowed value (dates).
+    #[prop(optional, into)]
+    min: Option<String>,
 ) -> impl IntoView {
     // Password rules apply to the "new password" field of the change and reset forms too.
     let error = error.as_ref().and_then(|m| {
@@ -58,6 +61,7 @@ pub fn Field(
                 autocomplete=autocomplete
                 inputmode=inputmode
                 max=max
+                min=min
                 aria-invalid=error.is_some().then_some("true")
                 aria-describedby=described
             />

@@ -38,6 +38,7 @@ fn MainNav() -> impl IntoView {
             <a href="/dashboard">{tr("page.dashboard.title")}</a>
             <a href="/invoices">{tr("page.invoices.title")}</a>
             <a href="/documents">{tr("page.documents.title")}</a>
+            <a href="/requests">{tr("nav.requests")}</a>
             <a href="/profile/security">{tr("page.security.title")}</a>
             // A plain form: signing out reloads the whole page (and its frame), also with JS.
             <form method="post" action="/api/auth/sign-out" class="inline-form">
@@ -49,6 +50,7 @@ fn MainNav() -> impl IntoView {
     } else if signed_in.staff {
         view! {
             <a href="/cic">{tr("page.cic.title")}</a>
+            <a href="/cic/queue">{tr("page.queue.title")}</a>
             <form method="post" action="/api/cic/sign-out" class="inline-form">
                 <button type="submit" class="button link">{tr("dashboard.sign_out")}</button>
             </form>

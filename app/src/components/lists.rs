@@ -88,31 +88,58 @@ pub fn DocumentList(items: Vec<DocumentItem>) -> impl IntoView {
     .into_any()
 }
 
-/// The customer's requests with their status; pending ones can be cancelled (a plain form
-/// posting to the server function, so it works without JavaScript).
+/// What a request asks for: its kind, with the contract or year it is about.
+pub fn request_name(r: &RequestItem) -> String {
+    let mut text = tr(&format!("requestkind.{}", r.kind)).to_string();
+    if let Some(y) = r.year {
+        text = format!("{text} {y}");
+    }
+    if let Some(c) = &r.contract_number {
+        text = format!("{text} · {c}");
+    }
+    text
+}
+
+/// The customer's requests with their reference and status; pending ones can be cancelled (a
+/// plain form posting to the server function, so it works without JavaScript) and come back
+/// to `back`.
 #[component]
-pub fn RequestList(items: Vec<RequestItem>, #[prop(optional)] cancellable: bool) -> impl IntoView {
+pub fn RequestList(
+    items: Vec<RequestItem>,
+    #[prop(optional)] cancellable: bool,
+    #[prop(default = "/documents#requests")] back: &'static str,
+) -> impl IntoView {
     if items.is_empty() {
         return view! { <p>{tr("requests.none")}</p> }.into_any();
     }
     view! {
         <ul class="doc-list">
             {items.into_iter().map(|r| {
-                let name = describe(&r.kind, r.contract_number.as_deref(), r.year);
+                let name = request_name(&r);
                 let status = tr(&format!("requeststatus.{}", r.status));
                 let document = r.document_id.map(|id| view! {
                     " · "<a href=format!("/documents/{id}/pdf") download>{tr("requests.download")}</a>
                 });
-                let cancel = (cancellable && r.pending).then(|| view! {
+                let change = r.new_value.clone().map(|n| {
+                    let text = match &r.effective {
+                        Some(e) => trf("requests.change_from", &[("value", &n), ("date", e)]),
+                        None => n,
+                    };
+                    view! { <span>" · "{text}</span> }
+                });
+                let cancel = (cancellable && r.cancellable).then(|| view! {
                     <form method="post" action="/api/customer/cancel-request" class="inline-form">
                         <input type="hidden" name="id" value=r.id.to_string() />
+                        <input type="hidden" name="back" value=back />
                         <button type="submit" class="button link">{tr("requests.cancel")}<span class="visually-hidden">": "{name.clone()}</span></button>
                     </form>
                 });
                 view! {
                     <li>
-                        <strong>{name.clone()}</strong>" · "
+                        <a href=format!("/requests/{}", r.id)><strong>{name.clone()}</strong></a>
+                        " · "<span class="mono">{r.reference.clone()}</span>" · "
                         <span class=format!("status status-{}", r.status)>{status}</span>
+                        {change}
                         <span class="muted">" · "{trf("requests.submitted_on", &[("date", &r.created)])}</span>
                         {document}
                         {cancel}

@@ -50,6 +50,7 @@ pub fn CicHomePage() -> impl IntoView {
                             </form>
                         </div>
                         <p>{home.name.clone()}" · "{role}</p>
+                        <p><a class="button primary" href="/cic/queue">{tr("cic.queue_link")}</a></p>
                         <section aria-labelledby="incidents-title">
                             <h2 id="incidents-title">{tr("cic.incidents")}</h2>
                             {if home.incidents.is_empty() {

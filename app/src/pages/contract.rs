@@ -75,6 +75,21 @@ fn contract_view(c: ContractView, report: ServerAction<ReportMileage>) -> impl I
             </dl>
         </section>
 
+        {card.running.then(|| {
+            let plate = format!("/contracts/{}/plate", card.contract_number);
+            let allowance = format!("/contracts/{}/allowance", card.contract_number);
+            let has_allowance = card.allowed_km_per_year.is_some();
+            view! {
+                <section aria-labelledby="changes-title">
+                    <h2 id="changes-title">{tr("contract.changes")}</h2>
+                    <ul class="link-list">
+                        <li><a href=plate>{tr("contract.request_plate")}</a></li>
+                        {has_allowance.then(|| view! { <li><a href=allowance>{tr("contract.request_allowance")}</a></li> })}
+                    </ul>
+                </section>
+            }
+        })}
+
         <section id="mileage" aria-labelledby="mileage-title">
             <h2 id="mileage-title">{tr("mileage.title")}</h2>
             {c.chart_svg.clone().map(|svg| view! { <figure class="chart" inner_html=svg></figure> })}
@@ -144,7 +159,7 @@ fn contract_view(c: ContractView, report: ServerAction<ReportMileage>) -> impl I
         <section aria-labelledby="requests-title">
             <h2 id="requests-title">{tr("requests.title")}</h2>
             <RequestList items=c.requests.clone() />
-            <p><a href="/documents#request-form">{tr("documents.request")}</a></p>
+            <p><a href="/requests">{tr("page.requests.title")}</a>" · "<a href="/documents#request-form">{tr("documents.request")}</a></p>
         </section>
     }
 }

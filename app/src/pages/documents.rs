@@ -29,7 +29,7 @@ pub fn DocumentsPage() -> impl IntoView {
 }
 
 /// A labelled select whose refusal message (if about it) shows next to it.
-fn select(
+pub fn select(
     id: &'static str,
     label: &'static str,
     hint: Option<&'static str>,

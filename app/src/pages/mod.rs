@@ -1,4 +1,5 @@
 //! Pages, one module per page or area.
+pub mod changes;
 pub mod cic;
 pub mod contract;
 pub mod dashboard;
@@ -11,7 +12,9 @@ pub mod landing;
 pub mod lazy;
 pub mod login;
 pub mod not_found;
+pub mod queue;
 pub mod register;
+pub mod requests;
 pub mod reset;
 pub mod second_factor;
 pub mod security;

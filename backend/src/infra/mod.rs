@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod db;
+pub mod files;
 pub mod jobs;
 pub mod outbox;
 pub mod password;

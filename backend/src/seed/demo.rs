@@ -712,6 +712,57 @@ async fn seed_self_service(pool: &AnyPool, now: i64, anchor: (i32, u8)) -> Resul
         .await?;
         crate::services::self_service::grant_document_request(pool, now, request).await?;
     }
+    seed_open_changes(pool, now).await?;
+    Ok(())
+}
+
+/// Two open allowance changes for the CIC's work queue: one filed yesterday, one four days ago
+/// (past the two-working-day target). Filed as by the back office, so no e-mail goes out.
+async fn seed_open_changes(pool: &AnyPool, now: i64) -> Result<(), DemoError> {
+    use crate::store::{contracts, customers, requests};
+    use domain::model::RequestKind;
+    const OPEN: [(&str, &str, i64, i64); 2] = [
+        ("100003", "LC-2024-0006", 30_000, 1),
+        ("100008", "LC-2025-0014", 25_000, 4),
+    ];
+    for (customer, number, km, days_ago) in OPEN {
+        let Some(customer) = customers::by_number(pool, customer).await? else {
+            continue;
+        };
+        let Some(contract) = contracts::detail_for_customer(pool, customer.id, number).await?
+        else {
+            continue;
+        };
+        let filed = now - days_ago * 86_400;
+        let filed_on = time::OffsetDateTime::from_unix_timestamp(filed)
+            .map(|t| t.date())
+            .unwrap_or(Date::MIN);
+        let end = domain::money::parse_iso_date(&contract.end_date).unwrap_or(Date::MAX);
+        let (Some(current), Some(from)) = (
+            contract.allowed_km_per_year,
+            domain::change_requests::allowance_months(filed_on, end)
+                .first()
+                .copied(),
+        ) else {
+            continue;
+        };
+        let mut conn = pool.acquire().await.map_err(crate::StoreError::from)?;
+        requests::create_change(
+            &mut conn,
+            filed,
+            RequestKind::MileageChange,
+            &requests::NewChange {
+                customer_id: customer.id,
+                account_id: None,
+                contract_id: contract.id,
+                effective_date: &domain::money::iso_date(from),
+                new_km_per_year: Some(km),
+                old_value: Some(&current.to_string()),
+                ..requests::NewChange::default()
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! one service function each and map its result to a page.
 
 pub mod auth;
+pub mod change_requests;
 pub mod housekeeping;
 pub mod import;
 pub mod overview;
@@ -27,6 +28,8 @@ pub struct Services<'a> {
     pub outboxes: &'a Outboxes,
     pub branding: &'a Branding,
     pub base_url: &'a str,
+    /// Where uploaded files' bytes are kept.
+    pub files: &'a dyn crate::infra::files::FileStore,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,4 +38,12 @@ pub enum ServiceError {
     Store(#[from] StoreError),
     #[error("password hashing failed: {0}")]
     Hash(#[from] password::HashError),
+    #[error(transparent)]
+    Files(#[from] crate::infra::files::FileError),
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(e: sqlx::Error) -> Self {
+        ServiceError::Store(StoreError::from(e))
+    }
 }

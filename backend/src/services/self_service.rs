@@ -167,10 +167,10 @@ pub async fn request_document(
         .then_some(year)
         .flatten();
     let id = requests::create(
-        &mut *tx,
+        &mut tx,
         clock.epoch(),
         customer_id,
-        account_id,
+        Some(account_id),
         contract_id,
         kind,
         year,
@@ -193,7 +193,10 @@ pub async fn grant_document_request(
         return Ok(None);
     };
     let pending = RequestStatus::from_code(&request.status).is_some_and(RequestStatus::is_pending);
-    let Some(kind) = RequestKind::from_code(&request.kind).filter(|_| pending) else {
+    let Some(document) = RequestKind::from_code(&request.kind)
+        .filter(|_| pending)
+        .and_then(RequestKind::document)
+    else {
         return Ok(None);
     };
     let year = request.year.and_then(|y| i32::try_from(y).ok());
@@ -205,11 +208,11 @@ pub async fn grant_document_request(
         now,
         request.customer_id,
         request.contract_id,
-        kind.document(),
+        document,
         year,
     )
     .await?;
-    if !requests::complete(&mut *tx, now, request_id, document).await? {
+    if !requests::complete(&mut tx, now, request_id, document, None, None).await? {
         return Ok(None);
     }
     tx.commit().await?;

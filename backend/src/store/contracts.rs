@@ -251,3 +251,54 @@ pub async fn id_by_number(tx: &mut Transaction<'_, Any>, number: &str) -> StoreR
             .await?,
     )
 }
+
+/// A contract by id in full, whoever it belongs to (staff views; inside the caller's
+/// transaction when given one).
+pub async fn detail_by_id<'e, E: sqlx::Executor<'e, Database = Any>>(
+    ex: E,
+    id: i64,
+) -> StoreResult<Option<ContractDetail>> {
+    let sql = format!("{DETAIL} WHERE c.id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(ex).await?)
+}
+
+/// An approved plate change: the vehicle of the contract gets its new plate.
+pub async fn set_plate(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    contract_id: i64,
+    plate: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query("UPDATE vehicles SET number_plate = $1 WHERE contract_id = $2")
+        .bind(plate)
+        .bind(contract_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        > 0;
+    sqlx::query("UPDATE contracts SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(contract_id)
+        .execute(conn)
+        .await?;
+    Ok(done)
+}
+
+/// An approved allowance change: the contract's yearly allowance.
+pub async fn set_allowance(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    contract_id: i64,
+    km_per_year: i64,
+) -> StoreResult<bool> {
+    Ok(
+        sqlx::query("UPDATE contracts SET allowed_km_per_year = $1, updated_at = $2 WHERE id = $3")
+            .bind(km_per_year)
+            .bind(now)
+            .bind(contract_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}

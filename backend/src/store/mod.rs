@@ -11,6 +11,7 @@ pub mod contracts;
 pub mod customers;
 pub mod documents;
 pub mod email_changes;
+pub mod files;
 pub mod incidents;
 pub mod invoices;
 pub mod jobs;

@@ -103,34 +103,3 @@ pub async fn request_document(
     }
     Ok(())
 }
-
-/// Cancels one of the customer's pending requests.
-#[server(endpoint = "customer/cancel-request")]
-pub async fn cancel_request(id: String) -> Result<(), AppError> {
-    use crate::session;
-    let s = session::session().await?;
-    let Some(account) = crate::gate::require_customer("/documents").await? else {
-        return Ok(());
-    };
-    let Ok(id) = id.trim().parse::<i64>() else {
-        return Err(AppError::NotFound);
-    };
-    let done = backend::store::requests::cancel(
-        &session::db()?.pool,
-        session::clock()?.epoch(),
-        account.customer_id,
-        id,
-    )
-    .await?;
-    let flash = if done {
-        Flash::notice(server::DOCUMENTS_FORM, "notice.request_cancelled")
-    } else {
-        Flash::error(
-            server::DOCUMENTS_FORM,
-            domain::refusal::Refusal::CancelRefused,
-        )
-    };
-    server::flash(&s, flash).await?;
-    leptos_axum::redirect("/documents#requests");
-    Ok(())
-}

@@ -12,11 +12,13 @@ mod contract;
 mod dashboard;
 mod documents;
 mod invoices;
+mod requests;
 
 pub use contract::*;
 pub use dashboard::*;
 pub use documents::*;
 pub use invoices::*;
+pub use requests::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -61,15 +63,27 @@ pub struct DocumentItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestItem {
     pub id: i64,
+    /// `WR-2026-000123`.
+    pub reference: String,
     pub kind: String,
     pub contract_number: Option<String>,
     pub year: Option<i64>,
     pub status: String,
     pub pending: bool,
+    /// Still submitted: the customer may cancel it.
+    pub cancellable: bool,
     pub created: String,
     pub updated: String,
     pub document_id: Option<i64>,
+    /// A change request: what it changes to (`1-ABC-234`, `25.000 km`), from what, and from
+    /// when (`dd/mm/yyyy`).
+    pub new_value: Option<String>,
+    pub old_value: Option<String>,
+    pub effective: Option<String>,
 }
+
+#[cfg(feature = "ssr")]
+pub use server::{request_item as request_item_for_staff, stamp};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -90,6 +104,20 @@ mod server {
     pub fn epoch_date(epoch: i64) -> String {
         time::OffsetDateTime::from_unix_timestamp(epoch)
             .map(|t| format_date(t.date()))
+            .unwrap_or_default()
+    }
+
+    /// A moment as `dd/mm/yyyy hh:mm UTC`.
+    pub fn stamp(epoch: i64) -> String {
+        time::OffsetDateTime::from_unix_timestamp(epoch)
+            .map(|t| {
+                format!(
+                    "{} {:02}:{:02} UTC",
+                    format_date(t.date()),
+                    t.hour(),
+                    t.minute()
+                )
+            })
             .unwrap_or_default()
     }
 
@@ -144,9 +172,21 @@ mod server {
     }
 
     pub fn request_item(r: backend::store::requests::RequestRow) -> RequestItem {
+        let km_text = |v: &str| v.parse::<i64>().map(km).unwrap_or_else(|_| v.to_string());
+        let (new_value, old_value) = match (&r.new_plate, r.new_km_per_year) {
+            (Some(plate), _) => (Some(plate.clone()), r.old_value.clone()),
+            (None, Some(new)) => (Some(km(new)), r.old_value.as_deref().map(km_text)),
+            _ => (None, None),
+        };
         RequestItem {
+            reference: backend::services::change_requests::reference(&r),
+            new_value,
+            old_value,
+            effective: r.effective_date.as_deref().map(date),
             id: r.id,
             pending: RequestStatus::from_code(&r.status).is_some_and(RequestStatus::is_pending),
+            cancellable: RequestStatus::from_code(&r.status)
+                .is_some_and(RequestStatus::is_cancellable),
             kind: r.kind,
             contract_number: r.contract_number,
             year: r.year,

@@ -1,0 +1,47 @@
+//! The record of each uploaded file (its bytes are in the file store, `infra::files`).
+
+use crate::error::StoreResult;
+use sqlx::{AnyConnection, AnyPool};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FileRow {
+    pub id: String,
+    pub customer_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: i64,
+}
+
+pub async fn create(conn: &mut AnyConnection, now: i64, row: &FileRow) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO uploaded_files (id, customer_id, file_name, content_type, size_bytes, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&row.id)
+    .bind(row.customer_id)
+    .bind(&row.file_name)
+    .bind(&row.content_type)
+    .bind(row.size_bytes)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_id(pool: &AnyPool, id: &str) -> StoreResult<Option<FileRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, customer_id, file_name, content_type, size_bytes, created_at
+         FROM uploaded_files WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Every stored file id (for the orphan sweep, which compares them with the file store).
+pub async fn all_ids(pool: &AnyPool) -> StoreResult<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM uploaded_files")
+        .fetch_all(pool)
+        .await?)
+}

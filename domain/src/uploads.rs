@@ -1,0 +1,147 @@
+//! The rules of an uploaded file: which types are accepted (judged from the bytes, never from
+//! the name or the declared type), how large it may be, and the name it is stored and served
+//! under.
+
+use crate::refusal::Refusal;
+
+/// The largest file a customer may upload (10 MB).
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+/// The longest file name kept (in characters, extension included).
+const MAX_NAME_CHARS: usize = 100;
+
+/// A file type the portal accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+impl FileType {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileType::Pdf => "application/pdf",
+            FileType::Jpeg => "image/jpeg",
+            FileType::Png => "image/png",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileType::Pdf => "pdf",
+            FileType::Jpeg => "jpg",
+            FileType::Png => "png",
+        }
+    }
+
+    pub fn from_content_type(text: &str) -> Option<FileType> {
+        [FileType::Pdf, FileType::Jpeg, FileType::Png]
+            .into_iter()
+            .find(|t| t.content_type() == text)
+    }
+}
+
+/// The type of a file from its first bytes: `%PDF-` at offset 0, the JPEG start-of-image marker
+/// `FF D8 FF`, or the eight-byte PNG signature. Anything else (an executable renamed `.pdf`, a
+/// text file, an HTML page) is refused.
+pub fn sniff(bytes: &[u8]) -> Result<FileType, Refusal> {
+    const PNG: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    if bytes.starts_with(b"%PDF-") {
+        Ok(FileType::Pdf)
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok(FileType::Jpeg)
+    } else if bytes.starts_with(&PNG) {
+        Ok(FileType::Png)
+    } else {
+        Err(Refusal::FileType)
+    }
+}
+
+/// Checks an uploaded file: not empty, at most [`MAX_UPLOAD_BYTES`], and of an accepted type.
+pub fn check(bytes: &[u8]) -> Result<FileType, Refusal> {
+    if bytes.is_empty() {
+        return Err(Refusal::FileRequired);
+    }
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(Refusal::FileTooLarge);
+    }
+    sniff(bytes)
+}
+
+/// The name a file is kept and served under: the last path segment of what the browser sent,
+/// without control characters, quotes or separators, at most 100 characters, and with the
+/// extension of its real type (`certificate.exe` that is really a PDF becomes
+/// `certificate.pdf`). An empty name becomes `document.<ext>`.
+pub fn clean_name(sent: &str, kind: FileType) -> String {
+    let last = sent.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| match c {
+            '"' | '\'' | ';' | ':' | '<' | '>' | '|' | '*' | '?' | '%' => '_',
+            c => c,
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.');
+    let stem = match cleaned.rfind('.') {
+        Some(dot) if dot > 0 => &cleaned[..dot],
+        _ => cleaned,
+    };
+    let stem: String = stem.chars().take(MAX_NAME_CHARS - 5).collect();
+    let stem = stem.trim();
+    let stem = if stem.is_empty() { "document" } else { stem };
+    format!("{stem}.{}", kind.extension())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_comes_from_the_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Ok(FileType::Pdf));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+            Ok(FileType::Jpeg)
+        );
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Ok(FileType::Png)
+        );
+        // An executable renamed .pdf, a script, HTML, a PDF marker not at the start.
+        assert_eq!(sniff(b"MZ\x90\x00\x03"), Err(Refusal::FileType));
+        assert_eq!(sniff(b"\x7fELF\x02\x01"), Err(Refusal::FileType));
+        assert_eq!(sniff(b"<html><script>"), Err(Refusal::FileType));
+        assert_eq!(sniff(b" %PDF-1.7"), Err(Refusal::FileType));
+        assert_eq!(sniff(b"%PD"), Err(Refusal::FileType));
+    }
+
+    #[test]
+    fn empty_and_oversized_files_are_refused() {
+        assert_eq!(check(b""), Err(Refusal::FileRequired));
+        let mut big = b"%PDF-".to_vec();
+        big.resize(MAX_UPLOAD_BYTES + 1, b' ');
+        assert_eq!(check(&big), Err(Refusal::FileTooLarge));
+        big.truncate(MAX_UPLOAD_BYTES);
+        assert_eq!(check(&big), Ok(FileType::Pdf));
+    }
+
+    #[test]
+    fn names_are_cleaned_and_take_the_real_extension() {
+        let pdf = FileType::Pdf;
+        assert_eq!(clean_name("inschrijving.pdf", pdf), "inschrijving.pdf");
+        assert_eq!(
+            clean_name("C:\\Users\\an\\kenteken.PDF", pdf),
+            "kenteken.pdf"
+        );
+        assert_eq!(clean_name("../../etc/passwd", pdf), "passwd.pdf");
+        assert_eq!(clean_name("virus.exe", pdf), "virus.pdf");
+        assert_eq!(clean_name("a\r\nb\"c.pdf", pdf), "ab_c.pdf");
+        assert_eq!(clean_name("", FileType::Png), "document.png");
+        assert_eq!(clean_name(".htaccess", FileType::Jpeg), "htaccess.jpg");
+        assert_eq!(clean_name("foto.jpeg", FileType::Jpeg), "foto.jpg");
+        let long = "x".repeat(300);
+        assert_eq!(clean_name(&long, pdf).chars().count(), 99);
+    }
+}
