@@ -12,6 +12,10 @@ use http::StatusCode;
 
 const BOUNDARY: &str = "----portal-test-boundary";
 
+/// A text field of a form, and an attached file (name, bytes).
+type Field<'a> = (&'a str, &'a str);
+type Attachment<'a> = (&'a str, &'a [u8]);
+
 /// A PDF's first bytes (enough for the sniffing).
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
@@ -387,7 +391,7 @@ both_backends!(
         assert_eq!(body["error"]["key"], "change.file_type");
         assert_eq!(body["error"]["field"], "certificate");
         // A Belgian plate without its certificate; a malformed plate; a date in the past or too far.
-        let cases: [(&[(&str, &str)], Option<(&str, &[u8])>, &str); 5] = [
+        let cases: [(&[Field], Option<Attachment>, &str); 5] = [
             (&fields, None, "change.file_required"),
             (
                 &[
