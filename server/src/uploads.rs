@@ -372,10 +372,13 @@ fn file_answer(row: &backend::store::files::FileRow, bytes: Vec<u8>) -> Response
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(CONTENT_DISPOSITION, v);
     }
-    // The file is shown on its own, never able to run anything.
+    // The file is shown on its own and can load or run nothing (no `sandbox`: Chromium then
+    // refuses to show a PDF at all).
     h.insert(
         http::header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; img-src 'self'; object-src 'self'; sandbox"),
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'",
+        ),
     );
     res
 }

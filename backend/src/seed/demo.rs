@@ -181,6 +181,26 @@ const CUSTOMERS: &[C] = &[
         email: "nadia.elamrani@example.be",
         lang: Lang::Nl,
     },
+    C {
+        number: "100012",
+        kind: CustomerKind::Private,
+        first: "Lotte",
+        last: "Vermeulen",
+        company: None,
+        mobile: Some("+32470000112"),
+        email: "lotte.vermeulen@example.be",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100013",
+        kind: CustomerKind::Private,
+        first: "Mathieu",
+        last: "Renard",
+        company: None,
+        mobile: Some("+32470000113"),
+        email: "mathieu.renard@example.be",
+        lang: Lang::Fr,
+    },
 ];
 
 const CONTRACTS: &[K] = &[
@@ -477,6 +497,34 @@ const CONTRACTS: &[K] = &[
         model: "MX-30",
         vin_prefix: "JMZDR1WE0P1",
         plate: "2-ZAB-890",
+    },
+    K {
+        number: "LC-2025-0022",
+        customer: "100012",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 2),
+        months: 48,
+        monthly_cents: 42900,
+        km: Some(15_000),
+        make: "Kia",
+        model: "EV6",
+        vin_prefix: "KNAC381A0R5",
+        plate: "2-CDE-123",
+    },
+    K {
+        number: "LC-2024-0023",
+        customer: "100013",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2024, 9),
+        months: 36,
+        monthly_cents: 47900,
+        km: Some(25_000),
+        make: "Škoda",
+        model: "Enyaq",
+        vin_prefix: "TMBJC9NY5R0",
+        plate: "2-FGH-456",
     },
 ];
 
@@ -834,9 +882,9 @@ mod tests {
         let batch = batch(anchor).unwrap();
         let first_day = date(anchor.0, anchor.1, 1);
         let last_day = due_date(anchor);
-        assert_eq!(batch.customers.len(), 11);
-        assert_eq!(batch.contracts.len(), 21);
-        assert_eq!(batch.invoices.len(), 252, "12 a contract");
+        assert_eq!(batch.customers.len(), 13);
+        assert_eq!(batch.contracts.len(), 23);
+        assert_eq!(batch.invoices.len(), 276, "12 a contract");
         for k in &batch.contracts {
             let running = k.status.is_running();
             // Running contracts run through the anchor month; ended ones ended before it.
