@@ -2,7 +2,8 @@
 # Measures the numbers the README reports (a benchmark, not a test): start-up to ready on an
 # existing database, the compressed size of the release wasm + JS, landing-page requests/s
 # as a fraction of a plain axum route (/healthz) in the same run, sign-ins, the self-service
-# server functions on the demo and the seed data set, and invoice PDFs (time and memory). Release build; loopback only;
+# server functions and the CIC work queue on the demo and the seed data set, approvals by 50
+# agents at once, and invoice PDFs (time and memory). Release build; loopback only;
 # every load run is bounded (wrk -d).
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
@@ -170,6 +171,29 @@ self_service() {
   echo "$1: server function p99 customer/dashboard $dash, customer/invoices (filtered, sorted, page 2) $list"
 }
 self_service "demo data set"
+# The CIC work queue: the page an agent works from, on the demo data set and again with the
+# seed data set's 100,000 open requests (target: within 2x); approvals by 50 agents at once.
+SJAR="$DATA/staff-cookies"
+staff_sign_in() {
+  rm -f "$SJAR"
+  local code
+  code=$(python3 -c 'import base64,hashlib,hmac,struct,sys,time
+k=base64.b32decode(sys.argv[1]); h=hmac.new(k, struct.pack(">Q", int(time.time())//30), hashlib.sha1).digest()
+o=h[-1]&15; print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))' JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP)
+  curl -s -o /dev/null -b "$SJAR" -c "$SJAR" -H 'accept: text/html' -X POST "$B/api/cic/sign-in" \
+    --data-urlencode email=agent@lumenlease.example --data-urlencode password=demo-agent-password \
+    --data-urlencode "code=$code"
+  STAFF_COOKIE=$(awk '$6 == "portal_session" {print "portal_session=" $7}' "$SJAR")
+  curl -s -H "Cookie: $STAFF_COOKIE" -H 'accept: application/json' -X POST "$B/api/cic/queue" \
+    | grep -q '"items"' || { echo "bench staff sign-in failed" >&2; exit 1; }
+}
+work_queue() {
+  staff_sign_in
+  local page
+  page=$(wrk -t1 -c4 -d"${DURATION}s" --latency -H "Cookie: $STAFF_COOKIE" -H 'accept: text/html' "$B/cic/queue" | p99)
+  echo "$1: work-queue page /cic/queue p99 $page ($(curl -s -H "Cookie: $STAFF_COOKIE" -H 'accept: application/json' -X POST "$B/api/cic/queue" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])') open requests)"
+}
+work_queue "demo data set"
 plain=$(rps "$B/healthz")
 dash_rps=$(wrk -t2 -c32 -d"${DURATION}s" -H "Cookie: $COOKIE" -H 'accept: text/html' "$B/dashboard" | awk '/Requests\/sec/ {print int($2)}')
 echo "dashboard page: $dash_rps req/s = $(( dash_rps * 100 / plain )) % of the plain route ($plain req/s)"
@@ -192,6 +216,24 @@ say "adding the seed data set ($SEED customers, $((SEED * 10)) invoices)"
 "$ROOT/target/release/server" & pid=$!
 wait_ready
 self_service "seed data set"
+work_queue "seed data set"
+# 50 agents approving at once, each a different open request (version 1) of the seed data set.
+for page in $(seq 1 100); do
+  curl -s -H "Cookie: $STAFF_COOKIE" -H 'accept: application/json' -X POST "$B/api/cic/queue" \
+    --data-urlencode kind=mileage_change --data-urlencode "page=$page" \
+    | python3 -c 'import json,sys; print("\n".join(str(i["id"]) for i in json.load(sys.stdin)["items"]))'
+done > "$DATA/ids"
+cat > "$DATA/approve.lua" <<LUA
+ids = {$(paste -sd, "$DATA/ids")}
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = "id=" .. ids[((counter - 1) % #ids) + 1] .. "&version=1"
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded", ["Accept"] = "application/json", ["Cookie"] = "$STAFF_COOKIE"}, body)
+end
+LUA
+approve=$(wrk -t1 -c50 -d"${DURATION}s" --latency -s "$DATA/approve.lua" "$B/api/cic/approve-request")
+echo "approvals, 50 agents at once: $(echo "$approve" | awk '/Requests\/sec/ {print int($2)}')/s, p99 $(echo "$approve" | p99); $(echo "$approve" | awk '/Non-2xx/ {print $5}') of $(echo "$approve" | awk '/requests in/ {print $1}') answered other than 2xx/3xx (409 once the $(wc -l < "$DATA/ids") requests fetched were all approved)"
 # Does the answer to "request a code" reveal whether a customer number exists? 200 known numbers
 # (seed customers with a mobile number and a running contract: a code and an SMS each) against
 # 200 unknown ones; the SMS leaves through the outbox worker, after the answer.

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   server                         run the portal (configuration from environment variables)
   server import FILE.json        import customers, contracts and invoices from the back office
-  server seed --customers N      add N generated customers (10 invoices each) for benchmarks";
+  server seed --customers N      add N generated customers (10 invoices and an open request each) for benchmarks";
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -6,6 +6,7 @@
 use crate::error::StoreResult;
 use crate::infra::db::{Backend, Db};
 use domain::import::structured_reference;
+use domain::model::{RequestKind, RequestStatus};
 use sqlx::Any;
 
 const INVOICES_PER_CUSTOMER: i64 = 10;
@@ -54,6 +55,8 @@ pub async fn seed(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
     let contract_id0 = next_id(&mut tx, "contracts").await?;
     let vehicle_id0 = next_id(&mut tx, "vehicles").await?;
     let invoice_id0 = next_id(&mut tx, "invoices").await?;
+    let request_id0 = next_id(&mut tx, "service_requests").await?;
+    let event_id0 = next_id(&mut tx, "request_events").await?;
     let mut invoices = 0;
     let mut done = 0;
     while done < count {
@@ -179,10 +182,59 @@ pub async fn seed(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
             q.execute(&mut *tx).await?;
             invoices += rows;
         }
+        // One open allowance change per contract, filed over the last 30 days (the CIC's work
+        // queue with as many open requests as customers), each with its history row.
+        let cols = [
+            "id",
+            "customer_id",
+            "contract_id",
+            "kind",
+            "status",
+            "effective_date",
+            "new_km_per_year",
+            "old_value",
+            "created_at",
+            "updated_at",
+        ];
+        let sql = insert_sql("service_requests", &cols, rows as usize);
+        let mut q = sqlx::query(&sql);
+        for r in done..done + rows {
+            let filed = now - (r % 30) * 86_400 - r % 86_400;
+            q = q
+                .bind(request_id0 + r)
+                .bind(customer_id0 + r)
+                .bind(contract_id0 + r)
+                .bind(RequestKind::MileageChange.code())
+                .bind(RequestStatus::Submitted.code())
+                .bind("2027-01-01")
+                .bind(25_000_i64)
+                .bind("20000")
+                .bind(filed)
+                .bind(filed);
+        }
+        q.execute(&mut *tx).await?;
+        let cols = ["id", "request_id", "status", "at"];
+        let sql = insert_sql("request_events", &cols, rows as usize);
+        let mut q = sqlx::query(&sql);
+        for r in done..done + rows {
+            q = q
+                .bind(event_id0 + r)
+                .bind(request_id0 + r)
+                .bind(RequestStatus::Submitted.code())
+                .bind(now - (r % 30) * 86_400 - r % 86_400);
+        }
+        q.execute(&mut *tx).await?;
         done += rows;
     }
     if db.backend == Backend::Postgres {
-        for table in ["customers", "contracts", "vehicles", "invoices"] {
+        for table in [
+            "customers",
+            "contracts",
+            "vehicles",
+            "invoices",
+            "service_requests",
+            "request_events",
+        ] {
             sqlx::query(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             ))
