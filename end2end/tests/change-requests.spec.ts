@@ -68,8 +68,11 @@ test('a customer asks for a new plate and allowance, an agent approves one and r
   await expectAccessible(page, info);
 
   // With the certificate the request is filed and can be followed.
+  // With JavaScript the page sends it itself to show the upload's progress.
   await page.getByLabel('Inschrijvingsbewijs').setInputFiles({ name: 'inschrijving.pdf', mimeType: 'application/pdf', buffer: PDF });
+  const posted = page.waitForRequest('**/api/customer/plate-change');
   await page.getByRole('button', { name: 'Aanvraag versturen' }).click();
+  expect((await posted).headers()['x-upload-progress']).toBe(withJs(info) ? '1' : undefined);
   await expect(page).toHaveURL(/\/requests\/\d+$/);
   await expect(page.getByText('Uw aanvraag is verstuurd')).toBeVisible();
   await expect(page.getByText(c.shown)).toBeVisible();

@@ -125,10 +125,14 @@ pub async fn run_periodic_once(state: &AppState, holder: &str) {
         holder,
         PRUNE_SECRETS_EVERY,
         || async move {
-            backend::services::change_requests::sweep_orphan_files(&pool, &*files.0)
-                .await
-                .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
-                .map_err(|e| e.to_string())
+            backend::services::change_requests::sweep_orphan_files(
+                &pool,
+                &*files.0,
+                backend::services::change_requests::ORPHAN_AGE_SECONDS,
+            )
+            .await
+            .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+            .map_err(|e| e.to_string())
         },
     )
     .await;

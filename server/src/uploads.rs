@@ -55,11 +55,38 @@ struct Fields {
     file_too_large: bool,
 }
 
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
+/// Who posted the form, and so how the answer is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reply {
+    /// A browser without JavaScript: a 303 to the page that shows the outcome.
+    Page,
+    /// The page's upload-progress script: the same outcome kept for that page, and
+    /// `{"location"}` to go to.
+    Live,
+    /// An API client: a status and JSON.
+    Api,
+}
+
+fn reply_for(headers: &HeaderMap) -> Reply {
+    let accept = headers
         .get(ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
+        .unwrap_or_default();
+    if headers.contains_key(app::components::upload::UPLOAD_PROGRESS_HEADER) {
+        Reply::Live
+    } else if accept.contains("text/html") {
+        Reply::Page
+    } else {
+        Reply::Api
+    }
+}
+
+/// Goes to `page`: a redirect for a plain form post, `{"location"}` for the live page.
+fn go_to(reply: Reply, page: &str) -> Response {
+    match reply {
+        Reply::Live => json(StatusCode::OK, serde_json::json!({ "location": page })),
+        _ => see_other(page),
+    }
 }
 
 /// Reads (and throws away) what is left of a body, up to [`DRAIN_CAP`] in all.
@@ -126,7 +153,7 @@ pub async fn plate_change(
 ) -> Response {
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
-    let html = wants_html(&headers);
+    let reply = reply_for(&headers);
     let me = app::gate::customer_in(&session, &state.db.pool, &state.clock, lang)
         .await
         .ok()
@@ -192,7 +219,7 @@ pub async fn plate_change(
     if fields.file_too_large {
         return refused(
             &session,
-            html,
+            reply,
             &form_page,
             &typed,
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -224,23 +251,22 @@ pub async fn plate_change(
     };
     match changes::request_plate(&services, me, &form).await {
         Ok(Filed::Filed(id)) => {
-            if html {
-                let flash = app::session::Flash::notice(
-                    app::api::customer::REQUESTS_FORM,
-                    "notice.change_requested",
-                );
-                if app::session::set_flash(&session, flash).await.is_err() {
-                    return internal(lang);
-                }
-                see_other(&format!("/requests/{id}"))
-            } else {
-                json(StatusCode::CREATED, serde_json::json!({ "id": id }))
+            if reply == Reply::Api {
+                return json(StatusCode::CREATED, serde_json::json!({ "id": id }));
             }
+            let flash = app::session::Flash::notice(
+                app::api::customer::REQUESTS_FORM,
+                "notice.change_requested",
+            );
+            if app::session::set_flash(&session, flash).await.is_err() {
+                return internal(lang);
+            }
+            go_to(reply, &format!("/requests/{id}"))
         }
         Ok(Filed::Refused(r)) => {
             refused(
                 &session,
-                html,
+                reply,
                 &form_page,
                 &typed,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -251,7 +277,7 @@ pub async fn plate_change(
         Ok(Filed::Duplicate(_)) => {
             refused(
                 &session,
-                html,
+                reply,
                 &form_page,
                 &typed,
                 StatusCode::CONFLICT,
@@ -289,20 +315,20 @@ async fn refused_early(
 ) -> Response {
     let _ = lang;
     let back = back_from_referer(headers);
-    refused(session, wants_html(headers), &back, &[], status, refusal).await
+    refused(session, reply_for(headers), &back, &[], status, refusal).await
 }
 
 /// A refusal: a browser goes back to `page` with the message next to its field and the typed
 /// values; an API client gets `status` and `{"error": {"key", "field"}}`.
 async fn refused(
     session: &Session,
-    html: bool,
+    reply: Reply,
     page: &str,
     typed: &[(&str, &str)],
     status: StatusCode,
     refusal: Refusal,
 ) -> Response {
-    if !html {
+    if reply == Reply::Api {
         return json(
             status,
             serde_json::json!({ "error": { "key": refusal.key(), "field": refusal.field() } }),
@@ -313,7 +339,7 @@ async fn refused(
     if let Err(e) = app::session::set_flash(session, flash).await {
         tracing::error!(error = %e, "could not keep the form's message");
     }
-    see_other(page)
+    go_to(reply, page)
 }
 
 fn see_other(path: &str) -> Response {

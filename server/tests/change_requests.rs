@@ -860,22 +860,37 @@ both_backends!(
         // Signed out and customers: to the staff sign-in, for pages and functions alike.
         let an = app.signed_in_customer("100001", "an@example.be").await;
         for client in [&app.client, &an] {
-            let res = client
-                .get(app.url("/cic/queue"))
-                .header("accept", "text/html")
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(location(&res), "/cic/login");
-            let (_, to) = app
-                .post_form_as(
-                    client,
-                    "cic/approve-request",
-                    &[("id", "1"), ("version", "1")],
-                )
-                .await;
-            assert_eq!(to, "/cic/login");
+            for page in [
+                "/cic/queue",
+                "/cic/requests/1",
+                "/cic/files/00000000000000000000000000000000",
+            ] {
+                let res = client
+                    .get(app.url(page))
+                    .header("accept", "text/html")
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(location(&res), "/cic/login", "{page}");
+            }
+            for endpoint in [
+                "cic/queue",
+                "cic/request",
+                "cic/assign-request",
+                "cic/approve-request",
+                "cic/reject-request",
+            ] {
+                let form = [("id", "1"), ("version", "1"), ("to", "me"), ("note", "x")];
+                let (_, to) = app.post_form_as(client, endpoint, &form).await;
+                assert_eq!(to, "/cic/login", "{endpoint}");
+            }
         }
+        let untouched = count(
+            &app,
+            "SELECT COUNT(*) FROM request_events WHERE staff_id IS NOT NULL",
+        )
+        .await;
+        assert_eq!(untouched, 0, "nothing was assigned or decided");
         // Agent and admin both work the queue. The demo's two open allowance changes: the one
         // filed four days ago (Thursday 12, Armistice excluded: 2 working days on Monday 16)
         // is not yet overdue; both are listed oldest first.
@@ -922,5 +937,99 @@ both_backends!(
         assert_eq!(status, "submitted");
         let page = app.page_as(&an, "/requests").await;
         assert!(page.contains("kan niet meer geannuleerd"), "refused");
+    }
+);
+
+both_backends!(
+    orphan_uploads_are_swept_and_referenced_ones_kept,
+    |backend: Backend| async move {
+        use backend::services::change_requests::{ORPHAN_AGE_SECONDS, sweep_orphan_files};
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        let body = multipart(
+            &[
+                ("contract", "LC-2023-0001"),
+                ("plate", "2xyz987"),
+                ("effective", "2026-11-20"),
+            ],
+            Some(("a.pdf", PDF)),
+        );
+        assert_eq!(
+            post_plate(&app, &an, body, &form_type(), false)
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
+        // A file without its request: the server stopped between writing it and committing.
+        let store = &*app.state.files.0;
+        store
+            .put(&backend::infra::files::new_id(), PDF)
+            .await
+            .unwrap();
+        assert_eq!(stored_files(&app), 2);
+        // A fresh one may be an upload whose request is being committed: kept.
+        let pool = &app.state.db.pool;
+        assert_eq!(
+            sweep_orphan_files(pool, store, ORPHAN_AGE_SECONDS)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(sweep_orphan_files(pool, store, 0).await.unwrap(), 1);
+        assert_eq!(stored_files(&app), 1, "the request's certificate stays");
+        let (id, _) = request_id(&app, "plate_change", "LC-2023-0001").await;
+        let page = app.page_as(&an, &format!("/requests/{id}")).await;
+        let file_id: String =
+            sqlx::query_scalar("SELECT file_id FROM service_requests WHERE id = $1")
+                .bind(id)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        assert!(page.contains(&format!("/files/{file_id}")));
+        let res = an
+            .get(app.url(&format!("/files/{file_id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+);
+
+both_backends!(
+    the_live_page_is_told_where_to_go_with_the_outcome_kept,
+    |backend: Backend| async move {
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        let live = |body: Vec<u8>| {
+            an.post(app.url("/api/customer/plate-change"))
+                .header("content-type", form_type())
+                .header("accept", "application/json")
+                .header("x-upload-progress", "1")
+                .body(body)
+                .send()
+        };
+        // A refusal: back to the form, which shows the message and the typed plate.
+        let fields = [
+            ("contract", "LC-2023-0001"),
+            ("plate", "2xyz987"),
+            ("effective", "2026-11-20"),
+        ];
+        let res = live(multipart(&fields, Some(("a.pdf", b"not a pdf"))))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["location"], "/contracts/LC-2023-0001/plate");
+        let page = app.page_as(&an, "/contracts/LC-2023-0001/plate").await;
+        assert!(page.contains("Dit bestand is geen PDF") && page.contains("value=\"2xyz987\""));
+        // Filed: to the request, with the notice.
+        let res = live(multipart(&fields, Some(("a.pdf", PDF))))
+            .await
+            .unwrap();
+        let body: serde_json::Value = res.json().await.unwrap();
+        let to = body["location"].as_str().unwrap().to_string();
+        assert!(to.starts_with("/requests/"), "{to}");
+        let page = app.page_as(&an, &to).await;
+        assert!(page.contains("Uw aanvraag is verstuurd"));
     }
 );

@@ -5,6 +5,7 @@
 
 use crate::api::customer::{ChangeFormView, RequestAllowance, allowance_page, plate_page};
 use crate::components::form::{Field, FormMessage, described_by};
+use crate::components::upload::UploadProgress;
 use crate::i18n::{tr, trf};
 use crate::message::Message;
 use crate::pages::documents::select;
@@ -97,7 +98,7 @@ fn plate_view(v: ChangeFormView) -> AnyView {
             <dt>{tr("dashboard.plate")}</dt><dd>{v.current_plate.clone().unwrap_or_else(|| "—".into())}</dd>
         </dl>
         <p>{tr("change.plate.intro")}</p>
-        <form method="post" action="/api/customer/plate-change" enctype="multipart/form-data" class="form" data-upload="true">
+        <form id="plate-form" method="post" action="/api/customer/plate-change" enctype="multipart/form-data" class="form">
             <FormMessage key=message.clone() />
             <input type="hidden" name="contract" value=v.contract_number.clone() />
             {select("country", "change.country", Some("change.country.hint"), &country, countries, &message)}
@@ -112,6 +113,7 @@ fn plate_view(v: ChangeFormView) -> AnyView {
                     aria-invalid=file_error.is_some().then_some("true")
                     aria-describedby=file_described />
             </div>
+            <UploadProgress form_id="plate-form" />
             <button type="submit" class="button primary">{tr("change.submit")}</button>
         </form>
     }

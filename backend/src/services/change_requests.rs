@@ -271,7 +271,7 @@ pub async fn cancel(s: &Services<'_>, me: Customer, id: i64) -> Result<bool, Ser
 
 /// Queues the e-mail that tells the customer their request's status: the reference and the
 /// status only (no personal details), in their language, with a link to the request.
-async fn notify(s: &Services<'_>, conn: &mut AnyConnection, id: i64) -> StoreResult<()> {
+pub(crate) async fn notify(s: &Services<'_>, conn: &mut AnyConnection, id: i64) -> StoreResult<()> {
     let Some(request) = requests::by_id(&mut *conn, id).await? else {
         return Ok(());
     };
@@ -711,11 +711,16 @@ pub async fn staff_file(
     Ok(Some((row, bytes)))
 }
 
-/// Removes stored files that no request refers to and that are older than an hour (a crash
-/// between writing the file and committing the request).
+/// How old a stored file without a request must be before the sweep removes it (an upload
+/// whose request is still being committed is younger).
+pub const ORPHAN_AGE_SECONDS: u64 = 3_600;
+
+/// Removes stored files that no request refers to and that are older than `min_age` seconds
+/// (a crash between writing the file and committing the request).
 pub async fn sweep_orphan_files(
     pool: &sqlx::AnyPool,
     store: &dyn files::FileStore,
+    min_age: u64,
 ) -> Result<usize, ServiceError> {
     let known: std::collections::HashSet<String> = crate::store::files::all_ids(pool)
         .await?
@@ -723,7 +728,7 @@ pub async fn sweep_orphan_files(
         .collect();
     let mut removed = 0;
     for (id, age) in store.list().await? {
-        if age > 3_600 && !known.contains(&id) {
+        if age >= min_age && !known.contains(&id) {
             store.delete(&id).await?;
             removed += 1;
         }

@@ -106,14 +106,14 @@ pub async fn report_mileage(
 
 /// Files a document request. Returns the request id or the message key of the refusal.
 pub async fn request_document(
-    pool: &AnyPool,
+    s: &crate::services::Services<'_>,
     customer_id: i64,
     account_id: i64,
     kind: &str,
     contract_number: &str,
     year: &str,
-    clock: &crate::Clock,
 ) -> StoreResult<Result<i64, Refusal>> {
+    let (pool, clock) = (s.pool, s.clock);
     let today = clock.local_today();
     let Some(kind) = RequestKind::from_code(kind.trim()) else {
         return Ok(Err(Refusal::DocumentKindRequired));
@@ -176,7 +176,9 @@ pub async fn request_document(
         year,
     )
     .await?;
+    crate::services::change_requests::notify(s, &mut tx, id).await?;
     tx.commit().await?;
+    s.outboxes.wake();
     Ok(Ok(id))
 }
 

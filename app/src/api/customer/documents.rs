@@ -68,14 +68,14 @@ pub async fn request_document(
     let Some(account) = crate::gate::require_customer("/documents").await? else {
         return Ok(());
     };
+    let ctx = session::ctx()?;
     let outcome = backend::services::self_service::request_document(
-        &session::db()?.pool,
+        &ctx.services(),
         account.customer_id,
         account.account_id,
         &kind,
         &contract,
         &year,
-        &crate::session::clock()?,
     )
     .await?;
     match outcome {
