@@ -25,7 +25,14 @@ ALTER TABLE service_requests ADD COLUMN file_id TEXT REFERENCES uploaded_files (
 ALTER TABLE service_requests ADD COLUMN staff_note TEXT;
 ALTER TABLE service_requests ADD COLUMN opened_by INTEGER REFERENCES staff_accounts (id);
 ALTER TABLE service_requests ADD COLUMN opened_at INTEGER;
-CREATE INDEX service_requests_queue ON service_requests (status, created_at, id);
+-- When an open request was filed; NULL once it is answered (approved, rejected, completed,
+-- cancelled). The work queue walks the open requests oldest first through these indexes
+-- without sorting or scanning the closed ones.
+ALTER TABLE service_requests ADD COLUMN open_since INTEGER;
+UPDATE service_requests SET open_since = created_at WHERE status IN ('submitted', 'in_treatment');
+CREATE INDEX service_requests_open ON service_requests (open_since, id);
+CREATE INDEX service_requests_open_kind ON service_requests (kind, open_since, id);
+CREATE INDEX service_requests_open_assigned ON service_requests (assigned_staff_id, open_since, id);
 
 -- Every status a request went through, with who moved it (staff) and the note shown to the
 -- customer on a rejection.

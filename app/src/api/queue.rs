@@ -34,7 +34,10 @@ pub struct QueueItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueView {
     pub items: Vec<QueueItem>,
+    /// How many match, counted up to 10,000.
     pub total: i64,
+    /// The count as shown: `37`, or `10.000+` past the count's cap.
+    pub total_shown: String,
     pub page: i64,
     pub pages: i64,
     pub kind: String,
@@ -112,9 +115,19 @@ pub async fn queue_page(
         .collect();
     Ok(Some(QueueView {
         items,
+        total_shown: if total > backend::store::requests::QUEUE_COUNT_CAP {
+            format!(
+                "{}+",
+                domain::money::format_int(backend::store::requests::QUEUE_COUNT_CAP)
+            )
+        } else {
+            total.to_string()
+        },
+        pages: ((total.min(backend::store::requests::QUEUE_COUNT_CAP) + QUEUE_PAGE_SIZE - 1)
+            / QUEUE_PAGE_SIZE)
+            .max(1),
         total,
         page,
-        pages: ((total + QUEUE_PAGE_SIZE - 1) / QUEUE_PAGE_SIZE).max(1),
         kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
         status: status.map(|s| s.code().to_string()).unwrap_or_default(),
         assigned: assigned.to_string(),

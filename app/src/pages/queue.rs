@@ -71,7 +71,7 @@ fn queue_view(v: QueueView) -> impl IntoView {
     let count = trf(
         "queue.count",
         &[
-            ("n", &v.total.to_string()),
+            ("n", &v.total_shown),
             ("page", &v.page.to_string()),
             ("pages", &v.pages.to_string()),
         ],

@@ -195,6 +195,7 @@ pub async fn seed(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
             "old_value",
             "created_at",
             "updated_at",
+            "open_since",
         ];
         let sql = insert_sql("service_requests", &cols, rows as usize);
         let mut q = sqlx::query(&sql);
@@ -209,6 +210,7 @@ pub async fn seed(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
                 .bind("2027-01-01")
                 .bind(25_000_i64)
                 .bind("20000")
+                .bind(filed)
                 .bind(filed)
                 .bind(filed);
         }

@@ -174,6 +174,7 @@ async fn file_plate(
     )
     .await?
     {
+        tx.rollback().await?;
         return Ok(Filed::Duplicate(open));
     }
     if let Some(row) = file {
@@ -235,6 +236,7 @@ pub async fn request_allowance(
     )
     .await?
     {
+        tx.rollback().await?;
         return Ok(Filed::Duplicate(open));
     }
     let id = requests::create_change(
@@ -262,6 +264,7 @@ pub async fn request_allowance(
 pub async fn cancel(s: &Services<'_>, me: Customer, id: i64) -> Result<bool, ServiceError> {
     let mut tx = db::begin_write(s.pool).await?;
     if !requests::cancel(&mut tx, s.clock.epoch(), me.customer_id, id).await? {
+        tx.rollback().await?;
         return Ok(false);
     }
     notify(s, &mut tx, id).await?;
@@ -449,13 +452,41 @@ async fn begin_staff(
     }
 }
 
-/// Why a staff write did not apply: the request is closed, or someone changed it since.
-fn lost(r: &RequestRow) -> Decision {
-    if r.status().is_some_and(RequestStatus::is_pending) {
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Why a staff write did not apply (the request is closed, or someone changed it since),
+/// with the transaction rolled back at once (not on the connection's next use).
+async fn lost(tx: Tx, r: &RequestRow) -> Result<Decision, ServiceError> {
+    tx.rollback().await?;
+    Ok(if r.status().is_some_and(RequestStatus::is_pending) {
         Decision::Refused(Refusal::RequestStale)
     } else {
         Decision::Refused(Refusal::RequestClosed)
-    }
+    })
+}
+
+/// Ends a staff decision: the customer's e-mail, the audit line and the change commit
+/// together.
+async fn decided(
+    s: &Services<'_>,
+    mut tx: Tx,
+    staff: Staff<'_>,
+    action: &str,
+    r: &RequestRow,
+) -> Result<Decision, ServiceError> {
+    notify(s, &mut tx, r.id).await?;
+    let subject = format!("{} customer {}", reference(r), r.customer_number);
+    audit::record(
+        &mut *tx,
+        s.clock.epoch(),
+        staff.staff_id,
+        action,
+        &subject,
+        staff.ip,
+    )
+    .await?;
+    commit(s, tx).await?;
+    Ok(Decision::Done)
 }
 
 /// Assigns a request to `to` (a staff member; None releases it) if it still has `version`.
@@ -480,7 +511,7 @@ pub async fn assign(
         return Ok(Decision::NotFound);
     };
     if !requests::assign(&mut tx, now, id, version, to).await? {
-        return Ok(lost(&request));
+        return lost(tx, &request).await;
     }
     if to.is_some() && request.status() == Some(RequestStatus::Submitted) {
         let change = Change {
@@ -572,24 +603,9 @@ pub async fn approve(
     };
     if !applied {
         // Nothing of it stays (a document made for a lost race goes with the rollback).
-        return Ok(lost(&request));
+        return lost(tx, &request).await;
     }
-    notify(s, &mut tx, id).await?;
-    audit::record(
-        &mut *tx,
-        now,
-        staff.staff_id,
-        "approve_request",
-        &format!(
-            "{} customer {}",
-            reference(&request),
-            request.customer_number
-        ),
-        staff.ip,
-    )
-    .await?;
-    commit(s, tx).await?;
-    Ok(Decision::Done)
+    decided(s, tx, staff, "approve_request", &request).await
 }
 
 /// What an approved change request changes.
@@ -645,24 +661,9 @@ pub async fn reject(
         ..Change::default()
     };
     if !requests::apply(&mut tx, now, id, RequestEvent::Reject, change).await? {
-        return Ok(lost(&request));
+        return lost(tx, &request).await;
     }
-    notify(s, &mut tx, id).await?;
-    audit::record(
-        &mut *tx,
-        now,
-        staff.staff_id,
-        "reject_request",
-        &format!(
-            "{} customer {}",
-            reference(&request),
-            request.customer_number
-        ),
-        staff.ip,
-    )
-    .await?;
-    commit(s, tx).await?;
-    Ok(Decision::Done)
+    decided(s, tx, staff, "reject_request", &request).await
 }
 
 /// An uploaded file for the customer it belongs to; None if it is not theirs or unknown.

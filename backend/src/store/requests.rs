@@ -114,8 +114,8 @@ pub async fn create(
 ) -> StoreResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO service_requests (customer_id, contract_id, kind, year, status, account_id,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            created_at, updated_at, open_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id",
     )
     .bind(customer_id)
     .bind(contract_id)
@@ -172,8 +172,8 @@ pub async fn create_change(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO service_requests (customer_id, contract_id, kind, status, account_id,
             new_plate, plate_country, effective_date, new_km_per_year, old_value, file_id,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+            created_at, updated_at, open_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12) RETURNING id",
     )
     .bind(c.customer_id)
     .bind(c.contract_id)
@@ -296,10 +296,10 @@ pub async fn apply(
     let sql = format!(
         "UPDATE service_requests SET status = $1, updated_at = $2,
             document_id = COALESCE($3, document_id), staff_note = COALESCE($4, staff_note),
-            version = version + 1
+            version = version + 1, open_since = CASE WHEN $8 = 1 THEN open_since ELSE NULL END
          WHERE id = $5 AND ($6 IS NULL OR customer_id = $6) AND ($7 IS NULL OR version = $7)
            AND status IN ({})",
-        placeholders(&from, 8)
+        placeholders(&from, 9)
     );
     let mut query = sqlx::query(&sql)
         .bind(to.code())
@@ -308,7 +308,8 @@ pub async fn apply(
         .bind(change.note)
         .bind(id)
         .bind(change.customer_id)
-        .bind(change.version);
+        .bind(change.version)
+        .bind(i64::from(to.is_pending()));
     for status in &from {
         query = query.bind(status.code());
     }
@@ -399,21 +400,18 @@ pub async fn assign(
     version: i64,
     staff_id: Option<i64>,
 ) -> StoreResult<bool> {
-    let pending = request_flow::pending();
-    let sql = format!(
+    Ok(sqlx::query(
         "UPDATE service_requests SET assigned_staff_id = $1, updated_at = $2, version = version + 1
-         WHERE id = $3 AND version = $4 AND status IN ({})",
-        placeholders(&pending, 5)
-    );
-    let mut query = sqlx::query(&sql)
-        .bind(staff_id)
-        .bind(now)
-        .bind(id)
-        .bind(version);
-    for status in &pending {
-        query = query.bind(status.code());
-    }
-    Ok(query.execute(conn).await?.rows_affected() > 0)
+         WHERE id = $3 AND version = $4 AND open_since IS NOT NULL",
+    )
+    .bind(staff_id)
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        > 0)
 }
 
 /// Remembers that a staff member opened the request (shown to colleagues who open it within
@@ -454,45 +452,65 @@ pub struct QueueFilter {
     pub offset: i64,
 }
 
-/// Open requests, oldest first, with the number of all that match.
+/// The most the work queue counts exactly; past it the page says "10.000+".
+pub const QUEUE_COUNT_CAP: i64 = 10_000;
+
+/// Open requests, oldest first, with how many match (at most [`QUEUE_COUNT_CAP`] + 1: more
+/// is shown as "more than"). Only the filters in use are in the SQL, and open requests are
+/// walked through the `open_since` indexes, so the queue costs the same with 100 or 100,000
+/// open requests (and with any number of closed ones).
 pub async fn queue(pool: &AnyPool, f: &QueueFilter) -> StoreResult<(Vec<RequestRow>, i64)> {
-    let open = match f.status {
-        Some(s) if request_flow::pending().contains(&s) => vec![s],
-        Some(_) => return Ok((Vec::new(), 0)),
-        None => request_flow::pending(),
-    };
-    let (assignee_mode, assignee_id) = match f.assignee {
-        Assignee::Anyone => (0_i64, None),
-        Assignee::Unassigned => (1, None),
-        Assignee::Staff(id) => (2, Some(id)),
-    };
-    let kind = f.kind.map(RequestKind::code).unwrap_or_default();
-    let filter = format!(
-        "r.status IN ({}) AND ($1 = '' OR r.kind = $1)
-           AND ($2 = 0 OR ($2 = 1 AND r.assigned_staff_id IS NULL) OR ($2 = 2 AND r.assigned_staff_id = $3))
-           AND ($4 IS NULL OR r.created_at < $4)",
-        placeholders(&open, 5)
-    );
-    let count_sql = format!("SELECT COUNT(*) FROM service_requests r WHERE {filter}");
-    let n = open.len() + 5;
-    let list_sql = format!(
-        "{ROW} WHERE {filter} ORDER BY r.created_at, r.id LIMIT ${n} OFFSET ${}",
-        n + 1
-    );
-    let mut count = sqlx::query_scalar(&count_sql)
-        .bind(kind)
-        .bind(assignee_mode)
-        .bind(assignee_id)
-        .bind(f.submitted_before);
-    let mut list = sqlx::query_as(&list_sql)
-        .bind(kind)
-        .bind(assignee_mode)
-        .bind(assignee_id)
-        .bind(f.submitted_before);
-    for status in &open {
-        count = count.bind(status.code());
-        list = list.bind(status.code());
+    if f.status.is_some_and(|s| !s.is_pending()) {
+        return Ok((Vec::new(), 0));
     }
+    let mut conditions = vec!["r.open_since IS NOT NULL".to_string()];
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if f.status.is_some() {
+        conditions.push(format!("r.status = {}", next()));
+    }
+    if f.kind.is_some() {
+        conditions.push(format!("r.kind = {}", next()));
+    }
+    match f.assignee {
+        Assignee::Anyone => {}
+        Assignee::Unassigned => conditions.push("r.assigned_staff_id IS NULL".into()),
+        Assignee::Staff(_) => conditions.push(format!("r.assigned_staff_id = {}", next())),
+    }
+    if f.submitted_before.is_some() {
+        conditions.push(format!("r.open_since < {}", next()));
+    }
+    let filter = conditions.join(" AND ");
+    let (limit, offset) = (next(), next());
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM service_requests r WHERE {filter} LIMIT {}) AS open",
+        QUEUE_COUNT_CAP + 1
+    );
+    let list_sql =
+        format!("{ROW} WHERE {filter} ORDER BY r.open_since, r.id LIMIT {limit} OFFSET {offset}");
+    let mut count = sqlx::query_scalar(&count_sql);
+    let mut list = sqlx::query_as(&list_sql);
+    macro_rules! bind_filters {
+        ($q:ident) => {
+            if let Some(s) = f.status {
+                $q = $q.bind(s.code());
+            }
+            if let Some(k) = f.kind {
+                $q = $q.bind(k.code());
+            }
+            if let Assignee::Staff(id) = f.assignee {
+                $q = $q.bind(id);
+            }
+            if let Some(before) = f.submitted_before {
+                $q = $q.bind(before);
+            }
+        };
+    }
+    bind_filters!(count);
+    bind_filters!(list);
     let total: i64 = count.fetch_one(pool).await?;
     let rows = list.bind(f.limit).bind(f.offset).fetch_all(pool).await?;
     Ok((rows, total))
