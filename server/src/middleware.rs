@@ -54,6 +54,21 @@ pub async fn security_headers(State(secure): State<bool>, req: Request, next: Ne
     res
 }
 
+/// Runs every request to its end in a task of its own, even when the client hangs up first.
+/// Without this, a closed tab or a proxy's timeout dropped the handler in the middle of a
+/// write transaction; on SQLite the connection went back to the pool still inside it, holding
+/// the write lock, and every later write waited and failed with "database is locked" (and
+/// sqlx refused the next `BEGIN IMMEDIATE` on it). Half-done work is also worse than work
+/// whose answer nobody reads. A panic in the task becomes the usual error page.
+pub async fn run_to_completion(req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    match tokio::spawn(next.run(req).instrument(tracing::Span::current())).await {
+        Ok(res) => res,
+        Err(e) if e.is_panic() => panic_response(e.into_panic()),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
 /// The routes that take a file upload, with their own (larger) body limit.
 pub const UPLOAD_PATHS: [&str; 1] = [crate::uploads::PLATE_CHANGE_PATH];
 

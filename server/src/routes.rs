@@ -135,6 +135,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(layers)
+        // Outermost: a request's work (its transactions) ends even when its client has gone.
+        .layer(axum::middleware::from_fn(middleware::run_to_completion))
         .with_state(state)
 }
 

@@ -1033,3 +1033,96 @@ both_backends!(
         assert!(page.contains("Uw aanvraag is verstuurd"));
     }
 );
+
+both_backends!(
+    approvals_cut_off_by_their_clients_leave_the_database_usable,
+    |backend: Backend| async move {
+        // Clients that hang up in the middle of a write (a closed tab, a load balancer's
+        // timeout) must not leave a transaction open on a pooled connection: on SQLite that
+        // holds the write lock and every later write waits and fails with "database is locked".
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let pool = &app.state.db.pool;
+        let now = app.state.clock.epoch();
+        let customer: i64 =
+            sqlx::query_scalar("SELECT id FROM customers WHERE customer_number = '100004'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let mut ids = Vec::new();
+        for _ in 0..120 {
+            ids.push(
+                backend::store::requests::create_on_behalf(
+                    pool,
+                    now,
+                    customer,
+                    None,
+                    domain::model::RequestKind::Statement,
+                    None,
+                )
+                .await
+                .unwrap(),
+            );
+        }
+        let agent = app.staff(StaffRole::Agent).await;
+        let url = app.url("/api/cic/approve-request");
+        let hasty: Vec<_> = ids[..100]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                agent
+                    .post(&url)
+                    .header("accept", "application/json")
+                    .timeout(std::time::Duration::from_micros(300 + 700 * i as u64))
+                    .form(&[("id", id.to_string()), ("version", "1".into())])
+                    .send()
+            })
+            .collect();
+        let _ = futures_join(hasty.into_iter()).await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        // Every later approval answers at once.
+        for id in &ids[100..] {
+            let started = std::time::Instant::now();
+            let res = agent
+                .post(&url)
+                .header("accept", "application/json")
+                .form(&[("id", id.to_string()), ("version", "1".into())])
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                res.status().as_u16() < 400,
+                "approval of {id}: {}",
+                res.status()
+            );
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "approval of {id} waited {:?}",
+                started.elapsed()
+            );
+        }
+    }
+);
+
+both_backends!(
+    a_long_queue_is_paged_and_counted_up_to_a_thousand,
+    |backend: Backend| async move {
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        backend::seed::bulk::seed(&app.state.db, app.state.clock.epoch(), 1_100)
+            .await
+            .unwrap();
+        let agent = app.staff(StaffRole::Agent).await;
+        let page = app.page_as(&agent, "/cic/queue").await;
+        assert!(
+            page.contains("1.000+ open aanvraag/aanvragen · pagina 1 van 20"),
+            "capped count"
+        );
+        // Oldest first: the seed's requests go back 30 days, so page 1 is overdue.
+        assert!(page.contains("Te laat"));
+        let page = app
+            .page_as(&agent, "/cic/queue?page=2&kind=mileage_change")
+            .await;
+        assert!(page.contains("pagina 2 van 20") && page.contains("rel=\"prev\""));
+        let page = app.page_as(&agent, "/cic/queue?assigned=mine").await;
+        assert!(page.contains("0 open aanvraag/aanvragen"));
+    }
+);

@@ -34,9 +34,9 @@ pub struct QueueItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueView {
     pub items: Vec<QueueItem>,
-    /// How many match, counted up to 10,000.
+    /// How many match, counted up to 1,000.
     pub total: i64,
-    /// The count as shown: `37`, or `10.000+` past the count's cap.
+    /// The count as shown: `37`, or `1.000+` past the count's cap.
     pub total_shown: String,
     pub page: i64,
     pub pages: i64,

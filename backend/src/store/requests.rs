@@ -452,11 +452,12 @@ pub struct QueueFilter {
     pub offset: i64,
 }
 
-/// The most the work queue counts exactly; past it the page says "10.000+".
-pub const QUEUE_COUNT_CAP: i64 = 10_000;
+/// The most the work queue counts exactly; past it the page says "1.000+" (counting every
+/// open request on each page view would cost more than the page itself).
+pub const QUEUE_COUNT_CAP: i64 = 1_000;
 
 /// Open requests, oldest first, with how many match (at most [`QUEUE_COUNT_CAP`] + 1: more
-/// is shown as "more than"). Only the filters in use are in the SQL, and open requests are
+/// is shown as "1.000+"). Only the filters in use are in the SQL, and open requests are
 /// walked through the `open_since` indexes, so the queue costs the same with 100 or 100,000
 /// open requests (and with any number of closed ones).
 pub async fn queue(pool: &AnyPool, f: &QueueFilter) -> StoreResult<(Vec<RequestRow>, i64)> {
