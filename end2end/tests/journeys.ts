@@ -100,3 +100,24 @@ export function totp(secretBase32: string, at = Date.now()): string {
   const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
   return String(n % 1_000_000).padStart(6, '0');
 }
+
+/**
+ * Fills and sends the staff sign-in form (on /cic/login) and waits for the staff start page.
+ * A staff member's authenticator code is single use: when a parallel journey already used
+ * this 30-second code for the same account, the next code is taken, as a person would.
+ */
+export async function staffSignIn(page: Page, email: string, password: string, secret: string) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await page.getByLabel('E-mailadres').fill(email);
+    await page.getByLabel('Wachtwoord').fill(password);
+    await page.getByLabel('Code uit uw authenticator-app').fill(totp(secret));
+    await page.getByRole('main').getByRole('button', { name: 'Aanmelden' }).click();
+    try {
+      await expect(page).toHaveURL(/\/cic$/, { timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt === 1) throw e;
+      await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 1_000);
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, open, withJs } from './helpers';
-import { lastMailTo, PASSWORD, registerCustomer, totp } from './journeys';
+import { lastMailTo, PASSWORD, registerCustomer, staffSignIn, totp } from './journeys';
 
 test('a customer manages sessions, changes the password and resets a forgotten one', async ({ page }, info) => {
   const [customer, mobile, contract] = withJs(info) ? ['100004', '+32470000104', 'LC-2024-0008'] : ['100008', '+32470000108', 'LC-2025-0014'];
@@ -107,10 +107,7 @@ test('CIC staff sign in with a password and an authenticator code', async ({ pag
   await page.getByLabel('Code uit uw authenticator-app').fill('000000');
   await page.getByRole('main').getByRole('button', { name: 'Aanmelden' }).click();
   await expect(page.getByRole('alert')).toContainText('E-mailadres, wachtwoord of code onjuist');
-  await page.getByLabel('Wachtwoord').fill(password);
-  await page.getByLabel('Code uit uw authenticator-app').fill(totp(secret));
-  await page.getByRole('main').getByRole('button', { name: 'Aanmelden' }).click();
-  await expect(page).toHaveURL(/\/cic$/);
+  await staffSignIn(page, email, password, secret);
   await expect(page.getByText(name)).toBeVisible();
   await expectAccessible(page, info);
 });
