@@ -237,7 +237,7 @@ request = function()
 end
 LUA
 approve=$(wrk -t1 -c50 -d"${DURATION}s" --latency -s "$DATA/approve.lua" "$B/api/cic/approve-request")
-echo "approvals, 50 agents at once: $(echo "$approve" | awk '/Requests\/sec/ {print int($2)}')/s, p99 $(echo "$approve" | p99); $(echo "$approve" | awk '/Non-2xx/ {print $5}') of $(echo "$approve" | awk '/requests in/ {print $1}') answered other than 2xx/3xx (409 once the $(wc -l < "$DATA/ids") requests fetched were all approved)"
+echo "approvals, 50 agents at once: $(echo "$approve" | awk '/Requests\/sec/ {print int($2)}')/s, p99 $(echo "$approve" | p99); $(echo "$approve" | awk '/Non-2xx/ {n=$5} END {print n+0}') of $(echo "$approve" | awk '/requests in/ {print $1}') answered other than 2xx/3xx (409 once the $(wc -l < "$DATA/ids") requests fetched were all approved)"
 # Does the answer to "request a code" reveal whether a customer number exists? 200 known numbers
 # (seed customers with a mobile number and a running contract: a code and an SMS each) against
 # 200 unknown ones; the SMS leaves through the outbox worker, after the answer.
