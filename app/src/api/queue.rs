@@ -136,14 +136,6 @@ pub async fn queue_page(
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffHistoryItem {
-    pub status: String,
-    pub at: String,
-    pub staff: Option<String>,
-    pub note: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffRequestView {
     pub id: i64,
     pub reference: String,
@@ -173,7 +165,7 @@ pub struct StaffRequestView {
     /// The uploaded file: id, name, type.
     pub file: Option<(String, String, String)>,
     pub staff_note: Option<String>,
-    pub history: Vec<StaffHistoryItem>,
+    pub history: Vec<crate::api::customer::HistoryItem>,
     /// Colleagues it can be assigned to (id, name), the reader first.
     pub colleagues: Vec<(i64, String)>,
     pub message: Option<Message>,
@@ -258,7 +250,7 @@ pub async fn staff_request_page(id: String) -> Result<Option<StaffRequestView>, 
         history: v
             .history
             .iter()
-            .map(|e| StaffHistoryItem {
+            .map(|e| crate::api::customer::HistoryItem {
                 status: e.status.clone(),
                 at: crate::api::customer::stamp(e.at),
                 staff: e.staff_name.clone(),
@@ -344,6 +336,32 @@ pub async fn assign_request(
     answer(id, decision, done, "").await
 }
 
+/// A staff decision on a request, approve or reject.
+#[cfg(feature = "ssr")]
+async fn decide(id: &str, version: &str, note: &str, approve: bool) -> Result<(), AppError> {
+    use crate::session;
+    use backend::services::change_requests as changes;
+    use domain::model::StaffRole;
+    let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
+        return Ok(());
+    };
+    let (id, version) = ids(id, version)?;
+    let ctx = session::ctx()?;
+    let ip = session::client_ip();
+    let who = changes::Staff {
+        staff_id: staff.staff_id,
+        ip: &ip,
+    };
+    let (decision, done) = if approve {
+        let d = changes::approve(&ctx.services(), who, id, version, note).await?;
+        (d, "notice.request_approved")
+    } else {
+        let d = changes::reject(&ctx.services(), who, id, version, note).await?;
+        (d, "notice.request_rejected")
+    };
+    answer(id, decision, done, note).await
+}
+
 /// Approves a request (a change is applied to the contract; a document is made available).
 #[server(endpoint = "cic/approve-request")]
 pub async fn approve_request(
@@ -351,21 +369,7 @@ pub async fn approve_request(
     version: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use crate::session;
-    use backend::services::change_requests as changes;
-    use domain::model::StaffRole;
-    let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
-        return Ok(());
-    };
-    let (id, version) = ids(&id, &version)?;
-    let ctx = session::ctx()?;
-    let ip = session::client_ip();
-    let who = changes::Staff {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
-    let decision = changes::approve(&ctx.services(), who, id, version, &note).await?;
-    answer(id, decision, "notice.request_approved", &note).await
+    decide(&id, &version, &note, true).await
 }
 
 /// Rejects a request with a note the customer reads.
@@ -375,19 +379,5 @@ pub async fn reject_request(
     version: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use crate::session;
-    use backend::services::change_requests as changes;
-    use domain::model::StaffRole;
-    let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
-        return Ok(());
-    };
-    let (id, version) = ids(&id, &version)?;
-    let ctx = session::ctx()?;
-    let ip = session::client_ip();
-    let who = changes::Staff {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
-    let decision = changes::reject(&ctx.services(), who, id, version, &note).await?;
-    answer(id, decision, "notice.request_rejected", &note).await
+    decide(&id, &version, &note, false).await
 }

@@ -1,6 +1,6 @@
 //! Lists shared by the customer's pages: invoices, documents and requests.
 
-use crate::api::customer::{DocumentItem, InvoiceItem, RequestItem};
+use crate::api::customer::{DocumentItem, HistoryItem, InvoiceItem, RequestItem};
 use crate::i18n::{tr, trf};
 use leptos::prelude::*;
 
@@ -149,4 +149,24 @@ pub fn RequestList(
         </ul>
     }
     .into_any()
+}
+
+/// A request's history, oldest first: when, the status, who (staff pages only) and the note.
+#[component]
+pub fn RequestHistory(items: Vec<HistoryItem>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="history-title">
+            <h2 id="history-title">{tr("requests.history")}</h2>
+            <ol class="history">
+                {items.into_iter().map(|h| view! {
+                    <li>
+                        <span class="muted">{h.at}</span>" · "
+                        <strong>{tr(&format!("requeststatus.{}", h.status))}</strong>
+                        {h.staff.map(|s| view! { " · "{s} })}
+                        {h.note.map(|n| view! { <span class="pre-line">" — "{n}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
 }

@@ -5,6 +5,7 @@
 
 use crate::api::queue::{QueueView, StaffRequestView, queue_page, staff_request_page};
 use crate::components::form::FormMessage;
+use crate::components::lists::RequestHistory;
 use crate::i18n::{tr, trf};
 use crate::pages::not_found::NotFound;
 use crate::pages::requests::{KINDS, options};
@@ -287,18 +288,6 @@ fn request_view(v: StaffRequestView) -> impl IntoView {
                 <p class="pre-line">{n}</p>
             </section>
         })}
-        <section aria-labelledby="history-title">
-            <h2 id="history-title">{tr("requests.history")}</h2>
-            <ol class="history">
-                {v.history.iter().map(|h| view! {
-                    <li>
-                        <span class="muted">{h.at.clone()}</span>" · "
-                        <strong>{tr(&format!("requeststatus.{}", h.status))}</strong>
-                        {h.staff.clone().map(|s| view! { " · "{s} })}
-                        {h.note.clone().map(|n| view! { <span class="pre-line">" — "{n}</span> })}
-                    </li>
-                }).collect_view()}
-            </ol>
-        </section>
+        <RequestHistory items=v.history.clone() />
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::api::customer::{RequestDetailView, RequestsView, request_page, requests_page};
 use crate::components::form::FormMessage;
-use crate::components::lists::{RequestList, request_name};
+use crate::components::lists::{RequestHistory, RequestList, request_name};
 use crate::i18n::{tr, trf};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
@@ -147,18 +147,7 @@ fn detail_view(v: RequestDetailView) -> impl IntoView {
         {r.document_id.map(|id| view! {
             <p><a class="button primary" href=format!("/documents/{id}/pdf") download>{tr("requests.download")}</a></p>
         })}
-        <section aria-labelledby="history-title">
-            <h2 id="history-title">{tr("requests.history")}</h2>
-            <ol class="history">
-                {v.history.iter().map(|h| view! {
-                    <li>
-                        <span class="muted">{h.at.clone()}</span>" · "
-                        <strong>{tr(&format!("requeststatus.{}", h.status))}</strong>
-                        {h.note.clone().map(|n| view! { <span class="pre-line">" — "{n}</span> })}
-                    </li>
-                }).collect_view()}
-            </ol>
-        </section>
+        <RequestHistory items=v.history.clone() />
         {r.cancellable.then(|| view! {
             <form method="post" action="/api/customer/cancel-request" class="form">
                 <input type="hidden" name="id" value=r.id.to_string() />

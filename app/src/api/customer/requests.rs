@@ -59,6 +59,8 @@ pub async fn requests_page(
 pub struct HistoryItem {
     pub status: String,
     pub at: String,
+    /// Who moved it (shown to staff only).
+    pub staff: Option<String>,
     pub note: Option<String>,
 }
 
@@ -105,6 +107,7 @@ pub async fn request_page(id: String) -> Result<Option<RequestDetailView>, AppEr
             .map(|e| HistoryItem {
                 status: e.status,
                 at: server::epoch_date(e.at),
+                staff: None,
                 note: e.note,
             })
             .collect(),
