@@ -8,7 +8,7 @@ use crate::error::StoreResult;
 use crate::infra::db;
 use crate::infra::files;
 use crate::infra::outbox::{Mail, queue};
-use crate::services::{ServiceError, Services};
+use crate::services::{ServiceError, Services, commit};
 use crate::store::contracts::{self, ContractDetail};
 use crate::store::files::FileRow;
 use crate::store::requests::{self, Change, NewChange, RequestRow};
@@ -306,15 +306,6 @@ pub(crate) async fn notify(s: &Services<'_>, conn: &mut AnyConnection, id: i64) 
         body: tf(lang, "mail.request_status.body", &args),
     };
     queue::enqueue_mail(conn, s.clock.epoch(), &mail).await?;
-    Ok(())
-}
-
-async fn commit(
-    s: &Services<'_>,
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-) -> Result<(), ServiceError> {
-    tx.commit().await.map_err(crate::StoreError::from)?;
-    s.outboxes.wake();
     Ok(())
 }
 

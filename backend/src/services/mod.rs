@@ -42,6 +42,17 @@ pub enum ServiceError {
     Files(#[from] crate::infra::files::FileError),
 }
 
+/// Commits a write transaction and wakes the outbox worker for the SMS and e-mails queued in
+/// it (so a message goes out exactly when its cause is committed).
+pub(crate) async fn commit(
+    s: &Services<'_>,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+) -> Result<(), ServiceError> {
+    tx.commit().await.map_err(crate::StoreError::from)?;
+    s.outboxes.wake();
+    Ok(())
+}
+
 impl From<sqlx::Error> for ServiceError {
     fn from(e: sqlx::Error) -> Self {
         ServiceError::Store(StoreError::from(e))

@@ -7,7 +7,7 @@ use crate::infra::outbox::{Mail, queue};
 use crate::infra::password;
 use crate::services::throttle::{self, Denied};
 use crate::services::two_factor;
-use crate::services::{ServiceError, Services};
+use crate::services::{ServiceError, Services, commit};
 use crate::store::accounts::{self, AccountRow};
 use crate::store::{email_changes, incidents, logins, resets};
 use domain::refusal::Refusal;
@@ -65,16 +65,6 @@ async fn begin(s: &Services<'_>) -> Result<sqlx::Transaction<'static, sqlx::Any>
     Ok(db::begin_write(s.pool)
         .await
         .map_err(crate::StoreError::from)?)
-}
-
-/// Commits and wakes the outbox worker for the e-mails queued in the transaction.
-async fn commit(
-    s: &Services<'_>,
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-) -> Result<(), ServiceError> {
-    tx.commit().await.map_err(crate::StoreError::from)?;
-    s.outboxes.wake();
-    Ok(())
 }
 
 /// Voids what a stranger may hold: every open e-mail change and every unused reset link of
