@@ -892,8 +892,8 @@ both_backends!(
         .await;
         assert_eq!(untouched, 0, "nothing was assigned or decided");
         // Agent and admin both work the queue. The demo's two open allowance changes: the one
-        // filed four days ago (Thursday 12, Armistice excluded: 2 working days on Monday 16)
-        // is not yet overdue; both are listed oldest first.
+        // filed six days ago (Tuesday 10; Armistice excluded, 3 working days on Monday 16) is
+        // overdue, the one of yesterday is not; both are listed oldest first.
         for role in [StaffRole::Agent, StaffRole::Admin] {
             let staff = app.staff(role).await;
             let page = app.page_as(&staff, "/cic/queue").await;
@@ -905,6 +905,9 @@ both_backends!(
                 page.find("Tom Jacobs") < page.find("Bakkerij Janssens BV"),
                 "oldest first"
             );
+            assert_eq!(page.matches("Te laat").count(), 1, "one overdue");
+            let page = app.page_as(&staff, "/cic/queue?overdue=1").await;
+            assert!(page.contains("Tom Jacobs") && !page.contains("Bakkerij Janssens BV"));
             let page = app.page_as(&staff, "/cic/queue?kind=plate_change").await;
             assert!(!page.contains("Tom Jacobs"));
             let page = app.page_as(&staff, "/cic/queue?assigned=mine").await;

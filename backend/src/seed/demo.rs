@@ -764,14 +764,15 @@ async fn seed_self_service(pool: &AnyPool, now: i64, anchor: (i32, u8)) -> Resul
     Ok(())
 }
 
-/// Two open allowance changes for the CIC's work queue: one filed yesterday, one four days ago
-/// (past the two-working-day target). Filed as by the back office, so no e-mail goes out.
+/// Two open allowance changes for the CIC's work queue: one filed yesterday, one six days ago
+/// (past the two-working-day target on any day: six days hold at least three working days).
+/// Filed as by the back office, so no e-mail goes out.
 async fn seed_open_changes(pool: &AnyPool, now: i64) -> Result<(), DemoError> {
     use crate::store::{contracts, customers, requests};
     use domain::model::RequestKind;
     const OPEN: [(&str, &str, i64, i64); 2] = [
         ("100003", "LC-2024-0006", 30_000, 1),
-        ("100008", "LC-2025-0014", 25_000, 4),
+        ("100008", "LC-2025-0014", 25_000, 6),
     ];
     for (customer, number, km, days_ago) in OPEN {
         let Some(customer) = customers::by_number(pool, customer).await? else {
