@@ -173,7 +173,6 @@ pub async fn plate_change(
         return refused_early(
             &session,
             &headers,
-            lang,
             StatusCode::BAD_REQUEST,
             Refusal::UploadUnreadable,
         )
@@ -188,7 +187,6 @@ pub async fn plate_change(
         return refused_early(
             &session,
             &headers,
-            lang,
             StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::FileTooLarge,
         )
@@ -201,7 +199,6 @@ pub async fn plate_change(
             return refused_early(
                 &session,
                 &headers,
-                lang,
                 StatusCode::BAD_REQUEST,
                 Refusal::UploadUnreadable,
             )
@@ -309,11 +306,9 @@ fn back_from_referer(headers: &HeaderMap) -> String {
 async fn refused_early(
     session: &Session,
     headers: &HeaderMap,
-    lang: Lang,
     status: StatusCode,
     refusal: Refusal,
 ) -> Response {
-    let _ = lang;
     let back = back_from_referer(headers);
     refused(session, reply_for(headers), &back, &[], status, refusal).await
 }
@@ -428,7 +423,7 @@ pub async fn customer_file(
         &state.db.pool,
         &*state.files.0,
         id.trim(),
-        Some(me.customer_id),
+        me.customer_id,
     )
     .await;
     match found {

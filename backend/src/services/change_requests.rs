@@ -662,12 +662,12 @@ pub async fn file(
     pool: &sqlx::AnyPool,
     store: &dyn files::FileStore,
     file_id: &str,
-    customer_id: Option<i64>,
+    customer_id: i64,
 ) -> Result<Option<(FileRow, Vec<u8>)>, ServiceError> {
     let Some(row) = crate::store::files::by_id(pool, file_id).await? else {
         return Ok(None);
     };
-    if customer_id.is_some_and(|c| c != row.customer_id) {
+    if row.customer_id != customer_id {
         return Ok(None);
     }
     Ok(store.get(&row.id).await?.map(|bytes| (row, bytes)))

@@ -145,3 +145,42 @@ pub async fn documents(pool: &AnyPool, customer_id: i64) -> StoreResult<Document
         requests: requests::for_customer(pool, customer_id).await?,
     })
 }
+
+/// "My requests": the customer's requests filtered by status and kind codes (empty: all).
+pub async fn requests(
+    pool: &AnyPool,
+    customer_id: i64,
+    status: &str,
+    kind: &str,
+) -> StoreResult<Vec<crate::store::requests::RequestRow>> {
+    crate::store::requests::filtered_for_customer(pool, customer_id, status, kind).await
+}
+
+/// One of the customer's requests with its history and its uploaded file's record; None if it
+/// is not theirs or does not exist.
+pub struct RequestDetail {
+    pub request: crate::store::requests::RequestRow,
+    pub history: Vec<crate::store::requests::EventRow>,
+    pub file: Option<crate::store::files::FileRow>,
+}
+
+pub async fn request(
+    pool: &AnyPool,
+    customer_id: i64,
+    id: i64,
+) -> StoreResult<Option<RequestDetail>> {
+    let Some(request) = crate::store::requests::for_customer_by_id(pool, customer_id, id).await?
+    else {
+        return Ok(None);
+    };
+    let history = crate::store::requests::history(pool, id).await?;
+    let file = match &request.file_id {
+        Some(fid) => crate::store::files::by_id(pool, fid).await?,
+        None => None,
+    };
+    Ok(Some(RequestDetail {
+        request,
+        history,
+        file,
+    }))
+}

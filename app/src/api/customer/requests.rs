@@ -39,13 +39,9 @@ pub async fn requests_page(
     // Unknown filter values are ignored (a hand-edited address shows everything).
     let status = RequestStatus::from_code(status.trim()).map_or("", |s| s.code());
     let kind = RequestKind::from_code(kind.trim()).map_or("", |k| k.code());
-    let rows = backend::store::requests::filtered_for_customer(
-        &session::db()?.pool,
-        me.customer_id,
-        status,
-        kind,
-    )
-    .await?;
+    let rows =
+        backend::services::overview::requests(&session::db()?.pool, me.customer_id, status, kind)
+            .await?;
     let flash = session::take_flash(&s, REQUESTS_FORM).await?;
     Ok(Some(RequestsView {
         requests: rows.into_iter().map(server::request_item).collect(),
@@ -86,18 +82,17 @@ pub async fn request_page(id: String) -> Result<Option<RequestDetailView>, AppEr
     let Ok(id) = id.trim().parse::<i64>() else {
         return Err(AppError::NotFound);
     };
-    let pool = session::db()?.pool;
-    let Some(row) = backend::store::requests::for_customer_by_id(&pool, me.customer_id, id).await?
+    let detail =
+        backend::services::overview::request(&session::db()?.pool, me.customer_id, id).await?;
+    let Some(backend::services::overview::RequestDetail {
+        request: row,
+        history,
+        file,
+    }) = detail
     else {
         return Err(AppError::NotFound);
     };
-    let history = backend::store::requests::history(&pool, id).await?;
-    let file = match &row.file_id {
-        Some(fid) => backend::store::files::by_id(&pool, fid)
-            .await?
-            .map(|f| (f.id, f.file_name)),
-        None => None,
-    };
+    let file = file.map(|f| (f.id, f.file_name));
     let flash = session::take_flash(&s, REQUESTS_FORM).await?;
     Ok(Some(RequestDetailView {
         staff_note: row.staff_note.clone(),
@@ -123,7 +118,6 @@ pub struct ChangeFormView {
     pub current_plate: Option<String>,
     /// The current yearly allowance (`20.000 km`).
     pub current_allowance: Option<String>,
-    pub current_allowance_km: Option<i64>,
     /// Whether a change can be asked for (a running contract; with an allowance for the
     /// allowance form).
     pub changeable: bool,
@@ -246,7 +240,6 @@ async fn change_form(
         vehicle: format!("{} {}", c.make, c.model),
         current_plate: c.number_plate.clone(),
         current_allowance: c.allowed_km_per_year.map(server::km),
-        current_allowance_km: c.allowed_km_per_year,
         changeable: running
             && (kind != domain::model::RequestKind::MileageChange
                 || c.allowed_km_per_year.is_some()),
