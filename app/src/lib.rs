@@ -68,6 +68,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/documents") view={Lazy::<DocumentsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/profile/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/profile/contact") view={Lazy::<ContactRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />

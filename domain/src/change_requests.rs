@@ -256,15 +256,16 @@ pub fn staff_note(text: &str, rejecting: bool) -> Result<Option<String>, Refusal
     }
 }
 
-/// "One open request of the same kind per contract": the id of the open request a new one of
-/// `kind` for `contract_id` would duplicate, among `open` (id, kind, contract).
+/// "One open request of the same kind per contract" (per customer for contact details, which
+/// have no contract): the id of the open request a new one of `kind` for `contract_id` would
+/// duplicate, among `open` (id, kind, contract).
 pub fn open_duplicate(
     kind: RequestKind,
-    contract_id: i64,
+    contract_id: Option<i64>,
     open: &[(i64, RequestKind, Option<i64>)],
 ) -> Option<i64> {
     open.iter()
-        .find(|(_, k, c)| *k == kind && *c == Some(contract_id))
+        .find(|(_, k, c)| *k == kind && *c == contract_id)
         .map(|(id, _, _)| *id)
 }
 
@@ -441,14 +442,16 @@ mod tests {
             (7, RequestKind::PlateChange, Some(1)),
             (8, RequestKind::MileageChange, Some(2)),
             (9, RequestKind::Statement, None),
+            (10, RequestKind::AddressChange, None),
         ];
-        assert_eq!(open_duplicate(RequestKind::PlateChange, 1, &open), Some(7));
-        assert_eq!(open_duplicate(RequestKind::PlateChange, 2, &open), None);
-        assert_eq!(
-            open_duplicate(RequestKind::MileageChange, 2, &open),
-            Some(8)
-        );
-        assert_eq!(open_duplicate(RequestKind::MileageChange, 1, &open), None);
+        let dup = |kind, contract| open_duplicate(kind, contract, &open);
+        assert_eq!(dup(RequestKind::PlateChange, Some(1)), Some(7));
+        assert_eq!(dup(RequestKind::PlateChange, Some(2)), None);
+        assert_eq!(dup(RequestKind::MileageChange, Some(2)), Some(8));
+        assert_eq!(dup(RequestKind::MileageChange, Some(1)), None);
+        // Contact details have no contract: one open request of a kind per customer.
+        assert_eq!(dup(RequestKind::AddressChange, None), Some(10));
+        assert_eq!(dup(RequestKind::MobileChange, None), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! and field, so an operator can fix the file in one go.
 
 use crate::Lang;
+use crate::contact::{ContactRefusal, PostalAddress};
 use crate::model::{ContractKind, ContractStatus, CustomerKind, InvoiceStatus};
 use crate::money::parse_iso_date;
 use crate::values::{ContractNumber, CustomerNumber, Email, NumberPlate, PhoneNumber, Vin};
@@ -39,6 +40,10 @@ pub struct RawCustomer {
     pub mobile: Option<String>,
     pub email: Option<String>,
     pub language: Option<String>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,6 +97,8 @@ pub struct Customer {
     pub mobile: Option<PhoneNumber>,
     pub email: Option<Email>,
     pub language: Lang,
+    /// The postal address, when the back office has one.
+    pub address: Option<PostalAddress>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -342,6 +349,31 @@ pub fn validate(
                 lang
             }
         };
+        fn given(f: &Option<String>) -> Option<&str> {
+            f.as_deref().map(str::trim).filter(|s| !s.is_empty())
+        }
+        let address = match (
+            given(&raw.street),
+            given(&raw.postal_code),
+            given(&raw.city),
+            given(&raw.country),
+        ) {
+            (None, None, None, None) => Some(None),
+            (street, postal, city, country) => {
+                match PostalAddress::parse(
+                    street.unwrap_or(""),
+                    postal.unwrap_or(""),
+                    city.unwrap_or(""),
+                    country.unwrap_or("BE"),
+                ) {
+                    Ok(a) => Some(Some(a)),
+                    Err(r) => {
+                        c.fail(r.field(), address_problem(r));
+                        None
+                    }
+                }
+            }
+        };
         if let (
             Some(number),
             Some(kind),
@@ -352,6 +384,7 @@ pub fn validate(
             Some(mobile),
             Some(email),
             Some(language),
+            Some(address),
         ) = (
             number,
             kind,
@@ -362,6 +395,7 @@ pub fn validate(
             mobile,
             email,
             language,
+            address,
         ) {
             batch.customers.push(Customer {
                 number,
@@ -373,6 +407,7 @@ pub fn validate(
                 mobile,
                 email,
                 language,
+                address,
             });
         }
     }
@@ -642,6 +677,21 @@ pub fn structured_reference(invoice_number: &str) -> String {
     format!("+++{}/{}/{}+++", &s[..3], &s[3..7], &s[7..])
 }
 
+/// What is wrong with an imported address, for the import report.
+fn address_problem(r: ContactRefusal) -> &'static str {
+    use ContactRefusal::*;
+    match r {
+        StreetRequired => "is required with an address (street and house number)",
+        HouseNumberMissing => "needs a house number",
+        StreetTooLong => "is longer than 100 characters",
+        PostalCodeInvalid => "is not a postal code of the address's country",
+        CityRequired => "is required with an address",
+        CityTooLong => "is longer than 60 characters",
+        CountryUnknown => "must be BE, NL, LU, FR or DE",
+        AddressUnchanged | MobileUnchanged | EmailUnchanged | MobileNotPending => "is invalid",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,7 +701,8 @@ mod tests {
             r#"{
             "customers": [
               {"customer_number": "100001", "kind": "private", "first_name": "An", "last_name": "Peeters",
-               "mobile": "0470 12 34 56", "email": "an@example.be", "language": "nl"},
+               "mobile": "0470 12 34 56", "email": "an@example.be", "language": "nl",
+               "street": "Kerkstraat 12", "postal_code": "2000", "city": "Antwerpen"},
               {"customer_number": "100002", "kind": "company", "company_name": "Bakkerij Jansens BV",
                "company_number": "0403.170.701", "language": "fr"}
             ],
@@ -692,6 +743,27 @@ mod tests {
             "1-ABC-234"
         );
         assert_eq!(batch.invoices[0].payment_reference, "+++202/4000/00138+++");
+        // The country defaults to Belgium; a customer without an address has none.
+        let address = batch.customers[0].address.as_ref().unwrap();
+        assert_eq!(address.one_line(), "Kerkstraat 12, 2000 Antwerpen");
+        assert_eq!(address.country, "BE");
+        assert_eq!(batch.customers[1].address, None);
+    }
+
+    #[test]
+    fn an_incomplete_or_foreign_form_address_is_reported() {
+        let mut file = sample();
+        file.customers[0].postal_code = Some("20000".into());
+        file.customers[1].street = Some("Marktplein 3".into());
+        let errors = validate(file, &HashSet::new(), &HashSet::new()).unwrap_err();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "customers record 1: postal_code: is not a postal code of the address's country",
+                "customers record 2: postal_code: is not a postal code of the address's country",
+            ],
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod branding;
 pub mod change_requests;
 pub mod codes;
+pub mod contact;
 pub mod delivery;
 pub mod i18n;
 pub mod import;

@@ -84,6 +84,9 @@ coded_enum!(
         Statement => "statement_of_account",
         PlateChange => "plate_change",
         MileageChange => "mileage_change",
+        AddressChange => "address_change",
+        MobileChange => "mobile_change",
+        EmailChange => "contact_email_change",
     }
 );
 
@@ -118,8 +121,20 @@ impl RequestKind {
             RequestKind::ContractCopy => Some(DocumentKind::ContractCopy),
             RequestKind::FiscalCertificate => Some(DocumentKind::FiscalCertificate),
             RequestKind::Statement => Some(DocumentKind::Statement),
-            RequestKind::PlateChange | RequestKind::MileageChange => None,
+            RequestKind::PlateChange
+            | RequestKind::MileageChange
+            | RequestKind::AddressChange
+            | RequestKind::MobileChange
+            | RequestKind::EmailChange => None,
         }
+    }
+
+    /// A change of the customer's contact details (about the customer, not a contract).
+    pub fn is_contact(self) -> bool {
+        matches!(
+            self,
+            RequestKind::AddressChange | RequestKind::MobileChange | RequestKind::EmailChange
+        )
     }
 
     /// A change of the contract (approved by the CIC), not a document.

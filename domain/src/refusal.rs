@@ -5,6 +5,7 @@
 
 use crate::change_requests::ChangeRefusal;
 use crate::codes::SendRefusal;
+use crate::contact::ContactRefusal;
 use crate::password_policy::PasswordProblem;
 use crate::throttle::Throttled;
 use crate::values::ValueError;
@@ -92,6 +93,8 @@ pub enum Refusal {
     AssigneeUnknown,
     /// The contract has no mileage allowance to change, or has ended.
     ContractNotChangeable,
+    /// A contact-details change breaks a rule (address form, unchanged value, no code sent).
+    Contact(ContactRefusal),
 }
 
 impl Refusal {
@@ -143,6 +146,7 @@ impl Refusal {
             TwoFactorPasswordWrong => "security.current_wrong",
             Busy => "error.busy",
             Change(c) => c.key(),
+            Contact(c) => c.key(),
             PlateCountry => "change.plate_country",
             FileRequired => "change.file_required",
             FileType => "change.file_type",
@@ -179,6 +183,7 @@ impl Refusal {
             DocumentContractUnknown | DocumentContractRequired => "contract",
             DocumentYearRequired | DocumentYearInvalid => "year",
             Change(c) => c.field(),
+            Contact(c) => c.field(),
             PlateCountry => "country",
             FileRequired | FileType | FileTooLarge | UploadUnreadable => "certificate",
             RejectNoteRequired => "note",
@@ -264,6 +269,7 @@ impl Refusal {
             ContractNotChangeable,
         ];
         all.extend(ChangeRefusal::ALL.map(Change));
+        all.extend(ContactRefusal::ALL.map(Contact));
         all.extend(
             [
                 ValueError::CustomerNumber,

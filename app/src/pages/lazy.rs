@@ -33,6 +33,7 @@ lazy_page!(InvoicesRoute, super::invoices::InvoicesPage);
 lazy_page!(InvoiceRoute, super::invoices::InvoicePage);
 lazy_page!(DocumentsRoute, super::documents::DocumentsPage);
 lazy_page!(SecurityRoute, super::security::SecurityPage);
+lazy_page!(ContactRoute, super::contact::ContactPage);
 lazy_page!(ForgotRoute, super::reset::ForgotPage);
 lazy_page!(ResetRoute, super::reset::ResetPage);
 lazy_page!(SecondFactorRoute, super::second_factor::SecondFactorPage);

@@ -1,6 +1,7 @@
 //! Pages, one module per page or area.
 pub mod changes;
 pub mod cic;
+pub mod contact;
 pub mod contract;
 pub mod dashboard;
 pub mod documents;

@@ -211,12 +211,15 @@ fn request_view(v: StaffRequestView) -> impl IntoView {
             <dt>{tr("requests.submitted")}</dt><dd>{v.submitted.clone()}" · "{age}
                 {v.overdue.then(|| view! { " " <span class="status status-overdue">{tr("queue.overdue")}</span> })}</dd>
             <dt>{tr("cic.customer")}</dt><dd>{v.customer_name.clone()}" ("{v.customer_number.clone()}")"</dd>
-            <dt>{tr("invoices.contract")}</dt><dd>{v.contract_number.clone().unwrap_or_else(dash)}</dd>
-            {v.vehicle.clone().map(|veh| view! { <dt>{tr("contract.vehicle")}</dt><dd>{veh}</dd> })}
-            {v.vin.clone().map(|vin| view! { <dt>{tr("contract.vin")}</dt><dd class="mono">{vin}</dd> })}
-            <dt>{tr("dashboard.plate")}</dt><dd>{v.current_plate.clone().unwrap_or_else(dash)}</dd>
-            <dt>{tr("contract.km_per_year")}</dt><dd>{v.current_allowance.clone().unwrap_or_else(dash)}</dd>
-            {v.contract_end.clone().map(|e| view! { <dt>{tr("dashboard.end_date")}</dt><dd>{e}</dd> })}
+            // Contact details are about the customer, not a contract.
+            {v.contract_number.clone().map(|number| view! {
+                <dt>{tr("invoices.contract")}</dt><dd>{number}</dd>
+                {v.vehicle.clone().map(|veh| view! { <dt>{tr("contract.vehicle")}</dt><dd>{veh}</dd> })}
+                {v.vin.clone().map(|vin| view! { <dt>{tr("contract.vin")}</dt><dd class="mono">{vin}</dd> })}
+                <dt>{tr("dashboard.plate")}</dt><dd>{v.current_plate.clone().unwrap_or_else(dash)}</dd>
+                <dt>{tr("contract.km_per_year")}</dt><dd>{v.current_allowance.clone().unwrap_or_else(dash)}</dd>
+                {v.contract_end.clone().map(|e| view! { <dt>{tr("dashboard.end_date")}</dt><dd>{e}</dd> })}
+            })}
             {v.new_value.clone().map(|n| view! {
                 <dt>{tr("requests.new_value")}</dt><dd><strong>{n}</strong></dd>
                 <dt>{tr("requests.old_value")}</dt><dd>{v.old_value.clone().unwrap_or_else(dash)}</dd>

@@ -12,9 +12,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The kinds a customer can filter on, with their label keys.
-pub const KINDS: [&str; 5] = [
+pub const KINDS: [&str; 8] = [
     "plate_change",
     "mileage_change",
+    "address_change",
+    "mobile_change",
+    "contact_email_change",
     "fiscal_certificate",
     "contract_copy",
     "statement_of_account",

@@ -12,6 +12,7 @@ use crate::infra::password;
 use crate::services::import::{ImportError, ImportReport, apply};
 use crate::store::staff;
 use domain::Lang;
+use domain::contact::PostalAddress;
 use domain::import::{Contract, Customer, ImportBatch, Invoice, Vehicle, structured_reference};
 use domain::model::{ContractKind, ContractStatus, CustomerKind, InvoiceStatus, StaffRole};
 use domain::values::{ContractNumber, CustomerNumber, Email, NumberPlate, PhoneNumber, Vin};
@@ -69,6 +70,24 @@ struct K {
     vin_prefix: &'static str,
     plate: &'static str,
 }
+
+/// The postal address the back office has for each demo customer (street line, postal code,
+/// city; all in Belgium).
+const ADDRESSES: &[(&str, &str, &str, &str)] = &[
+    ("100001", "Kerkstraat 12", "2000", "Antwerpen"),
+    ("100002", "Rue Royale 45 bte 3", "1000", "Bruxelles"),
+    ("100003", "Veldstraat 8", "9000", "Gent"),
+    ("100004", "Avenue Louise 231", "1050", "Ixelles"),
+    ("100005", "Grote Markt 3", "3000", "Leuven"),
+    ("100006", "Rue de la Cathédrale 17", "4000", "Liège"),
+    ("100007", "Stationsstraat 55", "2800", "Mechelen"),
+    ("100008", "Nieuwstraat 101", "3500", "Hasselt"),
+    ("100009", "Rue de Fer 22", "5000", "Namur"),
+    ("100010", "Langestraat 7", "8000", "Brugge"),
+    ("100011", "Turnhoutsebaan 140", "2140", "Borgerhout"),
+    ("100012", "Dorpsstraat 19", "3001", "Heverlee"),
+    ("100013", "Chaussée de Charleroi 88", "1060", "Saint-Gilles"),
+];
 
 const CUSTOMERS: &[C] = &[
     C {
@@ -584,6 +603,9 @@ pub fn batch(anchor: (i32, u8)) -> Result<ImportBatch, domain::values::ValueErro
             mobile: c.mobile.map(PhoneNumber::parse).transpose()?,
             email: Some(Email::parse(c.email)?),
             language: c.lang,
+            address: ADDRESSES.iter().find(|a| a.0 == c.number).and_then(
+                |(_, street, postal, city)| PostalAddress::parse(street, postal, city, "BE").ok(),
+            ),
         });
     }
     let mut invoice_seq = 0;
@@ -803,8 +825,8 @@ async fn seed_open_changes(pool: &AnyPool, now: i64) -> Result<(), DemoError> {
             &requests::NewChange {
                 customer_id: customer.id,
                 account_id: None,
-                contract_id: contract.id,
-                effective_date: &domain::money::iso_date(from),
+                contract_id: Some(contract.id),
+                effective_date: Some(&domain::money::iso_date(from)),
                 new_km_per_year: Some(km),
                 old_value: Some(&current.to_string()),
                 ..requests::NewChange::default()
@@ -861,6 +883,8 @@ mod tests {
                 .iter()
                 .any(|k| k.kind == ContractKind::Financing)
         );
+        // Every customer has a valid postal address (an address typo would silently drop it).
+        assert!(batch.customers.iter().all(|c| c.address.is_some()));
         // Every company number passes the mod-97 check.
         for c in &batch.customers {
             if let Some(n) = &c.company_number {

@@ -12,7 +12,7 @@ use crate::services::{ServiceError, Services, commit};
 use crate::store::contracts::{self, ContractDetail};
 use crate::store::files::FileRow;
 use crate::store::requests::{self, Change, NewChange, RequestRow};
-use crate::store::{accounts, audit, documents};
+use crate::store::{accounts, audit, customers, documents};
 use domain::change_requests::{self as rules, NewPlate};
 use domain::i18n::{t, tf};
 use domain::model::{ContractStatus, RequestKind, RequestStatus};
@@ -80,12 +80,13 @@ fn contract_end(c: &ContractDetail) -> Result<time::Date, ServiceError> {
     })
 }
 
-/// The open request a new one of `kind` for `contract_id` would duplicate.
-async fn open_duplicate(
+/// The open request a new one of `kind` for `contract_id` would duplicate (contact details:
+/// no contract, one open request of a kind per customer).
+pub(crate) async fn open_duplicate(
     conn: &mut AnyConnection,
     customer_id: i64,
     kind: RequestKind,
-    contract_id: i64,
+    contract_id: Option<i64>,
 ) -> StoreResult<Option<i64>> {
     let open: Vec<_> = requests::for_customer(&mut *conn, customer_id)
         .await?
@@ -170,7 +171,7 @@ async fn file_plate(
         &mut tx,
         me.customer_id,
         RequestKind::PlateChange,
-        contract.id,
+        Some(contract.id),
     )
     .await?
     {
@@ -187,13 +188,14 @@ async fn file_plate(
         &NewChange {
             customer_id: me.customer_id,
             account_id: Some(me.account_id),
-            contract_id: contract.id,
+            contract_id: Some(contract.id),
             new_plate: Some(&plate.shown()),
             plate_country: Some(plate.country()),
-            effective_date: &iso_date(effective),
+            effective_date: Some(&iso_date(effective)),
             new_km_per_year: None,
             old_value: contract.number_plate.as_deref(),
             file_id: file.map(|f| f.id.as_str()),
+            ..NewChange::default()
         },
     )
     .await?;
@@ -232,7 +234,7 @@ pub async fn request_allowance(
         &mut tx,
         me.customer_id,
         RequestKind::MileageChange,
-        contract.id,
+        Some(contract.id),
     )
     .await?
     {
@@ -246,8 +248,8 @@ pub async fn request_allowance(
         &NewChange {
             customer_id: me.customer_id,
             account_id: Some(me.account_id),
-            contract_id: contract.id,
-            effective_date: &iso_date(effective),
+            contract_id: Some(contract.id),
+            effective_date: Some(&iso_date(effective)),
             new_km_per_year: Some(km),
             old_value: Some(&current.to_string()),
             ..NewChange::default()
@@ -599,31 +601,53 @@ pub async fn approve(
     decided(s, tx, staff, "approve_request", &request).await
 }
 
-/// What an approved change request changes.
+/// What an approved change request changes: the contract (plate, allowance) or the customer
+/// (contact details).
 async fn apply_change(
     conn: &mut AnyConnection,
     now: i64,
     r: &RequestRow,
     kind: RequestKind,
 ) -> Result<bool, ServiceError> {
-    let Some(contract_id) = r.contract_id else {
-        return Err(
-            crate::StoreError::Corrupt(format!("change request {} has no contract", r.id)).into(),
-        );
+    let corrupt = |what: &str| -> ServiceError {
+        crate::StoreError::Corrupt(format!("change request {} {what}", r.id)).into()
     };
-    let done = match (kind, &r.new_plate, r.new_km_per_year) {
-        (RequestKind::PlateChange, Some(plate), _) => {
-            contracts::set_plate(conn, now, contract_id, plate).await?
+    let done = match kind {
+        RequestKind::PlateChange | RequestKind::MileageChange => {
+            let Some(contract_id) = r.contract_id else {
+                return Err(corrupt("has no contract"));
+            };
+            match (kind, &r.new_plate, r.new_km_per_year) {
+                (RequestKind::PlateChange, Some(plate), _) => {
+                    contracts::set_plate(conn, now, contract_id, plate).await?
+                }
+                (RequestKind::MileageChange, _, Some(km)) => {
+                    contracts::set_allowance(conn, now, contract_id, km).await?
+                }
+                _ => return Err(corrupt("has nothing to change")),
+            }
         }
-        (RequestKind::MileageChange, _, Some(km)) => {
-            contracts::set_allowance(conn, now, contract_id, km).await?
+        RequestKind::AddressChange => {
+            let Some(address) = r.new_address() else {
+                return Err(corrupt("has no address"));
+            };
+            customers::set_address(conn, now, r.customer_id, &address).await?
         }
-        _ => {
-            return Err(crate::StoreError::Corrupt(format!(
-                "change request {} has nothing to change",
-                r.id
-            ))
-            .into());
+        RequestKind::MobileChange | RequestKind::EmailChange => {
+            if r.new_mobile.is_none() && r.new_email.is_none() {
+                return Err(corrupt("has nothing to change"));
+            }
+            customers::set_contact(
+                conn,
+                now,
+                r.customer_id,
+                r.new_mobile.as_deref(),
+                r.new_email.as_deref(),
+            )
+            .await?
+        }
+        RequestKind::ContractCopy | RequestKind::FiscalCertificate | RequestKind::Statement => {
+            return Err(corrupt("is a document request"));
         }
     };
     Ok(done)

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod change_requests;
+pub mod contact;
 pub mod housekeeping;
 pub mod import;
 pub mod overview;

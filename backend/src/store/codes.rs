@@ -16,6 +16,8 @@ pub enum Purpose {
     Contract,
     /// Registration: the code e-mailed to the address typed.
     Email,
+    /// A contact change: the code sent to the new mobile number before the request is filed.
+    Mobile,
 }
 
 impl Purpose {
@@ -24,6 +26,7 @@ impl Purpose {
             Purpose::Registration => "registration",
             Purpose::Contract => "contract",
             Purpose::Email => "email",
+            Purpose::Mobile => "mobile",
         }
     }
 

@@ -1,6 +1,7 @@
 //! Storage of customers (imported from the back office; the portal never edits them directly).
 
 use crate::error::StoreResult;
+use domain::contact::PostalAddress;
 use domain::import::Customer;
 use sqlx::{Any, AnyPool, Transaction};
 use std::collections::HashSet;
@@ -95,12 +96,21 @@ pub async fn upsert(tx: &mut Transaction<'_, Any>, now: i64, c: &Customer) -> St
             .await?;
     let mobile = c.mobile.as_ref().map(|m| m.as_str().to_string());
     let email = c.email.as_ref().map(|e| e.as_str().to_string());
+    let a = c.address.as_ref();
+    let (street, postal_code, city, country) = (
+        a.map(|a| a.street.as_str()),
+        a.map(|a| a.postal_code.as_str()),
+        a.map(|a| a.city.as_str()),
+        a.map(|a| a.country.as_str()),
+    );
     match existing {
         None => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO customers (customer_number, kind, first_name, last_name, company_name,
-                    company_number, mobile, email, language, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                    company_number, mobile, email, language, created_at, updated_at,
+                    street, postal_code, city, country)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14)
+                 RETURNING id",
             )
             .bind(c.number.as_str())
             .bind(c.kind.code())
@@ -112,6 +122,10 @@ pub async fn upsert(tx: &mut Transaction<'_, Any>, now: i64, c: &Customer) -> St
             .bind(email)
             .bind(c.language.code())
             .bind(now)
+            .bind(street)
+            .bind(postal_code)
+            .bind(city)
+            .bind(country)
             .fetch_one(&mut **tx)
             .await?;
             Ok(Upsert::Inserted(id))
@@ -119,11 +133,14 @@ pub async fn upsert(tx: &mut Transaction<'_, Any>, now: i64, c: &Customer) -> St
         Some(id) => {
             let changed = sqlx::query(
                 "UPDATE customers SET kind = $2, first_name = $3, last_name = $4, company_name = $5,
-                    company_number = $6, mobile = $7, email = $8, language = $9, updated_at = $10
+                    company_number = $6, mobile = $7, email = $8, language = $9, updated_at = $10,
+                    street = $11, postal_code = $12, city = $13, country = $14
                  WHERE id = $1 AND (kind IS DISTINCT FROM $2 OR first_name IS DISTINCT FROM $3
                     OR last_name IS DISTINCT FROM $4 OR company_name IS DISTINCT FROM $5
                     OR company_number IS DISTINCT FROM $6 OR mobile IS DISTINCT FROM $7
-                    OR email IS DISTINCT FROM $8 OR language IS DISTINCT FROM $9)",
+                    OR email IS DISTINCT FROM $8 OR language IS DISTINCT FROM $9
+                    OR street IS DISTINCT FROM $11 OR postal_code IS DISTINCT FROM $12
+                    OR city IS DISTINCT FROM $13 OR country IS DISTINCT FROM $14)",
             )
             .bind(id)
             .bind(c.kind.code())
@@ -135,6 +152,10 @@ pub async fn upsert(tx: &mut Transaction<'_, Any>, now: i64, c: &Customer) -> St
             .bind(email)
             .bind(c.language.code())
             .bind(now)
+            .bind(street)
+            .bind(postal_code)
+            .bind(city)
+            .bind(country)
             .execute(&mut **tx)
             .await?
             .rows_affected();
@@ -155,4 +176,90 @@ pub async fn id_by_number(tx: &mut Transaction<'_, Any>, number: &str) -> StoreR
             .fetch_optional(&mut **tx)
             .await?,
     )
+}
+
+/// The contact details the back office keeps for a customer (what the contact page shows and
+/// a contact change replaces).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ContactRow {
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    /// E.164.
+    pub mobile: Option<String>,
+    /// For correspondence (not the portal sign-in address).
+    pub email: Option<String>,
+}
+
+impl ContactRow {
+    /// The postal address, when the back office has a complete one.
+    pub fn address(&self) -> Option<PostalAddress> {
+        match (&self.street, &self.postal_code, &self.city) {
+            (Some(street), Some(postal_code), Some(city)) => Some(PostalAddress {
+                street: street.clone(),
+                postal_code: postal_code.clone(),
+                city: city.clone(),
+                country: self.country.clone().unwrap_or_else(|| "BE".to_string()),
+            }),
+            _ => None,
+        }
+    }
+}
+
+pub async fn contact<'e, E: sqlx::Executor<'e, Database = Any>>(
+    conn: E,
+    customer_id: i64,
+) -> StoreResult<Option<ContactRow>> {
+    Ok(sqlx::query_as(
+        "SELECT street, postal_code, city, country, mobile, email FROM customers WHERE id = $1",
+    )
+    .bind(customer_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// An approved address change.
+pub async fn set_address(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    customer_id: i64,
+    a: &PostalAddress,
+) -> StoreResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE customers SET street = $1, postal_code = $2, city = $3, country = $4,
+            updated_at = $5 WHERE id = $6",
+    )
+    .bind(&a.street)
+    .bind(&a.postal_code)
+    .bind(&a.city)
+    .bind(&a.country)
+    .bind(now)
+    .bind(customer_id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// An approved mobile number (E.164) or e-mail address change.
+pub async fn set_contact(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    customer_id: i64,
+    mobile: Option<&str>,
+    email: Option<&str>,
+) -> StoreResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE customers SET mobile = COALESCE($1, mobile), email = COALESCE($2, email),
+            updated_at = $3 WHERE id = $4",
+    )
+    .bind(mobile)
+    .bind(email)
+    .bind(now)
+    .bind(customer_id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
 }

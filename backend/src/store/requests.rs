@@ -4,6 +4,7 @@
 //! agent saw, so of two agents acting at once exactly one succeeds.
 
 use crate::error::StoreResult;
+use domain::contact::PostalAddress;
 use domain::model::{RequestKind, RequestStatus};
 use domain::request_flow::{self, RequestEvent};
 use sqlx::{AnyConnection, AnyPool};
@@ -33,6 +34,12 @@ pub struct RequestRow {
     pub opened_by: Option<i64>,
     pub opened_name: Option<String>,
     pub opened_at: Option<i64>,
+    pub new_street: Option<String>,
+    pub new_postal_code: Option<String>,
+    pub new_city: Option<String>,
+    pub new_country: Option<String>,
+    pub new_mobile: Option<String>,
+    pub new_email: Option<String>,
     pub customer_number: String,
     pub customer_kind: String,
     pub first_name: String,
@@ -56,13 +63,32 @@ impl RequestRow {
     pub fn kind(&self) -> Option<RequestKind> {
         RequestKind::from_code(&self.kind)
     }
+
+    /// The new postal address an address change asks for.
+    pub fn new_address(&self) -> Option<PostalAddress> {
+        match (
+            &self.new_street,
+            &self.new_postal_code,
+            &self.new_city,
+            &self.new_country,
+        ) {
+            (Some(street), Some(postal_code), Some(city), Some(country)) => Some(PostalAddress {
+                street: street.clone(),
+                postal_code: postal_code.clone(),
+                city: city.clone(),
+                country: country.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 const ROW: &str = "SELECT r.id, r.customer_id, r.contract_id, c.contract_number, r.kind, r.year,
         r.status, r.document_id, r.created_at, r.updated_at, r.version, r.assigned_staff_id,
         s.display_name AS assigned_name, r.new_plate, r.plate_country, r.effective_date,
         r.new_km_per_year, r.old_value, r.file_id, r.staff_note, r.opened_by,
-        o.display_name AS opened_name, r.opened_at, cu.customer_number,
+        o.display_name AS opened_name, r.opened_at, r.new_street, r.new_postal_code,
+        r.new_city, r.new_country, r.new_mobile, r.new_email, cu.customer_number,
         cu.kind AS customer_kind, cu.first_name, cu.last_name, cu.company_name
     FROM service_requests r
     JOIN customers cu ON cu.id = r.customer_id
@@ -152,14 +178,21 @@ pub struct NewChange<'a> {
     pub customer_id: i64,
     /// The portal account that filed it (None: filed by the back office).
     pub account_id: Option<i64>,
-    pub contract_id: i64,
+    /// The contract it changes (None for the customer's contact details).
+    pub contract_id: Option<i64>,
     pub new_plate: Option<&'a str>,
     pub plate_country: Option<&'a str>,
-    pub effective_date: &'a str,
+    pub effective_date: Option<&'a str>,
     pub new_km_per_year: Option<i64>,
-    /// What it replaces (the plate or the allowance at the time of the request).
+    /// What it replaces (the plate, the allowance, the contact detail at the time of the
+    /// request), as shown.
     pub old_value: Option<&'a str>,
     pub file_id: Option<&'a str>,
+    /// A new postal address.
+    pub new_address: Option<&'a PostalAddress>,
+    /// A new mobile number (E.164, confirmed by an SMS code) or e-mail address.
+    pub new_mobile: Option<&'a str>,
+    pub new_email: Option<&'a str>,
 }
 
 /// A change request filed by the customer (with its first history row).
@@ -172,8 +205,11 @@ pub async fn create_change(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO service_requests (customer_id, contract_id, kind, status, account_id,
             new_plate, plate_country, effective_date, new_km_per_year, old_value, file_id,
-            created_at, updated_at, open_since)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12) RETURNING id",
+            created_at, updated_at, open_since, new_street, new_postal_code, new_city,
+            new_country, new_mobile, new_email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12, $13, $14, $15,
+            $16, $17, $18)
+         RETURNING id",
     )
     .bind(c.customer_id)
     .bind(c.contract_id)
@@ -187,6 +223,12 @@ pub async fn create_change(
     .bind(c.old_value)
     .bind(c.file_id)
     .bind(now)
+    .bind(c.new_address.map(|a| a.street.as_str()))
+    .bind(c.new_address.map(|a| a.postal_code.as_str()))
+    .bind(c.new_address.map(|a| a.city.as_str()))
+    .bind(c.new_address.map(|a| a.country.as_str()))
+    .bind(c.new_mobile)
+    .bind(c.new_email)
     .fetch_one(&mut *conn)
     .await?;
     event(conn, now, id, RequestStatus::Submitted, None, None).await?;

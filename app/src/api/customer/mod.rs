@@ -8,12 +8,14 @@
 //! One file per page; this module holds the list items several pages share and (on the
 //! server) the mapping of stored rows to them. The rows come from `backend::services::overview`.
 
+mod contact;
 mod contract;
 mod dashboard;
 mod documents;
 mod invoices;
 mod requests;
 
+pub use contact::*;
 pub use contract::*;
 pub use dashboard::*;
 pub use documents::*;
@@ -173,10 +175,18 @@ mod server {
 
     pub fn request_item(r: backend::store::requests::RequestRow) -> RequestItem {
         let km_text = |v: &str| v.parse::<i64>().map(km).unwrap_or_else(|_| v.to_string());
+        let phone = |p: &str| {
+            domain::values::PhoneNumber::parse(p).map_or_else(|_| p.to_string(), |p| p.display())
+        };
         let (new_value, old_value) = match (&r.new_plate, r.new_km_per_year) {
             (Some(plate), _) => (Some(plate.clone()), r.old_value.clone()),
             (None, Some(new)) => (Some(km(new)), r.old_value.as_deref().map(km_text)),
-            _ => (None, None),
+            _ => match (r.new_address(), &r.new_mobile, &r.new_email) {
+                (Some(address), _, _) => (Some(address.one_line()), r.old_value.clone()),
+                (None, Some(mobile), _) => (Some(phone(mobile)), r.old_value.clone()),
+                (None, None, Some(email)) => (Some(email.clone()), r.old_value.clone()),
+                _ => (None, None),
+            },
         };
         RequestItem {
             reference: backend::services::change_requests::reference(&r),
