@@ -201,8 +201,8 @@ both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
     let app = spawn(backend, true).await;
     let pool = &app.state.db.pool;
     assert_eq!(backend::store::customers::count(pool).await.unwrap(), 13);
-    assert_eq!(backend::store::contracts::count(pool).await.unwrap(), 23);
-    assert_eq!(backend::store::invoices::count(pool).await.unwrap(), 276);
+    assert_eq!(backend::store::contracts::count(pool).await.unwrap(), 25);
+    assert_eq!(backend::store::invoices::count(pool).await.unwrap(), 300);
     assert_eq!(backend::store::staff::list(pool).await.unwrap().len(), 2);
     let an = backend::store::customers::by_number(pool, "100001")
         .await

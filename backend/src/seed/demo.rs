@@ -87,6 +87,8 @@ const ADDRESSES: &[(&str, &str, &str, &str)] = &[
     ("100011", "Turnhoutsebaan 140", "2140", "Borgerhout"),
     ("100012", "Dorpsstraat 19", "3001", "Heverlee"),
     ("100013", "Chaussée de Charleroi 88", "1060", "Saint-Gilles"),
+    ("100014", "Boomsesteenweg 200", "2610", "Wilrijk"),
+    ("100015", "Rue du Midi 14", "1000", "Bruxelles"),
 ];
 
 const CUSTOMERS: &[C] = &[
@@ -218,6 +220,26 @@ const CUSTOMERS: &[C] = &[
         company: None,
         mobile: Some("+32470000113"),
         email: "mathieu.renard@example.be",
+        lang: Lang::Fr,
+    },
+    C {
+        number: "100014",
+        kind: CustomerKind::Private,
+        first: "Jonas",
+        last: "De Smet",
+        company: None,
+        mobile: Some("+32470000114"),
+        email: "jonas.desmet@example.be",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100015",
+        kind: CustomerKind::Private,
+        first: "Camille",
+        last: "Dupont",
+        company: None,
+        mobile: Some("+32470000115"),
+        email: "camille.dupont@example.be",
         lang: Lang::Fr,
     },
 ];
@@ -544,6 +566,34 @@ const CONTRACTS: &[K] = &[
         model: "Enyaq",
         vin_prefix: "TMBJC9NY5R0",
         plate: "2-FGH-456",
+    },
+    K {
+        number: "LC-2025-0024",
+        customer: "100014",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 6),
+        months: 48,
+        monthly_cents: 39900,
+        km: Some(20_000),
+        make: "Renault",
+        model: "Mégane E-Tech",
+        vin_prefix: "VF1RCB00X71",
+        plate: "2-JKM-789",
+    },
+    K {
+        number: "LC-2025-0025",
+        customer: "100015",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 3),
+        months: 36,
+        monthly_cents: 44900,
+        km: Some(15_000),
+        make: "Peugeot",
+        model: "e-3008",
+        vin_prefix: "VR3FHZKXZR1",
+        plate: "2-NPR-234",
     },
 ];
 
@@ -907,9 +957,9 @@ mod tests {
         let batch = batch(anchor).unwrap();
         let first_day = date(anchor.0, anchor.1, 1);
         let last_day = due_date(anchor);
-        assert_eq!(batch.customers.len(), 13);
-        assert_eq!(batch.contracts.len(), 23);
-        assert_eq!(batch.invoices.len(), 276, "12 a contract");
+        assert_eq!(batch.customers.len(), 15);
+        assert_eq!(batch.contracts.len(), 25);
+        assert_eq!(batch.invoices.len(), 300, "12 a contract");
         for k in &batch.contracts {
             let running = k.status.is_running();
             // Running contracts run through the anchor month; ended ones ended before it.
