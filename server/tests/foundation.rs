@@ -200,7 +200,7 @@ async fn spawn_with_color(backend: Backend) -> common::TestApp {
 both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
     let app = spawn(backend, true).await;
     let pool = &app.state.db.pool;
-    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 13);
+    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 15);
     assert_eq!(backend::store::contracts::count(pool).await.unwrap(), 25);
     assert_eq!(backend::store::invoices::count(pool).await.unwrap(), 300);
     assert_eq!(backend::store::staff::list(pool).await.unwrap().len(), 2);
@@ -216,7 +216,7 @@ both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
             .unwrap()
             .is_none()
     );
-    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 13);
+    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 15);
 });
 
 both_backends!(
@@ -420,7 +420,7 @@ both_backends!(
         );
         assert_eq!(
             backend::store::customers::count(&db.pool).await.unwrap(),
-            13 + 50
+            15 + 50
         );
         assert_eq!(
             backend::store::invoices::count(&db.pool).await.unwrap(),
