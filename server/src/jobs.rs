@@ -25,6 +25,9 @@ pub const PRUNE_SECRETS: &str = "prune_spent_secrets";
 /// hourly.
 pub const SWEEP_FILES: &str = "sweep_orphan_files";
 const PRUNE_SECRETS_EVERY: i64 = 3600;
+/// Verifying the staff audit trail's hash chain: daily.
+pub const VERIFY_AUDIT: &str = "verify_audit_chain";
+const VERIFY_AUDIT_EVERY: i64 = 24 * 3600;
 
 /// Starts the delivery worker and the periodic jobs for this instance.
 pub fn spawn_all(state: &AppState) {
@@ -138,5 +141,23 @@ pub async fn run_periodic_once(state: &AppState, holder: &str) {
     .await;
     if let Err(e) = result {
         tracing::warn!(job = SWEEP_FILES, error = %e, "could not run the job");
+    }
+    let (pool, clock) = (state.db.pool.clone(), state.clock.clone());
+    let result = backend::infra::jobs::run_if_due(
+        &state.db.pool,
+        &state.clock,
+        VERIFY_AUDIT,
+        holder,
+        VERIFY_AUDIT_EVERY,
+        || async move {
+            backend::services::staff_access::verify_audit_chain(&pool, clock.epoch())
+                .await
+                .map(|r| r.entries)
+                .map_err(|e| e.to_string())
+        },
+    )
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(job = VERIFY_AUDIT, error = %e, "could not run the job");
     }
 }

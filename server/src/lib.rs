@@ -58,6 +58,17 @@ const DEVELOPMENT_DATA_KEY: &str = "development only: this key is public and pro
 
 /// Connects to the database (running migrations), seeds demo data if asked, and builds the
 /// outboxes and the session store. `clock` is [`Clock::system`] except in tests.
+/// Installs the data key of the settings (the development key when none is set): it seals
+/// secrets at rest and keys the audit chain.
+pub fn install_data_key(settings: &Settings) {
+    backend::infra::seal::install(backend::infra::seal::DataKey::from_text(
+        settings
+            .data_key
+            .as_ref()
+            .map_or(DEVELOPMENT_DATA_KEY, |k| k.expose()),
+    ));
+}
+
 pub async fn prepare(
     settings: Settings,
     leptos: LeptosOptions,
@@ -72,12 +83,7 @@ pub async fn prepare(
         url: redact_url(&url),
         cause,
     };
-    backend::infra::seal::install(backend::infra::seal::DataKey::from_text(
-        settings
-            .data_key
-            .as_ref()
-            .map_or(DEVELOPMENT_DATA_KEY, |k| k.expose()),
-    ));
+    install_data_key(&settings);
     let db = Db::connect(&url)
         .await
         .map_err(|e| db_error(e.to_string()))?;

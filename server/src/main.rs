@@ -1,4 +1,5 @@
-//! The `server` command: `server` (serve), `server import FILE`, `server seed --customers N`.
+//! The `server` command: `server` (serve), `server import FILE`, `server seed --customers N`,
+//! `server audit verify`.
 
 use server::config::{Settings, redact_url};
 use std::process::ExitCode;
@@ -6,7 +7,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   server                         run the portal (configuration from environment variables)
   server import FILE.json        import customers, contracts and invoices from the back office
-  server seed --customers N      add N generated customers (10 invoices and an open request each) for benchmarks";
+  server seed --customers N      add N generated customers (10 invoices and an open request each) for benchmarks
+  server audit verify            check the staff audit trail's hash chain (exit code 1 when broken)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -31,6 +33,7 @@ async fn main() -> ExitCode {
             Ok(n) if n > 0 => seed(settings, n).await,
             _ => Err(format!("--customers needs a positive number, not `{n}`")),
         },
+        ["audit", "verify"] => audit_verify(settings).await,
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             Ok(())
@@ -104,4 +107,21 @@ async fn seed(settings: Settings, customers: i64) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+async fn audit_verify(settings: Settings) -> Result<(), String> {
+    let db = connect(&settings).await?;
+    server::install_data_key(&settings);
+    let report = backend::services::staff_access::verify_audit_chain(
+        &db.pool,
+        backend::Clock::system().epoch(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!("{}", report.describe());
+    if report.ok() {
+        Ok(())
+    } else {
+        Err("the audit chain is broken".into())
+    }
 }

@@ -77,6 +77,21 @@ pub enum SealError {
     Unreadable,
 }
 
+/// HMAC-SHA256 of `message` under the audit key, which is derived from the data key: it comes
+/// from the configuration and never from the database, so rows written straight into the
+/// database cannot carry a valid hash (`store::audit`).
+pub fn audit_mac(message: &[u8]) -> Result<[u8; 32], SealError> {
+    use hmac::{Hmac, Mac};
+    type HmacSha256 = Hmac<Sha256>;
+    let data = key()?;
+    let mut derive = <HmacSha256 as Mac>::new_from_slice(&data.0).map_err(|_| SealError::NoKey)?;
+    derive.update(b"portal audit chain v1");
+    let audit_key = derive.finalize().into_bytes();
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(&audit_key).map_err(|_| SealError::NoKey)?;
+    mac.update(message);
+    Ok(mac.finalize().into_bytes().into())
+}
+
 /// Seals `secret` for `column`.
 pub fn seal(column: Column, secret: &str) -> Result<String, SealError> {
     seal_with(&key()?, column, secret)

@@ -388,7 +388,7 @@ pub async fn open(
     };
     requests::mark_opened(&mut tx, now, id, staff.staff_id).await?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         now,
         staff.staff_id,
         "view_request",
@@ -421,7 +421,7 @@ pub async fn queue(
     filter: &requests::QueueFilter,
 ) -> Result<(Vec<RequestRow>, i64), ServiceError> {
     let page = requests::queue(s.pool, filter).await?;
-    audit::record(
+    audit::record_alone(
         s.pool,
         s.clock.epoch(),
         staff.staff_id,
@@ -470,7 +470,7 @@ async fn decided(
     notify(s, &mut tx, r.id).await?;
     let subject = format!("{} customer {}", reference(r), r.customer_number);
     audit::record(
-        &mut *tx,
+        &mut tx,
         s.clock.epoch(),
         staff.staff_id,
         action,
@@ -527,7 +527,7 @@ pub async fn assign(
         request.customer_number,
         to.map_or("nobody".to_string(), |t| format!("staff {t}"))
     );
-    audit::record(&mut *tx, now, staff.staff_id, action, &subject, staff.ip).await?;
+    audit::record(&mut tx, now, staff.staff_id, action, &subject, staff.ip).await?;
     commit(s, tx).await?;
     Ok(Decision::Done)
 }
@@ -715,7 +715,7 @@ pub async fn staff_file(
         .await?
         .map(|c| c.customer_number)
         .unwrap_or_default();
-    audit::record(
+    audit::record_alone(
         pool,
         now,
         staff.staff_id,

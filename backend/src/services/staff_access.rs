@@ -33,8 +33,24 @@ where
 {
     let mut tx = crate::infra::db::begin_write(pool).await?;
     let data = read(&mut tx).await?;
-    crate::store::audit::record(&mut *tx, now, who.staff_id, action, &subject(&data), who.ip)
+    crate::store::audit::record(&mut tx, now, who.staff_id, action, &subject(&data), who.ip)
         .await?;
     tx.commit().await?;
     Ok(data)
+}
+
+/// Walks the audit chain and records the result (the daily job and `server audit verify`). A
+/// broken chain is logged as an error; admins see the last result with the audit log.
+pub async fn verify_audit_chain(
+    pool: &AnyPool,
+    now: i64,
+) -> StoreResult<crate::store::audit::ChainReport> {
+    let report = crate::store::audit::verify(pool).await?;
+    crate::store::audit::record_check(pool, now, &report).await?;
+    if report.ok() {
+        tracing::info!(entries = report.entries, "audit chain verified");
+    } else {
+        tracing::error!(detail = %report.describe(), "the staff audit chain is broken");
+    }
+    Ok(report)
 }

@@ -1,28 +1,240 @@
-//! The staff audit trail (the only writer of `staff_audit`): one row per staff action or read of customer data.
+//! The staff audit trail (the only writer of `staff_audit`): one row per staff action or read
+//! of customer data, in a hash chain. Each entry stores the hash of the entry before it and its
+//! own `HMAC-SHA256(key, previous hash ‖ fields in a fixed order)` under the audit key (derived
+//! from the configured data key, never stored in the database). Appends are serialised by
+//! updating the single `audit_head` row first, in the caller's transaction; triggers refuse
+//! UPDATE and DELETE of an entry on both databases. [`verify`] walks the chain.
 
 use crate::error::StoreResult;
+use crate::infra::seal;
+use futures_util::TryStreamExt;
+use sqlx::{AnyConnection, AnyPool};
 
-/// Writes a line of the staff audit log (inside the caller's transaction when given one; staff
-/// reads of customer data write it through `staff_access::read_audited`).
-pub async fn record<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    ex: E,
+/// The hash the chain starts from.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The fields of an entry, in the order they are hashed.
+struct Fields<'a> {
+    staff_id: i64,
+    action: &'a str,
+    subject: &'a str,
+    at: i64,
+    ip: &'a str,
+}
+
+/// `hex(HMAC(key, prev ‖ 0x1f ‖ staff_id ‖ 0x1f ‖ action ‖ …))`: a unit separator between the
+/// fields so that moving text from one field to the next changes the hash.
+fn entry_hash(prev: &str, f: &Fields<'_>) -> Result<String, seal::SealError> {
+    let staff = f.staff_id.to_string();
+    let at = f.at.to_string();
+    let parts: [&[u8]; 6] = [
+        prev.as_bytes(),
+        staff.as_bytes(),
+        f.action.as_bytes(),
+        f.subject.as_bytes(),
+        at.as_bytes(),
+        f.ip.as_bytes(),
+    ];
+    let mut message = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            message.push(0x1f);
+        }
+        message.extend_from_slice(p);
+    }
+    Ok(hex::encode(seal::audit_mac(&message)?))
+}
+
+/// Appends a line to the staff audit trail inside the caller's (write) transaction: the head
+/// row is updated first (so concurrent appends wait for each other), then the entry is written
+/// with the previous hash and its own, then the head moves on.
+pub async fn record(
+    conn: &mut AnyConnection,
     now: i64,
     staff_id: i64,
     action: &str,
     subject: &str,
     ip: &str,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO staff_audit (staff_id, action, subject, at, ip_address) VALUES ($1, $2, $3, $4, $5)")
-        .bind(staff_id)
-        .bind(action)
-        .bind(subject)
-        .bind(now)
-        .bind(ip)
-        .execute(ex)
+    sqlx::query("UPDATE audit_head SET entries = entries + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
+    let prev: String = sqlx::query_scalar("SELECT last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    let hash = entry_hash(
+        &prev,
+        &Fields {
+            staff_id,
+            action,
+            subject,
+            at: now,
+            ip,
+        },
+    )?;
+    sqlx::query(
+        "INSERT INTO staff_audit (staff_id, action, subject, at, ip_address, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(staff_id)
+    .bind(action)
+    .bind(subject)
+    .bind(now)
+    .bind(ip)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
+/// [`record`] in a write transaction of its own, for an action that has no other writes; the
+/// caller hands out what it read only once this returned.
+pub async fn record_alone(
+    pool: &AnyPool,
+    now: i64,
+    staff_id: i64,
+    action: &str,
+    subject: &str,
+    ip: &str,
+) -> StoreResult<()> {
+    let mut tx = crate::infra::db::begin_write(pool).await?;
+    record(&mut tx, now, staff_id, action, subject, ip).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a walk along the chain found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Entries in the chain that were checked.
+    pub entries: i64,
+    /// Entries written before the chain existed (no hash; reported, not checked).
+    pub unchained: i64,
+    /// The first entry whose link or hash is wrong, and why.
+    pub broken: Option<(i64, &'static str)>,
+}
+
+impl ChainReport {
+    pub fn ok(&self) -> bool {
+        self.broken.is_none()
+    }
+
+    pub fn describe(&self) -> String {
+        match self.broken {
+            None => format!(
+                "audit chain intact: {} entries verified ({} from before the chain)",
+                self.entries, self.unchained
+            ),
+            Some((id, why)) => format!(
+                "audit chain BROKEN at entry {id}: {why} ({} entries verified before it)",
+                self.entries
+            ),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    id: i64,
+    staff_id: i64,
+    action: String,
+    subject: String,
+    at: i64,
+    ip_address: String,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
+/// Walks the whole chain in id order (streamed: memory stays flat however long it is) and
+/// checks every link and every hash against the key, and that the head names the last entry.
+pub async fn verify(pool: &AnyPool) -> StoreResult<ChainReport> {
+    let mut report = ChainReport {
+        entries: 0,
+        unchained: 0,
+        broken: None,
+    };
+    let mut prev: Option<String> = None;
+    {
+        let mut rows = sqlx::query_as::<_, ChainRow>(
+            "SELECT id, staff_id, action, subject, at, ip_address, prev_hash, hash
+             FROM staff_audit ORDER BY id",
+        )
+        .fetch(pool);
+        while let Some(r) = rows.try_next().await? {
+            let (Some(prev_hash), Some(hash)) = (&r.prev_hash, &r.hash) else {
+                if prev.is_some() {
+                    report.broken = Some((r.id, "an entry without a hash inside the chain"));
+                    return Ok(report);
+                }
+                report.unchained += 1;
+                continue;
+            };
+            let expected_prev = prev.as_deref().unwrap_or(GENESIS);
+            if prev_hash != expected_prev {
+                report.broken = Some((
+                    r.id,
+                    "its previous hash is not the hash of the entry before it",
+                ));
+                return Ok(report);
+            }
+            let computed = entry_hash(
+                prev_hash,
+                &Fields {
+                    staff_id: r.staff_id,
+                    action: &r.action,
+                    subject: &r.subject,
+                    at: r.at,
+                    ip: &r.ip_address,
+                },
+            )?;
+            if &computed != hash {
+                report.broken = Some((r.id, "its hash does not match its fields"));
+                return Ok(report);
+            }
+            report.entries += 1;
+            prev = Some(hash.clone());
+        }
+    }
+    let head: String = sqlx::query_scalar("SELECT last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    if head != prev.as_deref().unwrap_or(GENESIS) {
+        report.broken = Some((
+            0,
+            "the head does not name the last entry (entries removed?)",
+        ));
+    }
+    Ok(report)
+}
+
+/// Records what a verification found.
+pub async fn record_check(pool: &AnyPool, now: i64, report: &ChainReport) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_checks (at, entries, ok, broken_at, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now)
+    .bind(report.entries)
+    .bind(i64::from(report.ok()))
+    .bind(report.broken.map(|(id, _)| id))
+    .bind(report.describe())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The newest verification: (at, ok, detail).
+pub async fn last_check(pool: &AnyPool) -> StoreResult<Option<(i64, bool, String)>> {
+    let row: Option<(i64, i64, String)> =
+        sqlx::query_as("SELECT at, ok, detail FROM audit_checks ORDER BY id DESC LIMIT 1")
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(at, ok, detail)| (at, ok != 0, detail)))
+}
 /// One line of the staff audit log.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AuditRow {
