@@ -220,6 +220,7 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
     let login_id =
         backend::store::logins::create(&db()?.pool, now, account_id, &client_ip(), &user_agent())
             .await?;
+    backend::store::accounts::mark_signed_in(&db()?.pool, now, account_id).await?;
     session.insert(ACCOUNT_KEY, account_id).await?;
     session.insert(LOGIN_KEY, login_id).await?;
     session.insert(SIGNED_IN_AT_KEY, now).await?;

@@ -20,6 +20,7 @@ pub mod refusal;
 pub mod registration;
 pub mod request_flow;
 pub mod requests;
+pub mod search;
 pub mod throttle;
 pub mod uploads;
 pub mod values;

@@ -109,6 +109,13 @@ pub async fn prepare(
         }
         Err(e) => return Err(db_error(e.to_string())),
     }
+    // Customers stored before search existed get their search document now (once).
+    let filled = backend::store::customers::fill_missing_search(&db.pool)
+        .await
+        .map_err(|e| db_error(e.to_string()))?;
+    if filled > 0 {
+        tracing::info!(customers = filled, "search documents filled");
+    }
     let outboxes = outboxes(&settings)?;
     let sessions = PortalSessionStore::new(&db)
         .await

@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod cic;
 pub mod customer;
+pub mod customers;
 pub mod queue;
 pub mod registration;
 

@@ -50,7 +50,10 @@ pub fn CicHomePage() -> impl IntoView {
                             </form>
                         </div>
                         <p>{home.name.clone()}" · "{role}</p>
-                        <p><a class="button primary" href="/cic/queue">{tr("cic.queue_link")}</a></p>
+                        <p class="actions">
+                            <a class="button primary" href="/cic/queue">{tr("cic.queue_link")}</a>
+                            <a class="button" href="/cic/customers">{tr("cic.customers_link")}</a>
+                        </p>
                         <section aria-labelledby="incidents-title">
                             <h2 id="incidents-title">{tr("cic.incidents")}</h2>
                             {if home.incidents.is_empty() {
@@ -67,7 +70,7 @@ pub fn CicHomePage() -> impl IntoView {
                                         <tbody>
                                             {home.incidents.into_iter().map(|i| view! {
                                                 <tr>
-                                                    <td>{i.customer_number.clone()}</td>
+                                                    <td><a href=format!("/cic/customers/{}", i.customer_number)>{i.customer_number.clone()}</a></td>
                                                     <td>{i.customer_name.clone()}</td>
                                                     <td>{tr(&format!("incident.{}", i.kind))}</td>
                                                     <td>{i.reported_at.clone()}</td>

@@ -47,3 +47,5 @@ lazy_page!(PlateRoute, super::changes::PlatePage);
 lazy_page!(AllowanceRoute, super::changes::AllowancePage);
 lazy_page!(QueueRoute, super::queue::QueuePage);
 lazy_page!(StaffRequestRoute, super::queue::StaffRequestPage);
+lazy_page!(CustomerSearchRoute, super::customers::CustomerSearchPage);
+lazy_page!(StaffCustomerRoute, super::customers::StaffCustomerPage);

@@ -3,6 +3,7 @@ pub mod changes;
 pub mod cic;
 pub mod contact;
 pub mod contract;
+pub mod customers;
 pub mod dashboard;
 pub mod documents;
 pub mod email;

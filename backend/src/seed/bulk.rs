@@ -72,22 +72,34 @@ pub async fn seed(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
             "language",
             "created_at",
             "updated_at",
+            "search_text",
         ];
         let sql = insert_sql("customers", &cols, rows as usize);
         let mut q = sqlx::query(&sql);
         for r in done..done + rows {
             let number = first_customer_number + r;
+            let (first, last) = (format!("Klant{r}"), format!("Test{}", r % 997));
+            let mobile = format!("+32479{:06}", r % 1_000_000);
+            let email = format!("customer{number}@seed.example");
+            let search = domain::search::document([
+                number.to_string().as_str(),
+                &format!("{first} {last}"),
+                &email,
+                &mobile,
+                &format!("SC-{number}"),
+            ]);
             q = q
                 .bind(customer_id0 + r)
                 .bind(number.to_string())
                 .bind("private")
-                .bind(format!("Klant{r}"))
-                .bind(format!("Test{}", r % 997))
-                .bind(format!("+32479{:06}", r % 1_000_000))
-                .bind(format!("customer{number}@seed.example"))
+                .bind(first)
+                .bind(last)
+                .bind(mobile)
+                .bind(email)
                 .bind(["nl", "fr", "en"][(r % 3) as usize])
                 .bind(now)
-                .bind(now);
+                .bind(now)
+                .bind(search);
         }
         q.execute(&mut *tx).await?;
 

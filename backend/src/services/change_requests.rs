@@ -590,7 +590,10 @@ pub async fn approve(
             if !requests::apply(&mut tx, now, id, RequestEvent::Approve, change).await? {
                 false
             } else {
-                apply_change(&mut tx, now, &request, kind).await?
+                let done = apply_change(&mut tx, now, &request, kind).await?;
+                // A new plate, mobile number or e-mail address is searched for too.
+                customers::refresh_search(&mut tx, &[request.customer_id]).await?;
+                done
             }
         }
     };

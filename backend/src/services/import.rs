@@ -121,6 +121,16 @@ pub async fn apply(
         contract_ids.insert(contract.number.as_str().to_string(), result.id());
         report.contracts.add(result);
     }
+    // The search documents name the customer's contracts and plates too.
+    let mut touched: Vec<i64> = customer_ids.values().copied().collect();
+    for contract in &batch.contracts {
+        if let Some(id) = customers::id_by_number(tx, contract.customer_number.as_str()).await? {
+            touched.push(id);
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    customers::refresh_search(tx, &touched).await?;
     for invoice in &batch.invoices {
         let number = invoice.contract_number.as_str();
         let contract_id = match contract_ids.get(number) {

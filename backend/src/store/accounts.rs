@@ -286,3 +286,50 @@ pub async fn notice_address<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     .fetch_optional(ex)
     .await?)
 }
+
+/// Notes a completed sign-in (shown to staff as "last sign-in").
+pub async fn mark_signed_in(pool: &AnyPool, now: i64, account_id: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE portal_accounts SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// A portal account as staff see it: never the password or the second-factor secret, only
+/// whether there is one.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AccountState {
+    pub email: String,
+    pub created_at: i64,
+    pub last_sign_in_at: Option<i64>,
+    pub two_factor: i64,
+    pub must_reset_password: i64,
+    pub active: i64,
+}
+
+pub async fn state_for_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+) -> StoreResult<Option<AccountState>> {
+    Ok(sqlx::query_as(
+        "SELECT email, created_at, last_sign_in_at,
+            CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor,
+            must_reset_password, active
+         FROM portal_accounts WHERE customer_id = $1",
+    )
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The id of the customer's portal account, if they registered.
+pub async fn id_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM portal_accounts WHERE customer_id = $1")
+            .bind(customer_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}

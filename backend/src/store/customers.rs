@@ -263,3 +263,134 @@ pub async fn set_contact(
     .rows_affected()
         == 1)
 }
+
+/// What a customer's search document is made of (besides contracts and plates).
+#[derive(sqlx::FromRow)]
+struct SearchFields {
+    customer_number: String,
+    first_name: String,
+    last_name: String,
+    company_name: Option<String>,
+    company_number: Option<String>,
+    email: Option<String>,
+    mobile: Option<String>,
+    street: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+}
+
+/// Rewrites the search documents of these customers from their current fields, address,
+/// contracts and plates (`domain::search::document`), inside the caller's transaction.
+pub async fn refresh_search(conn: &mut sqlx::AnyConnection, ids: &[i64]) -> StoreResult<()> {
+    for id in ids {
+        let row: Option<SearchFields> = sqlx::query_as(
+            "SELECT customer_number, first_name, last_name, company_name, company_number,
+                email, mobile, street, postal_code, city FROM customers WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(f) = row else {
+            continue;
+        };
+        let contracts: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT c.contract_number, v.number_plate FROM contracts c
+             LEFT JOIN vehicles v ON v.contract_id = c.id WHERE c.customer_id = $1 ORDER BY c.id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let name = format!("{} {}", f.first_name, f.last_name);
+        let mut fields: Vec<&str> = vec![&f.customer_number, &name];
+        fields.extend(
+            [
+                &f.company_name,
+                &f.company_number,
+                &f.email,
+                &f.mobile,
+                &f.street,
+                &f.postal_code,
+                &f.city,
+            ]
+            .into_iter()
+            .filter_map(|f| f.as_deref()),
+        );
+        for (contract, plate) in &contracts {
+            fields.push(contract);
+            fields.extend(plate.as_deref());
+        }
+        sqlx::query("UPDATE customers SET search_text = $1 WHERE id = $2")
+            .bind(domain::search::document(fields))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Fills the search documents still missing (rows from before search existed), in batches;
+/// returns how many.
+pub async fn fill_missing_search(pool: &AnyPool) -> StoreResult<usize> {
+    let mut done = 0;
+    loop {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM customers WHERE search_text IS NULL ORDER BY id LIMIT 500",
+        )
+        .fetch_all(pool)
+        .await?;
+        if ids.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = crate::infra::db::begin_write(pool).await?;
+        refresh_search(&mut tx, &ids).await?;
+        tx.commit().await?;
+        done += ids.len();
+    }
+}
+
+/// One customer in the staff's search results.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FoundRow {
+    pub customer_number: String,
+    pub kind: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company_name: Option<String>,
+    pub email: Option<String>,
+    pub city: Option<String>,
+}
+
+impl FoundRow {
+    pub fn name(&self) -> String {
+        match (&self.company_name, self.kind.as_str()) {
+            (Some(company), "company") => company.clone(),
+            _ => format!("{} {}", self.first_name, self.last_name),
+        }
+    }
+}
+
+/// Customers whose search document contains the term or its compact form, by customer number;
+/// one page of `limit` and whether more follow.
+pub async fn search(
+    pool: &AnyPool,
+    term: &domain::search::Term,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<FoundRow>, bool)> {
+    let (folded, compact) = term.patterns();
+    let mut rows: Vec<FoundRow> = sqlx::query_as(
+        "SELECT customer_number, kind, first_name, last_name, company_name, email, city
+         FROM customers
+         WHERE search_text LIKE $1 ESCAPE '\\' OR search_text LIKE $2 ESCAPE '\\'
+         ORDER BY customer_number LIMIT $3 OFFSET $4",
+    )
+    .bind(folded)
+    .bind(compact)
+    .bind(limit + 1)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((rows, more))
+}

@@ -85,7 +85,10 @@ pub struct RequestItem {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{request_item as request_item_for_staff, stamp};
+pub use server::{
+    card as contract_card, document_item, invoice_item, request_item as request_item_for_staff,
+    stamp,
+};
 
 #[cfg(feature = "ssr")]
 mod server {

@@ -1,0 +1,269 @@
+//! The CIC's customer search (`/cic/customers`: one field, a plain GET form, 25 results a
+//! page) and the read-only customer view (`/cic/customers/{number}`): profile and contact
+//! details, the portal account's state, contracts, the newest invoices, documents, requests
+//! (linked into the work queue) and security incidents.
+
+use crate::api::customers::{SearchView, StaffCustomerView, customer_search, staff_customer};
+use crate::components::form::described_by;
+use crate::i18n::{tr, trf};
+use crate::pages::not_found::NotFound;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn CustomerSearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.get(),
+        |q| {
+            customer_search(q.get("q"), q.get("page").unwrap_or_default())
+        },
+    );
+    view! {
+        <Title text=tr("page.customers.title") />
+        <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
+        <h1>{tr("page.customers.title")}</h1>
+        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(Some(v)) => search_view(v).into_any(),
+                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn page_href(q: &str, page: i64) -> String {
+    let q: String = q
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/cic/customers?q={q}&page={page}")
+}
+
+fn search_view(v: SearchView) -> impl IntoView {
+    let error = v.error.clone();
+    let described = described_by("q", true, error.is_some());
+    let prev = (v.page > 1).then(|| page_href(&v.q, v.page - 1));
+    let next = v.more.then(|| page_href(&v.q, v.page + 1));
+    let results = v.found.clone().map(|found| {
+        if found.is_empty() {
+            return view! { <p class="empty" role="status">{tr("customers.none")}</p> }.into_any();
+        }
+        view! {
+            <p role="status">{trf("customers.page", &[("page", &v.page.to_string())])}</p>
+            <div class="table-wrap">
+                <table class="table">
+                    <caption class="visually-hidden">{tr("customers.results")}</caption>
+                    <thead><tr>
+                        <th scope="col">{tr("register.customer_number")}</th>
+                        <th scope="col">{tr("cic.customer")}</th>
+                        <th scope="col">{tr("contact.email")}</th>
+                        <th scope="col">{tr("contact.city")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {found.into_iter().map(|c| view! {
+                            <tr>
+                                <td><a href=format!("/cic/customers/{}", c.number)>{c.number.clone()}</a></td>
+                                <td>{c.name.clone()}</td>
+                                <td>{c.email.clone().unwrap_or_default()}</td>
+                                <td>{c.city.clone().unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <nav class="pagination" aria-label=tr("invoices.pages")>
+                {prev.clone().map(|h| view! { <a href=h rel="prev">{tr("invoices.prev")}</a> })}
+                {next.clone().map(|h| view! { <a href=h rel="next">{tr("invoices.next")}</a> })}
+            </nav>
+        }
+        .into_any()
+    });
+    view! {
+        <form method="get" action="/cic/customers" class="form" role="search">
+            <div class="field" class:invalid=error.is_some()>
+                <label for="q">{tr("customers.q")}</label>
+                <p class="hint" id="q-hint">{tr("customers.q.hint")}</p>
+                {error.as_ref().map(|e| view! { <p class="field-error" id="q-error">{tr(e)}</p> })}
+                <input id="q" name="q" type="search" value=v.q.clone() autocomplete="off"
+                    aria-invalid=error.is_some().then_some("true") aria-describedby=described />
+            </div>
+            <button type="submit" class="button primary">{tr("customers.search")}</button>
+        </form>
+        {results}
+    }
+}
+
+#[component]
+pub fn StaffCustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.read().get("number").unwrap_or_default(),
+        staff_customer,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(Some(v)) => customer_view(v).into_any(),
+                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { tr("common.yes") } else { tr("common.no") }
+}
+
+fn customer_view(v: StaffCustomerView) -> impl IntoView {
+    let dash = || "—".to_string();
+    let title = format!("{} ({})", v.name, v.number);
+    let account = match v.account.clone() {
+        None => view! { <p>{tr("customers.not_registered")}</p> }.into_any(),
+        Some(a) => view! {
+            <dl class="facts">
+                <dt>{tr("customers.sign_in_email")}</dt><dd>{a.email.clone()}</dd>
+                <dt>{tr("customers.registered")}</dt><dd>{a.registered.clone()}</dd>
+                <dt>{tr("customers.last_sign_in")}</dt><dd>{a.last_sign_in.clone().unwrap_or_else(dash)}</dd>
+                <dt>{tr("customers.two_factor")}</dt><dd>{yes_no(a.two_factor)}</dd>
+                <dt>{tr("customers.must_reset")}</dt><dd>{yes_no(a.must_reset)}</dd>
+                <dt>{tr("customers.active")}</dt><dd>{yes_no(a.active)}</dd>
+            </dl>
+        }
+        .into_any(),
+    };
+    view! {
+        <Title text=title.clone() />
+        <p class="breadcrumb"><a href="/cic/customers">{tr("page.customers.title")}</a></p>
+        <h1>{title}</h1>
+        <p class="hint">{tr("customers.read_only")}</p>
+        <section aria-labelledby="profile-title">
+            <h2 id="profile-title">{tr("customers.profile")}</h2>
+            <dl class="facts">
+                <dt>{tr("register.customer_number")}</dt><dd>{v.number.clone()}</dd>
+                <dt>{tr("customers.kind")}</dt><dd>{tr(&format!("customerkind.{}", v.kind))}</dd>
+                {v.company_number.clone().map(|n| view! { <dt>{tr("customers.company_number")}</dt><dd>{n}</dd> })}
+                <dt>{tr("customers.language")}</dt><dd>{v.language.to_uppercase()}</dd>
+                <dt>{tr("contact.address")}</dt><dd>{v.address.clone().unwrap_or_else(dash)}</dd>
+                <dt>{tr("contact.mobile")}</dt><dd>{v.mobile.clone().unwrap_or_else(dash)}</dd>
+                <dt>{tr("contact.email")}</dt><dd>{v.email.clone().unwrap_or_else(dash)}</dd>
+            </dl>
+        </section>
+        <section aria-labelledby="account-title">
+            <h2 id="account-title">{tr("customers.account")}</h2>
+            {account}
+            {(!v.incidents.is_empty()).then(|| view! {
+                <h3>{tr("cic.incidents")}</h3>
+                <ul>
+                    {v.incidents.iter().map(|(kind, at)| view! {
+                        <li>{tr(&format!("incident.{kind}"))}" · "{at.clone()}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+        <section aria-labelledby="contracts-title">
+            <h2 id="contracts-title">{tr("customers.contracts")}</h2>
+            <div class="table-wrap">
+                <table class="table">
+                    <caption class="visually-hidden">{tr("customers.contracts")}</caption>
+                    <thead><tr>
+                        <th scope="col">{tr("invoices.contract")}</th>
+                        <th scope="col">{tr("contract.vehicle")}</th>
+                        <th scope="col">{tr("dashboard.plate")}</th>
+                        <th scope="col">{tr("invoices.status")}</th>
+                        <th scope="col">{tr("dashboard.end_date")}</th>
+                        <th scope="col" class="num">{tr("contract.km_per_year")}</th>
+                        <th scope="col" class="num">{tr("customers.monthly")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {v.contracts.iter().map(|c| view! {
+                            <tr>
+                                <td>{c.contract_number.clone()}</td>
+                                <td>{c.vehicle.clone()}</td>
+                                <td>{c.number_plate.clone().unwrap_or_else(dash)}</td>
+                                <td>{tr(&format!("contractstatus.{}", c.status))}</td>
+                                <td>{c.end_date.clone()}</td>
+                                <td class="num">{c.allowed_km_per_year.clone().unwrap_or_else(dash)}</td>
+                                <td class="num">{c.monthly_amount.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <section aria-labelledby="requests-title">
+            <h2 id="requests-title">{tr("nav.requests")}</h2>
+            {if v.requests.is_empty() {
+                view! { <p>{tr("requests.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="doc-list">
+                        {v.requests.iter().map(|r| view! {
+                            <li>
+                                <a href=format!("/cic/requests/{}", r.id)>{r.reference.clone()}</a>
+                                " · "{tr(&format!("requestkind.{}", r.kind))}
+                                " · "<span class=format!("status status-{}", r.status)>{tr(&format!("requeststatus.{}", r.status))}</span>
+                                " · "{r.created.clone()}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="invoices-title">
+            <h2 id="invoices-title">{tr("page.invoices.title")}</h2>
+            <p>{trf("customers.invoices_shown", &[("shown", &v.invoices.len().to_string()), ("total", &v.invoice_count.to_string())])}</p>
+            <div class="table-wrap">
+                <table class="table">
+                    <caption class="visually-hidden">{tr("page.invoices.title")}</caption>
+                    <thead><tr>
+                        <th scope="col">{tr("invoices.number")}</th>
+                        <th scope="col">{tr("invoices.contract")}</th>
+                        <th scope="col">{tr("invoices.due_date")}</th>
+                        <th scope="col" class="num">{tr("invoices.amount")}</th>
+                        <th scope="col">{tr("invoices.status")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {v.invoices.iter().map(|i| view! {
+                            <tr>
+                                <td>{i.number.clone()}</td>
+                                <td>{i.contract_number.clone()}</td>
+                                <td>{i.due_date.clone()}</td>
+                                <td class="num">{i.amount.clone()}</td>
+                                <td><span class=format!("status status-{}", i.status)>{tr(&format!("invoicestatus.{}", i.status))}</span></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <section aria-labelledby="documents-title">
+            <h2 id="documents-title">{tr("page.documents.title")}</h2>
+            {if v.documents.is_empty() {
+                view! { <p>{tr("documents.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="doc-list">
+                        {v.documents.iter().map(|d| view! {
+                            <li>
+                                {tr(&format!("document.{}", d.kind))}
+                                {d.contract_number.clone().map(|n| format!(" · {n}"))}
+                                {d.year.map(|y| format!(" · {y}"))}
+                                " · "{d.created.clone()}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,128 @@
+//! The CIC's customer search and read-only customer view (issue 11). Staff see what the
+//! customer sees (profile and contact details, contracts with vehicles, invoices, documents,
+//! requests) plus the portal account's state and security incidents, never a password or a
+//! second-factor secret. Every search and every opening is one audit entry, committed before
+//! the data is handed out (no entry, no data).
+
+use crate::services::{ServiceError, Services};
+use crate::store::accounts::{self, AccountState};
+use crate::store::contracts::{self, ContractDetail};
+use crate::store::customers::{self, ContactRow, CustomerRow, FoundRow};
+use crate::store::documents::{self, DocumentRow};
+use crate::store::invoices::{self, InvoiceRow};
+use crate::store::requests::{self, RequestRow};
+use crate::store::{audit, incidents};
+use domain::invoice_query::InvoiceQuery;
+use domain::search::{PAGE_SIZE, SearchRefusal, Term};
+
+/// The staff member reading, and from where (for the audit entry).
+#[derive(Clone, Copy, Debug)]
+pub struct Reader<'a> {
+    pub staff_id: i64,
+    pub ip: &'a str,
+}
+
+/// One page of search results.
+pub struct Found {
+    pub customers: Vec<FoundRow>,
+    /// 1-based.
+    pub page: i64,
+    pub more: bool,
+}
+
+/// Searches customers by any of their numbers, names, addresses or plates (audited with the
+/// term and the number of results).
+pub async fn search(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    text: &str,
+    page: i64,
+) -> Result<Result<Found, SearchRefusal>, ServiceError> {
+    let term = match Term::parse(text) {
+        Ok(t) => t,
+        Err(r) => return Ok(Err(r)),
+    };
+    let page = page.clamp(1, 10_000);
+    let (rows, more) = customers::search(s.pool, &term, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    audit::record_alone(
+        s.pool,
+        s.clock.epoch(),
+        who.staff_id,
+        "search_customers",
+        &format!("\"{}\" page {page}: {} found", term.folded, rows.len()),
+        who.ip,
+    )
+    .await?;
+    Ok(Ok(Found {
+        customers: rows,
+        page,
+        more,
+    }))
+}
+
+/// What the customer view shows.
+pub struct CustomerView {
+    pub customer: CustomerRow,
+    pub contact: ContactRow,
+    pub account: Option<AccountState>,
+    pub contracts: Vec<ContractDetail>,
+    /// The newest invoices (one page).
+    pub invoices: Vec<InvoiceRow>,
+    pub invoice_count: i64,
+    pub documents: Vec<DocumentRow>,
+    pub requests: Vec<RequestRow>,
+    /// Security incidents of the account: (kind, when).
+    pub incidents: Vec<(String, i64)>,
+}
+
+/// Opens a customer by number (audited); None for an unknown number.
+pub async fn open(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    number: &str,
+) -> Result<Option<CustomerView>, ServiceError> {
+    let Some(customer) = customers::by_number(s.pool, number.trim()).await? else {
+        return Ok(None);
+    };
+    let Some(contact) = customers::contact(s.pool, customer.id).await? else {
+        return Ok(None);
+    };
+    let account = accounts::state_for_customer(s.pool, customer.id).await?;
+    let incidents = match accounts::id_for_customer(s.pool, customer.id).await? {
+        Some(account_id) => incidents::of_account(s.pool, account_id).await?,
+        None => Vec::new(),
+    };
+    let contracts = contracts::details_for_customer(s.pool, customer.id).await?;
+    let (invoices, invoice_count) = invoices::page_for_customer(
+        s.pool,
+        customer.id,
+        &InvoiceQuery {
+            page: 1,
+            ..InvoiceQuery::default()
+        },
+        s.clock.local_today(),
+    )
+    .await?;
+    let documents = documents::for_customer(s.pool, customer.id).await?;
+    let requests = requests::for_customer(s.pool, customer.id).await?;
+    audit::record_alone(
+        s.pool,
+        s.clock.epoch(),
+        who.staff_id,
+        "view_customer",
+        &format!("customer {}", customer.customer_number),
+        who.ip,
+    )
+    .await?;
+    Ok(Some(CustomerView {
+        customer,
+        contact,
+        account,
+        contracts,
+        invoices,
+        invoice_count,
+        documents,
+        requests,
+        incidents,
+    }))
+}
