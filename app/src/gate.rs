@@ -52,9 +52,10 @@ pub async fn customer_in(
     let Some((account_id, login_id)) = session::login_with(s, pool, clock).await? else {
         return Ok(None);
     };
+    // A suspended account loses its session at once.
     let account = backend::store::accounts::by_id(pool, account_id)
         .await?
-        .filter(|a| a.active == 1);
+        .filter(|a| a.active == 1 && a.suspended_at.is_none());
     Ok(account.map(|account| SignedInCustomer {
         customer_id: account.customer_id,
         account_id,

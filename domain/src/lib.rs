@@ -21,6 +21,7 @@ pub mod registration;
 pub mod request_flow;
 pub mod requests;
 pub mod search;
+pub mod suspension;
 pub mod throttle;
 pub mod uploads;
 pub mod values;

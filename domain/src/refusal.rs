@@ -95,6 +95,14 @@ pub enum Refusal {
     ContractNotChangeable,
     /// A contact-details change breaks a rule (address form, unchanged value, no code sent).
     Contact(ContactRefusal),
+    /// Sign-in: the right password, but the operator suspended the portal access.
+    AccountSuspended,
+    /// Staff: suspending needs a reason from the list.
+    SuspensionReasonRequired,
+    /// Staff: the reason "other" needs a note.
+    SuspensionNoteRequired,
+    /// Staff: the customer has no portal account to suspend, or it is already (not) suspended.
+    SuspensionNotPossible,
 }
 
 impl Refusal {
@@ -147,6 +155,10 @@ impl Refusal {
             Busy => "error.busy",
             Change(c) => c.key(),
             Contact(c) => c.key(),
+            AccountSuspended => "auth.suspended",
+            SuspensionReasonRequired => "suspension.reason_required",
+            SuspensionNoteRequired => "suspension.note_required",
+            SuspensionNotPossible => "suspension.not_possible",
             PlateCountry => "change.plate_country",
             FileRequired => "change.file_required",
             FileType => "change.file_type",
@@ -184,6 +196,8 @@ impl Refusal {
             DocumentYearRequired | DocumentYearInvalid => "year",
             Change(c) => c.field(),
             Contact(c) => c.field(),
+            SuspensionReasonRequired => "reason",
+            SuspensionNoteRequired => "note",
             PlateCountry => "country",
             FileRequired | FileType | FileTooLarge | UploadUnreadable => "certificate",
             RejectNoteRequired => "note",
@@ -206,6 +220,8 @@ impl Refusal {
             | RequestStale
             | RequestClosed
             | ContractNotChangeable
+            | AccountSuspended
+            | SuspensionNotPossible
             | Busy => "",
         }
     }
@@ -270,6 +286,12 @@ impl Refusal {
         ];
         all.extend(ChangeRefusal::ALL.map(Change));
         all.extend(ContactRefusal::ALL.map(Contact));
+        all.extend([
+            AccountSuspended,
+            SuspensionReasonRequired,
+            SuspensionNoteRequired,
+            SuspensionNotPossible,
+        ]);
         all.extend(
             [
                 ValueError::CustomerNumber,

@@ -92,6 +92,10 @@ pub struct AccountItem {
     pub two_factor: bool,
     pub must_reset: bool,
     pub active: bool,
+    /// Suspended since (and why: the reason code and the note).
+    pub suspended: Option<String>,
+    pub suspended_reason: Option<String>,
+    pub suspended_note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +118,10 @@ pub struct StaffCustomerView {
     pub requests: Vec<RequestItem>,
     /// (kind, reported at).
     pub incidents: Vec<(String, String)>,
+    /// The signed-in staff member may suspend and reinstate (admins).
+    pub can_suspend: bool,
+    pub message: Option<crate::message::Message>,
+    pub values: std::collections::HashMap<String, String>,
 }
 
 /// A customer as the CIC sees them (read-only); unknown number: 404.
@@ -139,6 +147,7 @@ pub async fn staff_customer(number: String) -> Result<Option<StaffCustomerView>,
         return Err(AppError::NotFound);
     };
     let today = ctx.services().clock.local_today();
+    let flash = session::take_flash(&session::session().await?, SUSPENSION_FORM).await?;
     Ok(Some(StaffCustomerView {
         name: v.customer.display_name(),
         number: v.customer.customer_number.clone(),
@@ -159,6 +168,9 @@ pub async fn staff_customer(number: String) -> Result<Option<StaffCustomerView>,
             two_factor: a.two_factor != 0,
             must_reset: a.must_reset_password != 0,
             active: a.active != 0,
+            suspended: a.suspended_at.map(stamp),
+            suspended_reason: a.suspended_reason,
+            suspended_note: a.suspended_note,
         }),
         contracts: v.contracts.iter().map(contract_card).collect(),
         invoices: v.invoices.iter().map(|i| invoice_item(i, today)).collect(),
@@ -170,5 +182,63 @@ pub async fn staff_customer(number: String) -> Result<Option<StaffCustomerView>,
             .into_iter()
             .map(|(kind, at)| (kind, stamp(at)))
             .collect(),
+        can_suspend: staff.role == StaffRole::Admin,
+        message: flash.message(),
+        values: flash.values,
     }))
+}
+
+/// The form name of the suspension flash on the customer view.
+pub const SUSPENSION_FORM: &str = "suspension";
+
+/// Admins: suspends a customer's portal access with a reason (and a note, required for
+/// "other"); back to the customer view with the outcome. Agents: 403.
+#[server(endpoint = "cic/suspend-customer")]
+pub async fn suspend_customer(
+    number: String,
+    #[server(default)] reason: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    access(&number, Some((&reason, &note))).await
+}
+
+/// Admins: gives a suspended customer their access back.
+#[server(endpoint = "cic/reinstate-customer")]
+pub async fn reinstate_customer(number: String) -> Result<(), AppError> {
+    access(&number, None).await
+}
+
+#[cfg(feature = "ssr")]
+async fn access(number: &str, suspend: Option<(&str, &str)>) -> Result<(), AppError> {
+    use crate::session::{self, Flash};
+    use backend::services::customer_view::{self, Reader, Suspended};
+    use domain::model::StaffRole;
+    let Some(staff) = crate::gate::require_staff(StaffRole::Admin).await? else {
+        return Ok(());
+    };
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let ip = session::client_ip();
+    let who = Reader {
+        staff_id: staff.staff_id,
+        ip: &ip,
+    };
+    let number = number.trim().to_string();
+    let outcome = match suspend {
+        Some((reason, note)) => {
+            customer_view::suspend(&ctx.services(), who, &number, reason, note).await?
+        }
+        None => customer_view::reinstate(&ctx.services(), who, &number).await?,
+    };
+    let flash = match (outcome, suspend) {
+        (Suspended::NotFound, _) => return Err(AppError::NotFound),
+        (Suspended::Done, Some(_)) => Flash::notice(SUSPENSION_FORM, "suspension.done"),
+        (Suspended::Done, None) => Flash::notice(SUSPENSION_FORM, "suspension.reinstated"),
+        (Suspended::Refused(r), Some((reason, note))) => Flash::error(SUSPENSION_FORM, r)
+            .with_values(&[("reason", reason.trim()), ("note", note.trim())]),
+        (Suspended::Refused(r), None) => Flash::error(SUSPENSION_FORM, r),
+    };
+    session::set_flash(&s, flash).await?;
+    leptos_axum::redirect(&format!("/cic/customers/{number}#access"));
+    Ok(())
 }

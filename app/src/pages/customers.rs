@@ -16,9 +16,7 @@ pub fn CustomerSearchPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new(
         move || query.get(),
-        |q| {
-            customer_search(q.get("q"), q.get("page").unwrap_or_default())
-        },
+        |q| customer_search(q.get("q"), q.get("page").unwrap_or_default()),
     );
     view! {
         <Title text=tr("page.customers.title") />
@@ -137,9 +135,26 @@ fn customer_view(v: StaffCustomerView) -> impl IntoView {
                 <dt>{tr("customers.two_factor")}</dt><dd>{yes_no(a.two_factor)}</dd>
                 <dt>{tr("customers.must_reset")}</dt><dd>{yes_no(a.must_reset)}</dd>
                 <dt>{tr("customers.active")}</dt><dd>{yes_no(a.active)}</dd>
+                <dt>{tr("suspension.state")}</dt>
+                <dd>{match a.suspended.clone() {
+                    None => tr("suspension.not_suspended").to_string(),
+                    Some(at) => format!(
+                        "{} · {}{}",
+                        at,
+                        tr(&format!("suspension.reason.{}", a.suspended_reason.clone().unwrap_or_default())),
+                        a.suspended_note.clone().map(|n| format!(" · {n}")).unwrap_or_default()
+                    ),
+                }}</dd>
             </dl>
         }
         .into_any(),
+    };
+    let access = match (&v.account, v.can_suspend) {
+        (Some(a), true) => Some(access_forms(&v, a.suspended.is_some())),
+        (None, true) => Some(
+            view! { <crate::components::form::FormMessage key=v.message.clone() /> }.into_any(),
+        ),
+        (_, false) => None,
     };
     view! {
         <Title text=title.clone() />
@@ -161,6 +176,7 @@ fn customer_view(v: StaffCustomerView) -> impl IntoView {
         <section aria-labelledby="account-title">
             <h2 id="account-title">{tr("customers.account")}</h2>
             {account}
+            {access}
             {(!v.incidents.is_empty()).then(|| view! {
                 <h3>{tr("cic.incidents")}</h3>
                 <ul>
@@ -266,4 +282,54 @@ fn customer_view(v: StaffCustomerView) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Admins: suspend (reason from the list, a note) or reinstate; plain posts.
+fn access_forms(v: &StaffCustomerView, suspended: bool) -> AnyView {
+    use crate::components::form::FormMessage;
+    let message = v.message.clone();
+    let number = v.number.clone();
+    if suspended {
+        return view! {
+            <form id="access" method="post" action="/api/cic/reinstate-customer" class="form">
+                <FormMessage key=message />
+                <input type="hidden" name="number" value=number />
+                <button type="submit" class="button">{tr("suspension.reinstate")}</button>
+            </form>
+        }
+        .into_any();
+    }
+    let reason_error = message.as_ref().and_then(|m| m.error_for("reason"));
+    let note_error = message.as_ref().and_then(|m| m.error_for("note"));
+    let chosen = v.values.get("reason").cloned().unwrap_or_default();
+    let note = v.values.get("note").cloned().unwrap_or_default();
+    view! {
+        <form id="access" method="post" action="/api/cic/suspend-customer" class="form">
+            <h3>{tr("suspension.title")}</h3>
+            <FormMessage key=message.clone() />
+            <input type="hidden" name="number" value=number />
+            <div class="field" class:invalid=reason_error.is_some()>
+                <label for="reason">{tr("suspension.reason")}</label>
+                {reason_error.as_ref().map(|e| view! { <p class="field-error" id="reason-error">{tr(e)}</p> })}
+                <select id="reason" name="reason" aria-invalid=reason_error.is_some().then_some("true")
+                    aria-describedby=reason_error.is_some().then_some("reason-error")>
+                    <option value="">{tr("suspension.choose")}</option>
+                    {domain::suspension::REASONS.iter().map(|r| {
+                        let selected = *r == chosen;
+                        view! { <option value=*r selected=selected>{tr(&format!("suspension.reason.{r}"))}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field" class:invalid=note_error.is_some()>
+                <label for="note">{tr("suspension.note")}</label>
+                <p class="hint" id="note-hint">{tr("suspension.note.hint")}</p>
+                {note_error.as_ref().map(|e| view! { <p class="field-error" id="note-error">{tr(e)}</p> })}
+                <textarea id="note" name="note" rows="3" maxlength="500"
+                    aria-invalid=note_error.is_some().then_some("true")
+                    aria-describedby=described_by("note", true, note_error.is_some())>{note}</textarea>
+            </div>
+            <button type="submit" class="button primary">{tr("suspension.submit")}</button>
+        </form>
+    }
+    .into_any()
 }

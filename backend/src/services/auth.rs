@@ -46,6 +46,8 @@ pub async fn sign_in(
     })
     .await?;
     match checked {
+        // Only once the password is right: the explanation reveals the account.
+        Ok(account) if account.suspended_at.is_some() => Ok(Err(Refusal::AccountSuspended)),
         Ok(account) if account.must_reset_password == 1 => Ok(Err(Refusal::MustResetPassword)),
         Ok(account) => Ok(Ok(account)),
         Err(denied) => Ok(Err(denied.or(Refusal::SignInInvalid))),

@@ -126,3 +126,113 @@ pub async fn open(
         incidents,
     }))
 }
+
+/// What an admin's suspension or reinstatement did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suspended {
+    Done,
+    Refused(domain::refusal::Refusal),
+    NotFound,
+}
+
+/// Suspends a customer's portal access (admins; the caller checks the role): the account
+/// cannot sign in, every session ends at once, the customer is e-mailed and the action is
+/// audited, all in one transaction.
+pub async fn suspend(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    number: &str,
+    reason: &str,
+    note: &str,
+) -> Result<Suspended, ServiceError> {
+    let suspension = match domain::suspension::parse(reason, note) {
+        Ok(x) => x,
+        Err(r) => return Ok(Suspended::Refused(r)),
+    };
+    change_access(s, who, number, Some(&suspension)).await
+}
+
+/// Gives a suspended customer their access back (e-mailed and audited).
+pub async fn reinstate(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    number: &str,
+) -> Result<Suspended, ServiceError> {
+    change_access(s, who, number, None).await
+}
+
+async fn change_access(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    number: &str,
+    suspension: Option<&domain::suspension::Suspension>,
+) -> Result<Suspended, ServiceError> {
+    use crate::infra::outbox::{Mail, queue};
+    use domain::Lang;
+    use domain::i18n::tf;
+    let Some(customer) = customers::by_number(s.pool, number.trim()).await? else {
+        return Ok(Suspended::NotFound);
+    };
+    let Some(account) = accounts::id_for_customer(s.pool, customer.id).await? else {
+        return Ok(Suspended::Refused(
+            domain::refusal::Refusal::SuspensionNotPossible,
+        ));
+    };
+    let now = s.clock.epoch();
+    let mut tx = crate::infra::db::begin_write(s.pool).await?;
+    let changed = match suspension {
+        Some(x) => accounts::suspend(&mut tx, now, account, x.reason, x.note.as_deref()).await?,
+        None => accounts::reinstate(&mut tx, now, account).await?,
+    };
+    if !changed {
+        tx.rollback().await?;
+        return Ok(Suspended::Refused(
+            domain::refusal::Refusal::SuspensionNotPossible,
+        ));
+    }
+    if suspension.is_some() {
+        crate::store::logins::end_all(&mut *tx, account, None).await?;
+    }
+    let (action, subject) = match suspension {
+        Some(x) => (
+            "suspend_customer",
+            format!(
+                "customer {} reason {}{}",
+                customer.customer_number,
+                x.reason,
+                x.note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        None => (
+            "reinstate_customer",
+            format!("customer {}", customer.customer_number),
+        ),
+    };
+    audit::record(&mut tx, now, who.staff_id, action, &subject, who.ip).await?;
+    if let Some((email, lang)) = accounts::notice_address(&mut *tx, customer.id).await?
+        && let Ok(to) = domain::values::Email::parse(&email)
+    {
+        let lang = Lang::from_code(&lang).unwrap_or_default();
+        let args = [
+            ("company", s.branding.company_name.as_str()),
+            ("phone", s.branding.contact_phone.as_str()),
+            ("email", s.branding.contact_email.as_str()),
+        ];
+        let key = if suspension.is_some() {
+            "mail.suspended"
+        } else {
+            "mail.reinstated"
+        };
+        let mail = Mail {
+            to,
+            subject: tf(lang, &format!("{key}.subject"), &args),
+            body: tf(lang, &format!("{key}.body"), &args),
+        };
+        queue::enqueue_mail(&mut tx, now, &mail).await?;
+    }
+    crate::services::commit(s, tx).await?;
+    Ok(Suspended::Done)
+}

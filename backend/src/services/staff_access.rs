@@ -31,6 +31,7 @@ where
     R: for<'c> FnOnce(&'c mut AnyConnection) -> Read<'c, T>,
     S: FnOnce(&T) -> String,
 {
+    let _turn = crate::store::audit::APPENDS.lock().await;
     let mut tx = crate::infra::db::begin_write(pool).await?;
     let data = read(&mut tx).await?;
     crate::store::audit::record(&mut tx, now, who.staff_id, action, &subject(&data), who.ip)

@@ -14,10 +14,12 @@ pub struct AccountRow {
     pub password_hash: String,
     pub active: i64,
     pub must_reset_password: i64,
+    /// Set while an admin has suspended the portal access.
+    pub suspended_at: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "id, customer_id, email, first_name, last_name, password_hash, active, must_reset_password";
+const COLUMNS: &str = "id, customer_id, email, first_name, last_name, password_hash, active,
+    must_reset_password, suspended_at";
 
 pub async fn by_email(pool: &AnyPool, email: &str) -> StoreResult<Option<AccountRow>> {
     let sql = format!("SELECT {COLUMNS} FROM portal_accounts WHERE email = $1");
@@ -307,6 +309,9 @@ pub struct AccountState {
     pub two_factor: i64,
     pub must_reset_password: i64,
     pub active: i64,
+    pub suspended_at: Option<i64>,
+    pub suspended_reason: Option<String>,
+    pub suspended_note: Option<String>,
 }
 
 pub async fn state_for_customer(
@@ -316,7 +321,7 @@ pub async fn state_for_customer(
     Ok(sqlx::query_as(
         "SELECT email, created_at, last_sign_in_at,
             CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor,
-            must_reset_password, active
+            must_reset_password, active, suspended_at, suspended_reason, suspended_note
          FROM portal_accounts WHERE customer_id = $1",
     )
     .bind(customer_id)
@@ -332,4 +337,45 @@ pub async fn id_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Op
             .fetch_optional(pool)
             .await?,
     )
+}
+
+/// Suspends the account's portal access if it is not suspended yet (conditional: of two
+/// admins at once, one suspends).
+pub async fn suspend(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    account_id: i64,
+    reason: &str,
+    note: Option<&str>,
+) -> StoreResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE portal_accounts SET suspended_at = $1, suspended_reason = $2, suspended_note = $3,
+            updated_at = $1 WHERE id = $4 AND suspended_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(note)
+    .bind(account_id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Gives a suspended account its access back.
+pub async fn reinstate(
+    conn: &mut sqlx::AnyConnection,
+    now: i64,
+    account_id: i64,
+) -> StoreResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE portal_accounts SET suspended_at = NULL, suspended_reason = NULL,
+            suspended_note = NULL, updated_at = $1 WHERE id = $2 AND suspended_at IS NOT NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
 }

@@ -92,6 +92,11 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends of this process wait their turn here rather than in the database: SQLite's busy
+/// handler sleeps (up to 100 ms) when several connections want the write lock at once, a
+/// queue in the process does not. Between instances the head row still serialises.
+pub static APPENDS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// [`record`] in a write transaction of its own, for an action that has no other writes; the
 /// caller hands out what it read only once this returned.
 pub async fn record_alone(
@@ -102,6 +107,7 @@ pub async fn record_alone(
     subject: &str,
     ip: &str,
 ) -> StoreResult<()> {
+    let _turn = APPENDS.lock().await;
     let mut tx = crate::infra::db::begin_write(pool).await?;
     record(&mut tx, now, staff_id, action, subject, ip).await?;
     tx.commit().await?;
