@@ -263,6 +263,11 @@ impl PhoneNumber {
         }
     }
 
+    /// A stored number (E.164) as people read it; text that is not a number stays as it is.
+    pub fn shown(stored: &str) -> String {
+        PhoneNumber::parse(stored).map_or_else(|_| stored.to_string(), |p| p.display())
+    }
+
     /// Readable form: `+32 470 12 34 56` for Belgian numbers, E.164 otherwise.
     pub fn display(&self) -> String {
         let d = &self.0;

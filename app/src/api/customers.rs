@@ -155,11 +155,7 @@ pub async fn staff_customer(number: String) -> Result<Option<StaffCustomerView>,
         company_number: v.customer.company_number.clone(),
         language: v.customer.language.clone(),
         address: v.contact.address().map(|a| a.one_line()),
-        mobile: v
-            .contact
-            .mobile
-            .as_deref()
-            .map(|m| PhoneNumber::parse(m).map_or_else(|_| m.to_string(), |p| p.display())),
+        mobile: v.contact.mobile.as_deref().map(PhoneNumber::shown),
         email: v.contact.email.clone(),
         account: v.account.map(|a| AccountItem {
             email: a.email,

@@ -49,12 +49,18 @@ fn frame(
 /// The open request of this kind, instead of the form: one at a time per contract.
 fn open_request(v: &ChangeFormView) -> Option<AnyView> {
     let (id, reference) = v.open.clone()?;
-    Some(view! {
+    Some(open_request_notice(id, &reference))
+}
+
+/// "Request … is still open", with a link to it (shown instead of a change form).
+pub fn open_request_notice(id: i64, reference: &str) -> AnyView {
+    view! {
         <div class="notice" role="status">
-            <p>{trf("change.open_request", &[("reference", &reference)])}</p>
-            <p><a href=format!("/requests/{id}")>{trf("change.open_request.link", &[("reference", &reference)])}</a></p>
+            <p>{trf("change.open_request", &[("reference", reference)])}</p>
+            <p><a href=format!("/requests/{id}")>{trf("change.open_request.link", &[("reference", reference)])}</a></p>
         </div>
-    }.into_any())
+    }
+    .into_any()
 }
 
 fn not_changeable(v: &ChangeFormView) -> Option<AnyView> {

@@ -74,15 +74,10 @@ fn for_form(
 /// The open request of `kind`, instead of its form: one at a time.
 fn open_of(open: &[RequestItem], kind: &str) -> Option<AnyView> {
     let r = open.iter().find(|r| r.kind == kind)?;
-    Some(
-        view! {
-            <div class="notice" role="status">
-                <p>{trf("change.open_request", &[("reference", &r.reference)])}</p>
-                <p><a href=format!("/requests/{}", r.id)>{trf("change.open_request.link", &[("reference", &r.reference)])}</a></p>
-            </div>
-        }
-        .into_any(),
-    )
+    Some(crate::pages::changes::open_request_notice(
+        r.id,
+        &r.reference,
+    ))
 }
 
 fn contact_view(v: ContactView, a: Actions) -> impl IntoView {

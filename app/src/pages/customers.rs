@@ -33,16 +33,10 @@ pub fn CustomerSearchPage() -> impl IntoView {
 }
 
 fn page_href(q: &str, page: i64) -> String {
-    let q: String = q
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            b => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("/cic/customers?q={q}&page={page}")
+    format!(
+        "/cic/customers?q={}&page={page}",
+        crate::paths::encode_component(q)
+    )
 }
 
 fn search_view(v: SearchView) -> impl IntoView {

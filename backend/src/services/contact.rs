@@ -228,11 +228,7 @@ pub async fn confirm_mobile(
         CheckOutcome::Wrong => return Ok(Filed::Refused(Refusal::CodeWrong)),
         CheckOutcome::Void => return Ok(Filed::Refused(Refusal::CodeVoid)),
     }
-    let old = customer
-        .mobile
-        .as_deref()
-        .and_then(|m| PhoneNumber::parse(m).ok())
-        .map(|m| m.display());
+    let old = customer.mobile.as_deref().map(PhoneNumber::shown);
     file(
         s,
         me,

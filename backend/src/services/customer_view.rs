@@ -15,12 +15,7 @@ use crate::store::{audit, incidents};
 use domain::invoice_query::InvoiceQuery;
 use domain::search::{PAGE_SIZE, SearchRefusal, Term};
 
-/// The staff member reading, and from where (for the audit entry).
-#[derive(Clone, Copy, Debug)]
-pub struct Reader<'a> {
-    pub staff_id: i64,
-    pub ip: &'a str,
-}
+pub use crate::services::staff_access::Reader;
 
 /// One page of search results.
 pub struct Found {

@@ -110,6 +110,7 @@ pub async fn apply(
         customer_ids.insert(customer.number.as_str().to_string(), result.id());
         report.customers.add(result);
     }
+    let mut touched: Vec<i64> = customer_ids.values().copied().collect();
     let mut contract_ids: HashMap<String, i64> = HashMap::new();
     for contract in &batch.contracts {
         let number = contract.customer_number.as_str();
@@ -117,17 +118,12 @@ pub async fn apply(
             Some(id) => *id,
             None => found(customers::id_by_number(tx, number).await?, number)?,
         };
+        touched.push(customer_id);
         let result = contracts::upsert(tx, now, contract, customer_id).await?;
         contract_ids.insert(contract.number.as_str().to_string(), result.id());
         report.contracts.add(result);
     }
     // The search documents name the customer's contracts and plates too.
-    let mut touched: Vec<i64> = customer_ids.values().copied().collect();
-    for contract in &batch.contracts {
-        if let Some(id) = customers::id_by_number(tx, contract.customer_number.as_str()).await? {
-            touched.push(id);
-        }
-    }
     touched.sort_unstable();
     touched.dedup();
     customers::refresh_search(tx, &touched).await?;

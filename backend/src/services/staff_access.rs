@@ -41,7 +41,7 @@ where
 }
 
 /// Walks the audit chain and records the result (the daily job and `server audit verify`). A
-/// broken chain is logged as an error; admins see the last result with the audit log.
+/// broken chain is logged as an error (showing it to admins on a page is still to come).
 pub async fn verify_audit_chain(
     pool: &AnyPool,
     now: i64,

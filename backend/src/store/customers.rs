@@ -52,15 +52,24 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<CustomerRow>> 
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
 }
 
+/// The name a customer goes by: the company's for a company customer, else first and last
+/// name.
+pub fn name(kind: &str, first: &str, last: &str, company: Option<&str>) -> String {
+    match company {
+        Some(company) if kind == "company" => company.to_string(),
+        _ => format!("{first} {last}").trim().to_string(),
+    }
+}
+
 impl CustomerRow {
     /// The name documents are addressed to: the company's for a company customer.
     pub fn display_name(&self) -> String {
-        match &self.company_name {
-            Some(company) if self.kind == "company" => company.clone(),
-            _ => format!("{} {}", self.first_name, self.last_name)
-                .trim()
-                .to_string(),
-        }
+        name(
+            &self.kind,
+            &self.first_name,
+            &self.last_name,
+            self.company_name.as_deref(),
+        )
     }
 }
 
@@ -362,10 +371,12 @@ pub struct FoundRow {
 
 impl FoundRow {
     pub fn name(&self) -> String {
-        match (&self.company_name, self.kind.as_str()) {
-            (Some(company), "company") => company.clone(),
-            _ => format!("{} {}", self.first_name, self.last_name),
-        }
+        name(
+            &self.kind,
+            &self.first_name,
+            &self.last_name,
+            self.company_name.as_deref(),
+        )
     }
 }
 

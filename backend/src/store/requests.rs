@@ -50,10 +50,12 @@ pub struct RequestRow {
 impl RequestRow {
     /// The customer's name as staff see it in the queue.
     pub fn customer_name(&self) -> String {
-        match (&self.company_name, self.customer_kind.as_str()) {
-            (Some(company), "company") => company.clone(),
-            _ => format!("{} {}", self.first_name, self.last_name),
-        }
+        crate::store::customers::name(
+            &self.customer_kind,
+            &self.first_name,
+            &self.last_name,
+            self.company_name.as_deref(),
+        )
     }
 
     pub fn status(&self) -> Option<RequestStatus> {

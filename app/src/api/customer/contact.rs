@@ -88,7 +88,7 @@ pub async fn contact_page() -> Result<Option<ContactView>, AppError> {
             flash = f;
         }
     }
-    let display = |p: &str| PhoneNumber::parse(p).map_or_else(|_| p.to_string(), |p| p.display());
+    let display = PhoneNumber::shown;
     let address = v.contact.address();
     let open_mobile = v
         .open

@@ -178,9 +178,7 @@ mod server {
 
     pub fn request_item(r: backend::store::requests::RequestRow) -> RequestItem {
         let km_text = |v: &str| v.parse::<i64>().map(km).unwrap_or_else(|_| v.to_string());
-        let phone = |p: &str| {
-            domain::values::PhoneNumber::parse(p).map_or_else(|_| p.to_string(), |p| p.display())
-        };
+        let phone = domain::values::PhoneNumber::shown;
         let (new_value, old_value) = match (&r.new_plate, r.new_km_per_year) {
             (Some(plate), _) => (Some(plate.clone()), r.old_value.clone()),
             (None, Some(new)) => (Some(km(new)), r.old_value.as_deref().map(km_text)),
