@@ -2,10 +2,13 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, open, withJs } from './helpers';
 import { staffSignIn } from './journeys';
 
-test('an agent finds a customer in any form and opens the read-only customer view', async ({ page }, info) => {
+test('staff find a customer in any form and open the read-only customer view', async ({ page }, info) => {
+  // Up to three authenticator windows for the sign-in (the other journeys use the same
+  // accounts); the other project's account than the change journeys use, to spread them.
+  test.setTimeout(150_000);
   const [email, password, secret] = withJs(info)
-    ? ['agent@lumenlease.example', 'demo-agent-password', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP']
-    : ['admin@lumenlease.example', 'demo-admin-password', 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU'];
+    ? ['admin@lumenlease.example', 'demo-admin-password', 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU']
+    : ['agent@lumenlease.example', 'demo-agent-password', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'];
   await open(page, '/cic/login', info);
   await staffSignIn(page, email, password, secret);
 
