@@ -42,6 +42,32 @@ pub struct SignedInStaff {
     pub name: String,
 }
 
+/// Where a staff member's request comes from, for its audit entries.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub ip: String,
+    pub request_id: String,
+}
+
+impl Origin {
+    /// The origin of the request being served (in a server function or page).
+    pub fn current() -> Origin {
+        Origin {
+            ip: session::client_ip(),
+            request_id: session::request_id(),
+        }
+    }
+
+    /// The audit identity of `staff_id` acting from here.
+    pub fn reader(&self, staff_id: i64) -> backend::services::staff_access::Reader<'_> {
+        backend::services::staff_access::Reader {
+            staff_id,
+            ip: &self.ip,
+            request_id: &self.request_id,
+        }
+    }
+}
+
 /// The signed-in customer of a session (for code outside the Leptos context: downloads).
 pub async fn customer_in(
     s: &Session,
@@ -77,7 +103,7 @@ pub async fn staff_in(
     };
     let staff = backend::store::staff::by_id(pool, staff_id)
         .await?
-        .filter(|row| row.active == 1);
+        .filter(|row| row.active == 1 && row.setup_pending == 0);
     let Some(row) = staff else {
         s.flush().await?;
         return Ok(None);

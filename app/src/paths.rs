@@ -35,6 +35,8 @@ pub fn sign_in_url(next: &str) -> String {
 
 /// The staff sign-in page.
 pub const STAFF_SIGN_IN: &str = "/cic/login";
+/// Where a new colleague's set-up link leads (before they can sign in).
+pub const STAFF_SETUP: &str = "/cic/setup";
 
 /// Who may see a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +68,9 @@ const CUSTOMER_PREFIXES: [&str; 5] = [
 pub fn area(path: &str) -> Area {
     if CUSTOMER_PAGES.contains(&path) || CUSTOMER_PREFIXES.iter().any(|p| path.starts_with(p)) {
         Area::Customer
-    } else if path == "/cic" || (path.starts_with("/cic/") && path != STAFF_SIGN_IN) {
+    } else if path == "/cic"
+        || (path.starts_with("/cic/") && path != STAFF_SIGN_IN && path != STAFF_SETUP)
+    {
         Area::Staff
     } else {
         Area::Public
@@ -76,6 +80,14 @@ pub fn area(path: &str) -> Area {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_staff_sign_in_and_set_up_pages_are_open_to_everyone() {
+        assert_eq!(area("/cic/login"), Area::Public);
+        assert_eq!(area("/cic/setup"), Area::Public);
+        assert_eq!(area("/cic/staff"), Area::Staff);
+        assert_eq!(area("/cic/audit"), Area::Staff);
+    }
 
     #[test]
     fn components_are_percent_encoded() {

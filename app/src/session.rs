@@ -146,6 +146,27 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The request's `x-request-id` (set by the server for every request; a client's own is kept
+/// when it is short and printable), for the audit trail.
+pub fn request_id() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(clean_request_id)
+        })
+        .unwrap_or_default()
+}
+
+/// A request id as it may be stored: at most 64 printable ASCII characters.
+pub fn clean_request_id(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(64)
+        .collect()
+}
+
 pub fn user_agent() -> String {
     use_context::<http::request::Parts>()
         .and_then(|p| {

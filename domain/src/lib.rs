@@ -4,6 +4,7 @@
 //!
 //! Nothing here does I/O; everything is compiled for the browser too and unit-tested directly.
 
+pub mod audit;
 pub mod branding;
 pub mod change_requests;
 pub mod codes;
@@ -21,6 +22,7 @@ pub mod registration;
 pub mod request_flow;
 pub mod requests;
 pub mod search;
+pub mod staff_admin;
 pub mod suspension;
 pub mod throttle;
 pub mod uploads;

@@ -103,6 +103,24 @@ pub enum Refusal {
     SuspensionNoteRequired,
     /// Staff: the customer has no portal account to suspend, or it is already (not) suspended.
     SuspensionNotPossible,
+    /// Staff administration: a new colleague needs a name (at most 100 characters).
+    StaffNameRequired,
+    /// Staff administration: a staff account with this e-mail address exists.
+    StaffEmailTaken,
+    /// Staff administration: the role is not agent or admin.
+    StaffRoleUnknown,
+    /// Staff administration: an admin cannot deactivate themselves or reset their own authenticator.
+    StaffSelf,
+    /// Staff administration: the change would leave no active admin.
+    LastAdmin,
+    /// Staff administration: the account changed since the page was shown.
+    StaffStale,
+    /// Staff administration: the change changes nothing (already inactive, same role, …).
+    StaffNotPossible,
+    /// The staff set-up link is unknown, used or expired.
+    StaffSetupLinkInvalid,
+    /// Staff: no reset link for a customer without an active (unsuspended) portal account.
+    ResetNotPossible,
 }
 
 impl Refusal {
@@ -159,6 +177,15 @@ impl Refusal {
             SuspensionReasonRequired => "suspension.reason_required",
             SuspensionNoteRequired => "suspension.note_required",
             SuspensionNotPossible => "suspension.not_possible",
+            StaffNameRequired => "staff.name_required",
+            StaffEmailTaken => "staff.email_taken",
+            StaffRoleUnknown => "staff.role_unknown",
+            StaffSelf => "staff.self",
+            LastAdmin => "staff.last_admin",
+            StaffStale => "staff.stale",
+            StaffNotPossible => "staff.not_possible",
+            StaffSetupLinkInvalid => "staff.setup_invalid",
+            ResetNotPossible => "customers.reset_not_possible",
             PlateCountry => "change.plate_country",
             FileRequired => "change.file_required",
             FileType => "change.file_type",
@@ -179,7 +206,9 @@ impl Refusal {
         match self {
             Value(ValueError::CustomerNumber) => "customer_number",
             Value(ValueError::ContractNumber) => "contract_number",
-            Value(ValueError::Email) | EmailTaken | EmailSame => "email",
+            Value(ValueError::Email) | EmailTaken | EmailSame | StaffEmailTaken => "email",
+            StaffNameRequired => "name",
+            StaffRoleUnknown => "role",
             Value(ValueError::NumberPlate) => "number_plate",
             Value(ValueError::Phone) => "phone",
             Value(ValueError::Vin) => "vin",
@@ -222,6 +251,12 @@ impl Refusal {
             | ContractNotChangeable
             | AccountSuspended
             | SuspensionNotPossible
+            | StaffSelf
+            | LastAdmin
+            | StaffStale
+            | StaffNotPossible
+            | StaffSetupLinkInvalid
+            | ResetNotPossible
             | Busy => "",
         }
     }
@@ -291,6 +326,15 @@ impl Refusal {
             SuspensionReasonRequired,
             SuspensionNoteRequired,
             SuspensionNotPossible,
+            StaffNameRequired,
+            StaffEmailTaken,
+            StaffRoleUnknown,
+            StaffSelf,
+            LastAdmin,
+            StaffStale,
+            StaffNotPossible,
+            StaffSetupLinkInvalid,
+            ResetNotPossible,
         ]);
         all.extend(
             [

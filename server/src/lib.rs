@@ -2,6 +2,7 @@
 //! middleware ([`routes`], [`middleware`]) and background jobs ([`jobs`]). `main.rs` is only
 //! the command line around these.
 
+pub mod audit_export;
 pub mod client;
 pub mod config;
 pub mod downloads;

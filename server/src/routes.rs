@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/files/{id}", get(crate::uploads::customer_file))
         .route("/cic/files/{id}", get(crate::uploads::staff_file))
+        .route("/cic/audit.csv", get(crate::audit_export::audit_csv))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, ctx.clone(), page_shell)
         // Static files (wasm, JS, CSS, images) are served here rather than by Leptos's

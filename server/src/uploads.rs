@@ -453,15 +453,19 @@ pub async fn staff_file(
     let Some(staff) = staff else {
         return see_other(app::paths::STAFF_SIGN_IN);
     };
-    let ip = client.map_or_else(|| "unknown".to_string(), |c| c.0.0.to_string());
+    let origin = app::gate::Origin {
+        ip: client.map_or_else(|| "unknown".to_string(), |c| c.0.0.to_string()),
+        request_id: headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(app::session::clean_request_id)
+            .unwrap_or_default(),
+    };
     let found = backend::services::change_requests::staff_file(
         &state.db.pool,
         &*state.files.0,
         state.clock.epoch(),
-        backend::services::change_requests::Staff {
-            staff_id: staff.staff_id,
-            ip: &ip,
-        },
+        origin.reader(staff.staff_id),
         id.trim(),
     )
     .await;

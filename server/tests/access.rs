@@ -55,8 +55,8 @@ const CUSTOMER_FUNCTIONS: [&str; 3] = [
     "customer/documents",
     "account/security",
 ];
-const STAFF_FUNCTIONS: [&str; 1] = ["cic/home"];
-const ADMIN_FUNCTIONS: [&str; 1] = ["cic/audit-log"];
+const STAFF_FUNCTIONS: [&str; 2] = ["cic/home", "cic/audit"];
+const ADMIN_FUNCTIONS: [&str; 1] = ["cic/staff"];
 
 both_backends!(
     every_function_family_answers_each_role_as_it_should,
@@ -131,25 +131,49 @@ both_backends!(
         let (status, _) = call_json(&app, &agent, "cic/home").await;
         assert_eq!(status, StatusCode::OK);
         let admin = app.staff(StaffRole::Admin).await;
-        let (status, body) = call_json(&app, &admin, "cic/audit-log").await;
+        let (status, body) = call_json(&app, &admin, "cic/audit").await;
         assert_eq!(status, StatusCode::OK);
-        let log: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let log = view["entries"].as_array().unwrap();
         // Newest first: nothing of the admin's own read yet (it is written with it), the
         // agent's view of the incidents.
         assert_eq!(log.len(), 1, "{body}");
         assert_eq!(log[0]["staff_name"], "Sam Agent");
         assert_eq!(log[0]["action"], "view_security_incidents");
+        assert!(
+            log[0]["request_id"].as_str().is_some_and(|r| r.len() >= 32),
+            "the entry names its HTTP request: {body}"
+        );
         // The admin's read of the log is logged too.
-        let (_, body) = call_json(&app, &admin, "cic/audit-log").await;
-        let log: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
-        assert_eq!(log[0]["staff_name"], "Alex Admin");
-        assert_eq!(log[0]["action"], "view_audit_log");
-        // The agent's refused call wrote nothing and returned nothing.
+        let (_, body) = call_json(&app, &admin, "cic/audit").await;
+        let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(view["entries"][0]["staff_name"], "Alex Admin");
+        assert_eq!(view["entries"][0]["action"], "view_audit_log");
+        // The agent sees only their own entries, whatever staff filter they send.
+        let (status, body) = call_json(&app, &agent, "cic/audit").await;
+        assert_eq!(status, StatusCode::OK);
+        let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let names: Vec<&str> = view["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["staff_name"].as_str().unwrap())
+            .collect();
+        assert!(
+            !names.is_empty() && names.iter().all(|n| *n == "Sam Agent"),
+            "{names:?}"
+        );
+        assert_eq!(
+            view["export"],
+            serde_json::Value::Null,
+            "no export for agents"
+        );
+        // An agent's refused admin call wrote nothing and returned nothing.
         let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_audit")
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-        let (status, body) = call_json(&app, &agent, "cic/audit-log").await;
+        let (status, body) = call_json(&app, &agent, "cic/staff").await;
         assert_eq!(
             (status, body.as_str()),
             (StatusCode::FORBIDDEN, "\"Forbidden\"")
@@ -171,6 +195,7 @@ both_backends!(
         let reader = backend::services::staff_access::Reader {
             staff_id: 999_999, // no such staff member: the audit row's foreign key refuses it
             ip: "127.0.0.1",
+            request_id: "",
         };
         let read = backend::services::staff_access::read_audited(
             pool,
@@ -178,7 +203,9 @@ both_backends!(
             reader,
             "view_security_incidents",
             |conn| Box::pin(backend::store::incidents::open(conn)),
-            |rows| format!("{} incidents", rows.len()),
+            |rows| {
+                backend::services::staff_access::Note::detail(format!("{} incidents", rows.len()))
+            },
         )
         .await;
         assert!(

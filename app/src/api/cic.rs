@@ -28,6 +28,8 @@ pub struct CicHomeView {
     pub name: String,
     pub role: String,
     pub incidents: Vec<IncidentItem>,
+    /// Admins: when the last verification found the audit chain broken, when that was.
+    pub chain_broken: Option<String>,
 }
 
 #[server(endpoint = "cic/state")]
@@ -99,22 +101,19 @@ fn stamp(epoch: i64) -> String {
 #[server(endpoint = "cic/home")]
 pub async fn cic_home() -> Result<Option<CicHomeView>, AppError> {
     use crate::session;
-    use backend::services::staff_access::{Reader, read_audited};
+    use backend::services::staff_access::{Note, read_audited};
     use domain::model::StaffRole;
     let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
         return Ok(None);
     };
-    let ip = session::client_ip();
+    let origin = crate::gate::Origin::current();
     let rows = read_audited(
         &session::db()?.pool,
         session::clock()?.epoch(),
-        Reader {
-            staff_id: staff.staff_id,
-            ip: &ip,
-        },
+        origin.reader(staff.staff_id),
         "view_security_incidents",
         |conn| Box::pin(backend::store::incidents::open(conn)),
-        |rows| format!("{} incidents", rows.len()),
+        |rows| Note::detail(format!("{} incidents", rows.len())),
     )
     .await?;
     let incidents = rows
@@ -126,55 +125,18 @@ pub async fn cic_home() -> Result<Option<CicHomeView>, AppError> {
             reported_at: stamp(r.created_at),
         })
         .collect();
+    let chain_broken = if staff.role == StaffRole::Admin {
+        backend::services::audit_trail::chain_state(&session::db()?.pool)
+            .await?
+            .filter(|(_, ok, _)| !ok)
+            .map(|(at, _, _)| stamp(at))
+    } else {
+        None
+    };
     Ok(Some(CicHomeView {
+        chain_broken,
         name: staff.name,
         role: staff.role.code().to_string(),
         incidents,
     }))
-}
-
-/// One line of the staff audit log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditItem {
-    pub staff_name: String,
-    pub action: String,
-    pub subject: String,
-    pub at: String,
-    pub ip_address: String,
-}
-
-/// The newest 200 lines of the staff audit log: admins only (an agent gets 403). Reading the
-/// log is itself logged.
-#[server(endpoint = "cic/audit-log")]
-pub async fn cic_audit_log() -> Result<Option<Vec<AuditItem>>, AppError> {
-    use crate::session;
-    use backend::services::staff_access::{Reader, read_audited};
-    use domain::model::StaffRole;
-    let Some(staff) = crate::gate::require_staff(StaffRole::Admin).await? else {
-        return Ok(None);
-    };
-    let ip = session::client_ip();
-    let rows = read_audited(
-        &session::db()?.pool,
-        session::clock()?.epoch(),
-        Reader {
-            staff_id: staff.staff_id,
-            ip: &ip,
-        },
-        "view_audit_log",
-        |conn| Box::pin(backend::store::audit::recent(conn, 200)),
-        |rows| format!("{} lines", rows.len()),
-    )
-    .await?;
-    Ok(Some(
-        rows.into_iter()
-            .map(|r| AuditItem {
-                staff_name: r.staff_name,
-                action: r.action,
-                subject: r.subject,
-                at: stamp(r.at),
-                ip_address: r.ip_address,
-            })
-            .collect(),
-    ))
 }

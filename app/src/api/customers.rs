@@ -37,7 +37,7 @@ pub async fn customer_search(
     #[server(default)] page: String,
 ) -> Result<Option<SearchView>, AppError> {
     use crate::session;
-    use backend::services::customer_view::{self, Reader};
+    use backend::services::customer_view;
     use domain::model::StaffRole;
     let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
         return Ok(None);
@@ -56,11 +56,8 @@ pub async fn customer_search(
         return Ok(Some(view));
     }
     let ctx = session::ctx()?;
-    let ip = session::client_ip();
-    let who = Reader {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
+    let origin = crate::gate::Origin::current();
+    let who = origin.reader(staff.staff_id);
     match customer_view::search(&ctx.services(), who, &q, page).await? {
         Ok(found) => {
             view.page = found.page;
@@ -131,18 +128,15 @@ pub async fn staff_customer(number: String) -> Result<Option<StaffCustomerView>,
         contract_card, document_item, invoice_item, request_item_for_staff, stamp,
     };
     use crate::session;
-    use backend::services::customer_view::{self, Reader};
+    use backend::services::customer_view;
     use domain::model::StaffRole;
     use domain::values::PhoneNumber;
     let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
         return Ok(None);
     };
     let ctx = session::ctx()?;
-    let ip = session::client_ip();
-    let who = Reader {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
+    let origin = crate::gate::Origin::current();
+    let who = origin.reader(staff.staff_id);
     let Some(v) = customer_view::open(&ctx.services(), who, &number).await? else {
         return Err(AppError::NotFound);
     };
@@ -207,18 +201,15 @@ pub async fn reinstate_customer(number: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn access(number: &str, suspend: Option<(&str, &str)>) -> Result<(), AppError> {
     use crate::session::{self, Flash};
-    use backend::services::customer_view::{self, Reader, Suspended};
+    use backend::services::customer_view::{self, Suspended};
     use domain::model::StaffRole;
     let Some(staff) = crate::gate::require_staff(StaffRole::Admin).await? else {
         return Ok(());
     };
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let ip = session::client_ip();
-    let who = Reader {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
+    let origin = crate::gate::Origin::current();
+    let who = origin.reader(staff.staff_id);
     let number = number.trim().to_string();
     let outcome = match suspend {
         Some((reason, note)) => {
@@ -233,6 +224,33 @@ async fn access(number: &str, suspend: Option<(&str, &str)>) -> Result<(), AppEr
         (Suspended::Refused(r), Some((reason, note))) => Flash::error(SUSPENSION_FORM, r)
             .with_values(&[("reason", reason.trim()), ("note", note.trim())]),
         (Suspended::Refused(r), None) => Flash::error(SUSPENSION_FORM, r),
+    };
+    session::set_flash(&s, flash).await?;
+    leptos_axum::redirect(&format!("/cic/customers/{number}#access"));
+    Ok(())
+}
+
+/// Any staff role: e-mails the customer a password-reset link (staff never see or set a
+/// password); back to the customer view with the outcome.
+#[server(endpoint = "cic/send-password-reset")]
+pub async fn send_password_reset(number: String) -> Result<(), AppError> {
+    use crate::session::{self, Flash};
+    use backend::services::customer_view::{self, Suspended};
+    use domain::model::StaffRole;
+    let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
+        return Ok(());
+    };
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let origin = crate::gate::Origin::current();
+    let number = number.trim().to_string();
+    let outcome =
+        customer_view::send_password_reset(&ctx.services(), origin.reader(staff.staff_id), &number)
+            .await?;
+    let flash = match outcome {
+        Suspended::NotFound => return Err(AppError::NotFound),
+        Suspended::Done => Flash::notice(SUSPENSION_FORM, "customers.reset_sent"),
+        Suspended::Refused(r) => Flash::error(SUSPENSION_FORM, r),
     };
     session::set_flash(&s, flash).await?;
     leptos_axum::redirect(&format!("/cic/customers/{number}#access"));

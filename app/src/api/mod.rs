@@ -2,12 +2,14 @@
 //! `docs/API.md`); each checks who asks, calls one service function and maps the result.
 
 pub mod account;
+pub mod audit;
 pub mod auth;
 pub mod cic;
 pub mod customer;
 pub mod customers;
 pub mod queue;
 pub mod registration;
+pub mod staff;
 
 use crate::error::AppError;
 use domain::SiteInfo;

@@ -88,11 +88,8 @@ pub async fn queue_page(
         limit: QUEUE_PAGE_SIZE,
         offset: (page - 1) * QUEUE_PAGE_SIZE,
     };
-    let ip = session::client_ip();
-    let who = changes::Staff {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
+    let origin = crate::gate::Origin::current();
+    let who = origin.reader(staff.staff_id);
     let (rows, total) = changes::queue(&ctx.services(), who, &filter).await?;
     let items = rows
         .into_iter()
@@ -187,11 +184,8 @@ pub async fn staff_request_page(id: String) -> Result<Option<StaffRequestView>, 
     let s = session::session().await?;
     let ctx = session::ctx()?;
     let today = ctx.clock.local_today();
-    let ip = session::client_ip();
-    let who = changes::Staff {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
+    let origin = crate::gate::Origin::current();
+    let who = origin.reader(staff.staff_id);
     let Some(v) = changes::open(&ctx.services(), who, id).await? else {
         return Err(AppError::NotFound);
     };
@@ -322,11 +316,8 @@ pub async fn assign_request(
         other => Some(other.parse::<i64>().map_err(|_| AppError::BadRequest)?),
     };
     let ctx = session::ctx()?;
-    let ip = session::client_ip();
-    let who = changes::Staff {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
+    let origin = crate::gate::Origin::current();
+    let who = origin.reader(staff.staff_id);
     let decision = changes::assign(&ctx.services(), who, id, version, to).await?;
     let done = if to.is_some() {
         "notice.request_assigned"
@@ -347,11 +338,8 @@ async fn decide(id: &str, version: &str, note: &str, approve: bool) -> Result<()
     };
     let (id, version) = ids(id, version)?;
     let ctx = session::ctx()?;
-    let ip = session::client_ip();
-    let who = changes::Staff {
-        staff_id: staff.staff_id,
-        ip: &ip,
-    };
+    let origin = crate::gate::Origin::current();
+    let who = origin.reader(staff.staff_id);
     let (decision, done) = if approve {
         let d = changes::approve(&ctx.services(), who, id, version, note).await?;
         (d, "notice.request_approved")

@@ -50,9 +50,17 @@ pub fn CicHomePage() -> impl IntoView {
                             </form>
                         </div>
                         <p>{home.name.clone()}" · "{role}</p>
+                        {home.chain_broken.clone().map(|at| view! {
+                            <div class="alert" role="alert">
+                                <p><strong>{tr("audit.chain_broken")}</strong></p>
+                                <p>{crate::i18n::trf("audit.chain_broken_at", &[("at", &at)])}" "<a href="/cic/audit">{tr("page.audit.title")}</a></p>
+                            </div>
+                        })}
                         <p class="actions">
                             <a class="button primary" href="/cic/queue">{tr("cic.queue_link")}</a>
                             <a class="button" href="/cic/customers">{tr("cic.customers_link")}</a>
+                            <a class="button" href="/cic/audit">{tr("cic.audit_link")}</a>
+                            {(home.role == "admin").then(|| view! { <a class="button" href="/cic/staff">{tr("cic.staff_link")}</a> })}
                         </p>
                         <section aria-labelledby="incidents-title">
                             <h2 id="incidents-title">{tr("cic.incidents")}</h2>

@@ -143,12 +143,31 @@ fn customer_view(v: StaffCustomerView) -> impl IntoView {
         }
         .into_any(),
     };
-    let access = match (&v.account, v.can_suspend) {
-        (Some(a), true) => Some(access_forms(&v, a.suspended.is_some())),
-        (None, true) => Some(
-            view! { <crate::components::form::FormMessage key=v.message.clone() /> }.into_any(),
-        ),
-        (_, false) => None,
+    // The outcome of the last action (reset link, suspension), then the actions: a reset link
+    // for an account that can sign in (any staff), suspend or reinstate (admins).
+    let reset = v
+        .account
+        .as_ref()
+        .filter(|a| a.active && a.suspended.is_none())
+        .map(|_| {
+            view! {
+                <form method="post" action="/api/cic/send-password-reset" class="form">
+                    <input type="hidden" name="number" value=v.number.clone() />
+                    <p class="hint" id="reset-hint">{tr("customers.reset_hint")}</p>
+                    <button type="submit" class="button" aria-describedby="reset-hint">{tr("customers.send_reset")}</button>
+                </form>
+            }
+        });
+    let suspension = match &v.account {
+        Some(a) if v.can_suspend => Some(access_forms(&v, a.suspended.is_some())),
+        _ => None,
+    };
+    let access = view! {
+        <div id="access">
+            <crate::components::form::FormMessage key=v.message.clone() />
+            {reset}
+            {suspension}
+        </div>
     };
     view! {
         <Title text=title.clone() />
@@ -278,15 +297,14 @@ fn customer_view(v: StaffCustomerView) -> impl IntoView {
     }
 }
 
-/// Admins: suspend (reason from the list, a note) or reinstate; plain posts.
+/// Admins: suspend (reason from the list, a note) or reinstate; plain posts. The outcome is
+/// shown above them.
 fn access_forms(v: &StaffCustomerView, suspended: bool) -> AnyView {
-    use crate::components::form::FormMessage;
     let message = v.message.clone();
     let number = v.number.clone();
     if suspended {
         return view! {
-            <form id="access" method="post" action="/api/cic/reinstate-customer" class="form">
-                <FormMessage key=message />
+            <form method="post" action="/api/cic/reinstate-customer" class="form">
                 <input type="hidden" name="number" value=number />
                 <button type="submit" class="button">{tr("suspension.reinstate")}</button>
             </form>
@@ -298,9 +316,8 @@ fn access_forms(v: &StaffCustomerView, suspended: bool) -> AnyView {
     let chosen = v.values.get("reason").cloned().unwrap_or_default();
     let note = v.values.get("note").cloned().unwrap_or_default();
     view! {
-        <form id="access" method="post" action="/api/cic/suspend-customer" class="form">
+        <form method="post" action="/api/cic/suspend-customer" class="form">
             <h3>{tr("suspension.title")}</h3>
-            <FormMessage key=message.clone() />
             <input type="hidden" name="number" value=number />
             <div class="field" class:invalid=reason_error.is_some()>
                 <label for="reason">{tr("suspension.reason")}</label>

@@ -49,3 +49,6 @@ lazy_page!(QueueRoute, super::queue::QueuePage);
 lazy_page!(StaffRequestRoute, super::queue::StaffRequestPage);
 lazy_page!(CustomerSearchRoute, super::customers::CustomerSearchPage);
 lazy_page!(StaffCustomerRoute, super::customers::StaffCustomerPage);
+lazy_page!(AuditRoute, super::audit::AuditPage);
+lazy_page!(StaffRoute, super::staff::StaffPage);
+lazy_page!(SetupRoute, super::staff::SetupPage);

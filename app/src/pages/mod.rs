@@ -1,4 +1,5 @@
 //! Pages, one module per page or area.
+pub mod audit;
 pub mod changes;
 pub mod cic;
 pub mod contact;
@@ -20,3 +21,4 @@ pub mod requests;
 pub mod reset;
 pub mod second_factor;
 pub mod security;
+pub mod staff;

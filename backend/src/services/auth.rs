@@ -101,12 +101,12 @@ pub async fn staff_sign_in(
         let staff = crate::store::staff::login_by_email(pool, &email).await?;
         let stored = staff
             .as_ref()
-            .filter(|s| s.active == 1)
+            .filter(|s| s.active == 1 && s.setup_pending == 0)
             .map(|s| s.password_hash.clone());
         if let Err(denied) = throttle::password(turn, password_text, stored).await {
             return Ok(Err(denied));
         }
-        let Some(s) = staff else {
+        let Some(s) = staff.filter(|s| s.active == 1 && s.setup_pending == 0) else {
             return Ok(Err(Denied::Wrong));
         };
         let at = u64::try_from(now).unwrap_or_default();

@@ -333,12 +333,8 @@ pub fn shown_date(iso: &str) -> String {
 
 // ---- Staff ----
 
-/// The staff member acting, and from where (for the audit log).
-#[derive(Clone, Copy, Debug)]
-pub struct Staff<'a> {
-    pub staff_id: i64,
-    pub ip: &'a str,
-}
+/// The staff member acting, from where, in which request (for the audit log).
+pub type Staff<'a> = crate::services::staff_access::Reader<'a>;
 
 /// The outcome of a staff action.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -387,17 +383,16 @@ pub async fn open(
         _ => None,
     };
     requests::mark_opened(&mut tx, now, id, staff.staff_id).await?;
+    let object = reference(&request);
     audit::record(
         &mut tx,
         now,
-        staff.staff_id,
-        "view_request",
-        &format!(
-            "{} customer {}",
-            reference(&request),
-            request.customer_number
+        &staff.entry(
+            "view_request",
+            Some(&request.customer_number),
+            Some(&object),
+            "",
         ),
-        staff.ip,
     )
     .await?;
     tx.commit().await.map_err(crate::StoreError::from)?;
@@ -421,13 +416,11 @@ pub async fn queue(
     filter: &requests::QueueFilter,
 ) -> Result<(Vec<RequestRow>, i64), ServiceError> {
     let page = requests::queue(s.pool, filter).await?;
+    let detail = format!("{} of {} requests", page.0.len(), page.1);
     audit::record_alone(
         s.pool,
         s.clock.epoch(),
-        staff.staff_id,
-        "view_work_queue",
-        &format!("{} of {} requests", page.0.len(), page.1),
-        staff.ip,
+        &staff.entry("view_work_queue", None, None, &detail),
     )
     .await?;
     Ok(page)
@@ -468,14 +461,11 @@ async fn decided(
     r: &RequestRow,
 ) -> Result<Decision, ServiceError> {
     notify(s, &mut tx, r.id).await?;
-    let subject = format!("{} customer {}", reference(r), r.customer_number);
+    let object = reference(r);
     audit::record(
         &mut tx,
         s.clock.epoch(),
-        staff.staff_id,
-        action,
-        &subject,
-        staff.ip,
+        &staff.entry(action, Some(&r.customer_number), Some(&object), ""),
     )
     .await?;
     commit(s, tx).await?;
@@ -521,13 +511,15 @@ pub async fn assign(
     } else {
         "release_request"
     };
-    let subject = format!(
-        "{} customer {} to {}",
-        reference(&request),
-        request.customer_number,
-        to.map_or("nobody".to_string(), |t| format!("staff {t}"))
+    let object = reference(&request);
+    let detail = to.map_or("to nobody".to_string(), |t| format!("to staff {t}"));
+    let entry = staff.entry(
+        action,
+        Some(&request.customer_number),
+        Some(&object),
+        &detail,
     );
-    audit::record(&mut tx, now, staff.staff_id, action, &subject, staff.ip).await?;
+    audit::record(&mut tx, now, &entry).await?;
     commit(s, tx).await?;
     Ok(Decision::Done)
 }
@@ -718,13 +710,11 @@ pub async fn staff_file(
         .await?
         .map(|c| c.customer_number)
         .unwrap_or_default();
+    let object = format!("file {}", row.id);
     audit::record_alone(
         pool,
         now,
-        staff.staff_id,
-        "view_uploaded_file",
-        &format!("file {} customer {number}", row.id),
-        staff.ip,
+        &staff.entry("view_uploaded_file", Some(&number), Some(&object), ""),
     )
     .await?;
     Ok(Some((row, bytes)))

@@ -2,6 +2,7 @@
 //! signs in or resets a password), with transactions across aggregates. Server functions call
 //! one service function each and map its result to a page.
 
+pub mod audit_trail;
 pub mod auth;
 pub mod change_requests;
 pub mod contact;
@@ -14,6 +15,7 @@ pub mod secrets;
 pub mod security;
 pub mod self_service;
 pub mod staff_access;
+pub mod staff_admin;
 pub mod throttle;
 pub mod two_factor;
 

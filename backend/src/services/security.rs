@@ -277,7 +277,7 @@ fn password_changed_mail(s: &Services<'_>, account: &AccountRow, lang: Lang) -> 
 }
 
 /// Creates a reset token for the account and queues the link, in the caller's transaction.
-async fn send_reset_link(
+pub(crate) async fn send_reset_link(
     s: &Services<'_>,
     conn: &mut AnyConnection,
     account: &AccountRow,

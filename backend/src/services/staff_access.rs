@@ -4,44 +4,91 @@
 //! door.
 
 use crate::error::StoreResult;
+use crate::store::audit::Entry;
 use sqlx::{AnyConnection, AnyPool};
 use std::future::Future;
 use std::pin::Pin;
 
-/// Who reads, from where (for the audit line).
+/// Who reads or acts, from where, within which HTTP request (for the audit entry).
 #[derive(Clone, Copy, Debug)]
 pub struct Reader<'a> {
     pub staff_id: i64,
     pub ip: &'a str,
+    /// The request's `x-request-id` ("" when there is none).
+    pub request_id: &'a str,
+}
+
+impl<'a> Reader<'a> {
+    /// The audit entry of `action` by this reader.
+    pub fn entry(
+        &self,
+        action: &'a str,
+        customer: Option<&'a str>,
+        object: Option<&'a str>,
+        detail: &'a str,
+    ) -> Entry<'a> {
+        Entry {
+            staff_id: self.staff_id,
+            action,
+            customer,
+            object,
+            detail,
+            ip: self.ip,
+            request_id: Some(self.request_id).filter(|r| !r.is_empty()),
+        }
+    }
+}
+
+/// What an audit entry says about the data read: its customer, object and a detail.
+#[derive(Clone, Debug, Default)]
+pub struct Note {
+    pub customer: Option<String>,
+    pub object: Option<String>,
+    pub detail: String,
+}
+
+impl Note {
+    pub fn detail(detail: impl Into<String>) -> Note {
+        Note {
+            detail: detail.into(),
+            ..Note::default()
+        }
+    }
 }
 
 /// A read on the audit transaction's connection.
 pub type Read<'c, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'c>>;
 
-/// Runs `read` and records `action` with the subject `subject(&data)` in the same transaction.
+/// Runs `read` and records `action` with what `note(&data)` says in the same transaction.
 pub async fn read_audited<T, R, S>(
     pool: &AnyPool,
     now: i64,
     who: Reader<'_>,
     action: &str,
     read: R,
-    subject: S,
+    note: S,
 ) -> StoreResult<T>
 where
     R: for<'c> FnOnce(&'c mut AnyConnection) -> Read<'c, T>,
-    S: FnOnce(&T) -> String,
+    S: FnOnce(&T) -> Note,
 {
     let _turn = crate::store::audit::APPENDS.lock().await;
     let mut tx = crate::infra::db::begin_write(pool).await?;
     let data = read(&mut tx).await?;
-    crate::store::audit::record(&mut tx, now, who.staff_id, action, &subject(&data), who.ip)
-        .await?;
+    let n = note(&data);
+    let entry = who.entry(
+        action,
+        n.customer.as_deref(),
+        n.object.as_deref(),
+        &n.detail,
+    );
+    crate::store::audit::record(&mut tx, now, &entry).await?;
     tx.commit().await?;
     Ok(data)
 }
 
 /// Walks the audit chain and records the result (the daily job and `server audit verify`). A
-/// broken chain is logged as an error (showing it to admins on a page is still to come).
+/// broken chain is logged as an error and shown to admins on the CIC pages.
 pub async fn verify_audit_chain(
     pool: &AnyPool,
     now: i64,

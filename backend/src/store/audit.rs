@@ -7,27 +7,50 @@
 
 use crate::error::StoreResult;
 use crate::infra::seal;
+use domain::audit::AuditFilter;
 use futures_util::TryStreamExt;
 use sqlx::{AnyConnection, AnyPool};
 
 /// The hash the chain starts from.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The fields of an entry, in the order they are hashed.
+/// One audit entry as the services write it: who did what, to which customer and object, with
+/// a free-text detail, from where, within which HTTP request.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    pub staff_id: i64,
+    pub action: &'a str,
+    /// The customer number the action concerns, if one.
+    pub customer: Option<&'a str>,
+    /// What was read or changed: a contract, invoice or request reference, a file id.
+    pub object: Option<&'a str>,
+    /// Free text: a search term, a reason, a count.
+    pub detail: &'a str,
+    pub ip: &'a str,
+    /// The `x-request-id` of the HTTP request (None from the shell and jobs).
+    pub request_id: Option<&'a str>,
+}
+
+/// The fields of a stored entry, in the order they are hashed.
 struct Fields<'a> {
     staff_id: i64,
     action: &'a str,
     subject: &'a str,
     at: i64,
     ip: &'a str,
+    customer: Option<&'a str>,
+    object: Option<&'a str>,
+    request_id: Option<&'a str>,
 }
 
 /// `hex(HMAC(key, prev ‖ 0x1f ‖ staff_id ‖ 0x1f ‖ action ‖ …))`: a unit separator between the
-/// fields so that moving text from one field to the next changes the hash.
+/// fields so that moving text from one field to the next changes the hash. The customer, object
+/// and request id (added later) are hashed when any of them is set, each as `0x1e` for none or
+/// its text, so entries written before them keep their hash.
 fn entry_hash(prev: &str, f: &Fields<'_>) -> Result<String, seal::SealError> {
     let staff = f.staff_id.to_string();
     let at = f.at.to_string();
-    let parts: [&[u8]; 6] = [
+    let mut parts: Vec<&[u8]> = vec![
         prev.as_bytes(),
         staff.as_bytes(),
         f.action.as_bytes(),
@@ -35,6 +58,12 @@ fn entry_hash(prev: &str, f: &Fields<'_>) -> Result<String, seal::SealError> {
         at.as_bytes(),
         f.ip.as_bytes(),
     ];
+    let extra = [f.customer, f.object, f.request_id];
+    if extra.iter().any(Option::is_some) {
+        for x in extra {
+            parts.push(x.map_or(b"\x1e".as_slice(), str::as_bytes));
+        }
+    }
     let mut message = Vec::new();
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
@@ -45,17 +74,10 @@ fn entry_hash(prev: &str, f: &Fields<'_>) -> Result<String, seal::SealError> {
     Ok(hex::encode(seal::audit_mac(&message)?))
 }
 
-/// Appends a line to the staff audit trail inside the caller's (write) transaction: the head
+/// Appends an entry to the staff audit trail inside the caller's (write) transaction: the head
 /// row is updated first (so concurrent appends wait for each other), then the entry is written
 /// with the previous hash and its own, then the head moves on.
-pub async fn record(
-    conn: &mut AnyConnection,
-    now: i64,
-    staff_id: i64,
-    action: &str,
-    subject: &str,
-    ip: &str,
-) -> StoreResult<()> {
+pub async fn record(conn: &mut AnyConnection, now: i64, e: &Entry<'_>) -> StoreResult<()> {
     sqlx::query("UPDATE audit_head SET entries = entries + 1 WHERE id = 1")
         .execute(&mut *conn)
         .await?;
@@ -65,24 +87,31 @@ pub async fn record(
     let hash = entry_hash(
         &prev,
         &Fields {
-            staff_id,
-            action,
-            subject,
+            staff_id: e.staff_id,
+            action: e.action,
+            subject: e.detail,
             at: now,
-            ip,
+            ip: e.ip,
+            customer: e.customer,
+            object: e.object,
+            request_id: e.request_id,
         },
     )?;
     sqlx::query(
-        "INSERT INTO staff_audit (staff_id, action, subject, at, ip_address, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO staff_audit (staff_id, action, subject, at, ip_address, prev_hash, hash,
+                                  customer_number, object, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(staff_id)
-    .bind(action)
-    .bind(subject)
+    .bind(e.staff_id)
+    .bind(e.action)
+    .bind(e.detail)
     .bind(now)
-    .bind(ip)
+    .bind(e.ip)
     .bind(&prev)
     .bind(&hash)
+    .bind(e.customer)
+    .bind(e.object)
+    .bind(e.request_id)
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
@@ -99,17 +128,10 @@ pub static APPENDS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// [`record`] in a write transaction of its own, for an action that has no other writes; the
 /// caller hands out what it read only once this returned.
-pub async fn record_alone(
-    pool: &AnyPool,
-    now: i64,
-    staff_id: i64,
-    action: &str,
-    subject: &str,
-    ip: &str,
-) -> StoreResult<()> {
+pub async fn record_alone(pool: &AnyPool, now: i64, e: &Entry<'_>) -> StoreResult<()> {
     let _turn = APPENDS.lock().await;
     let mut tx = crate::infra::db::begin_write(pool).await?;
-    record(&mut tx, now, staff_id, action, subject, ip).await?;
+    record(&mut tx, now, e).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -154,6 +176,9 @@ struct ChainRow {
     ip_address: String,
     prev_hash: Option<String>,
     hash: Option<String>,
+    customer_number: Option<String>,
+    object: Option<String>,
+    request_id: Option<String>,
 }
 
 /// Walks the whole chain in id order (streamed: memory stays flat however long it is) and
@@ -167,7 +192,8 @@ pub async fn verify(pool: &AnyPool) -> StoreResult<ChainReport> {
     let mut prev: Option<String> = None;
     {
         let mut rows = sqlx::query_as::<_, ChainRow>(
-            "SELECT id, staff_id, action, subject, at, ip_address, prev_hash, hash
+            "SELECT id, staff_id, action, subject, at, ip_address, prev_hash, hash,
+                    customer_number, object, request_id
              FROM staff_audit ORDER BY id",
         )
         .fetch(pool);
@@ -196,6 +222,9 @@ pub async fn verify(pool: &AnyPool) -> StoreResult<ChainReport> {
                     subject: &r.subject,
                     at: r.at,
                     ip: &r.ip_address,
+                    customer: r.customer_number.as_deref(),
+                    object: r.object.as_deref(),
+                    request_id: r.request_id.as_deref(),
                 },
             )?;
             if &computed != hash {
@@ -241,25 +270,109 @@ pub async fn last_check(pool: &AnyPool) -> StoreResult<Option<(i64, bool, String
             .await?;
     Ok(row.map(|(at, ok, detail)| (at, ok != 0, detail)))
 }
-/// One line of the staff audit log.
+/// One entry of the staff audit trail as admins browse and export it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AuditRow {
     pub id: i64,
+    pub staff_id: i64,
     pub staff_name: String,
     pub action: String,
+    pub customer_number: Option<String>,
+    pub object: Option<String>,
     pub subject: String,
     pub at: i64,
     pub ip_address: String,
+    pub request_id: Option<String>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
 }
 
-/// The newest lines of the staff audit log (admins only; reading it is audited too).
-pub async fn recent(conn: &mut sqlx::AnyConnection, limit: i64) -> StoreResult<Vec<AuditRow>> {
-    Ok(sqlx::query_as(
-        "SELECT l.id, s.display_name AS staff_name, l.action, l.subject, l.at, l.ip_address
-         FROM staff_audit l JOIN staff_accounts s ON s.id = l.staff_id
-         ORDER BY l.id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// The `WHERE` clause of a filter (with `$n` placeholders from `$1`) and its arguments, plus
+/// `before`: only entries older than that id (the page after).
+fn filtered(f: &AuditFilter, before: Option<i64>) -> (String, Vec<Arg>) {
+    let mut conditions = vec!["1 = 1".to_string()];
+    let mut args = Vec::new();
+    let mut add = |condition: &str, arg: Arg| {
+        args.push(arg);
+        conditions.push(format!("{condition} ${}", args.len()));
+    };
+    if let Some(id) = f.staff_id {
+        add("l.staff_id =", Arg::Int(id));
+    }
+    if let Some(c) = &f.customer {
+        add("l.customer_number =", Arg::Text(c.clone()));
+    }
+    if let Some(a) = f.action {
+        add("l.action =", Arg::Text(a.to_string()));
+    }
+    if let Some(from) = f.from {
+        add("l.at >=", Arg::Int(from));
+    }
+    if let Some(until) = f.until {
+        add("l.at <", Arg::Int(until));
+    }
+    if let Some(id) = before {
+        add("l.id <", Arg::Int(id));
+    }
+    (conditions.join(" AND "), args)
+}
+
+const ROW: &str = "SELECT l.id, l.staff_id, s.display_name AS staff_name, l.action,
+        l.customer_number, l.object, l.subject, l.at, l.ip_address, l.request_id,
+        l.prev_hash, l.hash
+     FROM staff_audit l JOIN staff_accounts s ON s.id = l.staff_id";
+
+fn bind_all<'q, O>(
+    mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    args: Vec<Arg>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    for a in args {
+        q = match a {
+            Arg::Int(i) => q.bind(i),
+            Arg::Text(t) => q.bind(t),
+        };
+    }
+    q
+}
+
+/// One page of entries matching `f`, newest first, older than `before` when given; and whether
+/// there are more.
+pub async fn page(
+    conn: &mut AnyConnection,
+    f: &AuditFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> StoreResult<(Vec<AuditRow>, bool)> {
+    let (filter, args) = filtered(f, before);
+    let sql = format!(
+        "{ROW} WHERE {filter} ORDER BY l.id DESC LIMIT {}",
+        limit.clamp(1, 500) + 1
+    );
+    let mut rows: Vec<AuditRow> = bind_all(sqlx::query_as(&sql), args).fetch_all(conn).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    Ok((rows, more))
+}
+
+/// Up to `limit` entries matching `f` with an id above `after`, oldest first: an export walks
+/// the trail batch by batch (memory stays flat, and no read stays open for minutes).
+pub async fn batch_after(
+    pool: &AnyPool,
+    f: &AuditFilter,
+    after: i64,
+    limit: i64,
+) -> StoreResult<Vec<AuditRow>> {
+    let (filter, mut args) = filtered(f, None);
+    args.push(Arg::Int(after));
+    let sql = format!(
+        "{ROW} WHERE {filter} AND l.id > ${} ORDER BY l.id LIMIT {}",
+        args.len(),
+        limit.clamp(1, 10_000)
+    );
+    Ok(bind_all(sqlx::query_as(&sql), args).fetch_all(pool).await?)
 }

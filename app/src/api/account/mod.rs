@@ -68,13 +68,13 @@ pub(super) const PENDING_TOTP_KEY: &str = "totp_pending";
 /// Secrets that wait in the session (the authenticator key being bound, the recovery codes to
 /// show once) are sealed with the data key: the session table never holds them in clear.
 #[cfg(feature = "ssr")]
-pub(super) fn seal_for_session(text: &str) -> Result<String, crate::error::AppError> {
+pub(crate) fn seal_for_session(text: &str) -> Result<String, crate::error::AppError> {
     backend::infra::seal::seal(backend::infra::seal::Column::Session, text)
         .map_err(crate::error::internal)
 }
 
 #[cfg(feature = "ssr")]
-pub(super) fn open_from_session(sealed: &str) -> Result<String, crate::error::AppError> {
+pub(crate) fn open_from_session(sealed: &str) -> Result<String, crate::error::AppError> {
     backend::infra::seal::open(backend::infra::seal::Column::Session, sealed)
         .map_err(crate::error::internal)
 }
