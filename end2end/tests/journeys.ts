@@ -105,10 +105,10 @@ export function totp(secretBase32: string, at = Date.now()): string {
  * Fills and sends the staff sign-in form (on /cic/login) and waits for the staff start page.
  * A staff member's authenticator code is single use: when a parallel journey already used
  * this 30-second code for the same account, the next code is taken, as a person would (up to
- * three windows: four journeys share the two demo staff accounts).
+ * four windows: six journeys share the two demo staff accounts).
  */
 export async function staffSignIn(page: Page, email: string, password: string, secret: string) {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 4; attempt++) {
     await page.getByLabel('E-mailadres').fill(email);
     await page.getByLabel('Wachtwoord').fill(password);
     await page.getByLabel('Code uit uw authenticator-app').fill(totp(secret));
@@ -117,7 +117,7 @@ export async function staffSignIn(page: Page, email: string, password: string, s
       await expect(page).toHaveURL(/\/cic$/, { timeout: 5_000 });
       return;
     } catch (e) {
-      if (attempt === 2) throw e;
+      if (attempt === 3) throw e;
       await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 1_000);
     }
   }

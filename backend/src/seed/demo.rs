@@ -89,6 +89,8 @@ const ADDRESSES: &[(&str, &str, &str, &str)] = &[
     ("100013", "Chaussée de Charleroi 88", "1060", "Saint-Gilles"),
     ("100014", "Boomsesteenweg 200", "2610", "Wilrijk"),
     ("100015", "Rue du Midi 14", "1000", "Bruxelles"),
+    ("100016", "Kapelstraat 12", "9000", "Gent"),
+    ("100017", "Rue des Carmes 9", "4000", "Liège"),
 ];
 
 const CUSTOMERS: &[C] = &[
@@ -240,6 +242,26 @@ const CUSTOMERS: &[C] = &[
         company: None,
         mobile: Some("+32470000115"),
         email: "camille.dupont@example.be",
+        lang: Lang::Fr,
+    },
+    C {
+        number: "100016",
+        kind: CustomerKind::Private,
+        first: "Hanne",
+        last: "Wouters",
+        company: None,
+        mobile: Some("+32470000116"),
+        email: "hanne.wouters@example.be",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100017",
+        kind: CustomerKind::Private,
+        first: "Julien",
+        last: "Leroy",
+        company: None,
+        mobile: Some("+32470000117"),
+        email: "julien.leroy@example.be",
         lang: Lang::Fr,
     },
 ];
@@ -594,6 +616,34 @@ const CONTRACTS: &[K] = &[
         model: "e-3008",
         vin_prefix: "VR3FHZKXZR1",
         plate: "2-NPR-234",
+    },
+    K {
+        number: "LC-2025-0026",
+        customer: "100016",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 4),
+        months: 48,
+        monthly_cents: 41900,
+        km: Some(20_000),
+        make: "Cupra",
+        model: "Born",
+        vin_prefix: "VSSZZZK1ZRP",
+        plate: "2-RST-345",
+    },
+    K {
+        number: "LC-2025-0027",
+        customer: "100017",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 7),
+        months: 36,
+        monthly_cents: 32900,
+        km: Some(15_000),
+        make: "Renault",
+        model: "5 E-Tech",
+        vin_prefix: "VF1AAB00X72",
+        plate: "2-UVW-678",
     },
 ];
 
@@ -957,9 +1007,9 @@ mod tests {
         let batch = batch(anchor).unwrap();
         let first_day = date(anchor.0, anchor.1, 1);
         let last_day = due_date(anchor);
-        assert_eq!(batch.customers.len(), 15);
-        assert_eq!(batch.contracts.len(), 25);
-        assert_eq!(batch.invoices.len(), 300, "12 a contract");
+        assert_eq!(batch.customers.len(), 17);
+        assert_eq!(batch.contracts.len(), 27);
+        assert_eq!(batch.invoices.len(), 324, "12 a contract");
         for k in &batch.contracts {
             let running = k.status.is_running();
             // Running contracts run through the anchor month; ended ones ended before it.
