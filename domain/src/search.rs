@@ -104,6 +104,28 @@ impl Term {
     }
 }
 
+/// Characters a trigram index needs to find a term (shorter terms are searched by a scan).
+pub const TRIGRAM_MIN_CHARS: usize = 3;
+
+impl Term {
+    /// The term as an FTS5 query for a trigram index: the folded term as a quoted phrase (a
+    /// phrase of trigrams matches exactly the documents that contain it as a substring), `OR`
+    /// its compact form; quotes inside are doubled, so nothing in the term is query syntax.
+    /// None when the term is too short for trigrams.
+    pub fn fts_query(&self) -> Option<String> {
+        let phrase = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        if self.folded.chars().count() < TRIGRAM_MIN_CHARS {
+            return None;
+        }
+        let mut q = phrase(&self.folded);
+        if self.compact != self.folded && self.compact.chars().count() >= TRIGRAM_MIN_CHARS {
+            q.push_str(" OR ");
+            q.push_str(&phrase(&self.compact));
+        }
+        Some(q)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +212,24 @@ mod tests {
         assert_eq!(
             Term::parse(&"x".repeat(500)).unwrap().folded.len(),
             MAX_TERM_CHARS
+        );
+    }
+
+    #[test]
+    fn trigram_queries_quote_the_term_and_skip_short_ones() {
+        assert_eq!(Term::parse("ab").unwrap().fts_query(), None);
+        assert_eq!(
+            Term::parse("Lefèvre").unwrap().fts_query().as_deref(),
+            Some("\"lefevre\"")
+        );
+        assert_eq!(
+            Term::parse("2 xyb 789").unwrap().fts_query().as_deref(),
+            Some("\"2 xyb 789\" OR \"2xyb789\"")
+        );
+        // Query syntax in the term is only text.
+        assert_eq!(
+            Term::parse("a\"b OR c*").unwrap().fts_query().as_deref(),
+            Some("\"a\"\"b or c*\" OR \"aborc\"")
         );
     }
 }

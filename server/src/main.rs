@@ -8,6 +8,7 @@ const USAGE: &str = "usage:
   server                         run the portal (configuration from environment variables)
   server import FILE.json        import customers, contracts and invoices from the back office
   server seed --customers N      add N generated customers (10 invoices and an open request each) for benchmarks
+  server seed --audit-entries N  add N generated staff audit entries (a valid chain) for the export benchmark
   server audit verify            check the staff audit trail's hash chain (exit code 1 when broken)";
 
 #[tokio::main]
@@ -32,6 +33,12 @@ async fn main() -> ExitCode {
         ["seed", "--customers", n] => match n.parse::<i64>() {
             Ok(n) if n > 0 => seed(settings, n).await,
             _ => Err(format!("--customers needs a positive number, not `{n}`")),
+        },
+        ["seed", "--audit-entries", n] => match n.parse::<i64>() {
+            Ok(n) if n > 0 => seed_audit(settings, n).await,
+            _ => Err(format!(
+                "--audit-entries needs a positive number, not `{n}`"
+            )),
         },
         ["audit", "verify"] => audit_verify(settings).await,
         ["-h" | "--help" | "help"] => {
@@ -104,6 +111,20 @@ async fn seed(settings: Settings, customers: i64) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!(
         "added {customers} customers, {customers} contracts and {invoices} invoices in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn seed_audit(settings: Settings, entries: i64) -> Result<(), String> {
+    let db = connect(&settings).await?;
+    server::install_data_key(&settings);
+    let started = std::time::Instant::now();
+    backend::seed::bulk::audit_entries(&db, backend::Clock::system().epoch(), entries)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "added {entries} audit entries in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())

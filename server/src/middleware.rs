@@ -227,6 +227,13 @@ pub fn rate_limited(path: &str) -> bool {
                 | "/api/auth/reset"
                 | "/api/auth/reset-state"
                 | "/api/cic/sign-in"
+                | "/api/cic/setup"
+                | "/api/cic/setup-state"
+                | "/api/cic/invite-staff"
+                | "/api/cic/change-staff"
+                | "/api/cic/send-password-reset"
+                | "/api/customer/contact/mobile-code"
+                | "/api/customer/contact/mobile"
         )
 }
 

@@ -117,3 +117,30 @@ both_backends!(
         assert!(!ok && detail.contains("BROKEN"), "{detail}");
     }
 );
+
+// The export benchmark's bulk entries (`server seed --audit-entries N`) continue the chain the
+// portal wrote, and what the portal writes after them continues theirs.
+both_backends!(
+    bulk_entries_continue_the_chain,
+    |backend: Backend| async move {
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let pool = &app.state.db.pool;
+        let now = app.state.clock.epoch();
+        let agent = app.staff(StaffRole::Agent).await;
+        app.page_as(&agent, "/cic/customers/100001").await;
+        backend::seed::bulk::audit_entries(&app.state.db, now, 1_234)
+            .await
+            .unwrap();
+        app.page_as(&agent, "/cic/customers/100002").await;
+        let report = backend::services::staff_access::verify_audit_chain(pool, now)
+            .await
+            .unwrap();
+        assert!(report.ok(), "{}", report.describe());
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_audit")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(report.entries, stored);
+        assert!(stored >= 1_236, "{stored}");
+    }
+);

@@ -154,7 +154,15 @@ pub async fn change_staff(id: String, version: String, change: String) -> Result
             return Err(AppError::Conflict);
         }
         Outcome::Refused(r) => Flash::error(STAFF_FORM, r),
-        Outcome::Done => Flash::notice(STAFF_FORM, &format!("staff.done.{}", change.action())),
+        Outcome::Done => Flash::notice(
+            STAFF_FORM,
+            match change {
+                StaffChange::Deactivate => "staff.done.deactivate_staff",
+                StaffChange::Reactivate => "staff.done.reactivate_staff",
+                StaffChange::ResetSecondFactor => "staff.done.reset_staff_second_factor",
+                StaffChange::Role(_) => "staff.done.change_staff_role",
+            },
+        ),
     };
     session::set_flash(&s, flash).await?;
     leptos_axum::redirect("/cic/staff");
@@ -272,6 +280,7 @@ pub async fn complete_setup(
             confirmation: &password_confirmation,
             secret: &secret,
             code: &code,
+            ip: &session::client_ip(),
         },
     )
     .await?;

@@ -260,6 +260,41 @@ pub async fn seed(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
     Ok(invoices)
 }
 
+/// Appends `count` generated entries to the staff audit trail (the CSV export benchmark): the
+/// first staff member viewing seed customers, in a valid chain; 10,000 a transaction.
+pub async fn audit_entries(db: &Db, now: i64, count: i64) -> StoreResult<()> {
+    let staff: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM staff_accounts")
+        .fetch_one(&db.pool)
+        .await?;
+    let Some(staff) = staff else {
+        return Ok(());
+    };
+    let mut done = 0;
+    while done < count {
+        let n = (count - done).min(10_000);
+        let customers: Vec<String> = (done..done + n)
+            .map(|i| (FIRST_NUMBER + i % 100_000).to_string())
+            .collect();
+        let entries: Vec<crate::store::audit::Entry<'_>> = customers
+            .iter()
+            .map(|c| crate::store::audit::Entry {
+                staff_id: staff,
+                action: "view_customer",
+                customer: Some(c),
+                object: None,
+                detail: "",
+                ip: "127.0.0.1",
+                request_id: None,
+            })
+            .collect();
+        let mut tx = crate::infra::db::begin_write(&db.pool).await?;
+        crate::store::audit::record_many(&mut tx, now, &entries).await?;
+        tx.commit().await?;
+        done += n;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

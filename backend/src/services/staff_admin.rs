@@ -241,6 +241,8 @@ pub struct SetupInput<'a> {
     /// The authenticator secret shown on the page (kept in the session, never in the form).
     pub secret: &'a str,
     pub code: &'a str,
+    /// The client's address (for the throttle).
+    pub ip: &'a str,
 }
 
 /// Completes a set-up: the password (when the account has none) meets the policy, the code
@@ -264,13 +266,20 @@ pub async fn complete_setup(
         None
     };
     let now = s.clock.epoch();
-    let Some(step) = totp::check(
-        input.secret,
-        input.code,
-        u64::try_from(now).unwrap_or_default(),
-        None,
-    ) else {
-        return Ok(Err(Refusal::CodeWrong));
+    // An attempt of the staff member's throttle, like a sign-in: a stolen link does not give
+    // unlimited tries (though whoever holds the page also holds the key).
+    let key = crate::services::throttle::Key::Staff(account.email.clone());
+    let checked = crate::services::throttle::attempt(s.pool, now, &key, input.ip, async {
+        let at = u64::try_from(now).unwrap_or_default();
+        Ok::<_, ServiceError>(
+            totp::check(input.secret, input.code, at, None)
+                .ok_or(crate::services::throttle::Denied::Wrong),
+        )
+    })
+    .await?;
+    let step = match checked {
+        Ok(step) => step,
+        Err(denied) => return Ok(Err(denied.or(Refusal::CodeWrong))),
     };
     let sealed =
         seal::seal(seal::Column::StaffTotp, input.secret).map_err(crate::StoreError::from)?;

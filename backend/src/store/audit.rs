@@ -121,6 +121,86 @@ pub async fn record(conn: &mut AnyConnection, now: i64, e: &Entry<'_>) -> StoreR
     Ok(())
 }
 
+/// Appends many entries at `now` in the caller's (write) transaction, in order, as [`record`]
+/// would one by one but with one head update and multi-row inserts (the bulk seed for the
+/// export benchmark).
+pub async fn record_many(
+    conn: &mut AnyConnection,
+    now: i64,
+    entries: &[Entry<'_>],
+) -> StoreResult<()> {
+    const ROWS: usize = 500;
+    sqlx::query("UPDATE audit_head SET entries = entries + $1 WHERE id = 1")
+        .bind(i64::try_from(entries.len()).unwrap_or(i64::MAX))
+        .execute(&mut *conn)
+        .await?;
+    let mut prev: String = sqlx::query_scalar("SELECT last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    for chunk in entries.chunks(ROWS) {
+        let mut hashes = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            let hash = entry_hash(
+                &prev,
+                &Fields {
+                    staff_id: e.staff_id,
+                    action: e.action,
+                    subject: e.detail,
+                    at: now,
+                    ip: e.ip,
+                    customer: e.customer,
+                    object: e.object,
+                    request_id: e.request_id,
+                },
+            )?;
+            hashes.push((std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 10;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO staff_audit (staff_id, action, subject, at, ip_address, prev_hash, hash,
+                                      customer_number, object, request_id) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (e, (prev_hash, hash)) in chunk.iter().zip(hashes) {
+            q = q
+                .bind(e.staff_id)
+                .bind(e.action)
+                .bind(e.detail)
+                .bind(now)
+                .bind(e.ip)
+                .bind(prev_hash)
+                .bind(hash)
+                .bind(e.customer)
+                .bind(e.object)
+                .bind(e.request_id);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&prev)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Appends of this process wait their turn here rather than in the database: SQLite's busy
 /// handler sleeps (up to 100 ms) when several connections want the write lock at once, a
 /// queue in the process does not. Between instances the head row still serialises.
@@ -166,7 +246,7 @@ impl ChainReport {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 struct ChainRow {
     id: i64,
     staff_id: i64,
@@ -181,15 +261,82 @@ struct ChainRow {
     request_id: Option<String>,
 }
 
+/// A walk along the chain, one entry at a time in id order; pure, so the rules are unit-tested.
+struct Walk {
+    report: ChainReport,
+    /// The hash of the last chained entry.
+    prev: Option<String>,
+}
+
+impl Walk {
+    fn new() -> Walk {
+        Walk {
+            report: ChainReport {
+                entries: 0,
+                unchained: 0,
+                broken: None,
+            },
+            prev: None,
+        }
+    }
+
+    /// Checks the next entry; `false` once the chain is broken (the walk stops there).
+    fn step(&mut self, r: &ChainRow) -> Result<bool, seal::SealError> {
+        let (Some(prev_hash), Some(hash)) = (&r.prev_hash, &r.hash) else {
+            if self.prev.is_some() {
+                self.report.broken = Some((r.id, "an entry without a hash inside the chain"));
+                return Ok(false);
+            }
+            self.report.unchained += 1;
+            return Ok(true);
+        };
+        let expected_prev = self.prev.as_deref().unwrap_or(GENESIS);
+        if prev_hash != expected_prev {
+            self.report.broken = Some((
+                r.id,
+                "its previous hash is not the hash of the entry before it",
+            ));
+            return Ok(false);
+        }
+        let computed = entry_hash(
+            prev_hash,
+            &Fields {
+                staff_id: r.staff_id,
+                action: &r.action,
+                subject: &r.subject,
+                at: r.at,
+                ip: &r.ip_address,
+                customer: r.customer_number.as_deref(),
+                object: r.object.as_deref(),
+                request_id: r.request_id.as_deref(),
+            },
+        )?;
+        if &computed != hash {
+            self.report.broken = Some((r.id, "its hash does not match its fields"));
+            return Ok(false);
+        }
+        self.report.entries += 1;
+        self.prev = Some(hash.clone());
+        Ok(true)
+    }
+
+    /// The report, once the head row (which names the last entry) is compared too: entries
+    /// removed from the end leave a head that names none of the remaining ones.
+    fn finish(mut self, head: &str) -> ChainReport {
+        if self.report.broken.is_none() && head != self.prev.as_deref().unwrap_or(GENESIS) {
+            self.report.broken = Some((
+                0,
+                "the head does not name the last entry (entries removed?)",
+            ));
+        }
+        self.report
+    }
+}
+
 /// Walks the whole chain in id order (streamed: memory stays flat however long it is) and
 /// checks every link and every hash against the key, and that the head names the last entry.
 pub async fn verify(pool: &AnyPool) -> StoreResult<ChainReport> {
-    let mut report = ChainReport {
-        entries: 0,
-        unchained: 0,
-        broken: None,
-    };
-    let mut prev: Option<String> = None;
+    let mut walk = Walk::new();
     {
         let mut rows = sqlx::query_as::<_, ChainRow>(
             "SELECT id, staff_id, action, subject, at, ip_address, prev_hash, hash,
@@ -198,53 +345,15 @@ pub async fn verify(pool: &AnyPool) -> StoreResult<ChainReport> {
         )
         .fetch(pool);
         while let Some(r) = rows.try_next().await? {
-            let (Some(prev_hash), Some(hash)) = (&r.prev_hash, &r.hash) else {
-                if prev.is_some() {
-                    report.broken = Some((r.id, "an entry without a hash inside the chain"));
-                    return Ok(report);
-                }
-                report.unchained += 1;
-                continue;
-            };
-            let expected_prev = prev.as_deref().unwrap_or(GENESIS);
-            if prev_hash != expected_prev {
-                report.broken = Some((
-                    r.id,
-                    "its previous hash is not the hash of the entry before it",
-                ));
-                return Ok(report);
+            if !walk.step(&r)? {
+                return Ok(walk.report);
             }
-            let computed = entry_hash(
-                prev_hash,
-                &Fields {
-                    staff_id: r.staff_id,
-                    action: &r.action,
-                    subject: &r.subject,
-                    at: r.at,
-                    ip: &r.ip_address,
-                    customer: r.customer_number.as_deref(),
-                    object: r.object.as_deref(),
-                    request_id: r.request_id.as_deref(),
-                },
-            )?;
-            if &computed != hash {
-                report.broken = Some((r.id, "its hash does not match its fields"));
-                return Ok(report);
-            }
-            report.entries += 1;
-            prev = Some(hash.clone());
         }
     }
     let head: String = sqlx::query_scalar("SELECT last_hash FROM audit_head WHERE id = 1")
         .fetch_one(pool)
         .await?;
-    if head != prev.as_deref().unwrap_or(GENESIS) {
-        report.broken = Some((
-            0,
-            "the head does not name the last entry (entries removed?)",
-        ));
-    }
-    Ok(report)
+    Ok(walk.finish(&head))
 }
 
 /// Records what a verification found.
@@ -375,4 +484,112 @@ pub async fn batch_after(
         limit.clamp(1, 10_000)
     );
     Ok(bind_all(sqlx::query_as(&sql), args).fetch_all(pool).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain of `n` entries as [`record`] writes them (the even ones with a customer and a
+    /// request id, the odd ones in the older form without).
+    fn chain(n: i64) -> Vec<ChainRow> {
+        seal::install(seal::DataKey::from_text("audit chain unit tests"));
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|id| {
+                let customer = (id % 2 == 0).then(|| format!("1000{id:02}"));
+                let request_id = (id % 2 == 0).then(|| format!("req-{id}"));
+                let hash = entry_hash(
+                    &prev,
+                    &Fields {
+                        staff_id: 1,
+                        action: "view_customer",
+                        subject: "",
+                        at: 1_800_000_000 + id,
+                        ip: "10.0.0.1",
+                        customer: customer.as_deref(),
+                        object: None,
+                        request_id: request_id.as_deref(),
+                    },
+                )
+                .unwrap();
+                let row = ChainRow {
+                    id,
+                    staff_id: 1,
+                    action: "view_customer".into(),
+                    subject: String::new(),
+                    at: 1_800_000_000 + id,
+                    ip_address: "10.0.0.1".into(),
+                    prev_hash: Some(prev.clone()),
+                    hash: Some(hash.clone()),
+                    customer_number: customer,
+                    object: None,
+                    request_id,
+                };
+                prev = hash;
+                row
+            })
+            .collect()
+    }
+
+    fn walk(rows: &[ChainRow], head: &str) -> ChainReport {
+        let mut w = Walk::new();
+        for r in rows {
+            if !w.step(r).unwrap() {
+                return w.report;
+            }
+        }
+        w.finish(head)
+    }
+
+    fn head(rows: &[ChainRow]) -> String {
+        rows.last().and_then(|r| r.hash.clone()).unwrap()
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        let rows = chain(6);
+        let report = walk(&rows, &head(&rows));
+        assert!(report.ok(), "{}", report.describe());
+        assert_eq!(report.entries, 6);
+        assert_eq!(walk(&[], GENESIS).entries, 0);
+    }
+
+    #[test]
+    fn a_changed_field_is_found_at_its_entry() {
+        let rows = chain(6);
+        let changes: [fn(&mut ChainRow); 6] = [
+            |r| r.subject = "nothing to see".into(),
+            |r| r.staff_id = 2,
+            |r| r.at += 1,
+            |r| r.customer_number = Some("100099".into()),
+            |r| r.request_id = None,
+            |r| r.object = Some("contract".into()),
+        ];
+        for change in changes {
+            let mut forged = rows.clone();
+            change(&mut forged[3]);
+            let report = walk(&forged, &head(&rows));
+            assert_eq!(report.broken.map(|b| b.0), Some(4), "{}", report.describe());
+        }
+    }
+
+    #[test]
+    fn a_removed_entry_is_found() {
+        let rows = chain(6);
+        let mut gap = rows.clone();
+        gap.remove(2);
+        assert_eq!(walk(&gap, &head(&rows)).broken.map(|b| b.0), Some(4));
+        // The last entries removed: every link holds, the head names what is gone.
+        let short = &rows[..4];
+        assert_eq!(walk(short, &head(&rows)).broken.map(|b| b.0), Some(0));
+    }
+
+    #[test]
+    fn a_reordered_pair_is_found() {
+        let rows = chain(6);
+        let mut swapped = rows.clone();
+        swapped.swap(2, 3);
+        assert_eq!(walk(&swapped, &head(&rows)).broken.map(|b| b.0), Some(4));
+    }
 }

@@ -381,26 +381,51 @@ impl FoundRow {
 }
 
 /// Customers whose search document contains the term or its compact form, by customer number;
-/// one page of `limit` and whether more follow.
+/// one page of `limit` and whether more follow. On SQLite a term of 3 characters or more is
+/// looked up in the trigram index (`customer_search`, migration 0017) rather than by reading
+/// every document; PostgreSQL's planner uses its trigram index for the `LIKE` by itself.
 pub async fn search(
     pool: &AnyPool,
     term: &domain::search::Term,
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<FoundRow>, bool)> {
-    let (folded, compact) = term.patterns();
-    let mut rows: Vec<FoundRow> = sqlx::query_as(
-        "SELECT customer_number, kind, first_name, last_name, company_name, email, city
-         FROM customers
-         WHERE search_text LIKE $1 ESCAPE '\\' OR search_text LIKE $2 ESCAPE '\\'
-         ORDER BY customer_number LIMIT $3 OFFSET $4",
-    )
-    .bind(folded)
-    .bind(compact)
-    .bind(limit + 1)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
+    const COLUMNS: &str = "customer_number, kind, first_name, last_name, company_name, email, city";
+    let mut conn = pool.acquire().await?;
+    let indexed = match term.fts_query() {
+        Some(q) if conn.backend_name() == "SQLite" => Some(q),
+        _ => None,
+    };
+    let mut rows: Vec<FoundRow> = match indexed {
+        Some(query) => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM customers
+                 WHERE id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH $1)
+                 ORDER BY customer_number LIMIT $2 OFFSET $3"
+            );
+            sqlx::query_as(&sql)
+                .bind(query)
+                .bind(limit + 1)
+                .bind(offset)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        None => {
+            let (folded, compact) = term.patterns();
+            let sql = format!(
+                "SELECT {COLUMNS} FROM customers
+                 WHERE search_text LIKE $1 ESCAPE '\\' OR search_text LIKE $2 ESCAPE '\\'
+                 ORDER BY customer_number LIMIT $3 OFFSET $4"
+            );
+            sqlx::query_as(&sql)
+                .bind(folded)
+                .bind(compact)
+                .bind(limit + 1)
+                .bind(offset)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((rows, more))
