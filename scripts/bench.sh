@@ -2,8 +2,9 @@
 # Measures the numbers the README reports (a benchmark, not a test): start-up to ready on an
 # existing database, the compressed size of the release wasm + JS, landing-page requests/s
 # as a fraction of a plain axum route (/healthz) in the same run, sign-ins, the self-service
-# server functions and the CIC work queue on the demo and the seed data set, approvals by 50
-# agents at once, and invoice PDFs (time and memory). Release build; loopback only;
+# server functions, the CIC work queue and customer search on the demo and the seed data set,
+# the audit trail's CSV export of a million entries, approvals by 50 agents at once, and
+# invoice PDFs (time and memory). Release build; loopback only;
 # every load run is bounded (wrk -d).
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
@@ -232,6 +233,25 @@ wait_ready
 self_service "seed data set"
 work_queue "seed data set"
 customer_search "seed data set"
+# The audit trail's CSV export of 1,000,000 entries (streamed from the database in batches):
+# time, size, and the server's memory before and at its peak during the download.
+AUDIT="${BENCH_AUDIT_ENTRIES:-1000000}"
+"$ROOT/target/release/server" seed --audit-entries "$AUDIT"
+ADMIN_JAR="$DATA/admin-cookies"
+admin_code=$(python3 -c 'import base64,hashlib,hmac,struct,sys,time
+k=base64.b32decode(sys.argv[1]); h=hmac.new(k, struct.pack(">Q", int(time.time())//30), hashlib.sha1).digest()
+o=h[-1]&15; print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))' KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU)
+curl -s -o /dev/null -b "$ADMIN_JAR" -c "$ADMIN_JAR" -H 'accept: text/html' -X POST "$B/api/cic/sign-in" \
+  --data-urlencode email=admin@lumenlease.example --data-urlencode password=demo-admin-password \
+  --data-urlencode "code=$admin_code"
+audit_before=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+( while kill -0 "$pid" 2>/dev/null; do awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; sleep 0.1; done ) > "$DATA/audit-rss" & sampler=$!
+audit_start=$(date +%s%N)
+audit_bytes=$(curl -s -b "$ADMIN_JAR" -o "$DATA/audit.csv" -w '%{size_download}' "$B/cic/audit.csv")
+audit_ms=$(( ($(date +%s%N) - audit_start) / 1000000 ))
+kill "$sampler" 2>/dev/null || true
+echo "audit export: $(( $(wc -l < "$DATA/audit.csv") - 1 )) entries, $(( audit_bytes / 1048576 )) MB in $(( audit_ms / 1000 )).$(( audit_ms % 1000 / 100 )) s; server RSS $audit_before KB before, peak $(sort -n "$DATA/audit-rss" | tail -1) KB during"
+rm -f "$DATA/audit.csv"
 # 50 agents approving at once, each a different open request (version 1) of the seed data set.
 for page in $(seq 1 200); do
   curl -s -H "Cookie: $STAFF_COOKIE" -H 'accept: application/json' -X POST "$B/api/cic/queue" \

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod import;
 pub mod invoice_query;
 pub mod mileage;
+pub mod messages;
 pub mod model;
 pub mod money;
 pub mod password_policy;

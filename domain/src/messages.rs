@@ -1,0 +1,242 @@
+//! Secure messaging rules (issue 12), without I/O: the categories of a thread, its status
+//! machine, what a message's text and subject may be, and the sending limits. Sent messages
+//! are immutable (terms art. 10.4); a correction is a new message.
+
+/// What a thread is about; a complaint carries its own answer promise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Category {
+    Contract,
+    Invoice,
+    Change,
+    Privacy,
+    Technical,
+    Complaint,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Contract,
+        Category::Invoice,
+        Category::Change,
+        Category::Privacy,
+        Category::Technical,
+        Category::Complaint,
+        Category::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Contract => "contract",
+            Category::Invoice => "invoice",
+            Category::Change => "change",
+            Category::Privacy => "privacy",
+            Category::Technical => "technical",
+            Category::Complaint => "complaint",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.code() == code.trim())
+    }
+
+    /// Working days within which the CIC answers: the complaint promise, else the inbox target.
+    pub fn answer_within_working_days(self) -> u32 {
+        match self {
+            Category::Complaint => COMPLAINT_ANSWER_WORKING_DAYS,
+            _ => ANSWER_TARGET_WORKING_DAYS,
+        }
+    }
+}
+
+/// The CIC's target for a first answer (the inbox marks older threads).
+pub const ANSWER_TARGET_WORKING_DAYS: u32 = 2;
+/// The answer promise of a complaint (shown on the page when the category is chosen).
+pub const COMPLAINT_ANSWER_WORKING_DAYS: u32 = 5;
+
+/// Where a thread stands: waiting for the CIC, waiting for the customer, or closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadStatus {
+    Open,
+    Answered,
+    Closed,
+}
+
+impl ThreadStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ThreadStatus::Open => "open",
+            ThreadStatus::Answered => "answered",
+            ThreadStatus::Closed => "closed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ThreadStatus> {
+        [ThreadStatus::Open, ThreadStatus::Answered, ThreadStatus::Closed]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// What happens to a thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadEvent {
+    /// The customer writes (a new thread starts open).
+    CustomerMessage,
+    /// An agent answers the customer (internal notes change nothing).
+    StaffReply,
+    Close,
+    Reopen,
+}
+
+/// Why a thread event is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadRefusal {
+    /// A closed thread takes no messages (the customer starts a new one, or staff reopen it).
+    Closed,
+    /// Closing a closed thread, reopening an open one.
+    NoChange,
+}
+
+/// The status after `event`, or why it cannot happen.
+pub fn next(status: ThreadStatus, event: ThreadEvent) -> Result<ThreadStatus, ThreadRefusal> {
+    use ThreadEvent::*;
+    use ThreadStatus::*;
+    match (status, event) {
+        (Closed, CustomerMessage | StaffReply) => Err(ThreadRefusal::Closed),
+        (_, CustomerMessage) => Ok(Open),
+        (_, StaffReply) => Ok(Answered),
+        (Closed, Close) | (Open | Answered, Reopen) => Err(ThreadRefusal::NoChange),
+        (_, Close) => Ok(Closed),
+        (Closed, Reopen) => Ok(Open),
+    }
+}
+
+/// The longest message.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+/// The longest subject.
+pub const MAX_SUBJECT_CHARS: usize = 120;
+/// Attachments a message may carry, and their size.
+pub const MAX_ATTACHMENTS: usize = 5;
+pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Why a message's text or subject is refused (the field it belongs next to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextRefusal {
+    Empty,
+    TooLong,
+    SubjectEmpty,
+    SubjectTooLong,
+    TooManyAttachments,
+}
+
+/// A message text as stored: line breaks as `\n`, control characters other than line breaks
+/// and tabs removed, trailing white space trimmed; never interpreted (no HTML, no markdown).
+pub fn message_text(typed: &str) -> Result<String, TextRefusal> {
+    let text: String = typed
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    let text = text.trim_end().trim_start_matches('\n').to_string();
+    if text.trim().is_empty() {
+        return Err(TextRefusal::Empty);
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(TextRefusal::TooLong);
+    }
+    Ok(text)
+}
+
+/// A subject on one line.
+pub fn subject(typed: &str) -> Result<String, TextRefusal> {
+    let s = typed
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if s.is_empty() {
+        return Err(TextRefusal::SubjectEmpty);
+    }
+    if s.chars().count() > MAX_SUBJECT_CHARS {
+        return Err(TextRefusal::SubjectTooLong);
+    }
+    Ok(s)
+}
+
+/// New messages a customer may send an hour and a day.
+pub const PER_HOUR: usize = 20;
+pub const PER_DAY: usize = 100;
+
+/// Whether a customer who sent messages at `sent` (epoch seconds) may send one at `now`.
+pub fn may_send(sent: &[i64], now: i64) -> bool {
+    let within = |secs: i64| sent.iter().filter(|t| now - **t < secs).count();
+    within(3_600) < PER_HOUR && within(86_400) < PER_DAY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_round_trip_and_complaints_promise_their_own_term() {
+        for c in Category::ALL {
+            assert_eq!(Category::from_code(c.code()), Some(c));
+        }
+        assert_eq!(Category::from_code("spam"), None);
+        assert_eq!(Category::Complaint.answer_within_working_days(), 5);
+        assert_eq!(Category::Invoice.answer_within_working_days(), 2);
+    }
+
+    #[test]
+    fn the_thread_status_machine() {
+        use ThreadEvent::*;
+        use ThreadStatus::*;
+        assert_eq!(next(Open, StaffReply), Ok(Answered));
+        assert_eq!(next(Answered, CustomerMessage), Ok(Open));
+        assert_eq!(next(Open, CustomerMessage), Ok(Open));
+        assert_eq!(next(Answered, Close), Ok(Closed));
+        assert_eq!(next(Closed, Reopen), Ok(Open));
+        assert_eq!(next(Closed, CustomerMessage), Err(ThreadRefusal::Closed));
+        assert_eq!(next(Closed, StaffReply), Err(ThreadRefusal::Closed));
+        assert_eq!(next(Closed, Close), Err(ThreadRefusal::NoChange));
+        assert_eq!(next(Open, Reopen), Err(ThreadRefusal::NoChange));
+        for s in [Open, Answered, Closed] {
+            assert_eq!(ThreadStatus::from_code(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn texts_keep_their_lines_and_nothing_else() {
+        assert_eq!(message_text("Hallo,\r\n\r\nmijn factuur\rklopt niet.  \n"), Ok("Hallo,\n\nmijn factuur\nklopt niet.".into()));
+        assert_eq!(message_text("a\u{0}b\u{7}c\td"), Ok("abc\td".into()));
+        assert_eq!(message_text("<script>alert(1)</script>"), Ok("<script>alert(1)</script>".into()), "stored as typed, shown as text");
+        assert_eq!(message_text(" \n\t \r\n"), Err(TextRefusal::Empty));
+        assert_eq!(message_text(&"x".repeat(MAX_TEXT_CHARS)).map(|t| t.len()), Ok(MAX_TEXT_CHARS));
+        assert_eq!(message_text(&"é".repeat(MAX_TEXT_CHARS + 1)), Err(TextRefusal::TooLong));
+    }
+
+    #[test]
+    fn subjects_are_one_line() {
+        assert_eq!(subject("  Vraag over\nmijn   factuur "), Ok("Vraag over mijn factuur".into()));
+        assert_eq!(subject(" \t"), Err(TextRefusal::SubjectEmpty));
+        assert_eq!(subject(&"x".repeat(121)), Err(TextRefusal::SubjectTooLong));
+    }
+
+    #[test]
+    fn twenty_an_hour_and_a_hundred_a_day() {
+        let now = 1_800_000_000;
+        let hour: Vec<i64> = (0..19).map(|i| now - i * 60).collect();
+        assert!(may_send(&hour, now));
+        let full: Vec<i64> = (0..20).map(|i| now - i * 60).collect();
+        assert!(!may_send(&full, now));
+        assert!(may_send(&full, now + 3_600), "an hour later");
+        let day: Vec<i64> = (0..100).map(|i| now - 3_700 - i * 600).collect();
+        assert!(!may_send(&day, now));
+        assert!(may_send(&day[..99], now));
+    }
+}
