@@ -73,9 +73,13 @@ impl ThreadStatus {
     }
 
     pub fn from_code(code: &str) -> Option<ThreadStatus> {
-        [ThreadStatus::Open, ThreadStatus::Answered, ThreadStatus::Closed]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [
+            ThreadStatus::Open,
+            ThreadStatus::Answered,
+            ThreadStatus::Closed,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
     }
 }
 
@@ -212,17 +216,33 @@ mod tests {
 
     #[test]
     fn texts_keep_their_lines_and_nothing_else() {
-        assert_eq!(message_text("Hallo,\r\n\r\nmijn factuur\rklopt niet.  \n"), Ok("Hallo,\n\nmijn factuur\nklopt niet.".into()));
+        assert_eq!(
+            message_text("Hallo,\r\n\r\nmijn factuur\rklopt niet.  \n"),
+            Ok("Hallo,\n\nmijn factuur\nklopt niet.".into())
+        );
         assert_eq!(message_text("a\u{0}b\u{7}c\td"), Ok("abc\td".into()));
-        assert_eq!(message_text("<script>alert(1)</script>"), Ok("<script>alert(1)</script>".into()), "stored as typed, shown as text");
+        assert_eq!(
+            message_text("<script>alert(1)</script>"),
+            Ok("<script>alert(1)</script>".into()),
+            "stored as typed, shown as text"
+        );
         assert_eq!(message_text(" \n\t \r\n"), Err(TextRefusal::Empty));
-        assert_eq!(message_text(&"x".repeat(MAX_TEXT_CHARS)).map(|t| t.len()), Ok(MAX_TEXT_CHARS));
-        assert_eq!(message_text(&"é".repeat(MAX_TEXT_CHARS + 1)), Err(TextRefusal::TooLong));
+        assert_eq!(
+            message_text(&"x".repeat(MAX_TEXT_CHARS)).map(|t| t.len()),
+            Ok(MAX_TEXT_CHARS)
+        );
+        assert_eq!(
+            message_text(&"é".repeat(MAX_TEXT_CHARS + 1)),
+            Err(TextRefusal::TooLong)
+        );
     }
 
     #[test]
     fn subjects_are_one_line() {
-        assert_eq!(subject("  Vraag over\nmijn   factuur "), Ok("Vraag over mijn factuur".into()));
+        assert_eq!(
+            subject("  Vraag over\nmijn   factuur "),
+            Ok("Vraag over mijn factuur".into())
+        );
         assert_eq!(subject(" \t"), Err(TextRefusal::SubjectEmpty));
         assert_eq!(subject(&"x".repeat(121)), Err(TextRefusal::SubjectTooLong));
     }
