@@ -74,6 +74,13 @@ test('an admin suspends and reinstates a customer, sends a reset link, finds it 
   await expect(rows.getByRole('link', { name: c.customer })).toBeVisible();
   await expect(admin.getByRole('link', { name: 'Download als CSV' })).toBeVisible();
   await expectAccessible(admin, info);
+  // The admin's own openings of the customer view are there too.
+  await admin.getByLabel('Handeling').selectOption({ label: 'Klant geopend' });
+  await admin.getByRole('button', { name: 'Tonen' }).click();
+  await expect(admin).toHaveURL(/action=view_customer/);
+  const views = admin.getByRole('row').filter({ hasText: 'Klant geopend' });
+  await expect(views.first()).toContainText('Alex Admin');
+  await expect(admin.getByRole('row').filter({ hasText: 'Toegang geschorst' })).toHaveCount(0);
   // A date that does not exist is refused next to its field.
   await admin.getByLabel('Vanaf (datum)').fill('2026-02-28');
   await admin.getByLabel('Tot en met (datum)').fill('2026-02-01');
