@@ -58,6 +58,18 @@ impl Origin {
         }
     }
 
+    /// The origin of a plain axum request (downloads): its client address and request id.
+    pub fn of_request(headers: &http::HeaderMap, client: Option<&session::ClientIp>) -> Origin {
+        Origin {
+            ip: client.map_or_else(|| "unknown".to_string(), |c| c.0.to_string()),
+            request_id: headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(session::clean_request_id)
+                .unwrap_or_default(),
+        }
+    }
+
     /// The audit identity of `staff_id` acting from here.
     pub fn reader(&self, staff_id: i64) -> backend::services::staff_access::Reader<'_> {
         backend::services::staff_access::Reader {

@@ -69,14 +69,7 @@ pub async fn audit_csv(
         Ok(f) => f,
         Err(r) => return message_page(StatusCode::BAD_REQUEST, lang, "page.audit.title", r.key()),
     };
-    let origin = app::gate::Origin {
-        ip: client.map_or_else(|| "unknown".to_string(), |c| c.0.0.to_string()),
-        request_id: headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(app::session::clean_request_id)
-            .unwrap_or_default(),
-    };
+    let origin = app::gate::Origin::of_request(&headers, client.as_ref().map(|c| &c.0));
     let now = state.clock.epoch();
     let rx = match backend::services::audit_trail::export(
         state.db.pool.clone(),

@@ -453,14 +453,7 @@ pub async fn staff_file(
     let Some(staff) = staff else {
         return see_other(app::paths::STAFF_SIGN_IN);
     };
-    let origin = app::gate::Origin {
-        ip: client.map_or_else(|| "unknown".to_string(), |c| c.0.0.to_string()),
-        request_id: headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(app::session::clean_request_id)
-            .unwrap_or_default(),
-    };
+    let origin = app::gate::Origin::of_request(&headers, client.as_ref().map(|c| &c.0));
     let found = backend::services::change_requests::staff_file(
         &state.db.pool,
         &*state.files.0,

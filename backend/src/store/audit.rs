@@ -78,52 +78,13 @@ fn entry_hash(prev: &str, f: &Fields<'_>) -> Result<String, seal::SealError> {
 /// row is updated first (so concurrent appends wait for each other), then the entry is written
 /// with the previous hash and its own, then the head moves on.
 pub async fn record(conn: &mut AnyConnection, now: i64, e: &Entry<'_>) -> StoreResult<()> {
-    sqlx::query("UPDATE audit_head SET entries = entries + 1 WHERE id = 1")
-        .execute(&mut *conn)
-        .await?;
-    let prev: String = sqlx::query_scalar("SELECT last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
-    let hash = entry_hash(
-        &prev,
-        &Fields {
-            staff_id: e.staff_id,
-            action: e.action,
-            subject: e.detail,
-            at: now,
-            ip: e.ip,
-            customer: e.customer,
-            object: e.object,
-            request_id: e.request_id,
-        },
-    )?;
-    sqlx::query(
-        "INSERT INTO staff_audit (staff_id, action, subject, at, ip_address, prev_hash, hash,
-                                  customer_number, object, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(e.staff_id)
-    .bind(e.action)
-    .bind(e.detail)
-    .bind(now)
-    .bind(e.ip)
-    .bind(&prev)
-    .bind(&hash)
-    .bind(e.customer)
-    .bind(e.object)
-    .bind(e.request_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    record_many(conn, now, std::slice::from_ref(e)).await
 }
 
-/// Appends many entries at `now` in the caller's (write) transaction, in order, as [`record`]
-/// would one by one but with one head update and multi-row inserts (the bulk seed for the
-/// export benchmark).
+/// Appends entries at `now` in the caller's (write) transaction, in order: the head row is
+/// updated first (so concurrent appends wait for each other), the entries are written with
+/// their links and hashes (multi-row inserts), then the head moves on to the last one. Many
+/// at once: the bulk seed of the export benchmark.
 pub async fn record_many(
     conn: &mut AnyConnection,
     now: i64,
