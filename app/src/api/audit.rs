@@ -51,6 +51,7 @@ pub struct AuditView {
 }
 
 /// The query string of a filter (without `before`).
+#[cfg(feature = "ssr")]
 fn filter_query(v: &AuditView) -> String {
     use crate::paths::encode_component as e;
     format!(
