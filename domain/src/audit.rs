@@ -29,6 +29,11 @@ pub const ACTIONS: &[&str] = &[
     "reactivate_staff",
     "reset_staff_second_factor",
     "change_staff_role",
+    "view_thread",
+    "reply_thread",
+    "note_thread",
+    "close_thread",
+    "reopen_thread",
 ];
 
 /// Entries a page shows.

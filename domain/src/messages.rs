@@ -94,24 +94,15 @@ pub enum ThreadEvent {
     Reopen,
 }
 
-/// Why a thread event is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ThreadRefusal {
-    /// A closed thread takes no messages (the customer starts a new one, or staff reopen it).
-    Closed,
-    /// Closing a closed thread, reopening an open one.
-    NoChange,
-}
-
 /// The status after `event`, or why it cannot happen.
-pub fn next(status: ThreadStatus, event: ThreadEvent) -> Result<ThreadStatus, ThreadRefusal> {
+pub fn next(status: ThreadStatus, event: ThreadEvent) -> Result<ThreadStatus, MessageRefusal> {
     use ThreadEvent::*;
     use ThreadStatus::*;
     match (status, event) {
-        (Closed, CustomerMessage | StaffReply) => Err(ThreadRefusal::Closed),
+        (Closed, CustomerMessage | StaffReply) => Err(MessageRefusal::Closed),
         (_, CustomerMessage) => Ok(Open),
         (_, StaffReply) => Ok(Answered),
-        (Closed, Close) | (Open | Answered, Reopen) => Err(ThreadRefusal::NoChange),
+        (Closed, Close) | (Open | Answered, Reopen) => Err(MessageRefusal::NoChange),
         (_, Close) => Ok(Closed),
         (Closed, Reopen) => Ok(Open),
     }
@@ -125,19 +116,75 @@ pub const MAX_SUBJECT_CHARS: usize = 120;
 pub const MAX_ATTACHMENTS: usize = 5;
 pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 
-/// Why a message's text or subject is refused (the field it belongs next to).
+/// Why a message or a thread action is refused; each maps to a message next to its field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TextRefusal {
+pub enum MessageRefusal {
     Empty,
     TooLong,
     SubjectEmpty,
     SubjectTooLong,
+    CategoryUnknown,
+    /// The linked contract is not one of the customer's.
+    ContractUnknown,
     TooManyAttachments,
+    /// A closed thread takes no messages (the customer starts a new one, or staff reopen it).
+    Closed,
+    /// Closing a closed thread, reopening an open one.
+    NoChange,
+    /// 20 an hour or 100 a day.
+    Limit,
+    /// Staff: the customer or a colleague wrote since the page was shown.
+    Changed,
+}
+
+impl MessageRefusal {
+    pub fn key(self) -> &'static str {
+        use MessageRefusal::*;
+        match self {
+            Empty => "messages.empty",
+            TooLong => "messages.too_long",
+            SubjectEmpty => "messages.subject_empty",
+            SubjectTooLong => "messages.subject_too_long",
+            CategoryUnknown => "messages.category_unknown",
+            ContractUnknown => "messages.contract_unknown",
+            TooManyAttachments => "messages.too_many_attachments",
+            Closed => "messages.closed",
+            NoChange => "messages.no_change",
+            Limit => "messages.limit",
+            Changed => "messages.changed",
+        }
+    }
+
+    pub fn field(self) -> &'static str {
+        use MessageRefusal::*;
+        match self {
+            Empty | TooLong => "body",
+            SubjectEmpty | SubjectTooLong => "subject",
+            CategoryUnknown => "category",
+            ContractUnknown => "contract",
+            TooManyAttachments => "attachments",
+            Closed | NoChange | Limit | Changed => "",
+        }
+    }
+
+    pub const ALL: [MessageRefusal; 11] = [
+        MessageRefusal::Empty,
+        MessageRefusal::TooLong,
+        MessageRefusal::SubjectEmpty,
+        MessageRefusal::SubjectTooLong,
+        MessageRefusal::CategoryUnknown,
+        MessageRefusal::ContractUnknown,
+        MessageRefusal::TooManyAttachments,
+        MessageRefusal::Closed,
+        MessageRefusal::NoChange,
+        MessageRefusal::Limit,
+        MessageRefusal::Changed,
+    ];
 }
 
 /// A message text as stored: line breaks as `\n`, control characters other than line breaks
 /// and tabs removed, trailing white space trimmed; never interpreted (no HTML, no markdown).
-pub fn message_text(typed: &str) -> Result<String, TextRefusal> {
+pub fn message_text(typed: &str) -> Result<String, MessageRefusal> {
     let text: String = typed
         .replace("\r\n", "\n")
         .replace('\r', "\n")
@@ -146,16 +193,16 @@ pub fn message_text(typed: &str) -> Result<String, TextRefusal> {
         .collect();
     let text = text.trim_end().trim_start_matches('\n').to_string();
     if text.trim().is_empty() {
-        return Err(TextRefusal::Empty);
+        return Err(MessageRefusal::Empty);
     }
     if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(TextRefusal::TooLong);
+        return Err(MessageRefusal::TooLong);
     }
     Ok(text)
 }
 
 /// A subject on one line.
-pub fn subject(typed: &str) -> Result<String, TextRefusal> {
+pub fn subject(typed: &str) -> Result<String, MessageRefusal> {
     let s = typed
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -164,10 +211,10 @@ pub fn subject(typed: &str) -> Result<String, TextRefusal> {
         .collect::<Vec<_>>()
         .join(" ");
     if s.is_empty() {
-        return Err(TextRefusal::SubjectEmpty);
+        return Err(MessageRefusal::SubjectEmpty);
     }
     if s.chars().count() > MAX_SUBJECT_CHARS {
-        return Err(TextRefusal::SubjectTooLong);
+        return Err(MessageRefusal::SubjectTooLong);
     }
     Ok(s)
 }
@@ -205,10 +252,10 @@ mod tests {
         assert_eq!(next(Open, CustomerMessage), Ok(Open));
         assert_eq!(next(Answered, Close), Ok(Closed));
         assert_eq!(next(Closed, Reopen), Ok(Open));
-        assert_eq!(next(Closed, CustomerMessage), Err(ThreadRefusal::Closed));
-        assert_eq!(next(Closed, StaffReply), Err(ThreadRefusal::Closed));
-        assert_eq!(next(Closed, Close), Err(ThreadRefusal::NoChange));
-        assert_eq!(next(Open, Reopen), Err(ThreadRefusal::NoChange));
+        assert_eq!(next(Closed, CustomerMessage), Err(MessageRefusal::Closed));
+        assert_eq!(next(Closed, StaffReply), Err(MessageRefusal::Closed));
+        assert_eq!(next(Closed, Close), Err(MessageRefusal::NoChange));
+        assert_eq!(next(Open, Reopen), Err(MessageRefusal::NoChange));
         for s in [Open, Answered, Closed] {
             assert_eq!(ThreadStatus::from_code(s.code()), Some(s));
         }
@@ -226,14 +273,14 @@ mod tests {
             Ok("<script>alert(1)</script>".into()),
             "stored as typed, shown as text"
         );
-        assert_eq!(message_text(" \n\t \r\n"), Err(TextRefusal::Empty));
+        assert_eq!(message_text(" \n\t \r\n"), Err(MessageRefusal::Empty));
         assert_eq!(
             message_text(&"x".repeat(MAX_TEXT_CHARS)).map(|t| t.len()),
             Ok(MAX_TEXT_CHARS)
         );
         assert_eq!(
             message_text(&"é".repeat(MAX_TEXT_CHARS + 1)),
-            Err(TextRefusal::TooLong)
+            Err(MessageRefusal::TooLong)
         );
     }
 
@@ -243,8 +290,11 @@ mod tests {
             subject("  Vraag over\nmijn   factuur "),
             Ok("Vraag over mijn factuur".into())
         );
-        assert_eq!(subject(" \t"), Err(TextRefusal::SubjectEmpty));
-        assert_eq!(subject(&"x".repeat(121)), Err(TextRefusal::SubjectTooLong));
+        assert_eq!(subject(" \t"), Err(MessageRefusal::SubjectEmpty));
+        assert_eq!(
+            subject(&"x".repeat(121)),
+            Err(MessageRefusal::SubjectTooLong)
+        );
     }
 
     #[test]

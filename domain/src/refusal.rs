@@ -121,6 +121,8 @@ pub enum Refusal {
     StaffSetupLinkInvalid,
     /// Staff: no reset link for a customer without an active (unsuspended) portal account.
     ResetNotPossible,
+    /// A message or a thread action breaks a rule (text, subject, closed thread, limits).
+    Message(crate::messages::MessageRefusal),
 }
 
 impl Refusal {
@@ -186,6 +188,7 @@ impl Refusal {
             StaffNotPossible => "staff.not_possible",
             StaffSetupLinkInvalid => "staff.setup_invalid",
             ResetNotPossible => "customers.reset_not_possible",
+            Message(m) => m.key(),
             PlateCountry => "change.plate_country",
             FileRequired => "change.file_required",
             FileType => "change.file_type",
@@ -225,6 +228,7 @@ impl Refusal {
             DocumentYearRequired | DocumentYearInvalid => "year",
             Change(c) => c.field(),
             Contact(c) => c.field(),
+            Message(m) => m.field(),
             SuspensionReasonRequired => "reason",
             SuspensionNoteRequired => "note",
             PlateCountry => "country",
@@ -321,6 +325,7 @@ impl Refusal {
         ];
         all.extend(ChangeRefusal::ALL.map(Change));
         all.extend(ContactRefusal::ALL.map(Contact));
+        all.extend(crate::messages::MessageRefusal::ALL.map(Message));
         all.extend([
             AccountSuspended,
             SuspensionReasonRequired,

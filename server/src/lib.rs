@@ -33,6 +33,20 @@ pub struct AppState {
     pub leptos: LeptosOptions,
 }
 
+impl AppState {
+    /// What the services need, from this state.
+    pub fn services(&self) -> backend::services::Services<'_> {
+        backend::services::Services {
+            pool: &self.db.pool,
+            clock: &self.clock,
+            outboxes: &self.outboxes,
+            branding: &self.settings.branding,
+            base_url: &self.settings.base_url,
+            files: &*self.files.0,
+        }
+    }
+}
+
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos.clone()

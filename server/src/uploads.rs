@@ -21,7 +21,6 @@ use crate::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
-use backend::services::Services;
 use backend::services::change_requests::{self as changes, Customer, Filed, PlateForm, Upload};
 use domain::Lang;
 use domain::refusal::Refusal;
@@ -224,14 +223,7 @@ pub async fn plate_change(
         )
         .await;
     }
-    let services = Services {
-        pool: &state.db.pool,
-        clock: &state.clock,
-        outboxes: &state.outboxes,
-        branding: &state.settings.branding,
-        base_url: &state.settings.base_url,
-        files: &*state.files.0,
-    };
+    let services = state.services();
     let form = PlateForm {
         contract_number: &contract,
         country: &fields.country,

@@ -9,6 +9,7 @@ pub mod contact;
 pub mod customer_view;
 pub mod housekeeping;
 pub mod import;
+pub mod messages;
 pub mod overview;
 pub mod registration;
 pub mod secrets;

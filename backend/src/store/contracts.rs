@@ -175,6 +175,21 @@ pub async fn belongs_to(
     Ok(n > 0)
 }
 
+/// The id of `contract_number` if it is one of the customer's contracts.
+pub async fn id_of_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+    contract_number: &str,
+) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM contracts WHERE customer_id = $1 AND contract_number = $2",
+    )
+    .bind(customer_id)
+    .bind(contract_number)
+    .fetch_optional(pool)
+    .await?)
+}
+
 /// Everything the contract page shows about one contract and its vehicle.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ContractDetail {

@@ -16,6 +16,7 @@ pub mod incidents;
 pub mod invoices;
 pub mod jobs;
 pub mod logins;
+pub mod messages;
 pub mod mileage;
 pub mod outbox;
 pub mod recovery_codes;

@@ -1,0 +1,319 @@
+//! Secure messaging (issue 12): customers start threads and reply; the CIC answers, writes
+//! internal notes, closes and reopens. A message acknowledged to its sender is committed first,
+//! with the customer's e-mail notice (never the text) as an outbox row in the same
+//! transaction. Staff reads are audited; a staff reply stops when the customer or a colleague
+//! wrote since the page was shown (the collision rule).
+
+use crate::infra::outbox::{Mail, queue};
+use crate::services::staff_access::Reader;
+use crate::services::{ServiceError, Services, commit};
+use crate::store::messages::{self, Author, MessageRow, NewThread, ThreadRow};
+use crate::store::{accounts, audit, contracts};
+use domain::Lang;
+use domain::i18n::tf;
+use domain::messages::{self as rules, Category, MessageRefusal, ThreadEvent, ThreadStatus};
+
+/// Threads a page shows.
+pub const PAGE_SIZE: i64 = 20;
+
+pub type Outcome<T> = Result<Result<T, MessageRefusal>, ServiceError>;
+
+/// The signed-in customer writing.
+#[derive(Clone, Copy, Debug)]
+pub struct Writer {
+    pub customer_id: i64,
+    pub account_id: i64,
+}
+
+/// What a customer typed to start a thread.
+pub struct NewThreadInput<'a> {
+    pub subject: &'a str,
+    pub category: &'a str,
+    /// A contract number of the customer's, or empty.
+    pub contract: &'a str,
+    pub body: &'a str,
+}
+
+/// Refuses when the customer sent 20 messages in the last hour or 100 in the last day.
+async fn within_limits(
+    tx: &mut sqlx::AnyConnection,
+    customer_id: i64,
+    now: i64,
+) -> Result<bool, ServiceError> {
+    let sent = messages::customer_sent_since(tx, customer_id, now - 86_400).await?;
+    Ok(rules::may_send(&sent, now))
+}
+
+/// Starts a thread with its first message; the thread's id.
+pub async fn start(s: &Services<'_>, me: Writer, input: &NewThreadInput<'_>) -> Outcome<i64> {
+    let subject = match rules::subject(input.subject) {
+        Ok(x) => x,
+        Err(r) => return Ok(Err(r)),
+    };
+    let Some(category) = Category::from_code(input.category) else {
+        return Ok(Err(MessageRefusal::CategoryUnknown));
+    };
+    let body = match rules::message_text(input.body) {
+        Ok(x) => x,
+        Err(r) => return Ok(Err(r)),
+    };
+    let contract_id = match input.contract.trim() {
+        "" => None,
+        number => match contracts::id_of_customer(s.pool, me.customer_id, number).await? {
+            Some(id) => Some(id),
+            None => return Ok(Err(MessageRefusal::ContractUnknown)),
+        },
+    };
+    let now = s.clock.epoch();
+    let mut tx = crate::infra::db::begin_write(s.pool).await?;
+    if !within_limits(&mut tx, me.customer_id, now).await? {
+        tx.rollback().await?;
+        return Ok(Err(MessageRefusal::Limit));
+    }
+    let id = messages::create_thread(
+        &mut tx,
+        now,
+        &NewThread {
+            customer_id: me.customer_id,
+            account_id: me.account_id,
+            subject: &subject,
+            category: category.code(),
+            contract_id,
+        },
+    )
+    .await?;
+    messages::add_message(&mut tx, now, id, Author::Customer, &body).await?;
+    commit(s, tx).await?;
+    Ok(Ok(id))
+}
+
+/// The customer's reply in their own thread (None: not theirs, or unknown).
+pub async fn reply(
+    s: &Services<'_>,
+    me: Writer,
+    thread_id: i64,
+    body: &str,
+) -> Outcome<Option<()>> {
+    let Some(thread) = messages::of_customer(s.pool, me.customer_id, thread_id).await? else {
+        return Ok(Ok(None));
+    };
+    let body = match rules::message_text(body) {
+        Ok(x) => x,
+        Err(r) => return Ok(Err(r)),
+    };
+    let to = match rules::next(thread.status(), ThreadEvent::CustomerMessage) {
+        Ok(to) => to,
+        Err(r) => return Ok(Err(r)),
+    };
+    let now = s.clock.epoch();
+    let mut tx = crate::infra::db::begin_write(s.pool).await?;
+    if !within_limits(&mut tx, me.customer_id, now).await? {
+        tx.rollback().await?;
+        return Ok(Err(MessageRefusal::Limit));
+    }
+    if !messages::moved(&mut tx, now, thread_id, None, thread.status(), to, false).await? {
+        // Closed (or changed) in between: nothing written.
+        tx.rollback().await?;
+        return Ok(Err(MessageRefusal::Closed));
+    }
+    messages::add_message(&mut tx, now, thread_id, Author::Customer, &body).await?;
+    commit(s, tx).await?;
+    Ok(Ok(Some(())))
+}
+
+/// One page of the customer's threads and whether more follow.
+pub async fn threads(
+    s: &Services<'_>,
+    customer_id: i64,
+    page: i64,
+) -> Result<(Vec<ThreadRow>, bool), ServiceError> {
+    let page = page.clamp(1, 10_000);
+    Ok(messages::for_customer(s.pool, customer_id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)
+}
+
+/// A thread of the customer with its messages (no internal notes); marks it read.
+pub async fn open_own(
+    s: &Services<'_>,
+    customer_id: i64,
+    thread_id: i64,
+) -> Result<Option<(ThreadRow, Vec<MessageRow>)>, ServiceError> {
+    let Some(thread) = messages::of_customer(s.pool, customer_id, thread_id).await? else {
+        return Ok(None);
+    };
+    let mut conn = s.pool.acquire().await?;
+    let list = messages::messages(&mut conn, thread_id, false).await?;
+    drop(conn);
+    messages::mark_read(s.pool, s.clock.epoch(), thread_id).await?;
+    Ok(Some((thread, list)))
+}
+
+/// Threads with a reply the customer has not read (the header and the dashboard).
+pub async fn unread(s: &Services<'_>, customer_id: i64) -> Result<i64, ServiceError> {
+    Ok(messages::unread_count(s.pool, customer_id).await?)
+}
+
+// ---- Staff ----
+
+/// A thread as staff see it (audited): with internal notes, and the id of the newest message
+/// the customer can see (sent back with a reply for the collision check).
+pub async fn open_for_staff(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    thread_id: i64,
+) -> Result<Option<(ThreadRow, Vec<MessageRow>, i64)>, ServiceError> {
+    let now = s.clock.epoch();
+    let _turn = audit::APPENDS.lock().await;
+    let mut tx = crate::infra::db::begin_write(s.pool).await?;
+    let Some(thread) = messages::by_id(&mut tx, thread_id).await? else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    let list = messages::messages(&mut tx, thread_id, true).await?;
+    let seen = messages::last_visible_id(&mut tx, thread_id).await?;
+    let object = format!("thread {thread_id}");
+    audit::record(
+        &mut tx,
+        now,
+        &who.entry(
+            "view_thread",
+            Some(&thread.customer_number),
+            Some(&object),
+            "",
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some((thread, list, seen)))
+}
+
+/// What a staff member does to a thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffAction {
+    /// A reply the customer reads; `seen` is the newest visible message the page showed.
+    Reply {
+        seen: i64,
+    },
+    Note,
+    Close,
+    Reopen,
+}
+
+/// Does `action` on a thread at `version` (None: unknown thread). A reply stops with
+/// [`MessageRefusal::Changed`] when a customer message or a colleague's reply arrived after
+/// `seen`; the page shows what arrived and the agent sends again. A reply e-mails the customer
+/// a notice (in their language, with a link; never the text).
+pub async fn act(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    thread_id: i64,
+    version: i64,
+    action: StaffAction,
+    body: &str,
+) -> Outcome<Option<()>> {
+    let body = match action {
+        StaffAction::Reply { .. } | StaffAction::Note => match rules::message_text(body) {
+            Ok(x) => Some(x),
+            Err(r) => return Ok(Err(r)),
+        },
+        StaffAction::Close | StaffAction::Reopen => None,
+    };
+    let now = s.clock.epoch();
+    let _turn = audit::APPENDS.lock().await;
+    let mut tx = crate::infra::db::begin_write(s.pool).await?;
+    let Some(thread) = messages::by_id(&mut tx, thread_id).await? else {
+        tx.rollback().await?;
+        return Ok(Ok(None));
+    };
+    if let StaffAction::Reply { seen } = action
+        && messages::last_visible_id(&mut tx, thread_id).await? != seen
+    {
+        tx.rollback().await?;
+        return Ok(Err(MessageRefusal::Changed));
+    }
+    let (event, action_code) = match action {
+        StaffAction::Reply { .. } => (Some(ThreadEvent::StaffReply), "reply_thread"),
+        StaffAction::Note => (None, "note_thread"),
+        StaffAction::Close => (Some(ThreadEvent::Close), "close_thread"),
+        StaffAction::Reopen => (Some(ThreadEvent::Reopen), "reopen_thread"),
+    };
+    if let Some(event) = event {
+        let to = match rules::next(thread.status(), event) {
+            Ok(to) => to,
+            Err(r) => {
+                tx.rollback().await?;
+                return Ok(Err(r));
+            }
+        };
+        let reply = matches!(action, StaffAction::Reply { .. });
+        if !messages::moved(
+            &mut tx,
+            now,
+            thread_id,
+            Some(version),
+            thread.status(),
+            to,
+            reply,
+        )
+        .await?
+        {
+            tx.rollback().await?;
+            return Ok(Err(MessageRefusal::Changed));
+        }
+    }
+    if let Some(body) = &body {
+        let author = match action {
+            StaffAction::Note => Author::Note(who.staff_id),
+            _ => Author::Staff(who.staff_id),
+        };
+        messages::add_message(&mut tx, now, thread_id, author, body).await?;
+    }
+    let object = format!("thread {thread_id}");
+    audit::record(
+        &mut tx,
+        now,
+        &who.entry(
+            action_code,
+            Some(&thread.customer_number),
+            Some(&object),
+            "",
+        ),
+    )
+    .await?;
+    if matches!(action, StaffAction::Reply { .. }) {
+        notify(s, &mut tx, &thread).await?;
+    }
+    commit(s, tx).await?;
+    Ok(Ok(Some(())))
+}
+
+/// Queues the "a reply is waiting" e-mail in the transaction of the reply.
+async fn notify(
+    s: &Services<'_>,
+    tx: &mut sqlx::AnyConnection,
+    thread: &ThreadRow,
+) -> Result<(), ServiceError> {
+    let Some((email, lang)) = accounts::notice_address(&mut *tx, thread.customer_id).await? else {
+        return Ok(());
+    };
+    let Ok(to) = domain::values::Email::parse(&email) else {
+        return Ok(());
+    };
+    let lang = Lang::from_code(&lang).unwrap_or_default();
+    let url = format!("{}/messages/{}", s.base_url, thread.id);
+    let args = [
+        ("url", url.as_str()),
+        ("company", s.branding.company_name.as_str()),
+    ];
+    let mail = Mail {
+        to,
+        subject: tf(lang, "mail.message_reply.subject", &args),
+        body: tf(lang, "mail.message_reply.body", &args),
+    };
+    queue::enqueue_mail(tx, s.clock.epoch(), &mail).await?;
+    Ok(())
+}
+
+/// The status a thread shows (for pages).
+pub fn status_of(thread: &ThreadRow) -> ThreadStatus {
+    thread.status()
+}

@@ -1,0 +1,315 @@
+//! Secure messaging's storage and rules on SQLite and PostgreSQL (issue 12, first step: the
+//! services; the pages come next): a thread and its messages belong to one customer; bad input
+//! is refused with its field; sent messages cannot be changed or deleted (database triggers);
+//! staff reads are audited; a staff reply stops when someone wrote since the page was shown;
+//! the customer's e-mail notice never carries the text; internal notes stay internal; closed
+//! threads take no messages; 20 messages an hour.
+
+use testkit as common;
+use testkit::both_backends;
+
+use backend::services::messages::{self as messaging, NewThreadInput, StaffAction, Writer};
+use backend::services::staff_access::Reader;
+use common::{Backend, TestApp, spawn};
+use domain::messages::MessageRefusal;
+
+async fn writer(app: &TestApp, number: &str, email: &str) -> Writer {
+    let _browser = app.signed_in_customer(number, email).await;
+    let account = backend::store::accounts::by_email(&app.state.db.pool, email)
+        .await
+        .unwrap()
+        .unwrap();
+    Writer {
+        customer_id: account.customer_id,
+        account_id: account.id,
+    }
+}
+
+fn input<'a>(
+    subject: &'a str,
+    category: &'a str,
+    contract: &'a str,
+    body: &'a str,
+) -> NewThreadInput<'a> {
+    NewThreadInput {
+        subject,
+        category,
+        contract,
+        body,
+    }
+}
+
+both_backends!(
+    threads_belong_to_their_customer_and_messages_never_change,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let s = app.state.services();
+        let an = writer(&app, "100001", "an@example.be").await;
+        let sophie = writer(&app, "100004", "sophie@example.be").await;
+
+        // Bad input, each refused with its field.
+        let long = "x".repeat(10_001);
+        for (i, refusal) in [
+            (
+                input(" ", "invoice", "", "Vraag"),
+                MessageRefusal::SubjectEmpty,
+            ),
+            (
+                input("Factuur", "spam", "", "Vraag"),
+                MessageRefusal::CategoryUnknown,
+            ),
+            (
+                input("Factuur", "invoice", "", " \n "),
+                MessageRefusal::Empty,
+            ),
+            (
+                input("Factuur", "invoice", "", &long),
+                MessageRefusal::TooLong,
+            ),
+            (
+                input("Factuur", "contract", "LC-2024-0008", "Vraag"),
+                MessageRefusal::ContractUnknown,
+            ),
+        ] {
+            assert_eq!(messaging::start(&s, an, &i).await.unwrap(), Err(refusal));
+        }
+        let id = messaging::start(
+            &s,
+            an,
+            &input(
+                "Mijn factuur",
+                "invoice",
+                "LC-2023-0001",
+                "Klopt deze factuur?\n<b>Dank</b>",
+            ),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let (thread, list) = messaging::open_own(&s, an.customer_id, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (thread.status.as_str(), thread.contract_number.as_deref()),
+            ("open", Some("LC-2023-0001"))
+        );
+        assert_eq!(
+            list[0].body, "Klopt deze factuur?\n<b>Dank</b>",
+            "kept as typed, lines included"
+        );
+
+        // Another customer's thread does not exist for them.
+        assert!(
+            messaging::open_own(&s, sophie.customer_id, id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            messaging::reply(&s, sophie, id, "Hallo").await.unwrap(),
+            Ok(None)
+        );
+
+        // Nobody changes or deletes a sent message, not even around the portal.
+        for sql in [
+            "UPDATE messages SET body = 'anders'",
+            "DELETE FROM messages",
+        ] {
+            assert!(
+                sqlx::query(sql).execute(&app.state.db.pool).await.is_err(),
+                "{sql}"
+            );
+        }
+        let (_, list) = messaging::open_own(&s, an.customer_id, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(list.len(), 1);
+    }
+);
+
+both_backends!(
+    staff_answer_with_the_collision_rule_and_notes_stay_internal,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let s = app.state.services();
+        let pool = &app.state.db.pool;
+        let an = writer(&app, "100001", "an@example.be").await;
+        let id = messaging::start(
+            &s,
+            an,
+            &input("Vraag", "contract", "", "Mag ik vroeger stoppen?"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let agent = backend::store::staff::list(pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.role == "agent")
+            .unwrap();
+        let who = Reader {
+            staff_id: agent.id,
+            ip: "10.0.0.1",
+            request_id: "req-1",
+        };
+
+        // Opening is audited; the page remembers the newest message it showed.
+        let (thread, _, seen) = messaging::open_for_staff(&s, who, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let views: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff_audit WHERE action = 'view_thread' AND customer_number = '100001'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        assert_eq!(views, 1);
+
+        // The customer writes again while the agent types: the reply stops, nothing is sent.
+        messaging::reply(&s, an, id, "En wat kost dat?")
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let stale = messaging::act(
+            &s,
+            who,
+            id,
+            thread.version,
+            StaffAction::Reply { seen },
+            "Ja.",
+        )
+        .await
+        .unwrap();
+        assert_eq!(stale, Err(MessageRefusal::Changed));
+        let (thread, _, seen) = messaging::open_for_staff(&s, who, id)
+            .await
+            .unwrap()
+            .unwrap();
+        messaging::act(
+            &s,
+            who,
+            id,
+            thread.version,
+            StaffAction::Note,
+            "Klant belt vaak.",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let (thread, _, _) = messaging::open_for_staff(&s, who, id)
+            .await
+            .unwrap()
+            .unwrap();
+        messaging::act(
+            &s,
+            who,
+            id,
+            thread.version,
+            StaffAction::Reply { seen },
+            "Ja, tegen een vergoeding.",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+
+        // The customer sees the reply, not the note; one unread thread until read.
+        assert_eq!(messaging::unread(&s, an.customer_id).await.unwrap(), 1);
+        let (thread, list) = messaging::open_own(&s, an.customer_id, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(thread.status, "answered");
+        let bodies: Vec<&str> = list.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(
+            bodies,
+            [
+                "Mag ik vroeger stoppen?",
+                "En wat kost dat?",
+                "Ja, tegen een vergoeding."
+            ]
+        );
+        assert_eq!(messaging::unread(&s, an.customer_id).await.unwrap(), 0);
+        // The e-mail says a reply is waiting, with a link, never what it says.
+        let mails = app.mails().await;
+        let notice = mails
+            .iter()
+            .rev()
+            .find(|(_, m)| m.contains("To: an@example.be"))
+            .map(|(_, m)| m.clone())
+            .unwrap();
+        assert!(notice.contains(&format!("/messages/{id}")), "{notice}");
+        assert!(!notice.contains("vergoeding") && !notice.contains("Klant belt"));
+
+        // Closed: the customer cannot write in it; reopened, they can.
+        let (thread, _, _) = messaging::open_for_staff(&s, who, id)
+            .await
+            .unwrap()
+            .unwrap();
+        messaging::act(&s, who, id, thread.version, StaffAction::Close, "")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            messaging::reply(&s, an, id, "Nog iets").await.unwrap(),
+            Err(MessageRefusal::Closed)
+        );
+        let (thread, _, _) = messaging::open_for_staff(&s, who, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            messaging::act(&s, who, id, thread.version, StaffAction::Close, "")
+                .await
+                .unwrap(),
+            Err(MessageRefusal::NoChange)
+        );
+        messaging::act(&s, who, id, thread.version, StaffAction::Reopen, "")
+            .await
+            .unwrap()
+            .unwrap();
+        messaging::reply(&s, an, id, "Nog iets")
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        // An unknown thread is simply not there.
+        assert_eq!(
+            messaging::act(&s, who, 999_999, 1, StaffAction::Close, "")
+                .await
+                .unwrap(),
+            Ok(None)
+        );
+    }
+);
+
+both_backends!(twenty_messages_an_hour, |backend: Backend| async move {
+    let app = spawn(backend, true).await;
+    let s = app.state.services();
+    let an = writer(&app, "100001", "an@example.be").await;
+    let id = messaging::start(&s, an, &input("Vraag", "other", "", "1"))
+        .await
+        .unwrap()
+        .unwrap();
+    for i in 2..=20 {
+        messaging::reply(&s, an, id, &i.to_string())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(
+        messaging::reply(&s, an, id, "21").await.unwrap(),
+        Err(MessageRefusal::Limit)
+    );
+    assert_eq!(
+        messaging::start(&s, an, &input("Nog een", "other", "", "22"))
+            .await
+            .unwrap(),
+        Err(MessageRefusal::Limit)
+    );
+});
