@@ -62,6 +62,9 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/contracts/:number") view={Lazy::<ContractRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:number/plate") view={Lazy::<PlateRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:number/allowance") view={Lazy::<AllowanceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages/new") view={Lazy::<NewMessageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages/:id") view={Lazy::<ThreadRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/requests") view={Lazy::<RequestsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async />

@@ -49,15 +49,17 @@ pub enum Area {
 }
 
 /// Pages only a signed-in customer may see: these paths and everything under the prefixes.
-const CUSTOMER_PAGES: [&str; 5] = [
+const CUSTOMER_PAGES: [&str; 6] = [
     "/dashboard",
+    "/messages",
     "/profile/security",
     "/invoices",
     "/documents",
     "/requests",
 ];
-const CUSTOMER_PREFIXES: [&str; 5] = [
+const CUSTOMER_PREFIXES: [&str; 6] = [
     "/contracts/",
+    "/messages/",
     "/invoices/",
     "/documents/",
     "/requests/",
@@ -87,6 +89,8 @@ mod tests {
         assert_eq!(area("/cic/setup"), Area::Public);
         assert_eq!(area("/cic/staff"), Area::Staff);
         assert_eq!(area("/cic/audit"), Area::Staff);
+        assert_eq!(area("/messages"), Area::Customer);
+        assert_eq!(area("/messages/12"), Area::Customer);
     }
 
     #[test]

@@ -313,3 +313,96 @@ both_backends!(twenty_messages_an_hour, |backend: Backend| async move {
         Err(MessageRefusal::Limit)
     );
 });
+
+// The customer's pages through HTTP, as a browser without JavaScript uses them: a refused
+// form keeps what was typed next to the reason; the thread is the customer's alone (another
+// customer and a signed-out visitor get the 404 and the sign-in); text is shown as text.
+both_backends!(
+    customers_write_and_read_their_threads_over_http,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        let sophie = app.signed_in_customer("100004", "sophie@example.be").await;
+        let start = |subject: &'static str, body: &'static str| {
+            vec![
+                ("subject", subject),
+                ("category", "invoice"),
+                ("contract", "LC-2023-0001"),
+                ("body", body),
+            ]
+        };
+        let (_, to) = app
+            .post_form_as(
+                &an,
+                "customer/start-thread",
+                &start("", "Mijn tekst blijft staan"),
+            )
+            .await;
+        assert_eq!(to, "/messages/new");
+        let page = app.page_as(&an, "/messages/new").await;
+        assert!(page.contains("Geef een onderwerp."), "the reason");
+        assert!(page.contains("Mijn tekst blijft staan"), "the text is kept");
+        assert!(page.contains("<option value=\"LC-2023-0001\" selected"));
+
+        let (_, to) = app
+            .post_form_as(
+                &an,
+                "customer/start-thread",
+                &start("Factuur <b>mei</b>", "Regel 1\n<script>x</script>"),
+            )
+            .await;
+        assert!(to.starts_with("/messages/"), "{to}");
+        let page = app.page_as(&an, &to).await;
+        assert!(page.contains("Uw bericht is verstuurd."));
+        assert!(
+            page.contains("&lt;script&gt;x&lt;/script&gt;") && !page.contains("<script>x"),
+            "text, not HTML"
+        );
+        assert!(
+            app.page_as(&an, "/messages")
+                .await
+                .contains("Factuur &lt;b&gt;mei&lt;/b&gt;")
+        );
+
+        // Someone else's thread does not exist; a reply to it neither.
+        let res = sophie
+            .get(app.url(&to))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::NOT_FOUND);
+        let id = to.trim_start_matches("/messages/").to_string();
+        let res = sophie
+            .post(app.url("/api/customer/reply-thread"))
+            .header("accept", "application/json")
+            .form(&[("id", id.as_str()), ("body", "Hallo")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::NOT_FOUND);
+        let res = app.browse(&to).await;
+        assert!(
+            res.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next=/messages/")
+        );
+
+        // An empty reply is refused; a reply is added.
+        app.post_form_as(
+            &an,
+            "customer/reply-thread",
+            &[("id", id.as_str()), ("body", "  ")],
+        )
+        .await;
+        assert!(app.page_as(&an, &to).await.contains("Schrijf een bericht."));
+        app.post_form_as(
+            &an,
+            "customer/reply-thread",
+            &[("id", id.as_str()), ("body", "Nog een vraag")],
+        )
+        .await;
+        assert!(app.page_as(&an, &to).await.contains("Nog een vraag"));
+    }
+);

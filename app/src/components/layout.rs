@@ -39,6 +39,7 @@ fn MainNav() -> impl IntoView {
             <a href="/invoices">{tr("page.invoices.title")}</a>
             <a href="/documents">{tr("page.documents.title")}</a>
             <a href="/requests">{tr("nav.requests")}</a>
+            <a href="/messages">{tr("page.messages.title")}</a>
             <a href="/profile/contact">{tr("page.contact.title")}</a>
             <a href="/profile/security">{tr("page.security.title")}</a>
             // A plain form: signing out reloads the whole page (and its frame), also with JS.

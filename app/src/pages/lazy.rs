@@ -52,3 +52,6 @@ lazy_page!(StaffCustomerRoute, super::customers::StaffCustomerPage);
 lazy_page!(AuditRoute, super::audit::AuditPage);
 lazy_page!(StaffRoute, super::staff::StaffPage);
 lazy_page!(SetupRoute, super::staff::SetupPage);
+lazy_page!(MessagesRoute, super::messages::MessagesPage);
+lazy_page!(NewMessageRoute, super::messages::NewMessagePage);
+lazy_page!(ThreadRoute, super::messages::ThreadPage);

@@ -14,6 +14,7 @@ pub mod invoices;
 pub mod landing;
 pub mod lazy;
 pub mod login;
+pub mod messages;
 pub mod not_found;
 pub mod queue;
 pub mod register;

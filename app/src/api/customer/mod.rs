@@ -13,6 +13,7 @@ mod contract;
 mod dashboard;
 mod documents;
 mod invoices;
+mod messages;
 mod requests;
 
 pub use contact::*;
@@ -20,6 +21,7 @@ pub use contract::*;
 pub use dashboard::*;
 pub use documents::*;
 pub use invoices::*;
+pub use messages::*;
 pub use requests::*;
 
 use serde::{Deserialize, Serialize};

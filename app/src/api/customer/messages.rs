@@ -1,0 +1,242 @@
+//! Secure messages (`/messages`): the customer's threads, newest activity first (20 a page,
+//! unread ones marked), a new thread (`/messages/new`) and a thread with its messages and the
+//! reply form (`/messages/{id}`). Another customer's thread is the same 404 as none. Texts are
+//! shown as text, never as HTML.
+
+use crate::error::AppError;
+use crate::message::Message;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The form names of the flashes of the messaging pages.
+pub const NEW_MESSAGE_FORM: &str = "message-new";
+pub const REPLY_FORM: &str = "message-reply";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadItem {
+    pub id: i64,
+    pub subject: String,
+    /// `messages.category.<code>`.
+    pub category: String,
+    /// `open`, `answered` or `closed`.
+    pub status: String,
+    pub contract_number: Option<String>,
+    pub last_activity: String,
+    pub unread: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagesView {
+    pub threads: Vec<ThreadItem>,
+    pub page: i64,
+    pub more: bool,
+    pub unread: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageItem {
+    /// True: written by the customer; false: by the customer service.
+    pub mine: bool,
+    pub body: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadView {
+    pub thread: ThreadItem,
+    pub messages: Vec<MessageItem>,
+    pub message: Option<Message>,
+    pub values: std::collections::HashMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMessageView {
+    /// The customer's contracts: (number, vehicle).
+    pub contracts: Vec<(String, String)>,
+    pub categories: Vec<String>,
+    /// Working days within which a complaint is answered.
+    pub complaint_days: u32,
+    pub message: Option<Message>,
+    pub values: std::collections::HashMap<String, String>,
+}
+
+#[cfg(feature = "ssr")]
+fn item(t: &backend::store::messages::ThreadRow) -> ThreadItem {
+    ThreadItem {
+        id: t.id,
+        subject: t.subject.clone(),
+        category: t.category.clone(),
+        status: t.status.clone(),
+        contract_number: t.contract_number.clone(),
+        last_activity: super::server::stamp(t.last_activity_at),
+        unread: t.unread(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn writer(me: &crate::gate::SignedInCustomer) -> backend::services::messages::Writer {
+    backend::services::messages::Writer {
+        customer_id: me.customer_id,
+        account_id: me.account_id,
+    }
+}
+
+/// The customer's threads, one page.
+#[server(endpoint = "customer/messages")]
+pub async fn messages_page(
+    #[server(default)] page: String,
+) -> Result<Option<MessagesView>, AppError> {
+    use crate::session;
+    use backend::services::messages;
+    let Some(me) = crate::gate::require_customer("/messages").await? else {
+        return Ok(None);
+    };
+    let ctx = session::ctx()?;
+    let page = page.trim().parse::<i64>().unwrap_or(1).max(1);
+    let (rows, more) = messages::threads(&ctx.services(), me.customer_id, page).await?;
+    Ok(Some(MessagesView {
+        threads: rows.iter().map(item).collect(),
+        page,
+        more,
+        unread: messages::unread(&ctx.services(), me.customer_id).await?,
+    }))
+}
+
+/// The new-message form's state.
+#[server(endpoint = "customer/new-message")]
+pub async fn new_message_page() -> Result<Option<NewMessageView>, AppError> {
+    use crate::session;
+    let Some(me) = crate::gate::require_customer("/messages/new").await? else {
+        return Ok(None);
+    };
+    let s = session::session().await?;
+    let flash = session::take_flash(&s, NEW_MESSAGE_FORM).await?;
+    let pool = session::db()?.pool;
+    let contracts = backend::store::contracts::details_for_customer(&pool, me.customer_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.contract_number, format!("{} {}", c.make, c.model)))
+        .collect();
+    Ok(Some(NewMessageView {
+        contracts,
+        categories: domain::messages::Category::ALL
+            .iter()
+            .map(|c| c.code().to_string())
+            .collect(),
+        complaint_days: domain::messages::COMPLAINT_ANSWER_WORKING_DAYS,
+        message: flash.message(),
+        values: flash.values,
+    }))
+}
+
+/// Starts a thread: to the thread, or back to the form with the reason and what was typed.
+#[server(endpoint = "customer/start-thread")]
+pub async fn start_thread(
+    #[server(default)] subject: String,
+    #[server(default)] category: String,
+    #[server(default)] contract: String,
+    #[server(default)] body: String,
+) -> Result<(), AppError> {
+    use crate::session::{self, Flash};
+    use backend::services::messages::{self, NewThreadInput};
+    use domain::refusal::Refusal;
+    let Some(me) = crate::gate::require_customer("/messages/new").await? else {
+        return Ok(());
+    };
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let outcome = messages::start(
+        &ctx.services(),
+        writer(&me),
+        &NewThreadInput {
+            subject: &subject,
+            category: &category,
+            contract: &contract,
+            body: &body,
+        },
+    )
+    .await?;
+    match outcome {
+        Ok(id) => {
+            session::set_flash(&s, Flash::notice(REPLY_FORM, "messages.sent")).await?;
+            leptos_axum::redirect(&format!("/messages/{id}"));
+        }
+        Err(r) => {
+            let typed = [
+                ("subject", subject.as_str()),
+                ("category", category.as_str()),
+                ("contract", contract.as_str()),
+                ("body", body.as_str()),
+            ];
+            session::set_flash(
+                &s,
+                Flash::error(NEW_MESSAGE_FORM, Refusal::Message(r)).with_values(&typed),
+            )
+            .await?;
+            leptos_axum::redirect("/messages/new");
+        }
+    }
+    Ok(())
+}
+
+/// A thread of the customer with its messages (marks it read); anyone else's: 404.
+#[server(endpoint = "customer/thread")]
+pub async fn thread_page(id: String) -> Result<Option<ThreadView>, AppError> {
+    use crate::session;
+    let back = format!("/messages/{}", id.trim());
+    let Some(me) = crate::gate::require_customer(&back).await? else {
+        return Ok(None);
+    };
+    let Ok(id) = id.trim().parse::<i64>() else {
+        return Err(AppError::NotFound);
+    };
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let Some((thread, list)) =
+        backend::services::messages::open_own(&ctx.services(), me.customer_id, id).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let flash = session::take_flash(&s, REPLY_FORM).await?;
+    Ok(Some(ThreadView {
+        thread: item(&thread),
+        messages: list
+            .into_iter()
+            .map(|m| MessageItem {
+                mine: m.author == "customer",
+                body: m.body,
+                at: super::server::stamp(m.created_at),
+            })
+            .collect(),
+        message: flash.message(),
+        values: flash.values,
+    }))
+}
+
+/// The customer's reply: back to the thread with the outcome (the text kept when refused).
+#[server(endpoint = "customer/reply-thread")]
+pub async fn reply_thread(id: String, #[server(default)] body: String) -> Result<(), AppError> {
+    use crate::session::{self, Flash};
+    use domain::refusal::Refusal;
+    let back = format!("/messages/{}", id.trim());
+    let Some(me) = crate::gate::require_customer(&back).await? else {
+        return Ok(());
+    };
+    let Ok(thread_id) = id.trim().parse::<i64>() else {
+        return Err(AppError::NotFound);
+    };
+    let s = session::session().await?;
+    let ctx = session::ctx()?;
+    let flash =
+        match backend::services::messages::reply(&ctx.services(), writer(&me), thread_id, &body)
+            .await?
+        {
+            Ok(None) => return Err(AppError::NotFound),
+            Ok(Some(())) => Flash::notice(REPLY_FORM, "messages.sent"),
+            Err(r) => Flash::error(REPLY_FORM, Refusal::Message(r))
+                .with_values(&[("body", body.as_str())]),
+        };
+    session::set_flash(&s, flash).await?;
+    leptos_axum::redirect(&format!("{back}#reply"));
+    Ok(())
+}
