@@ -83,6 +83,8 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/cic/requests/:id") view={Lazy::<StaffRequestRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cic/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cic/threads/:id") view={Lazy::<StaffThreadRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/customers") view={Lazy::<CustomerSearchRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/customers/:number") view={Lazy::<StaffCustomerRoute>::new()} ssr=SsrMode::Async />

@@ -29,6 +29,7 @@ pub const ACTIONS: &[&str] = &[
     "reactivate_staff",
     "reset_staff_second_factor",
     "change_staff_role",
+    "view_inbox",
     "view_thread",
     "reply_thread",
     "note_thread",

@@ -406,3 +406,136 @@ both_backends!(
         assert!(app.page_as(&an, &to).await.contains("Nog een vraag"));
     }
 );
+
+// The CIC's side through HTTP: the inbox lists a waiting thread (audited), the thread page
+// shows it; a reply sent on a page that missed a newer customer message stops (the page says
+// so and keeps the text; an API client gets 409); an internal note never reaches the customer.
+both_backends!(
+    agents_work_threads_from_the_inbox_over_http,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        let agent = app.staff(domain::model::StaffRole::Agent).await;
+        let (_, to) = app
+            .post_form_as(
+                &an,
+                "customer/start-thread",
+                &[
+                    ("subject", "Vroeger stoppen"),
+                    ("category", "contract"),
+                    ("contract", ""),
+                    ("body", "Kan dat?"),
+                ],
+            )
+            .await;
+        let id = to.trim_start_matches("/messages/").to_string();
+        let inbox = app.page_as(&agent, "/cic/inbox").await;
+        assert!(inbox.contains("Vroeger stoppen") && inbox.contains("An Peeters"), "{inbox}");
+        assert!(
+            app.page_as(&agent, "/cic/inbox?show=closed")
+                .await
+                .contains("Geen gesprekken")
+        );
+        let thread = |client: &reqwest::Client| {
+            let client = client.clone();
+            let app = &app;
+            let id = id.clone();
+            async move {
+                let res = client
+                    .post(app.url("/api/cic/thread"))
+                    .header("accept", "application/json")
+                    .form(&[("id", id.as_str())])
+                    .send()
+                    .await
+                    .unwrap();
+                serde_json::from_str::<serde_json::Value>(&res.text().await.unwrap()).unwrap()
+            }
+        };
+        let shown = thread(&agent).await;
+        let (version, seen) = (shown["version"].to_string(), shown["seen"].to_string());
+        // The customer writes again before the agent sends.
+        app.post_form_as(
+            &an,
+            "customer/reply-thread",
+            &[("id", id.as_str()), ("body", "Graag snel")],
+        )
+        .await;
+        let reply = |action: &'static str, body: &'static str, version: String, seen: String| {
+            vec![
+                ("id", id.clone()),
+                ("version", version),
+                ("seen", seen),
+                ("action", action.to_string()),
+                ("body", body.to_string()),
+            ]
+        };
+        let res = agent
+            .post(app.url("/api/cic/thread-act"))
+            .header("accept", "application/json")
+            .form(&reply("reply", "Ja", version.clone(), seen.clone()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::CONFLICT);
+        let res = agent
+            .post(app.url("/api/cic/thread-act"))
+            .header("accept", "text/html")
+            .form(&reply("reply", "Ja, dat kan", version, seen))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers()["location"],
+            format!("/cic/threads/{id}").as_str()
+        );
+        let page = app.page_as(&agent, &format!("/cic/threads/{id}")).await;
+        assert!(page.contains("Intussen kwam er een nieuw bericht") && page.contains("Graag snel"));
+        assert!(page.contains("Ja, dat kan"), "the text is kept");
+
+        // A note, then the reply on the fresh page.
+        let shown = thread(&agent).await;
+        app.post_form_as(
+            &agent,
+            "cic/thread-act",
+            &reply(
+                "note",
+                "Klant van lang geleden",
+                shown["version"].to_string(),
+                shown["seen"].to_string(),
+            )
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+        )
+        .await;
+        let shown = thread(&agent).await;
+        app.post_form_as(
+            &agent,
+            "cic/thread-act",
+            &reply(
+                "reply",
+                "Ja, dat kan",
+                shown["version"].to_string(),
+                shown["seen"].to_string(),
+            )
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+        )
+        .await;
+        let page = app.page_as(&an, &format!("/messages/{id}")).await;
+        assert!(page.contains("Ja, dat kan") && page.contains("Beantwoord"));
+        assert!(
+            !page.contains("Klant van lang geleden"),
+            "notes stay internal"
+        );
+        // Customers never reach the inbox.
+        let res = an
+            .post(app.url("/api/cic/inbox"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["location"], "/cic/login");
+    }
+);

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cic;
 pub mod customer;
 pub mod customers;
+pub mod inbox;
 pub mod queue;
 pub mod registration;
 pub mod staff;

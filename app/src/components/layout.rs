@@ -53,6 +53,7 @@ fn MainNav() -> impl IntoView {
         view! {
             <a href="/cic">{tr("page.cic.title")}</a>
             <a href="/cic/queue">{tr("page.queue.title")}</a>
+            <a href="/cic/inbox">{tr("page.inbox.title")}</a>
             <a href="/cic/customers">{tr("page.customers.title")}</a>
             <a href="/cic/audit">{tr("page.audit.title")}</a>
             <form method="post" action="/api/cic/sign-out" class="inline-form">

@@ -58,6 +58,7 @@ pub fn CicHomePage() -> impl IntoView {
                         })}
                         <p class="actions">
                             <a class="button primary" href="/cic/queue">{tr("cic.queue_link")}</a>
+                            <a class="button" href="/cic/inbox">{tr("cic.inbox_link")}</a>
                             <a class="button" href="/cic/customers">{tr("cic.customers_link")}</a>
                             <a class="button" href="/cic/audit">{tr("cic.audit_link")}</a>
                             {(home.role == "admin").then(|| view! { <a class="button" href="/cic/staff">{tr("cic.staff_link")}</a> })}

@@ -55,3 +55,5 @@ lazy_page!(SetupRoute, super::staff::SetupPage);
 lazy_page!(MessagesRoute, super::messages::MessagesPage);
 lazy_page!(NewMessageRoute, super::messages::NewMessagePage);
 lazy_page!(ThreadRoute, super::messages::ThreadPage);
+lazy_page!(InboxRoute, super::inbox::InboxPage);
+lazy_page!(StaffThreadRoute, super::inbox::StaffThreadPage);

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod email;
 pub mod error;
+pub mod inbox;
 pub mod info;
 pub mod invoices;
 pub mod landing;

@@ -317,3 +317,23 @@ async fn notify(
 pub fn status_of(thread: &ThreadRow) -> ThreadStatus {
     thread.status()
 }
+
+/// Threads the inbox shows a page.
+pub const INBOX_PAGE_SIZE: i64 = 50;
+
+/// The CIC's inbox under `filter` (audited, like the work queue).
+pub async fn inbox(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    filter: &messages::InboxFilter,
+) -> Result<(Vec<messages::InboxRow>, bool), ServiceError> {
+    let page = messages::inbox(s.pool, filter).await?;
+    let detail = format!("{} threads", page.0.len());
+    audit::record_alone(
+        s.pool,
+        s.clock.epoch(),
+        &who.entry("view_inbox", None, None, &detail),
+    )
+    .await?;
+    Ok(page)
+}

@@ -289,3 +289,95 @@ pub async fn customer_sent_since(
     .fetch_all(conn)
     .await?)
 }
+
+/// Which threads the CIC's inbox lists.
+#[derive(Clone, Debug, Default)]
+pub struct InboxFilter {
+    /// `None`: every status; else one.
+    pub status: Option<ThreadStatus>,
+    pub unassigned: bool,
+    /// Assigned to this staff member.
+    pub assigned_to: Option<i64>,
+    pub category: Option<&'static str>,
+    /// Part of a customer number, name or subject (folded by the caller), `LIKE`-escaped.
+    pub search: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A thread in the inbox, with its customer's name and the assignee's.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InboxRow {
+    pub id: i64,
+    pub subject: String,
+    pub category: String,
+    pub status: String,
+    pub customer_number: String,
+    pub customer_kind: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company_name: Option<String>,
+    pub waiting_since: Option<i64>,
+    pub last_activity_at: i64,
+    pub assigned_name: Option<String>,
+}
+
+/// The inbox: threads waiting longest first, then the newest activity; one page and whether
+/// more follow.
+pub async fn inbox(pool: &AnyPool, f: &InboxFilter) -> StoreResult<(Vec<InboxRow>, bool)> {
+    let mut conditions = vec!["1 = 1".to_string()];
+    let mut texts: Vec<String> = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if let Some(status) = f.status {
+        conditions.push(format!("t.status = {}", next()));
+        texts.push(status.code().to_string());
+    }
+    if let Some(category) = f.category {
+        conditions.push(format!("t.category = {}", next()));
+        texts.push(category.to_string());
+    }
+    if let Some(search) = &f.search {
+        let p = next();
+        conditions.push(format!(
+            "(c.customer_number LIKE {p} ESCAPE '\\' OR LOWER(c.first_name || ' ' || c.last_name) LIKE {p} ESCAPE '\\'
+              OR LOWER(COALESCE(c.company_name, '')) LIKE {p} ESCAPE '\\' OR LOWER(t.subject) LIKE {p} ESCAPE '\\')"
+        ));
+        texts.push(search.clone());
+    }
+    if f.unassigned {
+        conditions.push("t.assigned_staff_id IS NULL".into());
+    }
+    let assignee = f.assigned_to.map(|id| {
+        conditions.push(format!("t.assigned_staff_id = {}", next()));
+        id
+    });
+    let (limit, offset) = (next(), next());
+    let sql = format!(
+        "SELECT t.id, t.subject, t.category, t.status, c.customer_number, c.kind AS customer_kind,
+                c.first_name, c.last_name, c.company_name, t.waiting_since, t.last_activity_at,
+                s.display_name AS assigned_name
+         FROM message_threads t
+         JOIN customers c ON c.id = t.customer_id
+         LEFT JOIN staff_accounts s ON s.id = t.assigned_staff_id
+         WHERE {}
+         ORDER BY CASE WHEN t.waiting_since IS NULL THEN 1 ELSE 0 END, t.waiting_since,
+                  t.last_activity_at DESC, t.id DESC
+         LIMIT {limit} OFFSET {offset}",
+        conditions.join(" AND ")
+    );
+    let mut q = sqlx::query_as::<_, InboxRow>(&sql);
+    for t in texts {
+        q = q.bind(t);
+    }
+    if let Some(id) = assignee {
+        q = q.bind(id);
+    }
+    let mut rows = q.bind(f.limit + 1).bind(f.offset).fetch_all(pool).await?;
+    let more = rows.len() as i64 > f.limit;
+    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
+    Ok((rows, more))
+}

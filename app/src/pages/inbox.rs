@@ -1,0 +1,210 @@
+//! The CIC's message inbox (`/cic/inbox`: a plain GET filter form, threads waiting longest
+//! first, overdue ones marked) and a thread (`/cic/threads/{id}`: the messages with internal
+//! notes marked, a reply or note form, close and reopen). Plain posts.
+
+use crate::api::inbox::{InboxView, StaffThreadView, inbox_page, staff_thread};
+use crate::components::form::{FormMessage, described_by};
+use crate::i18n::{tr, trf};
+use crate::pages::not_found::NotFound;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.get(),
+        |q| {
+            let get = |k: &str| q.get(k).unwrap_or_default();
+            inbox_page(get("show"), get("category"), get("q"), get("page"))
+        },
+    );
+    view! {
+        <Title text=tr("page.inbox.title") />
+        <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
+        <h1>{tr("page.inbox.title")}</h1>
+        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(Some(v)) => inbox_view(v).into_any(),
+                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn inbox_view(v: InboxView) -> impl IntoView {
+    let query = |page: i64| {
+        format!(
+            "/cic/inbox?show={}&category={}&q={}&page={page}",
+            v.show,
+            v.category,
+            crate::paths::encode_component(&v.q)
+        )
+    };
+    let prev = (v.page > 1).then(|| query(v.page - 1));
+    let next = v.more.then(|| query(v.page + 1));
+    let show = v.show.clone();
+    let category = v.category.clone();
+    view! {
+        <form method="get" action="/cic/inbox" class="filters" aria-label=tr("inbox.filters")>
+            <div class="field">
+                <label for="f-show">{tr("inbox.show")}</label>
+                <select id="f-show" name="show">
+                    {["waiting", "all", "unassigned", "mine", "closed"].into_iter().map(|s| {
+                        let selected = s == show;
+                        view! { <option value=s selected=selected>{tr(&format!("inbox.show.{s}"))}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-category">{tr("messages.category")}</label>
+                <select id="f-category" name="category">
+                    <option value="">{tr("invoices.all")}</option>
+                    {domain::messages::Category::ALL.into_iter().map(|c| {
+                        let selected = c.code() == category;
+                        view! { <option value=c.code() selected=selected>{tr(&format!("messages.category.{}", c.code()))}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-q">{tr("inbox.q")}</label>
+                <input id="f-q" name="q" type="search" value=v.q.clone() autocomplete="off" />
+            </div>
+            <button type="submit" class="button">{tr("invoices.apply")}</button>
+        </form>
+        {if v.items.is_empty() {
+            view! { <p class="empty" role="status">{tr("inbox.empty")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="table">
+                        <caption class="visually-hidden">{tr("page.inbox.title")}</caption>
+                        <thead><tr>
+                            <th scope="col">{tr("messages.subject")}</th>
+                            <th scope="col">{tr("cic.customer")}</th>
+                            <th scope="col">{tr("messages.category")}</th>
+                            <th scope="col">{tr("invoices.status")}</th>
+                            <th scope="col">{tr("inbox.waiting")}</th>
+                            <th scope="col">{tr("queue.assigned_to")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {v.items.iter().map(|i| view! {
+                                <tr class:overdue=i.overdue>
+                                    <td><a href=format!("/cic/threads/{}", i.id)>{i.subject.clone()}</a></td>
+                                    <td>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
+                                    <td>{tr(&format!("messages.category.{}", i.category))}</td>
+                                    <td>{tr(&format!("messages.status.{}", i.status))}</td>
+                                    <td>{i.waiting_days.map(|d| trf("queue.age_days", &[("n", &d.to_string())]))}
+                                        {i.overdue.then(|| view! { " "<span class="tag">{tr("queue.overdue")}</span> })}</td>
+                                    <td>{i.assigned_to.clone().unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <nav class="pagination" aria-label=tr("invoices.pages")>
+                    {prev.clone().map(|h| view! { <a href=h rel="prev">{tr("invoices.prev")}</a> })}
+                    {next.clone().map(|h| view! { <a href=h rel="next">{tr("invoices.next")}</a> })}
+                </nav>
+            }
+            .into_any()
+        }}
+    }
+}
+
+#[component]
+pub fn StaffThreadPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        staff_thread,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
+            {move || data.get().map(|result| match result {
+                Ok(Some(v)) => thread_view(v).into_any(),
+                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// A plain post of a thread action with the version and the newest message shown.
+fn action_form(
+    v: &StaffThreadView,
+    action: &'static str,
+    label: &'static str,
+) -> impl IntoView + use<> {
+    view! {
+        <form method="post" action="/api/cic/thread-act" class="inline-form">
+            <input type="hidden" name="id" value=v.id.to_string() />
+            <input type="hidden" name="version" value=v.version.to_string() />
+            <input type="hidden" name="seen" value=v.seen.to_string() />
+            <input type="hidden" name="action" value=action />
+            <button type="submit" class="button">{tr(label)}</button>
+        </form>
+    }
+}
+
+fn thread_view(v: StaffThreadView) -> impl IntoView {
+    let closed = v.status == "closed";
+    let body = v.values.get("body").cloned().unwrap_or_default();
+    let body_error = v.message.as_ref().and_then(|m| m.error_for("body"));
+    let described = described_by("body", false, body_error.is_some());
+    view! {
+        <Title text=v.subject.clone() />
+        <p class="breadcrumb"><a href="/cic/inbox">{tr("page.inbox.title")}</a></p>
+        <h1>{v.subject.clone()}</h1>
+        <p>
+            <a href=format!("/cic/customers/{}", v.customer_number)>{v.customer_number.clone()}</a>
+            " · "{tr(&format!("messages.category.{}", v.category))}
+            {v.contract_number.clone().map(|c| format!(" · {c}"))}
+            " · "{tr(&format!("messages.status.{}", v.status))}
+        </p>
+        <ol class="messages">
+            {v.messages.iter().map(|m| {
+                let who = match m.author.as_str() {
+                    "customer" => tr("inbox.from_customer").to_string(),
+                    "note" => format!("{} · {}", tr("inbox.internal_note"), m.staff_name.clone().unwrap_or_default()),
+                    _ => m.staff_name.clone().unwrap_or_default(),
+                };
+                view! {
+                    <li class="message" class:mine=m.author != "customer" class:note=m.author == "note">
+                        <p class="message-meta"><strong>{who}</strong>" · "{m.at.clone()}</p>
+                        <p class="message-body">{m.body.clone()}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <section id="answer" aria-labelledby="answer-title">
+            <h2 id="answer-title">{tr("inbox.answer")}</h2>
+            <FormMessage key=v.message.clone() />
+            {if closed {
+                action_form(&v, "reopen", "inbox.reopen").into_any()
+            } else {
+                view! {
+                    <form method="post" action="/api/cic/thread-act" class="form">
+                        <input type="hidden" name="id" value=v.id.to_string() />
+                        <input type="hidden" name="version" value=v.version.to_string() />
+                        <input type="hidden" name="seen" value=v.seen.to_string() />
+                        <div class="field" class:invalid=body_error.is_some()>
+                            <label for="body">{tr("inbox.text")}</label>
+                            {body_error.as_ref().map(|e| view! { <p class="field-error" id="body-error">{tr(e)}</p> })}
+                            <textarea id="body" name="body" rows="8" maxlength="10000"
+                                aria-invalid=body_error.is_some().then_some("true") aria-describedby=described>{body}</textarea>
+                        </div>
+                        <p class="actions">
+                            <button type="submit" name="action" value="reply" class="button primary">{tr("inbox.send_reply")}</button>
+                            <button type="submit" name="action" value="note" class="button">{tr("inbox.add_note")}</button>
+                        </p>
+                    </form>
+                    {action_form(&v, "close", "inbox.close")}
+                }.into_any()
+            }}
+        </section>
+    }
+}
