@@ -430,7 +430,10 @@ both_backends!(
             .await;
         let id = to.trim_start_matches("/messages/").to_string();
         let inbox = app.page_as(&agent, "/cic/inbox").await;
-        assert!(inbox.contains("Vroeger stoppen") && inbox.contains("An Peeters"), "{inbox}");
+        assert!(
+            inbox.contains("Vroeger stoppen") && inbox.contains("An Peeters"),
+            "{inbox}"
+        );
         assert!(
             app.page_as(&agent, "/cic/inbox?show=closed")
                 .await

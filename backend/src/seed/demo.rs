@@ -91,6 +91,8 @@ const ADDRESSES: &[(&str, &str, &str, &str)] = &[
     ("100015", "Rue du Midi 14", "1000", "Bruxelles"),
     ("100016", "Kapelstraat 12", "9000", "Gent"),
     ("100017", "Rue des Carmes 9", "4000", "Liège"),
+    ("100018", "Veldstraat 41", "9000", "Gent"),
+    ("100019", "Rue Haute 120", "1000", "Bruxelles"),
 ];
 
 const CUSTOMERS: &[C] = &[
@@ -262,6 +264,26 @@ const CUSTOMERS: &[C] = &[
         company: None,
         mobile: Some("+32470000117"),
         email: "julien.leroy@example.be",
+        lang: Lang::Fr,
+    },
+    C {
+        number: "100018",
+        kind: CustomerKind::Private,
+        first: "Bram",
+        last: "Claeys",
+        company: None,
+        mobile: Some("+32470000118"),
+        email: "bram.claeys@example.be",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100019",
+        kind: CustomerKind::Private,
+        first: "Léa",
+        last: "Lambert",
+        company: None,
+        mobile: Some("+32470000119"),
+        email: "lea.lambert@example.be",
         lang: Lang::Fr,
     },
 ];
@@ -645,6 +667,34 @@ const CONTRACTS: &[K] = &[
         vin_prefix: "VF1AAB00X72",
         plate: "2-UVW-678",
     },
+    K {
+        number: "LC-2025-0028",
+        customer: "100018",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 2),
+        months: 48,
+        monthly_cents: 45900,
+        km: Some(25_000),
+        make: "Volvo",
+        model: "EX40",
+        vin_prefix: "YV1XZK0V2R2",
+        plate: "2-XYZ-901",
+    },
+    K {
+        number: "LC-2025-0029",
+        customer: "100019",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 5),
+        months: 36,
+        monthly_cents: 37900,
+        km: Some(15_000),
+        make: "Toyota",
+        model: "bZ4X",
+        vin_prefix: "JTMABABA0RA",
+        plate: "2-ABD-234",
+    },
 ];
 
 /// The month the dates in `CONTRACTS` are written for: a data set seeded in this month uses
@@ -1007,9 +1057,9 @@ mod tests {
         let batch = batch(anchor).unwrap();
         let first_day = date(anchor.0, anchor.1, 1);
         let last_day = due_date(anchor);
-        assert_eq!(batch.customers.len(), 17);
-        assert_eq!(batch.contracts.len(), 27);
-        assert_eq!(batch.invoices.len(), 324, "12 a contract");
+        assert_eq!(batch.customers.len(), 19);
+        assert_eq!(batch.contracts.len(), 29);
+        assert_eq!(batch.invoices.len(), 348, "12 a contract");
         for k in &batch.contracts {
             let running = k.status.is_running();
             // Running contracts run through the anchor month; ended ones ended before it.
