@@ -351,10 +351,9 @@ pub async fn inbox(pool: &AnyPool, f: &InboxFilter) -> StoreResult<(Vec<InboxRow
     if f.unassigned {
         conditions.push("t.assigned_staff_id IS NULL".into());
     }
-    let assignee = f.assigned_to.map(|id| {
+    if f.assigned_to.is_some() {
         conditions.push(format!("t.assigned_staff_id = {}", next()));
-        id
-    });
+    }
     let (limit, offset) = (next(), next());
     let sql = format!(
         "SELECT t.id, t.subject, t.category, t.status, c.customer_number, c.kind AS customer_kind,
@@ -373,7 +372,7 @@ pub async fn inbox(pool: &AnyPool, f: &InboxFilter) -> StoreResult<(Vec<InboxRow
     for t in texts {
         q = q.bind(t);
     }
-    if let Some(id) = assignee {
+    if let Some(id) = f.assigned_to {
         q = q.bind(id);
     }
     let mut rows = q.bind(f.limit + 1).bind(f.offset).fetch_all(pool).await?;
