@@ -70,7 +70,7 @@ both_backends!(
                 .unwrap()
                 .contains("lefevre")
         );
-        let today = time::OffsetDateTime::now_utc().date();
+        let today = app.state.clock.today();
         let iso = format!(
             "{}-{:02}-{:02}",
             today.year(),

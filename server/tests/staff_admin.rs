@@ -11,13 +11,9 @@ use domain::model::StaffRole;
 use http::StatusCode;
 use serde_json::Value;
 
+/// A server whose clock stands still (moved by hand past an authenticator window).
 async fn spawn_now(backend: Backend) -> TestApp {
-    common::spawn_at(
-        backend,
-        true,
-        backend::Clock::fixed(time::OffsetDateTime::now_utc()),
-    )
-    .await
+    common::spawn_at(backend, true, common::mid_november_2026()).await
 }
 
 /// A server function's JSON answer to a form.

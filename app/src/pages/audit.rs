@@ -76,7 +76,6 @@ fn trail_view(v: AuditView) -> impl IntoView {
                 <div class="alert" role="alert">
                     <p><strong>{tr("audit.chain_broken")}</strong></p>
                     <p>{trf("audit.chain_broken_at", &[("at", &c.at)])}</p>
-                    <p><code>{c.detail.clone()}</code></p>
                 </div>
             }
             .into_any()
