@@ -127,6 +127,14 @@ pub enum MessageRefusal {
     /// The linked contract is not one of the customer's.
     ContractUnknown,
     TooManyAttachments,
+    /// An attachment that is not a PDF, JPEG or PNG (judged from its bytes).
+    AttachmentType,
+    /// An attachment over 10 MB.
+    AttachmentTooLarge,
+    /// An attachment without content.
+    AttachmentEmpty,
+    /// The form could not be read (a broken multipart body).
+    Unreadable,
     /// A closed thread takes no messages (the customer starts a new one, or staff reopen it).
     Closed,
     /// Closing a closed thread, reopening an open one.
@@ -148,6 +156,10 @@ impl MessageRefusal {
             CategoryUnknown => "messages.category_unknown",
             ContractUnknown => "messages.contract_unknown",
             TooManyAttachments => "messages.too_many_attachments",
+            AttachmentType => "messages.attachment_type",
+            AttachmentTooLarge => "messages.attachment_too_large",
+            AttachmentEmpty => "messages.attachment_empty",
+            Unreadable => "messages.unreadable",
             Closed => "messages.closed",
             NoChange => "messages.no_change",
             Limit => "messages.limit",
@@ -162,12 +174,13 @@ impl MessageRefusal {
             SubjectEmpty | SubjectTooLong => "subject",
             CategoryUnknown => "category",
             ContractUnknown => "contract",
-            TooManyAttachments => "attachments",
+            TooManyAttachments | AttachmentType | AttachmentTooLarge | AttachmentEmpty
+            | Unreadable => "attachments",
             Closed | NoChange | Limit | Changed => "",
         }
     }
 
-    pub const ALL: [MessageRefusal; 11] = [
+    pub const ALL: [MessageRefusal; 15] = [
         MessageRefusal::Empty,
         MessageRefusal::TooLong,
         MessageRefusal::SubjectEmpty,
@@ -175,11 +188,36 @@ impl MessageRefusal {
         MessageRefusal::CategoryUnknown,
         MessageRefusal::ContractUnknown,
         MessageRefusal::TooManyAttachments,
+        MessageRefusal::AttachmentType,
+        MessageRefusal::AttachmentTooLarge,
+        MessageRefusal::AttachmentEmpty,
+        MessageRefusal::Unreadable,
         MessageRefusal::Closed,
         MessageRefusal::NoChange,
         MessageRefusal::Limit,
         MessageRefusal::Changed,
     ];
+}
+
+/// Judges a message's attachments, each given as (size in bytes, first bytes, more arrived than
+/// the limit): at most [`MAX_ATTACHMENTS`], each a PDF, JPEG or PNG by its bytes, not empty,
+/// at most 10 MB. Their types, in order.
+pub fn attachments(
+    files: &[(u64, &[u8], bool)],
+) -> Result<Vec<crate::uploads::FileType>, MessageRefusal> {
+    if files.len() > MAX_ATTACHMENTS {
+        return Err(MessageRefusal::TooManyAttachments);
+    }
+    files
+        .iter()
+        .map(|&(size, head, too_large)| {
+            crate::uploads::judge(size, head, too_large).map_err(|r| match r {
+                crate::refusal::Refusal::FileRequired => MessageRefusal::AttachmentEmpty,
+                crate::refusal::Refusal::FileTooLarge => MessageRefusal::AttachmentTooLarge,
+                _ => MessageRefusal::AttachmentType,
+            })
+        })
+        .collect()
 }
 
 /// A message text as stored: line breaks as `\n`, control characters other than line breaks
@@ -282,6 +320,45 @@ mod tests {
             message_text(&"é".repeat(MAX_TEXT_CHARS + 1)),
             Err(MessageRefusal::TooLong)
         );
+    }
+
+    #[test]
+    fn attachments_are_judged_by_count_size_and_bytes() {
+        use crate::uploads::FileType;
+        let pdf: &[u8] = b"%PDF-1.7";
+        let png: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        assert_eq!(attachments(&[]), Ok(vec![]));
+        assert_eq!(
+            attachments(&[(8, pdf, false), (900, png, false)]),
+            Ok(vec![FileType::Pdf, FileType::Png])
+        );
+        assert_eq!(attachments(&[(8, pdf, false); 5]).map(|v| v.len()), Ok(5));
+        assert_eq!(
+            attachments(&[(8, pdf, false); 6]),
+            Err(MessageRefusal::TooManyAttachments)
+        );
+        // A renamed executable, an empty file, one over 10 MB (announced or counted).
+        assert_eq!(
+            attachments(&[(8, pdf, false), (4, b"MZ\x90\x00", false)]),
+            Err(MessageRefusal::AttachmentType)
+        );
+        assert_eq!(
+            attachments(&[(0, b"", false)]),
+            Err(MessageRefusal::AttachmentEmpty)
+        );
+        let limit = MAX_ATTACHMENT_BYTES;
+        assert_eq!(attachments(&[(limit, pdf, false)]).map(|v| v.len()), Ok(1));
+        assert_eq!(
+            attachments(&[(limit + 1, pdf, false)]),
+            Err(MessageRefusal::AttachmentTooLarge)
+        );
+        assert_eq!(
+            attachments(&[(20, pdf, true)]),
+            Err(MessageRefusal::AttachmentTooLarge)
+        );
+        for r in MessageRefusal::ALL {
+            assert!(r.key().starts_with("messages."), "{r:?}");
+        }
     }
 
     #[test]

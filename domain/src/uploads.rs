@@ -60,13 +60,31 @@ pub fn sniff(bytes: &[u8]) -> Result<FileType, Refusal> {
 
 /// Checks an uploaded file: not empty, at most [`MAX_UPLOAD_BYTES`], and of an accepted type.
 pub fn check(bytes: &[u8]) -> Result<FileType, Refusal> {
-    if bytes.is_empty() {
+    judge(bytes.len() as u64, bytes, false)
+}
+
+/// Checks an upload that streamed to disk, from its size, its first bytes and whether more
+/// arrived than was kept.
+pub fn judge(size: u64, head: &[u8], too_large: bool) -> Result<FileType, Refusal> {
+    if size == 0 {
         return Err(Refusal::FileRequired);
     }
-    if bytes.len() > MAX_UPLOAD_BYTES {
+    if too_large || size > MAX_UPLOAD_BYTES as u64 {
         return Err(Refusal::FileTooLarge);
     }
-    sniff(bytes)
+    sniff(head)
+}
+
+/// A file size as shown next to its name: kilobytes below one megabyte (at least 1), else
+/// megabytes with one decimal and a Belgian decimal comma; the unit as `kb` or `mb`.
+pub fn size_shown(bytes: u64) -> (String, &'static str) {
+    const MB: u64 = 1024 * 1024;
+    if bytes < MB {
+        (bytes.div_ceil(1024).max(1).to_string(), "kb")
+    } else {
+        let tenths = (bytes * 10 + MB / 2) / MB;
+        (format!("{},{}", tenths / 10, tenths % 10), "mb")
+    }
 }
 
 /// The name a file is kept and served under: the last path segment of what the browser sent,
@@ -125,6 +143,16 @@ mod tests {
         assert_eq!(check(&big), Err(Refusal::FileTooLarge));
         big.truncate(MAX_UPLOAD_BYTES);
         assert_eq!(check(&big), Ok(FileType::Pdf));
+    }
+
+    #[test]
+    fn sizes_are_shown_in_kilobytes_or_megabytes() {
+        assert_eq!(size_shown(0), ("1".to_string(), "kb"));
+        assert_eq!(size_shown(1), ("1".to_string(), "kb"));
+        assert_eq!(size_shown(2049), ("3".to_string(), "kb"));
+        assert_eq!(size_shown(1024 * 1024), ("1,0".to_string(), "mb"));
+        assert_eq!(size_shown(10 * 1024 * 1024), ("10,0".to_string(), "mb"));
+        assert_eq!(size_shown(1_300_000), ("1,2".to_string(), "mb"));
     }
 
     #[test]

@@ -128,10 +128,10 @@ pub async fn run_periodic_once(state: &AppState, holder: &str) {
         holder,
         PRUNE_SECRETS_EVERY,
         || async move {
-            backend::services::change_requests::sweep_orphan_files(
+            backend::services::files::sweep_orphans(
                 &pool,
                 &*files.0,
-                backend::services::change_requests::ORPHAN_AGE_SECONDS,
+                backend::services::files::ORPHAN_AGE_SECONDS,
             )
             .await
             .map(|n| i64::try_from(n).unwrap_or(i64::MAX))

@@ -70,14 +70,21 @@ pub async fn run_to_completion(req: Request, next: Next) -> Response {
 }
 
 /// The routes that take a file upload, with their own (larger) body limit.
-pub const UPLOAD_PATHS: [&str; 1] = [crate::uploads::PLATE_CHANGE_PATH];
+pub const UPLOAD_PATHS: [&str; 4] = [
+    crate::uploads::PLATE_CHANGE_PATH,
+    crate::message_posts::START_PATH,
+    crate::message_posts::REPLY_PATH,
+    crate::message_posts::STAFF_PATH,
+];
 
 /// The body limit of a path: [`MAX_BODY_BYTES`], or for an upload route
 /// [`crate::uploads::UPLOAD_BODY_CAP`] (the upload handler applies the 10 MB file rule itself,
 /// so that a too-large file goes back to its form with a message).
 pub fn body_limit(path: &str) -> usize {
-    if UPLOAD_PATHS.contains(&path) {
+    if path == crate::uploads::PLATE_CHANGE_PATH {
         crate::uploads::UPLOAD_BODY_CAP
+    } else if UPLOAD_PATHS.contains(&path) {
+        crate::message_posts::MESSAGE_BODY_CAP
     } else {
         MAX_BODY_BYTES
     }

@@ -106,6 +106,18 @@ pub fn router(state: AppState) -> Router {
             crate::uploads::PLATE_CHANGE_PATH,
             axum::routing::post(crate::uploads::plate_change),
         )
+        .route(
+            crate::message_posts::START_PATH,
+            axum::routing::post(crate::message_posts::start_thread),
+        )
+        .route(
+            crate::message_posts::REPLY_PATH,
+            axum::routing::post(crate::message_posts::reply_thread),
+        )
+        .route(
+            crate::message_posts::STAFF_PATH,
+            axum::routing::post(crate::message_posts::thread_act),
+        )
         .route("/files/{id}", get(crate::uploads::customer_file))
         .route("/cic/files/{id}", get(crate::uploads::staff_file))
         .route("/cic/audit.csv", get(crate::audit_export::audit_csv))

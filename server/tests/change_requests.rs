@@ -10,8 +10,6 @@ use common::{Backend, TestApp, mid_november_2026, spawn_at};
 use domain::model::StaffRole;
 use http::StatusCode;
 
-const BOUNDARY: &str = "----portal-test-boundary";
-
 /// A text field of a form, and an attached file (name, bytes).
 type Field<'a> = (&'a str, &'a str);
 type Attachment<'a> = (&'a str, &'a [u8]);
@@ -19,29 +17,13 @@ type Attachment<'a> = (&'a str, &'a [u8]);
 /// A PDF's first bytes (enough for the sniffing).
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
-/// A multipart body with text fields and an optional file.
+/// A multipart body with text fields and an optional certificate.
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"certificate\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
+    let files: Vec<_> = file
+        .map(|(n, b)| ("certificate", n, b))
+        .into_iter()
+        .collect();
+    testkit::multipart(fields, &files)
 }
 
 /// Posts the new-plate form; `html` like a browser without JavaScript, else as an API client.
@@ -70,7 +52,7 @@ async fn post_plate(
 }
 
 fn form_type() -> String {
-    format!("multipart/form-data; boundary={BOUNDARY}")
+    testkit::multipart_type()
 }
 
 fn location(res: &reqwest::Response) -> String {
@@ -90,7 +72,11 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 
 fn stored_files(app: &TestApp) -> usize {
     std::fs::read_dir(app.data_dir.join("files"))
-        .map(|d| d.count())
+        .map(|d| {
+            d.flatten()
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .count()
+        })
         .unwrap_or(0)
 }
 
@@ -946,7 +932,7 @@ both_backends!(
 both_backends!(
     orphan_uploads_are_swept_and_referenced_ones_kept,
     |backend: Backend| async move {
-        use backend::services::change_requests::{ORPHAN_AGE_SECONDS, sweep_orphan_files};
+        use backend::services::files::{ORPHAN_AGE_SECONDS, sweep_orphans as sweep_orphan_files};
         let app = spawn_at(backend, true, mid_november_2026()).await;
         let an = app.signed_in_customer("100001", "an@example.be").await;
         let body = multipart(

@@ -36,6 +36,7 @@ fn input<'a>(
         category,
         contract,
         body,
+        attachments: &[],
     }
 }
 
@@ -86,10 +87,11 @@ both_backends!(
         .await
         .unwrap()
         .unwrap();
-        let (thread, list) = messaging::open_own(&s, an.customer_id, id)
+        let opened = messaging::open_own(&s, an.customer_id, id)
             .await
             .unwrap()
             .unwrap();
+        let (thread, list) = (opened.thread, opened.messages);
         assert_eq!(
             (thread.status.as_str(), thread.contract_number.as_deref()),
             ("open", Some("LC-2023-0001"))
@@ -107,7 +109,9 @@ both_backends!(
                 .is_none()
         );
         assert_eq!(
-            messaging::reply(&s, sophie, id, "Hallo").await.unwrap(),
+            messaging::reply(&s, sophie, id, "Hallo", &[])
+                .await
+                .unwrap(),
             Ok(None)
         );
 
@@ -121,10 +125,11 @@ both_backends!(
                 "{sql}"
             );
         }
-        let (_, list) = messaging::open_own(&s, an.customer_id, id)
+        let list = messaging::open_own(&s, an.customer_id, id)
             .await
             .unwrap()
-            .unwrap();
+            .unwrap()
+            .messages;
         assert_eq!(list.len(), 1);
     }
 );
@@ -157,10 +162,11 @@ both_backends!(
         };
 
         // Opening is audited; the page remembers the newest message it showed.
-        let (thread, _, seen) = messaging::open_for_staff(&s, who, id)
+        let opened = messaging::open_for_staff(&s, who, id)
             .await
             .unwrap()
             .unwrap();
+        let (thread, seen) = (opened.thread, opened.seen);
         let views: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM staff_audit WHERE action = 'view_thread' AND customer_number = '100001'",
         )
@@ -170,7 +176,7 @@ both_backends!(
         assert_eq!(views, 1);
 
         // The customer writes again while the agent types: the reply stops, nothing is sent.
-        messaging::reply(&s, an, id, "En wat kost dat?")
+        messaging::reply(&s, an, id, "En wat kost dat?", &[])
             .await
             .unwrap()
             .unwrap()
@@ -182,14 +188,16 @@ both_backends!(
             thread.version,
             StaffAction::Reply { seen },
             "Ja.",
+            &[],
         )
         .await
         .unwrap();
         assert_eq!(stale, Err(MessageRefusal::Changed));
-        let (thread, _, seen) = messaging::open_for_staff(&s, who, id)
+        let opened = messaging::open_for_staff(&s, who, id)
             .await
             .unwrap()
             .unwrap();
+        let (thread, seen) = (opened.thread, opened.seen);
         messaging::act(
             &s,
             who,
@@ -197,14 +205,16 @@ both_backends!(
             thread.version,
             StaffAction::Note,
             "Klant belt vaak.",
+            &[],
         )
         .await
         .unwrap()
         .unwrap();
-        let (thread, _, _) = messaging::open_for_staff(&s, who, id)
+        let thread = messaging::open_for_staff(&s, who, id)
             .await
             .unwrap()
-            .unwrap();
+            .unwrap()
+            .thread;
         messaging::act(
             &s,
             who,
@@ -212,6 +222,7 @@ both_backends!(
             thread.version,
             StaffAction::Reply { seen },
             "Ja, tegen een vergoeding.",
+            &[],
         )
         .await
         .unwrap()
@@ -219,10 +230,11 @@ both_backends!(
 
         // The customer sees the reply, not the note; one unread thread until read.
         assert_eq!(messaging::unread(&s, an.customer_id).await.unwrap(), 1);
-        let (thread, list) = messaging::open_own(&s, an.customer_id, id)
+        let opened = messaging::open_own(&s, an.customer_id, id)
             .await
             .unwrap()
             .unwrap();
+        let (thread, list) = (opened.thread, opened.messages);
         assert_eq!(thread.status, "answered");
         let bodies: Vec<&str> = list.iter().map(|m| m.body.as_str()).collect();
         assert_eq!(
@@ -246,40 +258,42 @@ both_backends!(
         assert!(!notice.contains("vergoeding") && !notice.contains("Klant belt"));
 
         // Closed: the customer cannot write in it; reopened, they can.
-        let (thread, _, _) = messaging::open_for_staff(&s, who, id)
+        let thread = messaging::open_for_staff(&s, who, id)
             .await
             .unwrap()
-            .unwrap();
-        messaging::act(&s, who, id, thread.version, StaffAction::Close, "")
+            .unwrap()
+            .thread;
+        messaging::act(&s, who, id, thread.version, StaffAction::Close, "", &[])
             .await
             .unwrap()
             .unwrap();
         assert_eq!(
-            messaging::reply(&s, an, id, "Nog iets").await.unwrap(),
+            messaging::reply(&s, an, id, "Nog iets", &[]).await.unwrap(),
             Err(MessageRefusal::Closed)
         );
-        let (thread, _, _) = messaging::open_for_staff(&s, who, id)
+        let thread = messaging::open_for_staff(&s, who, id)
             .await
             .unwrap()
-            .unwrap();
+            .unwrap()
+            .thread;
         assert_eq!(
-            messaging::act(&s, who, id, thread.version, StaffAction::Close, "")
+            messaging::act(&s, who, id, thread.version, StaffAction::Close, "", &[])
                 .await
                 .unwrap(),
             Err(MessageRefusal::NoChange)
         );
-        messaging::act(&s, who, id, thread.version, StaffAction::Reopen, "")
+        messaging::act(&s, who, id, thread.version, StaffAction::Reopen, "", &[])
             .await
             .unwrap()
             .unwrap();
-        messaging::reply(&s, an, id, "Nog iets")
+        messaging::reply(&s, an, id, "Nog iets", &[])
             .await
             .unwrap()
             .unwrap()
             .unwrap();
         // An unknown thread is simply not there.
         assert_eq!(
-            messaging::act(&s, who, 999_999, 1, StaffAction::Close, "")
+            messaging::act(&s, who, 999_999, 1, StaffAction::Close, "", &[])
                 .await
                 .unwrap(),
             Ok(None)
@@ -296,14 +310,14 @@ both_backends!(twenty_messages_an_hour, |backend: Backend| async move {
         .unwrap()
         .unwrap();
     for i in 2..=20 {
-        messaging::reply(&s, an, id, &i.to_string())
+        messaging::reply(&s, an, id, &i.to_string(), &[])
             .await
             .unwrap()
             .unwrap()
             .unwrap();
     }
     assert_eq!(
-        messaging::reply(&s, an, id, "21").await.unwrap(),
+        messaging::reply(&s, an, id, "21", &[]).await.unwrap(),
         Err(MessageRefusal::Limit)
     );
     assert_eq!(
@@ -540,5 +554,325 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(res.headers()["location"], "/cic/login");
+    }
+);
+
+/// A PDF's and a PNG's first bytes (enough for the sniffing).
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+
+/// Posts a message form as a browser without JavaScript (`html`) or an API client.
+async fn post_message(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    body: Vec<u8>,
+    html: bool,
+) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("content-type", testkit::multipart_type())
+        .header(
+            "accept",
+            if html {
+                "text/html"
+            } else {
+                "application/json"
+            },
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Files in the store and uploads still arriving.
+fn files_on_disk(app: &TestApp) -> (usize, usize) {
+    let count = |dir: std::path::PathBuf| {
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let files = app.data_dir.join("files");
+    (count(files.clone()), count(files.join(".incoming")))
+}
+
+fn thread_fields(body: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("subject", "Schadeformulier".to_string()),
+        ("category", "contract".to_string()),
+        ("contract", String::new()),
+        ("body", body.to_string()),
+    ]
+}
+
+fn fields<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+// Attachments (issue 12): up to 5 PDF, JPEG or PNG files of 10 MB, judged by their bytes and
+// stored with the message in one go; a refused file stores nothing and keeps the typed text;
+// files are served to their customer and (audited) to staff; a staff note's file is staff's.
+both_backends!(
+    attachments_travel_with_messages_to_their_owner_and_staff,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        let sophie = app.signed_in_customer("100004", "sophie@example.be").await;
+        let agent = app.staff(domain::model::StaffRole::Agent).await;
+        let typed = thread_fields("Zie de foto's\nvan de schade.");
+        let threads = "SELECT COUNT(*) FROM message_threads";
+
+        // Refused files: nothing stored, the text kept next to the reason.
+        let exe = b"MZ\x90\x00\x03\x00\x00\x00".as_slice();
+        let big = {
+            let mut b = PDF.to_vec();
+            b.resize(10 * 1024 * 1024 + 1, b' ');
+            b
+        };
+        let six: Vec<_> = (0..6).map(|_| ("attachments", "a.pdf", PDF)).collect();
+        for (files, reason) in [
+            (
+                vec![("attachments", "factuur.pdf", exe)],
+                "geen PDF, JPEG of PNG",
+            ),
+            (
+                vec![("attachments", "scan.pdf", big.as_slice())],
+                "groter dan 10 MB",
+            ),
+            (six, "hoogstens 5 bestanden"),
+        ] {
+            let res = post_message(
+                &app,
+                &an,
+                "customer/start-thread",
+                testkit::multipart(&fields(&typed), &files),
+                true,
+            )
+            .await;
+            assert_eq!(res.headers()["location"], "/messages/new");
+            let page = app.page_as(&an, "/messages/new").await;
+            assert!(page.contains(reason), "{reason}");
+            assert!(page.contains("Zie de foto&#x27;s") || page.contains("Zie de foto's"));
+            assert_eq!(count(&app, threads).await, 0, "nothing stored");
+            assert_eq!(files_on_disk(&app), (0, 0), "no file left behind");
+        }
+        // An API client gets the status and the reason's key.
+        let res = post_message(
+            &app,
+            &an,
+            "customer/start-thread",
+            testkit::multipart(&fields(&typed), &[("attachments", "x.pdf", exe)]),
+            false,
+        )
+        .await;
+        assert_eq!(res.status(), http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("messages.attachment_type")
+        );
+        // A malformed body is refused, never a 500.
+        let res = an
+            .post(app.url("/api/customer/start-thread"))
+            .header("content-type", "multipart/form-data; boundary=")
+            .header("accept", "application/json")
+            .body("--\r\nbroken")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::BAD_REQUEST);
+        let mut cut = testkit::multipart(&fields(&typed), &[("attachments", "a.pdf", PDF)]);
+        cut.truncate(cut.len() - 30);
+        let res = post_message(&app, &an, "customer/start-thread", cut, false).await;
+        assert_eq!(res.status(), http::StatusCode::BAD_REQUEST);
+        assert_eq!(count(&app, threads).await, 0);
+
+        // Two files with paths in their names (control characters in names: unit tests).
+        let res = post_message(
+            &app,
+            &an,
+            "customer/start-thread",
+            testkit::multipart(
+                &fields(&typed),
+                &[
+                    ("attachments", "C:\\schade\\voorkant.pdf", PDF),
+                    ("attachments", "../../achterkant.png", PNG),
+                ],
+            ),
+            true,
+        )
+        .await;
+        let to = res.headers()["location"].to_str().unwrap().to_string();
+        let id = to.trim_start_matches("/messages/").to_string();
+        assert!(id.parse::<i64>().is_ok(), "{to}");
+        assert_eq!(files_on_disk(&app), (2, 0));
+        let page = app.page_as(&an, &to).await;
+        assert!(page.contains("voorkant.pdf") && page.contains("achterkant.png"));
+        let file_ids: Vec<String> = sqlx::query_scalar(
+            "SELECT f.id FROM uploaded_files f JOIN message_attachments a ON a.file_id = f.id
+             ORDER BY f.file_name DESC",
+        )
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        let pdf = &file_ids[0];
+        let res = an
+            .get(app.url(&format!("/files/{pdf}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
+        // Another customer: not found; staff: served and audited.
+        let res = sophie
+            .get(app.url(&format!("/files/{pdf}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::NOT_FOUND);
+        let res = agent
+            .get(app.url(&format!("/cic/files/{pdf}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::OK);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM staff_audit WHERE action = 'view_uploaded_file' AND customer_number = '100001'"
+            )
+            .await,
+            1
+        );
+
+        // The agent answers with a file and notes with another; the customer gets the first.
+        let shown = |agent: reqwest::Client| {
+            let app = &app;
+            let id = id.clone();
+            async move {
+                let res = agent
+                    .post(app.url("/api/cic/thread"))
+                    .header("accept", "application/json")
+                    .form(&[("id", id.as_str())])
+                    .send()
+                    .await
+                    .unwrap();
+                let v: serde_json::Value = res.json().await.unwrap();
+                (v["version"].to_string(), v["seen"].to_string())
+            }
+        };
+        for (action, text, file) in [
+            ("note", "Expertise gevraagd", "expertise.pdf"),
+            ("reply", "Hier is het formulier", "formulier.pdf"),
+        ] {
+            let (version, seen) = shown(agent.clone()).await;
+            let res = post_message(
+                &app,
+                &agent,
+                "cic/thread-act",
+                testkit::multipart(
+                    &[
+                        ("id", id.as_str()),
+                        ("version", &version),
+                        ("seen", &seen),
+                        ("action", action),
+                        ("body", text),
+                    ],
+                    &[("attachments", file, PDF)],
+                ),
+                true,
+            )
+            .await;
+            assert_eq!(
+                res.headers()["location"],
+                format!("/cic/threads/{id}").as_str()
+            );
+        }
+        let staff_page = app.page_as(&agent, &format!("/cic/threads/{id}")).await;
+        assert!(staff_page.contains("expertise.pdf") && staff_page.contains("formulier.pdf"));
+        let page = app.page_as(&an, &to).await;
+        assert!(page.contains("formulier.pdf"), "the reply's file");
+        assert!(
+            !page.contains("expertise.pdf"),
+            "the note's file stays internal"
+        );
+        let note_file: String = sqlx::query_scalar(
+            "SELECT file_id FROM message_attachments a JOIN messages m ON m.id = a.message_id
+             WHERE m.author = 'note'",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let res = an
+            .get(app.url(&format!("/files/{note_file}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::NOT_FOUND);
+        // Customers never reach the staff form.
+        let res = post_message(
+            &app,
+            &an,
+            "cic/thread-act",
+            testkit::multipart(&[("id", id.as_str())], &[]),
+            true,
+        )
+        .await;
+        assert_eq!(res.headers()["location"], "/cic/login");
+    }
+);
+
+// A message acknowledged to its sender is committed: it is there, with its file, after the
+// server restarts.
+both_backends!(
+    an_acknowledged_message_survives_a_restart,
+    |backend: Backend| async move {
+        // As in production: the session key outlives the process, so the customer stays in.
+        let secret = "s".repeat(64);
+        let app = testkit::spawn_with(backend, true, &[("PORTAL_SESSION_SECRET", &secret)]).await;
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        let res = post_message(
+            &app,
+            &an,
+            "customer/start-thread",
+            testkit::multipart(
+                &fields(&thread_fields("Voor en na de herstart")),
+                &[("attachments", "bewijs.pdf", PDF)],
+            ),
+            false,
+        )
+        .await;
+        assert_eq!(res.status(), http::StatusCode::CREATED);
+        let id = res.json::<serde_json::Value>().await.unwrap()["id"].to_string();
+        let app = app.restart().await;
+        let page = app.page_as(&an, &format!("/messages/{id}")).await;
+        assert!(
+            page.contains("Voor en na de herstart") && page.contains("bewijs.pdf"),
+            "{page}"
+        );
+        let file: String = sqlx::query_scalar("SELECT file_id FROM message_attachments")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let res = an
+            .get(app.url(&format!("/files/{file}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
     }
 );

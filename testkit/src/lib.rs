@@ -22,10 +22,68 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub state: server::AppState,
+    /// The settings it was started with (for [`TestApp::restart`]).
+    vars: HashMap<String, String>,
+    site_root: String,
+    clock: backend::Clock,
+    server: tokio::task::JoinHandle<()>,
     _tmp: tempfile::TempDir,
 }
 
+/// The boundary of [`multipart`] bodies.
+pub const BOUNDARY: &str = "----portal-test-boundary";
+
+/// A multipart form body: text fields, then files as (field, file name, bytes).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (field, name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// The content type of [`multipart`] bodies.
+pub fn multipart_type() -> String {
+    format!("multipart/form-data; boundary={BOUNDARY}")
+}
+
 impl TestApp {
+    /// Stops this server (its connections, its pool) and starts a new one on the same
+    /// database and data folder, as after a restart. Sessions live in the database, so the
+    /// clients stay signed in.
+    pub async fn restart(self) -> TestApp {
+        let TestApp {
+            vars,
+            site_root,
+            clock,
+            server,
+            state,
+            _tmp,
+            ..
+        } = self;
+        server.abort();
+        let _ = server.await;
+        state.db.pool.close().await;
+        drop(state);
+        start(vars, site_root, clock, false, _tmp).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -292,12 +350,25 @@ pub async fn spawn_full(
             vars.insert(k.to_string(), v.to_string());
         }
     }
-    let settings = Settings::from_lookup(&move |k| vars.get(k).cloned()).unwrap();
+    start(vars, site_root, clock, jobs, tmp).await
+}
+
+async fn start(
+    vars: HashMap<String, String>,
+    site_root: String,
+    clock: backend::Clock,
+    jobs: bool,
+    tmp: tempfile::TempDir,
+) -> TestApp {
+    let lookup = vars.clone();
+    let settings = Settings::from_lookup(&move |k| lookup.get(k).cloned()).unwrap();
+    let data_dir = settings.data_dir.clone();
+    let database_url = vars["DATABASE_URL"].clone();
     let leptos = leptos::config::LeptosOptions::builder()
         .output_name("portal")
-        .site_root(site_root)
+        .site_root(site_root.clone())
         .build();
-    let state = server::prepare(settings, leptos, clock)
+    let state = server::prepare(settings, leptos, clock.clone())
         .await
         .expect("server starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -306,7 +377,9 @@ pub async fn spawn_full(
         server::jobs::spawn_all(&state);
     }
     let router = server::app(state.clone());
-    tokio::spawn(async move { server::serve(listener, router).await });
+    let server = tokio::spawn(async move {
+        let _ = server::serve(listener, router).await;
+    });
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -318,6 +391,10 @@ pub async fn spawn_full(
         data_dir,
         database_url,
         state,
+        vars,
+        site_root,
+        clock,
+        server,
         _tmp: tmp,
     }
 }

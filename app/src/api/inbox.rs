@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-const THREAD_FORM: &str = "staff-thread";
+/// The form name of the flashes of the staff thread page.
+pub const THREAD_FORM: &str = "staff-thread";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxItem {
@@ -121,6 +122,7 @@ pub struct StaffMessageItem {
     pub staff_name: Option<String>,
     pub body: String,
     pub at: String,
+    pub attachments: Vec<crate::api::customer::FileItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,7 +156,7 @@ pub async fn staff_thread(id: String) -> Result<Option<StaffThreadView>, AppErro
     let s = session::session().await?;
     let ctx = session::ctx()?;
     let origin = crate::gate::Origin::current();
-    let Some((thread, list, seen)) = backend::services::messages::open_for_staff(
+    let Some(opened) = backend::services::messages::open_for_staff(
         &ctx.services(),
         origin.reader(staff.staff_id),
         id,
@@ -164,6 +166,7 @@ pub async fn staff_thread(id: String) -> Result<Option<StaffThreadView>, AppErro
         return Err(AppError::NotFound);
     };
     let flash = session::take_flash(&s, THREAD_FORM).await?;
+    let thread = opened.thread;
     Ok(Some(StaffThreadView {
         id,
         subject: thread.subject,
@@ -171,9 +174,11 @@ pub async fn staff_thread(id: String) -> Result<Option<StaffThreadView>, AppErro
         status: thread.status,
         contract_number: thread.contract_number,
         customer_number: thread.customer_number,
-        messages: list
+        messages: opened
+            .messages
             .into_iter()
             .map(|m| StaffMessageItem {
+                attachments: crate::api::customer::files_of(m.id, &opened.attachments),
                 author: m.author,
                 staff_name: m.staff_name,
                 body: m.body,
@@ -181,72 +186,8 @@ pub async fn staff_thread(id: String) -> Result<Option<StaffThreadView>, AppErro
             })
             .collect(),
         version: thread.version,
-        seen,
+        seen: opened.seen,
         message: flash.message(),
         values: flash.values,
     }))
-}
-
-/// A staff action on a thread: `action` is `reply`, `note`, `close` or `reopen`; `version`
-/// and `seen` as the page showed them. When someone wrote in between, the page shows what
-/// arrived with the text kept (an API client gets 409).
-#[server(endpoint = "cic/thread-act")]
-pub async fn thread_act(
-    id: String,
-    version: String,
-    #[server(default)] seen: String,
-    action: String,
-    #[server(default)] body: String,
-) -> Result<(), AppError> {
-    use crate::session::{self, Flash};
-    use backend::services::messages::{self, StaffAction};
-    use domain::messages::MessageRefusal;
-    use domain::model::StaffRole;
-    use domain::refusal::Refusal;
-    let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
-        return Ok(());
-    };
-    let (Ok(id), Ok(version)) = (id.trim().parse::<i64>(), version.trim().parse::<i64>()) else {
-        return Err(AppError::BadRequest);
-    };
-    let seen = seen.trim().parse::<i64>().unwrap_or(0);
-    let act = match action.trim() {
-        "reply" => StaffAction::Reply { seen },
-        "note" => StaffAction::Note,
-        "close" => StaffAction::Close,
-        "reopen" => StaffAction::Reopen,
-        _ => return Err(AppError::BadRequest),
-    };
-    let s = session::session().await?;
-    let ctx = session::ctx()?;
-    let origin = crate::gate::Origin::current();
-    let outcome = messages::act(
-        &ctx.services(),
-        origin.reader(staff.staff_id),
-        id,
-        version,
-        act,
-        &body,
-    )
-    .await?;
-    let flash = match outcome {
-        Ok(None) => return Err(AppError::NotFound),
-        Ok(Some(())) => Flash::notice(
-            THREAD_FORM,
-            match act {
-                StaffAction::Reply { .. } => "inbox.replied",
-                StaffAction::Note => "inbox.noted",
-                StaffAction::Close => "inbox.closed",
-                StaffAction::Reopen => "inbox.reopened",
-            },
-        ),
-        Err(MessageRefusal::Changed) if !session::is_form_post() => {
-            return Err(AppError::Conflict);
-        }
-        Err(r) => Flash::error(THREAD_FORM, Refusal::Message(r))
-            .with_values(&[("body", body.as_str()), ("action", action.trim())]),
-    };
-    session::set_flash(&s, flash).await?;
-    leptos_axum::redirect(&format!("/cic/threads/{id}"));
-    Ok(())
 }

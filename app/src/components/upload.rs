@@ -29,6 +29,43 @@ pub fn UploadProgress(form_id: &'static str) -> impl IntoView {
     }
 }
 
+/// The file input of a message's attachments (`attachments`, up to 5 PDF, JPEG or PNG files of
+/// at most 10 MB each) with its hint and its error.
+#[component]
+pub fn AttachmentsField(error: Option<String>) -> impl IntoView {
+    let described = crate::components::form::described_by("attachments", true, error.is_some());
+    view! {
+        <div class="field" class:invalid=error.is_some()>
+            <label for="attachments">{tr("messages.attachments")}</label>
+            <p class="hint" id="attachments-hint">{tr("messages.attachments.hint")}</p>
+            {error.as_ref().map(|e| view! { <p class="field-error" id="attachments-error">{tr(e)}</p> })}
+            <input id="attachments" name="attachments" type="file" multiple
+                accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+                aria-invalid=error.is_some().then_some("true") aria-describedby=described />
+        </div>
+    }
+}
+
+/// The files of a message as links (`base` is `/files` for customers, `/cic/files` for staff).
+#[component]
+pub fn AttachmentList(
+    files: Vec<crate::api::customer::FileItem>,
+    base: &'static str,
+) -> impl IntoView {
+    (!files.is_empty()).then(|| {
+        view! {
+            <ul class="attachments" aria-label=tr("messages.attachments")>
+                {files.into_iter().map(|f| {
+                    let size = crate::i18n::trf(&format!("files.size.{}", f.size.1), &[("n", &f.size.0)]);
+                    view! {
+                        <li><a href=format!("{base}/{}", f.id) download=f.name.clone()>{f.name.clone()}</a>" ("{size}")"</li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
 #[cfg(feature = "hydrate")]
 mod live {
     use leptos::prelude::*;
@@ -69,6 +106,19 @@ mod live {
                     .is_err()
                 || xhr
                     .set_request_header(super::UPLOAD_PROGRESS_HEADER, "1")
+                    .is_err()
+            {
+                return;
+            }
+            // The button that sent the form (a staff reply or a note) is part of what it sends.
+            let submitter = ev
+                .dyn_ref::<web_sys::SubmitEvent>()
+                .and_then(web_sys::SubmitEvent::submitter)
+                .and_then(|el| el.dyn_into::<web_sys::HtmlButtonElement>().ok());
+            if let Some(button) = submitter
+                && !button.name().is_empty()
+                && data
+                    .append_with_str(&button.name(), &button.value())
                     .is_err()
             {
                 return;

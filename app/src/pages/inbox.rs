@@ -4,6 +4,7 @@
 
 use crate::api::inbox::{InboxView, StaffThreadView, inbox_page, staff_thread};
 use crate::components::form::{FormMessage, described_by};
+use crate::components::upload::{AttachmentList, AttachmentsField, UploadProgress};
 use crate::i18n::{tr, trf};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
@@ -155,6 +156,7 @@ fn thread_view(v: StaffThreadView) -> impl IntoView {
     let body = v.values.get("body").cloned().unwrap_or_default();
     let body_error = v.message.as_ref().and_then(|m| m.error_for("body"));
     let described = described_by("body", false, body_error.is_some());
+    let files_error = v.message.as_ref().and_then(|m| m.error_for("attachments"));
     view! {
         <Title text=v.subject.clone() />
         <p class="breadcrumb"><a href="/cic/inbox">{tr("page.inbox.title")}</a></p>
@@ -176,6 +178,7 @@ fn thread_view(v: StaffThreadView) -> impl IntoView {
                     <li class="message" class:mine=m.author != "customer" class:note=m.author == "note">
                         <p class="message-meta"><strong>{who}</strong>" · "{m.at.clone()}</p>
                         <p class="message-body">{m.body.clone()}</p>
+                        <AttachmentList files=m.attachments.clone() base="/cic/files" />
                     </li>
                 }
             }).collect_view()}
@@ -187,7 +190,7 @@ fn thread_view(v: StaffThreadView) -> impl IntoView {
                 action_form(&v, "reopen", "inbox.reopen").into_any()
             } else {
                 view! {
-                    <form method="post" action="/api/cic/thread-act" class="form">
+                    <form id="answer-form" method="post" action="/api/cic/thread-act" enctype="multipart/form-data" class="form">
                         <input type="hidden" name="id" value=v.id.to_string() />
                         <input type="hidden" name="version" value=v.version.to_string() />
                         <input type="hidden" name="seen" value=v.seen.to_string() />
@@ -197,6 +200,8 @@ fn thread_view(v: StaffThreadView) -> impl IntoView {
                             <textarea id="body" name="body" rows="8" maxlength="10000"
                                 aria-invalid=body_error.is_some().then_some("true") aria-describedby=described>{body}</textarea>
                         </div>
+                        <AttachmentsField error=files_error />
+                        <UploadProgress form_id="answer-form" />
                         <p class="actions">
                             <button type="submit" name="action" value="reply" class="button primary">{tr("inbox.send_reply")}</button>
                             <button type="submit" name="action" value="note" class="button">{tr("inbox.add_note")}</button>

@@ -6,6 +6,7 @@ use crate::api::customer::{
     MessagesView, NewMessageView, ThreadView, messages_page, new_message_page, thread_page,
 };
 use crate::components::form::{Field, FormMessage, described_by};
+use crate::components::upload::{AttachmentList, AttachmentsField, UploadProgress};
 use crate::i18n::{tr, trf};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
@@ -120,7 +121,7 @@ fn new_view(v: NewMessageView) -> impl IntoView {
     view! {
         <p>{tr("messages.new.intro")}</p>
         <p class="hint">{trf("messages.complaint_promise", &[("n", &v.complaint_days.to_string())])}</p>
-        <form method="post" action="/api/customer/start-thread" class="form">
+        <form id="message-form" method="post" action="/api/customer/start-thread" enctype="multipart/form-data" class="form">
             <FormMessage key=v.message.clone() />
             <Field id="subject" label="messages.subject" value=value("subject") autocomplete="off" error=v.message.clone() />
             <div class="field" class:invalid=category_error.is_some()>
@@ -148,6 +149,8 @@ fn new_view(v: NewMessageView) -> impl IntoView {
                 </select>
             </div>
             {body_field("messages.body", value("body"), error("body"))}
+            <AttachmentsField error=error("attachments") />
+            <UploadProgress form_id="message-form" />
             <button type="submit" class="button primary">{tr("messages.send")}</button>
         </form>
     }
@@ -177,6 +180,7 @@ fn thread_view(v: ThreadView) -> impl IntoView {
     let closed = t.status == "closed";
     let body = v.values.get("body").cloned().unwrap_or_default();
     let body_error = v.message.as_ref().and_then(|m| m.error_for("body"));
+    let files_error = v.message.as_ref().and_then(|m| m.error_for("attachments"));
     view! {
         <Title text=t.subject.clone() />
         <p class="breadcrumb"><a href="/messages">{tr("page.messages.title")}</a></p>
@@ -194,6 +198,7 @@ fn thread_view(v: ThreadView) -> impl IntoView {
                         " · "{m.at.clone()}
                     </p>
                     <p class="message-body">{m.body.clone()}</p>
+                    <AttachmentList files=m.attachments.clone() base="/files" />
                 </li>
             }).collect_view()}
         </ol>
@@ -207,9 +212,11 @@ fn thread_view(v: ThreadView) -> impl IntoView {
                 }.into_any()
             } else {
                 view! {
-                    <form method="post" action="/api/customer/reply-thread" class="form">
+                    <form id="message-form" method="post" action="/api/customer/reply-thread" enctype="multipart/form-data" class="form">
                         <input type="hidden" name="id" value=t.id.to_string() />
                         {body_field("messages.your_reply", body, body_error)}
+                        <AttachmentsField error=files_error />
+                        <UploadProgress form_id="message-form" />
                         <button type="submit" class="button primary">{tr("messages.send")}</button>
                     </form>
                 }.into_any()

@@ -21,6 +21,123 @@ pub trait FileStore: Send + Sync {
     async fn delete(&self, id: &str) -> Result<(), FileError>;
     /// Every stored id with its age in seconds (for the orphan sweep).
     async fn list(&self) -> Result<Vec<(String, u64)>, FileError>;
+    /// The local folder an upload streams into before it is judged and stored (so a 10 MB
+    /// file is never held in memory).
+    fn incoming(&self) -> PathBuf;
+    /// Stores a received upload under `id` (complete or not at all). The default reads it
+    /// back and [`FileStore::put`]s it; a local store moves it into place.
+    async fn put_received(&self, id: &str, file: &Received) -> Result<(), FileError> {
+        let bytes = tokio::fs::read(&file.path).await?;
+        self.put(id, &bytes).await
+    }
+    /// Removes uploads left in [`FileStore::incoming`] by a crash, older than `min_age`
+    /// seconds (younger ones may still be arriving); how many.
+    async fn clear_incoming(&self, min_age: u64) -> Result<usize, FileError> {
+        let mut removed = 0;
+        let mut entries = match tokio::fs::read_dir(self.incoming()).await {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        while let Some(entry) = entries.next_entry().await? {
+            if age_of(&entry).await? >= min_age {
+                tokio::fs::remove_file(entry.path()).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+async fn age_of(entry: &tokio::fs::DirEntry) -> std::io::Result<u64> {
+    Ok(entry
+        .metadata()
+        .await?
+        .modified()
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .map_or(0, |d| d.as_secs()))
+}
+
+/// How many bytes of the start of an upload are kept for judging its type.
+const HEAD_BYTES: usize = 16;
+
+/// An upload as it arrived: streamed into a temporary file of [`FileStore::incoming`] (at most
+/// `limit` bytes are written; what came beyond only counts), with its first bytes kept for
+/// sniffing. The temporary file goes when this is dropped (or moves into the store).
+#[derive(Debug)]
+pub struct Received {
+    /// The name the browser sent (not cleaned).
+    pub name: String,
+    /// Every byte that arrived, kept or not.
+    pub size: u64,
+    pub head: Vec<u8>,
+    /// More arrived than the limit.
+    pub too_large: bool,
+    path: PathBuf,
+}
+
+impl Drop for Received {
+    fn drop(&mut self) {
+        // Gone already when the store moved it into place.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// An upload being received, chunk by chunk.
+pub struct Receiving {
+    file: tokio::fs::File,
+    limit: u64,
+    received: Received,
+}
+
+impl Receiving {
+    /// Starts receiving a file the browser called `name` into `dir`, keeping at most `limit`
+    /// bytes.
+    pub async fn start(dir: &Path, name: &str, limit: u64) -> Result<Receiving, FileError> {
+        tokio::fs::create_dir_all(dir).await?;
+        let path = dir.join(format!("{}.part", new_id()));
+        let file = tokio::fs::File::create(&path).await?;
+        Ok(Receiving {
+            file,
+            limit,
+            received: Received {
+                name: name.to_string(),
+                size: 0,
+                head: Vec::new(),
+                too_large: false,
+                path,
+            },
+        })
+    }
+
+    /// Takes the next chunk: written while within the limit, only counted after it.
+    pub async fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
+        use tokio::io::AsyncWriteExt;
+        let r = &mut self.received;
+        if r.head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - r.head.len()).min(chunk.len());
+            r.head.extend_from_slice(&chunk[..take]);
+        }
+        r.size += chunk.len() as u64;
+        if r.size > self.limit {
+            if !r.too_large {
+                r.too_large = true;
+                // Nothing of a refused file is kept.
+                self.file.set_len(0).await?;
+            }
+            return Ok(());
+        }
+        self.file.write_all(chunk).await?;
+        Ok(())
+    }
+
+    /// The whole upload, flushed to its temporary file.
+    pub async fn finish(mut self) -> Result<Received, FileError> {
+        use tokio::io::AsyncWriteExt;
+        self.file.flush().await?;
+        Ok(self.received)
+    }
 }
 
 /// The portal's file store, shared by handlers and jobs.
@@ -62,6 +179,10 @@ impl LocalFiles {
     }
 }
 
+/// The folder of a local store's incoming uploads (the same file system, so storing one is
+/// a rename).
+const INCOMING: &str = ".incoming";
+
 fn bad_id() -> FileError {
     FileError::Io(std::io::Error::new(
         std::io::ErrorKind::InvalidInput,
@@ -85,6 +206,18 @@ impl FileStore for LocalFiles {
             let _ = tokio::fs::remove_file(&tmp).await;
         }
         Ok(written?)
+    }
+
+    fn incoming(&self) -> PathBuf {
+        self.dir.join(INCOMING)
+    }
+
+    async fn put_received(&self, id: &str, file: &Received) -> Result<(), FileError> {
+        let path = self.path(id).ok_or_else(bad_id)?;
+        tokio::fs::create_dir_all(&self.dir).await?;
+        tokio::fs::File::open(&file.path).await?.sync_all().await?;
+        tokio::fs::rename(&file.path, &path).await?;
+        Ok(())
     }
 
     async fn get(&self, id: &str) -> Result<Option<Vec<u8>>, FileError> {
@@ -118,14 +251,7 @@ impl FileStore for LocalFiles {
             if !well_formed(&name) {
                 continue;
             }
-            let age = entry
-                .metadata()
-                .await?
-                .modified()
-                .ok()
-                .and_then(|m| m.elapsed().ok())
-                .map_or(0, |d| d.as_secs());
-            out.push((name, age));
+            out.push((name, age_of(&entry).await?));
         }
         Ok(out)
     }
@@ -149,5 +275,51 @@ mod tests {
         store.delete(&id).await.unwrap();
         assert!(store.get(&id).await.unwrap().is_none());
         store.delete(&id).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn uploads_stream_to_disk_and_keep_nothing_past_the_limit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = LocalFiles::new(&tmp.path().join("files"));
+        let mut r = Receiving::start(&store.incoming(), "scan.pdf", 10)
+            .await
+            .unwrap();
+        r.push(b"%PDF-").await.unwrap();
+        r.push(b"1.7").await.unwrap();
+        let ok = r.finish().await.unwrap();
+        assert_eq!(
+            (ok.size, ok.too_large, ok.head.as_slice()),
+            (8, false, &b"%PDF-1.7"[..])
+        );
+        let id = new_id();
+        store.put_received(&id, &ok).await.unwrap();
+        assert_eq!(store.get(&id).await.unwrap().unwrap(), b"%PDF-1.7");
+        drop(ok);
+        assert_eq!(
+            store.get(&id).await.unwrap().unwrap(),
+            b"%PDF-1.7",
+            "moved, not copied"
+        );
+
+        let mut r = Receiving::start(&store.incoming(), "big.pdf", 10)
+            .await
+            .unwrap();
+        r.push(b"%PDF-1.7").await.unwrap();
+        r.push(b"0123456789").await.unwrap();
+        let big = r.finish().await.unwrap();
+        assert!(big.too_large);
+        assert_eq!(big.size, 18);
+        assert_eq!(
+            std::fs::metadata(&big.path).unwrap().len(),
+            0,
+            "nothing kept"
+        );
+        drop(big);
+        assert_eq!(
+            std::fs::read_dir(store.incoming()).unwrap().count(),
+            0,
+            "a dropped upload leaves nothing behind"
+        );
+        assert_eq!(store.clear_incoming(0).await.unwrap(), 0);
     }
 }

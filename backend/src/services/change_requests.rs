@@ -8,6 +8,7 @@ use crate::error::StoreResult;
 use crate::infra::db;
 use crate::infra::files;
 use crate::infra::outbox::{Mail, queue};
+use crate::services::files as stored_files;
 use crate::services::{ServiceError, Services, commit};
 use crate::store::contracts::{self, ContractDetail};
 use crate::store::files::FileRow;
@@ -44,19 +45,14 @@ pub enum Filed {
     NotFound,
 }
 
-/// An uploaded file as it arrived.
-pub struct Upload<'a> {
-    pub name: &'a str,
-    pub bytes: &'a [u8],
-}
-
 /// A new plate as typed.
 pub struct PlateForm<'a> {
     pub contract_number: &'a str,
     pub country: &'a str,
     pub plate: &'a str,
     pub effective: &'a str,
-    pub certificate: Option<Upload<'a>>,
+    /// The registration certificate as it arrived (streamed to disk).
+    pub certificate: Option<&'a files::Received>,
 }
 
 /// A new allowance as typed.
@@ -127,32 +123,23 @@ pub async fn request_plate(
         Ok(d) => d,
         Err(r) => return Ok(Filed::Refused(r.into())),
     };
-    let file = match (&form.certificate, plate.needs_certificate()) {
-        (Some(upload), _) if !upload.bytes.is_empty() => match uploads::check(upload.bytes) {
-            Ok(kind) => Some(FileRow {
-                id: files::new_id(),
-                customer_id: me.customer_id,
-                file_name: uploads::clean_name(upload.name, kind),
-                content_type: kind.content_type().to_string(),
-                size_bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
-                created_at: s.clock.epoch(),
-            }),
-            Err(r) => return Ok(Filed::Refused(r)),
-        },
+    let file = match (form.certificate, plate.needs_certificate()) {
+        (Some(upload), _) if upload.size > 0 => {
+            match uploads::judge(upload.size, &upload.head, upload.too_large) {
+                Ok(kind) => Some((upload, kind)),
+                Err(r) => return Ok(Filed::Refused(r)),
+            }
+        }
         (_, true) => return Ok(Filed::Refused(Refusal::FileRequired)),
         (_, false) => None,
     };
-    if let (Some(row), Some(upload)) = (&file, &form.certificate) {
-        s.files.put(&row.id, upload.bytes).await?;
-    }
-    let stored = file_plate(s, me, &contract, &plate, effective, file.as_ref()).await;
-    match (&stored, &file) {
-        (Ok(Filed::Filed(_)), _) | (_, None) => {}
-        (_, Some(row)) => {
-            if let Err(e) = s.files.delete(&row.id).await {
-                tracing::warn!(error = %e, file = %row.id, "an unused upload was not removed (the orphan sweep will)");
-            }
-        }
+    let row = match file {
+        Some((upload, kind)) => Some(stored_files::keep(s, me.customer_id, upload, kind).await?),
+        None => None,
+    };
+    let stored = file_plate(s, me, &contract, &plate, effective, row.as_ref()).await;
+    if !matches!(stored, Ok(Filed::Filed(_))) {
+        stored_files::discard(s, row.as_slice()).await;
     }
     stored
 }
@@ -674,73 +661,4 @@ pub async fn reject(
         return lost(tx, &request).await;
     }
     decided(s, tx, staff, "reject_request", &request).await
-}
-
-/// An uploaded file for the customer it belongs to; None if it is not theirs or unknown.
-pub async fn file(
-    pool: &sqlx::AnyPool,
-    store: &dyn files::FileStore,
-    file_id: &str,
-    customer_id: i64,
-) -> Result<Option<(FileRow, Vec<u8>)>, ServiceError> {
-    let Some(row) = crate::store::files::by_id(pool, file_id).await? else {
-        return Ok(None);
-    };
-    if row.customer_id != customer_id {
-        return Ok(None);
-    }
-    Ok(store.get(&row.id).await?.map(|bytes| (row, bytes)))
-}
-
-/// An uploaded file for staff: the audit row is written before the bytes are handed out.
-pub async fn staff_file(
-    pool: &sqlx::AnyPool,
-    store: &dyn files::FileStore,
-    now: i64,
-    staff: Staff<'_>,
-    file_id: &str,
-) -> Result<Option<(FileRow, Vec<u8>)>, ServiceError> {
-    let Some(row) = crate::store::files::by_id(pool, file_id).await? else {
-        return Ok(None);
-    };
-    let Some(bytes) = store.get(&row.id).await? else {
-        return Ok(None);
-    };
-    let number = crate::store::customers::by_id(pool, row.customer_id)
-        .await?
-        .map(|c| c.customer_number)
-        .unwrap_or_default();
-    let object = format!("file {}", row.id);
-    audit::record_alone(
-        pool,
-        now,
-        &staff.entry("view_uploaded_file", Some(&number), Some(&object), ""),
-    )
-    .await?;
-    Ok(Some((row, bytes)))
-}
-
-/// How old a stored file without a request must be before the sweep removes it (an upload
-/// whose request is still being committed is younger).
-pub const ORPHAN_AGE_SECONDS: u64 = 3_600;
-
-/// Removes stored files that no request refers to and that are older than `min_age` seconds
-/// (a crash between writing the file and committing the request).
-pub async fn sweep_orphan_files(
-    pool: &sqlx::AnyPool,
-    store: &dyn files::FileStore,
-    min_age: u64,
-) -> Result<usize, ServiceError> {
-    let known: std::collections::HashSet<String> = crate::store::files::all_ids(pool)
-        .await?
-        .into_iter()
-        .collect();
-    let mut removed = 0;
-    for (id, age) in store.list().await? {
-        if age >= min_age && !known.contains(&id) {
-            store.delete(&id).await?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
 }

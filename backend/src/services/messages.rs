@@ -4,10 +4,13 @@
 //! transaction. Staff reads are audited; a staff reply stops when the customer or a colleague
 //! wrote since the page was shown (the collision rule).
 
+use crate::infra::files::Received;
 use crate::infra::outbox::{Mail, queue};
+use crate::services::files as stored_files;
 use crate::services::staff_access::Reader;
 use crate::services::{ServiceError, Services, commit};
-use crate::store::messages::{self, Author, MessageRow, NewThread, ThreadRow};
+use crate::store::files::FileRow;
+use crate::store::messages::{self, AttachmentRow, Author, MessageRow, NewThread, ThreadRow};
 use crate::store::{accounts, audit, contracts};
 use domain::Lang;
 use domain::i18n::tf;
@@ -32,6 +35,63 @@ pub struct NewThreadInput<'a> {
     /// A contract number of the customer's, or empty.
     pub contract: &'a str,
     pub body: &'a str,
+    /// Up to 5 files as they arrived.
+    pub attachments: &'a [Received],
+}
+
+/// Judges a message's attachments and moves them into the file store (before the write
+/// transaction, so no lock is held while 50 MB reach the disk); the rows to record.
+async fn keep_files(
+    s: &Services<'_>,
+    customer_id: i64,
+    files: &[Received],
+) -> Outcome<Vec<FileRow>> {
+    let seen: Vec<_> = files
+        .iter()
+        .map(|f| (f.size, f.head.as_slice(), f.too_large))
+        .collect();
+    let kinds = match rules::attachments(&seen) {
+        Ok(k) => k,
+        Err(r) => return Ok(Err(r)),
+    };
+    let mut rows = Vec::with_capacity(files.len());
+    for (file, kind) in files.iter().zip(kinds) {
+        match stored_files::keep(s, customer_id, file, kind).await {
+            Ok(row) => rows.push(row),
+            Err(e) => {
+                stored_files::discard(s, &rows).await;
+                return Err(e);
+            }
+        }
+    }
+    Ok(Ok(rows))
+}
+
+/// Records kept files as the attachments of `message_id` (in its transaction).
+async fn attach(
+    tx: &mut sqlx::AnyConnection,
+    now: i64,
+    message_id: i64,
+    files: &[FileRow],
+) -> Result<(), ServiceError> {
+    for row in files {
+        crate::store::files::create(&mut *tx, now, row).await?;
+        messages::attach(&mut *tx, message_id, &row.id).await?;
+    }
+    Ok(())
+}
+
+/// Runs `write` with the kept `files`; removes them again unless it stored the message.
+async fn with_files<T>(
+    s: &Services<'_>,
+    files: Vec<FileRow>,
+    write: impl std::future::Future<Output = Outcome<T>>,
+) -> Outcome<T> {
+    let outcome = write.await;
+    if !matches!(outcome, Ok(Ok(_))) {
+        stored_files::discard(s, &files).await;
+    }
+    outcome
 }
 
 /// Refuses when the customer sent 20 messages in the last hour or 100 in the last day.
@@ -64,27 +124,35 @@ pub async fn start(s: &Services<'_>, me: Writer, input: &NewThreadInput<'_>) -> 
             None => return Ok(Err(MessageRefusal::ContractUnknown)),
         },
     };
-    let now = s.clock.epoch();
-    let mut tx = crate::infra::db::begin_write(s.pool).await?;
-    if !within_limits(&mut tx, me.customer_id, now).await? {
-        tx.rollback().await?;
-        return Ok(Err(MessageRefusal::Limit));
-    }
-    let id = messages::create_thread(
-        &mut tx,
-        now,
-        &NewThread {
-            customer_id: me.customer_id,
-            account_id: me.account_id,
-            subject: &subject,
-            category: category.code(),
-            contract_id,
-        },
-    )
-    .await?;
-    messages::add_message(&mut tx, now, id, Author::Customer, &body).await?;
-    commit(s, tx).await?;
-    Ok(Ok(id))
+    let files = match keep_files(s, me.customer_id, input.attachments).await? {
+        Ok(f) => f,
+        Err(r) => return Ok(Err(r)),
+    };
+    with_files(s, files.clone(), async {
+        let now = s.clock.epoch();
+        let mut tx = crate::infra::db::begin_write(s.pool).await?;
+        if !within_limits(&mut tx, me.customer_id, now).await? {
+            tx.rollback().await?;
+            return Ok(Err(MessageRefusal::Limit));
+        }
+        let id = messages::create_thread(
+            &mut tx,
+            now,
+            &NewThread {
+                customer_id: me.customer_id,
+                account_id: me.account_id,
+                subject: &subject,
+                category: category.code(),
+                contract_id,
+            },
+        )
+        .await?;
+        let message = messages::add_message(&mut tx, now, id, Author::Customer, &body).await?;
+        attach(&mut tx, now, message, &files).await?;
+        commit(s, tx).await?;
+        Ok(Ok(id))
+    })
+    .await
 }
 
 /// The customer's reply in their own thread (None: not theirs, or unknown).
@@ -93,6 +161,7 @@ pub async fn reply(
     me: Writer,
     thread_id: i64,
     body: &str,
+    attachments: &[Received],
 ) -> Outcome<Option<()>> {
     let Some(thread) = messages::of_customer(s.pool, me.customer_id, thread_id).await? else {
         return Ok(Ok(None));
@@ -105,20 +174,29 @@ pub async fn reply(
         Ok(to) => to,
         Err(r) => return Ok(Err(r)),
     };
-    let now = s.clock.epoch();
-    let mut tx = crate::infra::db::begin_write(s.pool).await?;
-    if !within_limits(&mut tx, me.customer_id, now).await? {
-        tx.rollback().await?;
-        return Ok(Err(MessageRefusal::Limit));
-    }
-    if !messages::moved(&mut tx, now, thread_id, None, thread.status(), to, false).await? {
-        // Closed (or changed) in between: nothing written.
-        tx.rollback().await?;
-        return Ok(Err(MessageRefusal::Closed));
-    }
-    messages::add_message(&mut tx, now, thread_id, Author::Customer, &body).await?;
-    commit(s, tx).await?;
-    Ok(Ok(Some(())))
+    let files = match keep_files(s, me.customer_id, attachments).await? {
+        Ok(f) => f,
+        Err(r) => return Ok(Err(r)),
+    };
+    with_files(s, files.clone(), async {
+        let now = s.clock.epoch();
+        let mut tx = crate::infra::db::begin_write(s.pool).await?;
+        if !within_limits(&mut tx, me.customer_id, now).await? {
+            tx.rollback().await?;
+            return Ok(Err(MessageRefusal::Limit));
+        }
+        if !messages::moved(&mut tx, now, thread_id, None, thread.status(), to, false).await? {
+            // Closed (or changed) in between: nothing written.
+            tx.rollback().await?;
+            return Ok(Err(MessageRefusal::Closed));
+        }
+        let message =
+            messages::add_message(&mut tx, now, thread_id, Author::Customer, &body).await?;
+        attach(&mut tx, now, message, &files).await?;
+        commit(s, tx).await?;
+        Ok(Ok(Some(())))
+    })
+    .await
 }
 
 /// One page of the customer's threads and whether more follow.
@@ -136,15 +214,35 @@ pub async fn open_own(
     s: &Services<'_>,
     customer_id: i64,
     thread_id: i64,
-) -> Result<Option<(ThreadRow, Vec<MessageRow>)>, ServiceError> {
+) -> Result<Option<Opened>, ServiceError> {
     let Some(thread) = messages::of_customer(s.pool, customer_id, thread_id).await? else {
         return Ok(None);
     };
     let mut conn = s.pool.acquire().await?;
     let list = messages::messages(&mut conn, thread_id, false).await?;
+    let files = messages::attachments(&mut conn, thread_id, false).await?;
     drop(conn);
-    messages::mark_read(s.pool, s.clock.epoch(), thread_id).await?;
-    Ok(Some((thread, list)))
+    if thread.unread() {
+        messages::mark_read(s.pool, s.clock.epoch(), thread_id).await?;
+    }
+    Ok(Some(Opened {
+        thread,
+        messages: list,
+        attachments: files,
+        seen: 0,
+    }))
+}
+
+/// A thread as a page shows it.
+#[derive(Debug)]
+pub struct Opened {
+    pub thread: ThreadRow,
+    pub messages: Vec<MessageRow>,
+    /// The files of those messages, by message id.
+    pub attachments: Vec<AttachmentRow>,
+    /// Staff: the newest message the customer can see (sent back with a reply for the
+    /// collision check); 0 for customers.
+    pub seen: i64,
 }
 
 /// Threads with a reply the customer has not read (the header and the dashboard).
@@ -160,7 +258,7 @@ pub async fn open_for_staff(
     s: &Services<'_>,
     who: Reader<'_>,
     thread_id: i64,
-) -> Result<Option<(ThreadRow, Vec<MessageRow>, i64)>, ServiceError> {
+) -> Result<Option<Opened>, ServiceError> {
     let now = s.clock.epoch();
     let _turn = audit::APPENDS.lock().await;
     let mut tx = crate::infra::db::begin_write(s.pool).await?;
@@ -169,6 +267,7 @@ pub async fn open_for_staff(
         return Ok(None);
     };
     let list = messages::messages(&mut tx, thread_id, true).await?;
+    let files = messages::attachments(&mut tx, thread_id, true).await?;
     let seen = messages::last_visible_id(&mut tx, thread_id).await?;
     let object = format!("thread {thread_id}");
     audit::record(
@@ -183,7 +282,12 @@ pub async fn open_for_staff(
     )
     .await?;
     tx.commit().await?;
-    Ok(Some((thread, list, seen)))
+    Ok(Some(Opened {
+        thread,
+        messages: list,
+        attachments: files,
+        seen,
+    }))
 }
 
 /// What a staff member does to a thread.
@@ -209,6 +313,7 @@ pub async fn act(
     version: i64,
     action: StaffAction,
     body: &str,
+    attachments: &[Received],
 ) -> Outcome<Option<()>> {
     let body = match action {
         StaffAction::Reply { .. } | StaffAction::Note => match rules::message_text(body) {
@@ -217,73 +322,86 @@ pub async fn act(
         },
         StaffAction::Close | StaffAction::Reopen => None,
     };
-    let now = s.clock.epoch();
-    let _turn = audit::APPENDS.lock().await;
-    let mut tx = crate::infra::db::begin_write(s.pool).await?;
-    let Some(thread) = messages::by_id(&mut tx, thread_id).await? else {
-        tx.rollback().await?;
+    // The files are the thread's customer's (served to them, unless on a note).
+    let Some(customer_id) = messages::customer_of(s.pool, thread_id).await? else {
         return Ok(Ok(None));
     };
-    if let StaffAction::Reply { seen } = action
-        && messages::last_visible_id(&mut tx, thread_id).await? != seen
-    {
-        tx.rollback().await?;
-        return Ok(Err(MessageRefusal::Changed));
-    }
-    let (event, action_code) = match action {
-        StaffAction::Reply { .. } => (Some(ThreadEvent::StaffReply), "reply_thread"),
-        StaffAction::Note => (None, "note_thread"),
-        StaffAction::Close => (Some(ThreadEvent::Close), "close_thread"),
-        StaffAction::Reopen => (Some(ThreadEvent::Reopen), "reopen_thread"),
+    let attachments = if body.is_some() { attachments } else { &[] };
+    let files = match keep_files(s, customer_id, attachments).await? {
+        Ok(f) => f,
+        Err(r) => return Ok(Err(r)),
     };
-    if let Some(event) = event {
-        let to = match rules::next(thread.status(), event) {
-            Ok(to) => to,
-            Err(r) => {
-                tx.rollback().await?;
-                return Ok(Err(r));
-            }
+    with_files(s, files.clone(), async {
+        let now = s.clock.epoch();
+        let _turn = audit::APPENDS.lock().await;
+        let mut tx = crate::infra::db::begin_write(s.pool).await?;
+        let Some(thread) = messages::by_id(&mut tx, thread_id).await? else {
+            tx.rollback().await?;
+            return Ok(Ok(None));
         };
-        let reply = matches!(action, StaffAction::Reply { .. });
-        if !messages::moved(
-            &mut tx,
-            now,
-            thread_id,
-            Some(version),
-            thread.status(),
-            to,
-            reply,
-        )
-        .await?
+        if let StaffAction::Reply { seen } = action
+            && messages::last_visible_id(&mut tx, thread_id).await? != seen
         {
             tx.rollback().await?;
             return Ok(Err(MessageRefusal::Changed));
         }
-    }
-    if let Some(body) = &body {
-        let author = match action {
-            StaffAction::Note => Author::Note(who.staff_id),
-            _ => Author::Staff(who.staff_id),
+        let (event, action_code) = match action {
+            StaffAction::Reply { .. } => (Some(ThreadEvent::StaffReply), "reply_thread"),
+            StaffAction::Note => (None, "note_thread"),
+            StaffAction::Close => (Some(ThreadEvent::Close), "close_thread"),
+            StaffAction::Reopen => (Some(ThreadEvent::Reopen), "reopen_thread"),
         };
-        messages::add_message(&mut tx, now, thread_id, author, body).await?;
-    }
-    let object = format!("thread {thread_id}");
-    audit::record(
-        &mut tx,
-        now,
-        &who.entry(
-            action_code,
-            Some(&thread.customer_number),
-            Some(&object),
-            "",
-        ),
-    )
-    .await?;
-    if matches!(action, StaffAction::Reply { .. }) {
-        notify(s, &mut tx, &thread).await?;
-    }
-    commit(s, tx).await?;
-    Ok(Ok(Some(())))
+        if let Some(event) = event {
+            let to = match rules::next(thread.status(), event) {
+                Ok(to) => to,
+                Err(r) => {
+                    tx.rollback().await?;
+                    return Ok(Err(r));
+                }
+            };
+            let reply = matches!(action, StaffAction::Reply { .. });
+            if !messages::moved(
+                &mut tx,
+                now,
+                thread_id,
+                Some(version),
+                thread.status(),
+                to,
+                reply,
+            )
+            .await?
+            {
+                tx.rollback().await?;
+                return Ok(Err(MessageRefusal::Changed));
+            }
+        }
+        if let Some(body) = &body {
+            let author = match action {
+                StaffAction::Note => Author::Note(who.staff_id),
+                _ => Author::Staff(who.staff_id),
+            };
+            let message = messages::add_message(&mut tx, now, thread_id, author, body).await?;
+            attach(&mut tx, now, message, &files).await?;
+        }
+        let object = format!("thread {thread_id}");
+        audit::record(
+            &mut tx,
+            now,
+            &who.entry(
+                action_code,
+                Some(&thread.customer_number),
+                Some(&object),
+                "",
+            ),
+        )
+        .await?;
+        if matches!(action, StaffAction::Reply { .. }) {
+            notify(s, &mut tx, &thread).await?;
+        }
+        commit(s, tx).await?;
+        Ok(Ok(Some(())))
+    })
+    .await
 }
 
 /// Queues the "a reply is waiting" e-mail in the transaction of the reply.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod change_requests;
 pub mod contact;
 pub mod customer_view;
+pub mod files;
 pub mod housekeeping;
 pub mod import;
 pub mod messages;

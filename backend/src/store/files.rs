@@ -39,6 +39,26 @@ pub async fn by_id(pool: &AnyPool, id: &str) -> StoreResult<Option<FileRow>> {
     .await?)
 }
 
+/// A file of the customer's, unless it is attached to an internal note (staff's alone).
+pub async fn of_customer(
+    pool: &AnyPool,
+    id: &str,
+    customer_id: i64,
+) -> StoreResult<Option<FileRow>> {
+    Ok(sqlx::query_as(
+        "SELECT f.id, f.customer_id, f.file_name, f.content_type, f.size_bytes, f.created_at
+         FROM uploaded_files f
+         WHERE f.id = $1 AND f.customer_id = $2
+           AND NOT EXISTS (SELECT 1 FROM message_attachments a
+                           JOIN messages m ON m.id = a.message_id
+                           WHERE a.file_id = f.id AND m.author = 'note')",
+    )
+    .bind(id)
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
 /// Every stored file id (for the orphan sweep, which compares them with the file store).
 pub async fn all_ids(pool: &AnyPool) -> StoreResult<Vec<String>> {
     Ok(sqlx::query_scalar("SELECT id FROM uploaded_files")

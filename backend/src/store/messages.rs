@@ -252,6 +252,52 @@ pub async fn messages(conn: Ex<'_>, thread_id: i64, notes: bool) -> StoreResult<
     Ok(sqlx::query_as(&sql).bind(thread_id).fetch_all(conn).await?)
 }
 
+/// A file attached to a message.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub message_id: i64,
+    pub file_id: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+}
+
+/// Records `file_id` as an attachment of `message_id`.
+pub async fn attach(conn: Ex<'_>, message_id: i64, file_id: &str) -> StoreResult<()> {
+    sqlx::query("INSERT INTO message_attachments (message_id, file_id) VALUES ($1, $2)")
+        .bind(message_id)
+        .bind(file_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The files attached to a thread's messages (with internal notes' or without), in order.
+pub async fn attachments(
+    conn: Ex<'_>,
+    thread_id: i64,
+    notes: bool,
+) -> StoreResult<Vec<AttachmentRow>> {
+    let filter = if notes { "" } else { "AND m.author <> 'note'" };
+    let sql = format!(
+        "SELECT a.message_id, f.id AS file_id, f.file_name, f.size_bytes
+         FROM message_attachments a
+         JOIN messages m ON m.id = a.message_id
+         JOIN uploaded_files f ON f.id = a.file_id
+         WHERE m.thread_id = $1 {filter} ORDER BY a.message_id, f.created_at, f.file_name"
+    );
+    Ok(sqlx::query_as(&sql).bind(thread_id).fetch_all(conn).await?)
+}
+
+/// The customer a thread belongs to.
+pub async fn customer_of(pool: &AnyPool, thread_id: i64) -> StoreResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT customer_id FROM message_threads WHERE id = $1")
+            .bind(thread_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
 /// The id of the newest message of a thread a customer can see (staff's collision check).
 pub async fn last_visible_id(conn: Ex<'_>, thread_id: i64) -> StoreResult<i64> {
     Ok(sqlx::query_scalar(

@@ -39,6 +39,32 @@ pub struct MessageItem {
     pub mine: bool,
     pub body: String,
     pub at: String,
+    pub attachments: Vec<FileItem>,
+}
+
+/// A file attached to a message, as a link shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileItem {
+    pub id: String,
+    pub name: String,
+    /// The size as shown: a number and `kb` or `mb` (`files.size.<unit>`).
+    pub size: (String, String),
+}
+
+/// The attachments of `message_id` among a thread's.
+#[cfg(feature = "ssr")]
+pub fn files_of(message_id: i64, all: &[backend::store::messages::AttachmentRow]) -> Vec<FileItem> {
+    all.iter()
+        .filter(|a| a.message_id == message_id)
+        .map(|a| {
+            let (n, unit) = domain::uploads::size_shown(u64::try_from(a.size_bytes).unwrap_or(0));
+            FileItem {
+                id: a.file_id.clone(),
+                name: a.file_name.clone(),
+                size: (n, unit.to_string()),
+            }
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,14 +96,6 @@ fn item(t: &backend::store::messages::ThreadRow) -> ThreadItem {
         contract_number: t.contract_number.clone(),
         last_activity: super::server::stamp(t.last_activity_at),
         unread: t.unread(),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn writer(me: &crate::gate::SignedInCustomer) -> backend::services::messages::Writer {
-    backend::services::messages::Writer {
-        customer_id: me.customer_id,
-        account_id: me.account_id,
     }
 }
 
@@ -129,56 +147,6 @@ pub async fn new_message_page() -> Result<Option<NewMessageView>, AppError> {
     }))
 }
 
-/// Starts a thread: to the thread, or back to the form with the reason and what was typed.
-#[server(endpoint = "customer/start-thread")]
-pub async fn start_thread(
-    #[server(default)] subject: String,
-    #[server(default)] category: String,
-    #[server(default)] contract: String,
-    #[server(default)] body: String,
-) -> Result<(), AppError> {
-    use crate::session::{self, Flash};
-    use backend::services::messages::{self, NewThreadInput};
-    use domain::refusal::Refusal;
-    let Some(me) = crate::gate::require_customer("/messages/new").await? else {
-        return Ok(());
-    };
-    let s = session::session().await?;
-    let ctx = session::ctx()?;
-    let outcome = messages::start(
-        &ctx.services(),
-        writer(&me),
-        &NewThreadInput {
-            subject: &subject,
-            category: &category,
-            contract: &contract,
-            body: &body,
-        },
-    )
-    .await?;
-    match outcome {
-        Ok(id) => {
-            session::set_flash(&s, Flash::notice(REPLY_FORM, "messages.sent")).await?;
-            leptos_axum::redirect(&format!("/messages/{id}"));
-        }
-        Err(r) => {
-            let typed = [
-                ("subject", subject.as_str()),
-                ("category", category.as_str()),
-                ("contract", contract.as_str()),
-                ("body", body.as_str()),
-            ];
-            session::set_flash(
-                &s,
-                Flash::error(NEW_MESSAGE_FORM, Refusal::Message(r)).with_values(&typed),
-            )
-            .await?;
-            leptos_axum::redirect("/messages/new");
-        }
-    }
-    Ok(())
-}
-
 /// A thread of the customer with its messages (marks it read); anyone else's: 404.
 #[server(endpoint = "customer/thread")]
 pub async fn thread_page(id: String) -> Result<Option<ThreadView>, AppError> {
@@ -192,18 +160,20 @@ pub async fn thread_page(id: String) -> Result<Option<ThreadView>, AppError> {
     };
     let s = session::session().await?;
     let ctx = session::ctx()?;
-    let Some((thread, list)) =
+    let Some(opened) =
         backend::services::messages::open_own(&ctx.services(), me.customer_id, id).await?
     else {
         return Err(AppError::NotFound);
     };
     let flash = session::take_flash(&s, REPLY_FORM).await?;
     Ok(Some(ThreadView {
-        thread: item(&thread),
-        messages: list
+        thread: item(&opened.thread),
+        messages: opened
+            .messages
             .into_iter()
             .map(|m| MessageItem {
                 mine: m.author == "customer",
+                attachments: files_of(m.id, &opened.attachments),
                 body: m.body,
                 at: super::server::stamp(m.created_at),
             })
@@ -211,32 +181,4 @@ pub async fn thread_page(id: String) -> Result<Option<ThreadView>, AppError> {
         message: flash.message(),
         values: flash.values,
     }))
-}
-
-/// The customer's reply: back to the thread with the outcome (the text kept when refused).
-#[server(endpoint = "customer/reply-thread")]
-pub async fn reply_thread(id: String, #[server(default)] body: String) -> Result<(), AppError> {
-    use crate::session::{self, Flash};
-    use domain::refusal::Refusal;
-    let back = format!("/messages/{}", id.trim());
-    let Some(me) = crate::gate::require_customer(&back).await? else {
-        return Ok(());
-    };
-    let Ok(thread_id) = id.trim().parse::<i64>() else {
-        return Err(AppError::NotFound);
-    };
-    let s = session::session().await?;
-    let ctx = session::ctx()?;
-    let flash =
-        match backend::services::messages::reply(&ctx.services(), writer(&me), thread_id, &body)
-            .await?
-        {
-            Ok(None) => return Err(AppError::NotFound),
-            Ok(Some(())) => Flash::notice(REPLY_FORM, "messages.sent"),
-            Err(r) => Flash::error(REPLY_FORM, Refusal::Message(r))
-                .with_values(&[("body", body.as_str())]),
-        };
-    session::set_flash(&s, flash).await?;
-    leptos_axum::redirect(&format!("{back}#reply"));
-    Ok(())
 }
