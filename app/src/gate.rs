@@ -179,11 +179,16 @@ pub async fn frame(
         return Ok(domain::SignedIn {
             customer: None,
             staff: true,
+            unread: 0,
         });
     }
-    let me = customer_in(s, pool, clock, Lang::default()).await?;
+    let Some(me) = customer_in(s, pool, clock, Lang::default()).await? else {
+        return Ok(domain::SignedIn::default());
+    };
+    let unread = backend::store::messages::unread_count(pool, me.customer_id).await?;
     Ok(domain::SignedIn {
-        customer: me.map(|me| me.account.first_name),
+        customer: Some(me.account.first_name),
         staff: false,
+        unread,
     })
 }

@@ -31,6 +31,9 @@ use pages::{info::InfoPage, landing::Landing, login::LoginPage, not_found::NotFo
 pub fn App(site: SiteInfo) -> impl IntoView {
     provide_meta_context();
     let title = site.branding.company_name.clone();
+    provide_context(components::layout::UnreadReplies(RwSignal::new(
+        site.signed_in.unread,
+    )));
     provide_context(site);
     // On the server a lazily loaded page announces its chunks so that Leptos can add preload
     // links, but Leptos 0.8 reads those announcements outside the request's reactive owner:

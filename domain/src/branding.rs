@@ -59,6 +59,9 @@ pub struct SignedIn {
     pub customer: Option<String>,
     /// Whether a staff member is signed in.
     pub staff: bool,
+    /// The customer's message threads with a reply they have not read (the header's badge).
+    #[serde(default)]
+    pub unread: i64,
 }
 
 impl SiteInfo {

@@ -540,8 +540,18 @@ both_backends!(
             .collect::<Vec<_>>(),
         )
         .await;
+        // The header and the dashboard count the unread reply until the customer reads it.
+        let dashboard = app.page_as(&an, "/dashboard").await;
+        assert!(
+            dashboard.contains("class=\"badge\"") && dashboard.contains("Ongelezen antwoorden")
+        );
         let page = app.page_as(&an, &format!("/messages/{id}")).await;
         assert!(page.contains("Ja, dat kan") && page.contains("Beantwoord"));
+        assert!(
+            !app.page_as(&an, "/dashboard")
+                .await
+                .contains("class=\"badge\"")
+        );
         assert!(
             !page.contains("Klant van lang geleden"),
             "notes stay internal"

@@ -6,6 +6,19 @@ use domain::{Lang, SiteInfo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+/// The header's count of message threads with an unread reply. It starts from what the server
+/// knew when the page was requested; pages that know better (the message list, a thread just
+/// read, the dashboard) set it, so it stays right while the browser moves between pages.
+#[derive(Clone, Copy)]
+pub struct UnreadReplies(pub RwSignal<i64>);
+
+/// Sets the header's count (where there is a header).
+pub fn set_unread_replies(n: i64) {
+    if let Some(UnreadReplies(count)) = use_context::<UnreadReplies>() {
+        count.set(n);
+    }
+}
+
 fn site() -> SiteInfo {
     use_context::<SiteInfo>().unwrap_or_else(|| SiteInfo::new(Default::default(), Lang::default()))
 }
@@ -33,13 +46,22 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn MainNav() -> impl IntoView {
     let signed_in = site().signed_in;
+    let unread_at_start = signed_in.unread;
     let links = if signed_in.customer.is_some() {
         view! {
             <a href="/dashboard">{tr("page.dashboard.title")}</a>
             <a href="/invoices">{tr("page.invoices.title")}</a>
             <a href="/documents">{tr("page.documents.title")}</a>
             <a href="/requests">{tr("nav.requests")}</a>
-            <a href="/messages">{tr("page.messages.title")}</a>
+            <a href="/messages">
+                {tr("page.messages.title")}
+                {move || {
+                    let n = use_context::<UnreadReplies>().map_or(unread_at_start, |u| u.0.get());
+                    (n > 0).then(|| view! {
+                        " "<span class="badge"><span class="visually-hidden">{tr("nav.unread")}" "</span>{n}</span>
+                    })
+                }}
+            </a>
             <a href="/profile/contact">{tr("page.contact.title")}</a>
             <a href="/profile/security">{tr("page.security.title")}</a>
             // A plain form: signing out reloads the whole page (and its frame), also with JS.

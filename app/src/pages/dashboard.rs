@@ -14,6 +14,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
             {move || data.get().map(|result| match result {
                 Ok(Some(d)) => {
+                    crate::components::layout::set_unread_replies(d.unread_messages);
                     let name = format!("{} {}", d.first_name, d.last_name);
                     let (running, ended): (Vec<ContractCard>, Vec<ContractCard>) = d.contracts.into_iter().partition(|c| c.running);
                     let due = if d.open_invoices == 0 {
@@ -41,6 +42,11 @@ pub fn DashboardPage() -> impl IntoView {
                                 <h2>{tr("dashboard.pending_requests")}</h2>
                                 <p class="big">{d.pending_requests}</p>
                                 <a href="/documents#requests">{tr("dashboard.see_requests")}</a>
+                            </li>
+                            <li class="summary-item">
+                                <h2>{tr("dashboard.unread_messages")}</h2>
+                                <p class="big">{d.unread_messages}</p>
+                                <a href="/messages">{tr("dashboard.see_messages")}</a>
                             </li>
                         </ul>
                         <section aria-labelledby="running-title">

@@ -23,6 +23,8 @@ pub struct Dashboard {
     pub open_invoices: OpenSummary,
     pub pending_requests: i64,
     pub announcements: Vec<String>,
+    /// Threads with a reply the customer has not read.
+    pub unread_messages: i64,
 }
 
 pub async fn dashboard(
@@ -43,6 +45,7 @@ pub async fn dashboard(
         open_invoices: invoices::open_summary(pool, customer_id, today).await?,
         pending_requests: requests::pending_count(pool, customer_id).await?,
         announcements: announcements::current(pool, now, lang).await?,
+        unread_messages: crate::store::messages::unread_count(pool, customer_id).await?,
     })
 }
 

@@ -15,6 +15,7 @@ pub struct DashboardView {
     pub total_due: String,
     pub pending_requests: i64,
     pub announcements: Vec<String>,
+    pub unread_messages: i64,
 }
 
 /// The dashboard: contract cards, open invoices, pending requests and announcements.
@@ -42,5 +43,6 @@ pub async fn dashboard() -> Result<Option<DashboardView>, AppError> {
         total_due: domain::format_eur(d.open_invoices.total_cents),
         pending_requests: d.pending_requests,
         announcements: d.announcements,
+        unread_messages: d.unread_messages,
     }))
 }

@@ -70,6 +70,8 @@ pub fn files_of(message_id: i64, all: &[backend::store::messages::AttachmentRow]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadView {
     pub thread: ThreadItem,
+    /// Threads with an unread reply left now that this one is read (the header's count).
+    pub unread_left: i64,
     pub messages: Vec<MessageItem>,
     pub message: Option<Message>,
     pub values: std::collections::HashMap<String, String>,
@@ -168,6 +170,7 @@ pub async fn thread_page(id: String) -> Result<Option<ThreadView>, AppError> {
     let flash = session::take_flash(&s, REPLY_FORM).await?;
     Ok(Some(ThreadView {
         thread: item(&opened.thread),
+        unread_left: backend::services::messages::unread(&ctx.services(), me.customer_id).await?,
         messages: opened
             .messages
             .into_iter()
