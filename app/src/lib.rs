@@ -85,6 +85,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/cic/queue") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/requests/:id") view={Lazy::<StaffRequestRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cic/replies") view={Lazy::<RepliesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cic/threads/:id") view={Lazy::<StaffThreadRoute>::new()} ssr=SsrMode::Async />

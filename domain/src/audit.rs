@@ -35,6 +35,10 @@ pub const ACTIONS: &[&str] = &[
     "note_thread",
     "close_thread",
     "reopen_thread",
+    "assign_thread",
+    "release_thread",
+    "save_reply",
+    "delete_reply",
 ];
 
 /// Entries a page shows.

@@ -143,6 +143,13 @@ pub enum MessageRefusal {
     Limit,
     /// Staff: the customer or a colleague wrote since the page was shown.
     Changed,
+    /// A saved reply without a title, or one over 80 characters.
+    TitleEmpty,
+    TitleTooLong,
+    /// A saved reply's language is not one of the portal's.
+    LangUnknown,
+    /// Assigning to someone who is not an active colleague.
+    AssigneeUnknown,
 }
 
 impl MessageRefusal {
@@ -164,6 +171,10 @@ impl MessageRefusal {
             NoChange => "messages.no_change",
             Limit => "messages.limit",
             Changed => "messages.changed",
+            TitleEmpty => "replies.title_empty",
+            TitleTooLong => "replies.title_too_long",
+            LangUnknown => "replies.lang_unknown",
+            AssigneeUnknown => "queue.assignee_unknown",
         }
     }
 
@@ -177,10 +188,13 @@ impl MessageRefusal {
             TooManyAttachments | AttachmentType | AttachmentTooLarge | AttachmentEmpty
             | Unreadable => "attachments",
             Closed | NoChange | Limit | Changed => "",
+            TitleEmpty | TitleTooLong => "title",
+            LangUnknown => "lang",
+            AssigneeUnknown => "assignee",
         }
     }
 
-    pub const ALL: [MessageRefusal; 15] = [
+    pub const ALL: [MessageRefusal; 19] = [
         MessageRefusal::Empty,
         MessageRefusal::TooLong,
         MessageRefusal::SubjectEmpty,
@@ -196,6 +210,10 @@ impl MessageRefusal {
         MessageRefusal::NoChange,
         MessageRefusal::Limit,
         MessageRefusal::Changed,
+        MessageRefusal::TitleEmpty,
+        MessageRefusal::TitleTooLong,
+        MessageRefusal::LangUnknown,
+        MessageRefusal::AssigneeUnknown,
     ];
 }
 
@@ -218,6 +236,29 @@ pub fn attachments(
             })
         })
         .collect()
+}
+
+/// The longest title of a saved reply.
+pub const MAX_TITLE_CHARS: usize = 80;
+
+/// A saved reply as an admin typed it, checked: its language, a one-line title of at most 80
+/// characters and a text by the rules of a message.
+pub fn saved_reply(
+    lang: &str,
+    title: &str,
+    body: &str,
+) -> Result<(crate::Lang, String, String), MessageRefusal> {
+    let lang = crate::Lang::from_code(lang.trim())
+        .filter(|l| l.code() == lang.trim())
+        .ok_or(MessageRefusal::LangUnknown)?;
+    let title: String = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() {
+        return Err(MessageRefusal::TitleEmpty);
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(MessageRefusal::TitleTooLong);
+    }
+    Ok((lang, title, message_text(body)?))
 }
 
 /// A message text as stored: line breaks as `\n`, control characters other than line breaks
@@ -357,8 +398,32 @@ mod tests {
             Err(MessageRefusal::AttachmentTooLarge)
         );
         for r in MessageRefusal::ALL {
-            assert!(r.key().starts_with("messages."), "{r:?}");
+            for lang in crate::Lang::ALL {
+                assert!(crate::i18n::has_key(lang, r.key()), "{r:?} in {lang:?}");
+            }
         }
+    }
+
+    #[test]
+    fn saved_replies_have_a_language_a_title_and_a_text() {
+        let (lang, title, body) =
+            saved_reply("fr", "  Délai\n de réponse ", "Bonjour,\r\n\r\nMerci.").unwrap();
+        assert_eq!(
+            (lang, title.as_str(), body.as_str()),
+            (crate::Lang::Fr, "Délai de réponse", "Bonjour,\n\nMerci.")
+        );
+        assert_eq!(
+            saved_reply("de", "T", "x"),
+            Err(MessageRefusal::LangUnknown)
+        );
+        assert_eq!(saved_reply("", "T", "x"), Err(MessageRefusal::LangUnknown));
+        assert_eq!(saved_reply("nl", " ", "x"), Err(MessageRefusal::TitleEmpty));
+        assert_eq!(
+            saved_reply("nl", &"t".repeat(81), "x"),
+            Err(MessageRefusal::TitleTooLong)
+        );
+        assert!(saved_reply("nl", &"t".repeat(80), "x").is_ok());
+        assert_eq!(saved_reply("en", "T", "  "), Err(MessageRefusal::Empty));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //!   `attachments` (files);
 //! - `POST /api/customer/reply-thread`: `id`, `body`, `attachments`;
 //! - `POST /api/cic/thread-act`: `id`, `version`, `seen`, `action` (`reply`, `note`, `close`,
-//!   `reopen`), `body`, `attachments`.
+//!   `reopen`, `assign` with `to`: a staff id, `me` or empty), `body`, `attachments`.
 //!
 //! Multipart (the pages) or URL-encoded (API clients without files). A browser goes to the page
 //! that shows the outcome (a refusal keeps what was typed next to the reason); an API client
@@ -267,6 +267,22 @@ pub async fn thread_act(
         "note" => (StaffAction::Note, "inbox.noted"),
         "close" => (StaffAction::Close, "inbox.closed"),
         "reopen" => (StaffAction::Reopen, "inbox.reopened"),
+        "assign" => {
+            let to = match posted.text("to").trim() {
+                "" => None,
+                "me" => Some(staff.staff_id),
+                other => match other.parse::<i64>() {
+                    Ok(id) => Some(id),
+                    Err(_) => Some(0),
+                },
+            };
+            let notice = if to.is_some() {
+                "inbox.assigned"
+            } else {
+                "inbox.released"
+            };
+            (StaffAction::Assign { to }, notice)
+        }
         _ => {
             return forms::json(
                 StatusCode::BAD_REQUEST,

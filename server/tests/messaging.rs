@@ -886,3 +886,150 @@ both_backends!(
         assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
     }
 );
+
+// The CIC side around a thread (issue 12): admins keep saved replies in three languages
+// (agents may not), an agent starts an answer from one (the customer's language first), sees
+// the customer's contracts and open requests beside the thread and assigns it; audited.
+both_backends!(
+    agents_assign_threads_and_answer_from_saved_replies,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        let admin = app.staff(domain::model::StaffRole::Admin).await;
+        let agent = app.staff(domain::model::StaffRole::Agent).await;
+
+        // Saved replies: refused input keeps what was typed; agents may not write them.
+        app.post_form_as(
+            &admin,
+            "cic/save-reply",
+            &[("lang", "fr"), ("title", " "), ("body", "Bonjour,\nmerci.")],
+        )
+        .await;
+        let page = app.page_as(&admin, "/cic/replies").await;
+        assert!(page.contains("Geef een titel.") && page.contains("Bonjour,\nmerci."));
+        for (lang, title, body) in [
+            ("fr", "Délai", "Bonjour, nous revenons vers vous."),
+            ("nl", "Termijn", "Beste klant, we komen bij u terug."),
+        ] {
+            let (_, to) = app
+                .post_form_as(
+                    &admin,
+                    "cic/save-reply",
+                    &[("lang", lang), ("title", title), ("body", body)],
+                )
+                .await;
+            assert_eq!(to, "/cic/replies");
+        }
+        let res = agent
+            .post(app.url("/api/cic/save-reply"))
+            .header("accept", "application/json")
+            .form(&[("lang", "nl"), ("title", "x"), ("body", "y")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), http::StatusCode::FORBIDDEN);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM staff_audit WHERE action = 'save_reply'"
+            )
+            .await,
+            2
+        );
+
+        let (_, to) = app
+            .post_form_as(
+                &an,
+                "customer/start-thread",
+                &[
+                    ("subject", "Hoe lang nog?"),
+                    ("category", "contract"),
+                    ("contract", "LC-2023-0001"),
+                    ("body", "Wanneer hoor ik iets?"),
+                ],
+            )
+            .await;
+        let id = to.trim_start_matches("/messages/").to_string();
+        let thread_page = format!("/cic/threads/{id}");
+        let page = app.page_as(&agent, &thread_page).await;
+        assert!(page.contains("Over deze klant") && page.contains("LC-2023-0001"));
+        let (nl, fr) = (
+            page.find("NL · Termijn").unwrap(),
+            page.find("FR · Délai").unwrap(),
+        );
+        assert!(nl < fr, "the customer's language first");
+        let nl_id: i64 = sqlx::query_scalar("SELECT id FROM saved_replies WHERE title = 'Termijn'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let page = app
+            .page_as(&agent, &format!("{thread_page}?reply={nl_id}"))
+            .await;
+        assert!(page.contains("Beste klant, we komen bij u terug.</textarea>"));
+
+        // Assigning: to someone unknown is refused; to me shows under "mine".
+        let version = || {
+            let agent = agent.clone();
+            let app = &app;
+            let id = id.clone();
+            async move {
+                let res = agent
+                    .post(app.url("/api/cic/thread"))
+                    .header("accept", "application/json")
+                    .form(&[("id", id.as_str())])
+                    .send()
+                    .await
+                    .unwrap();
+                res.json::<serde_json::Value>().await.unwrap()["version"].to_string()
+            }
+        };
+        let v = version().await;
+        let assign = |to: &'static str, v: String| {
+            vec![
+                ("id", id.clone()),
+                ("version", v),
+                ("action", "assign".to_string()),
+                ("to", to.to_string()),
+            ]
+        };
+        let form = assign("999999", v.clone());
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        app.post_form_as(&agent, "cic/thread-act", &form).await;
+        assert!(
+            app.page_as(&agent, &thread_page)
+                .await
+                .contains("Kies een actieve collega")
+        );
+        assert!(
+            !app.page_as(&agent, "/cic/inbox?show=mine")
+                .await
+                .contains("Hoe lang nog?")
+        );
+        let form = assign("me", v.clone());
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (_, to) = app.post_form_as(&agent, "cic/thread-act", &form).await;
+        assert_eq!(to, thread_page);
+        assert!(
+            app.page_as(&agent, "/cic/inbox?show=mine")
+                .await
+                .contains("Hoe lang nog?")
+        );
+        // The same (now stale) page again: refused, nothing changes.
+        let form = assign("", v);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        app.post_form_as(&agent, "cic/thread-act", &form).await;
+        assert!(
+            app.page_as(&agent, &thread_page)
+                .await
+                .contains("Intussen kwam er")
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM staff_audit WHERE action = 'assign_thread'"
+            )
+            .await,
+            1
+        );
+    }
+);

@@ -139,13 +139,30 @@ pub struct StaffThreadView {
     pub seen: i64,
     pub message: Option<Message>,
     pub values: std::collections::HashMap<String, String>,
+    pub assigned_to: Option<String>,
+    pub assigned_to_me: bool,
+    /// Active colleagues it can be assigned to (id, name), the reader first.
+    pub colleagues: Vec<(i64, String)>,
+    /// Beside the thread: the customer's contracts (number, vehicle, status) and open
+    /// requests (id, reference, kind, status).
+    pub contracts: Vec<(String, String, String)>,
+    pub open_requests: Vec<(i64, String, String, String)>,
+    /// Saved replies (id, language, title), those in the customer's language first.
+    pub saved_replies: Vec<(i64, String, String)>,
+    /// The saved reply the text was started from.
+    pub chosen_reply: Option<i64>,
 }
 
-/// A thread for staff (audited); unknown: 404.
+/// A thread for staff (audited); unknown: 404. `reply`: the id of a saved reply to start the
+/// answer from (what was typed and refused comes first).
 #[server(endpoint = "cic/thread")]
-pub async fn staff_thread(id: String) -> Result<Option<StaffThreadView>, AppError> {
+pub async fn staff_thread(
+    id: String,
+    #[server(default)] reply: String,
+) -> Result<Option<StaffThreadView>, AppError> {
     use crate::api::customer::stamp;
     use crate::session;
+    use backend::services::messages;
     use domain::model::StaffRole;
     let Some(staff) = crate::gate::require_staff(StaffRole::Agent).await? else {
         return Ok(None);
@@ -167,6 +184,34 @@ pub async fn staff_thread(id: String) -> Result<Option<StaffThreadView>, AppErro
     };
     let flash = session::take_flash(&s, THREAD_FORM).await?;
     let thread = opened.thread;
+    let services = ctx.services();
+    let (contracts, open) = messages::beside(&services, thread.customer_id).await?;
+    let colleagues: Vec<(i64, String)> = {
+        let mut list: Vec<(i64, String)> = backend::store::staff::list(&ctx.db.pool)
+            .await?
+            .into_iter()
+            .filter(|m| m.active == 1 && m.setup_pending == 0)
+            .map(|m| (m.id, m.display_name))
+            .collect();
+        list.sort_by_key(|(id, _)| *id != staff.staff_id);
+        list
+    };
+    let customer_lang = backend::store::accounts::notice_address(&ctx.db.pool, thread.customer_id)
+        .await?
+        .and_then(|(_, lang)| domain::Lang::from_code(&lang))
+        .unwrap_or_default();
+    let saved = backend::services::saved_replies::for_language(&services, customer_lang).await?;
+    let chosen = reply
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| saved.iter().find(|r| r.id == id));
+    let mut values = flash.values.clone();
+    if let Some(r) = chosen
+        && !values.contains_key("body")
+    {
+        values.insert("body".to_string(), r.body.clone());
+    }
     Ok(Some(StaffThreadView {
         id,
         subject: thread.subject,
@@ -188,6 +233,35 @@ pub async fn staff_thread(id: String) -> Result<Option<StaffThreadView>, AppErro
         version: thread.version,
         seen: opened.seen,
         message: flash.message(),
-        values: flash.values,
+        values,
+        assigned_to: thread
+            .assigned_staff_id
+            .and_then(|a| colleagues.iter().find(|(id, _)| *id == a))
+            .map(|(_, name)| name.clone()),
+        assigned_to_me: thread.assigned_staff_id == Some(staff.staff_id),
+        colleagues,
+        contracts: contracts
+            .into_iter()
+            .map(|c| {
+                (
+                    c.contract_number,
+                    format!("{} {}", c.make, c.model),
+                    c.status,
+                )
+            })
+            .collect(),
+        open_requests: open
+            .iter()
+            .map(|r| {
+                (
+                    r.id,
+                    backend::services::change_requests::reference(r),
+                    r.kind.clone(),
+                    r.status.clone(),
+                )
+            })
+            .collect(),
+        chosen_reply: chosen.map(|r| r.id),
+        saved_replies: saved.into_iter().map(|r| (r.id, r.lang, r.title)).collect(),
     }))
 }

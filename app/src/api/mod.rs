@@ -10,6 +10,7 @@ pub mod customers;
 pub mod inbox;
 pub mod queue;
 pub mod registration;
+pub mod replies;
 pub mod staff;
 
 use crate::error::AppError;

@@ -61,7 +61,10 @@ pub fn CicHomePage() -> impl IntoView {
                             <a class="button" href="/cic/inbox">{tr("cic.inbox_link")}</a>
                             <a class="button" href="/cic/customers">{tr("cic.customers_link")}</a>
                             <a class="button" href="/cic/audit">{tr("cic.audit_link")}</a>
-                            {(home.role == "admin").then(|| view! { <a class="button" href="/cic/staff">{tr("cic.staff_link")}</a> })}
+                            {(home.role == "admin").then(|| view! {
+                                <a class="button" href="/cic/staff">{tr("cic.staff_link")}</a>
+                                <a class="button" href="/cic/replies">{tr("cic.replies_link")}</a>
+                            })}
                         </p>
                         <section aria-labelledby="incidents-title">
                             <h2 id="incidents-title">{tr("cic.incidents")}</h2>

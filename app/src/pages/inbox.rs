@@ -118,9 +118,15 @@ fn inbox_view(v: InboxView) -> impl IntoView {
 #[component]
 pub fn StaffThreadPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let data = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        staff_thread,
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("reply").unwrap_or_default(),
+            )
+        },
+        |(id, reply)| staff_thread(id, reply),
     );
     view! {
         <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
@@ -151,6 +157,109 @@ fn action_form(
     }
 }
 
+/// Assigning the thread: to me, to nobody, to a colleague.
+fn assign_section(v: &StaffThreadView) -> impl IntoView + use<> {
+    let hidden = |v: &StaffThreadView| {
+        view! {
+            <input type="hidden" name="id" value=v.id.to_string() />
+            <input type="hidden" name="version" value=v.version.to_string() />
+            <input type="hidden" name="seen" value=v.seen.to_string() />
+            <input type="hidden" name="action" value="assign" />
+        }
+    };
+    let error = v.message.as_ref().and_then(|m| m.error_for("assignee"));
+    view! {
+        <section aria-labelledby="assign-title">
+            <h2 id="assign-title">{tr("queue.assign")}</h2>
+            <p>{tr("queue.assigned_to")}": "{v.assigned_to.clone().unwrap_or_else(|| tr("queue.nobody").to_string())}</p>
+            <div class="actions">
+                {(!v.assigned_to_me).then(|| view! {
+                    <form method="post" action="/api/cic/thread-act" class="inline-form">
+                        {hidden(v)}
+                        <input type="hidden" name="to" value="me" />
+                        <button type="submit" class="button">{tr("queue.assign_me")}</button>
+                    </form>
+                })}
+                {v.assigned_to.is_some().then(|| view! {
+                    <form method="post" action="/api/cic/thread-act" class="inline-form">
+                        {hidden(v)}
+                        <input type="hidden" name="to" value="" />
+                        <button type="submit" class="button">{tr("queue.release")}</button>
+                    </form>
+                })}
+            </div>
+            <form method="post" action="/api/cic/thread-act" class="form">
+                {hidden(v)}
+                <div class="field" class:invalid=error.is_some()>
+                    <label for="to">{tr("queue.colleague")}</label>
+                    {error.as_ref().map(|e| view! { <p class="field-error" id="to-error">{tr(e)}</p> })}
+                    <select id="to" name="to" aria-invalid=error.is_some().then_some("true")
+                        aria-describedby=error.is_some().then_some("to-error")>
+                        {v.colleagues.iter().map(|(cid, name)| view! { <option value=cid.to_string()>{name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">{tr("queue.assign_colleague")}</button>
+            </form>
+        </section>
+    }
+}
+
+/// Beside the thread: the customer's contracts and open requests.
+fn beside(v: &StaffThreadView) -> impl IntoView + use<> {
+    view! {
+        <aside class="beside" aria-labelledby="beside-title">
+            <h2 id="beside-title">{tr("inbox.beside")}</h2>
+            <h3>{tr("customers.contracts")}</h3>
+            {if v.contracts.is_empty() {
+                view! { <p>{tr("dashboard.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="doc-list">
+                        {v.contracts.iter().map(|(number, vehicle, status)| view! {
+                            <li>{number.clone()}" · "{vehicle.clone()}" · "{tr(&format!("contractstatus.{status}"))}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <h3>{tr("inbox.open_requests")}</h3>
+            {if v.open_requests.is_empty() {
+                view! { <p>{tr("requests.none")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="doc-list">
+                        {v.open_requests.iter().map(|(id, reference, kind, status)| view! {
+                            <li>
+                                <a href=format!("/cic/requests/{id}")>{reference.clone()}</a>
+                                " · "{tr(&format!("requestkind.{kind}"))}
+                                " · "{tr(&format!("requeststatus.{status}"))}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </aside>
+    }
+}
+
+/// Starting the answer from a saved reply: a plain GET back to this page with `reply`.
+fn saved_reply_chooser(v: &StaffThreadView) -> impl IntoView + use<> {
+    let chosen = v.chosen_reply;
+    (!v.saved_replies.is_empty()).then(|| view! {
+        <form method="get" action=format!("/cic/threads/{}", v.id) class="filters" aria-label=tr("replies.use")>
+            <div class="field">
+                <label for="reply">{tr("replies.saved")}</label>
+                <select id="reply" name="reply">
+                    {v.saved_replies.iter().map(|(id, lang, title)| {
+                        let selected = chosen == Some(*id);
+                        view! { <option value=id.to_string() selected=selected>{format!("{} · {title}", lang.to_uppercase())}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">{tr("replies.use")}</button>
+        </form>
+    })
+}
+
 fn thread_view(v: StaffThreadView) -> impl IntoView {
     let closed = v.status == "closed";
     let body = v.values.get("body").cloned().unwrap_or_default();
@@ -167,6 +276,7 @@ fn thread_view(v: StaffThreadView) -> impl IntoView {
             {v.contract_number.clone().map(|c| format!(" · {c}"))}
             " · "{tr(&format!("messages.status.{}", v.status))}
         </p>
+        {beside(&v)}
         <ol class="messages">
             {v.messages.iter().map(|m| {
                 let who = match m.author.as_str() {
@@ -190,6 +300,7 @@ fn thread_view(v: StaffThreadView) -> impl IntoView {
                 action_form(&v, "reopen", "inbox.reopen").into_any()
             } else {
                 view! {
+                    {saved_reply_chooser(&v)}
                     <form id="answer-form" method="post" action="/api/cic/thread-act" enctype="multipart/form-data" class="form">
                         <input type="hidden" name="id" value=v.id.to_string() />
                         <input type="hidden" name="version" value=v.version.to_string() />
@@ -211,5 +322,6 @@ fn thread_view(v: StaffThreadView) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        {assign_section(&v)}
     }
 }

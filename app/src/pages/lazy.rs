@@ -57,3 +57,4 @@ lazy_page!(NewMessageRoute, super::messages::NewMessagePage);
 lazy_page!(ThreadRoute, super::messages::ThreadPage);
 lazy_page!(InboxRoute, super::inbox::InboxPage);
 lazy_page!(StaffThreadRoute, super::inbox::StaffThreadPage);
+lazy_page!(RepliesRoute, super::replies::RepliesPage);

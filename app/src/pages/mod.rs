@@ -19,6 +19,7 @@ pub mod messages;
 pub mod not_found;
 pub mod queue;
 pub mod register;
+pub mod replies;
 pub mod requests;
 pub mod reset;
 pub mod second_factor;

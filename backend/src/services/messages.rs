@@ -300,6 +300,10 @@ pub enum StaffAction {
     Note,
     Close,
     Reopen,
+    /// To an active colleague, or to nobody.
+    Assign {
+        to: Option<i64>,
+    },
 }
 
 /// Does `action` on a thread at `version` (None: unknown thread). A reply stops with
@@ -320,8 +324,16 @@ pub async fn act(
             Ok(x) => Some(x),
             Err(r) => return Ok(Err(r)),
         },
-        StaffAction::Close | StaffAction::Reopen => None,
+        StaffAction::Close | StaffAction::Reopen | StaffAction::Assign { .. } => None,
     };
+    if let StaffAction::Assign { to: Some(to) } = action {
+        let active = crate::store::staff::by_id(s.pool, to)
+            .await?
+            .is_some_and(|m| m.active == 1 && m.setup_pending == 0);
+        if !active {
+            return Ok(Err(MessageRefusal::AssigneeUnknown));
+        }
+    }
     // The files are the thread's customer's (served to them, unless on a note).
     let Some(customer_id) = messages::customer_of(s.pool, thread_id).await? else {
         return Ok(Ok(None));
@@ -350,7 +362,15 @@ pub async fn act(
             StaffAction::Note => (None, "note_thread"),
             StaffAction::Close => (Some(ThreadEvent::Close), "close_thread"),
             StaffAction::Reopen => (Some(ThreadEvent::Reopen), "reopen_thread"),
+            StaffAction::Assign { to: Some(_) } => (None, "assign_thread"),
+            StaffAction::Assign { to: None } => (None, "release_thread"),
         };
+        if let StaffAction::Assign { to } = action
+            && !messages::assign(&mut tx, thread_id, version, to).await?
+        {
+            tx.rollback().await?;
+            return Ok(Err(MessageRefusal::Changed));
+        }
         if let Some(event) = event {
             let to = match rules::next(thread.status(), event) {
                 Ok(to) => to,
@@ -454,4 +474,28 @@ pub async fn inbox(
     )
     .await?;
     Ok(page)
+}
+
+/// What staff see beside a thread: the customer's contracts and open requests (part of the
+/// audited thread view).
+pub async fn beside(
+    s: &Services<'_>,
+    customer_id: i64,
+) -> Result<
+    (
+        Vec<contracts::ContractDetail>,
+        Vec<crate::store::requests::RequestRow>,
+    ),
+    ServiceError,
+> {
+    let list = contracts::details_for_customer(s.pool, customer_id).await?;
+    let open = crate::store::requests::for_customer(s.pool, customer_id)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.status()
+                .is_some_and(domain::model::RequestStatus::is_pending)
+        })
+        .collect();
+    Ok((list, open))
 }

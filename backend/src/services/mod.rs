@@ -13,6 +13,7 @@ pub mod import;
 pub mod messages;
 pub mod overview;
 pub mod registration;
+pub mod saved_replies;
 pub mod secrets;
 pub mod security;
 pub mod self_service;

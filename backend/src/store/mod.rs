@@ -22,5 +22,6 @@ pub mod outbox;
 pub mod recovery_codes;
 pub mod requests;
 pub mod resets;
+pub mod saved_replies;
 pub mod sign_ins;
 pub mod staff;

@@ -1,0 +1,12 @@
+-- Saved replies (issue 12): texts an admin maintains in Dutch, French and English that agents
+-- start a reply from. A template, not a sent message: it may change or go.
+CREATE TABLE saved_replies (
+    id          INTEGER PRIMARY KEY,
+    lang        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    updated_by  INTEGER REFERENCES staff_accounts (id),
+    version     INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX saved_replies_lang ON saved_replies (lang, title);
