@@ -4,7 +4,8 @@
 # as a fraction of a plain axum route (/healthz) in the same run, sign-ins, the self-service
 # server functions, the CIC work queue and customer search on the demo and the seed data set,
 # the audit trail's CSV export of a million entries, approvals by 50 agents at once, and
-# invoice PDFs (time and memory). Release build; loopback only;
+# invoice PDFs (time and memory), and messaging (scripts/bench_messages.sh). Release build;
+# loopback only;
 # every load run is bounded (wrk -d).
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
@@ -26,17 +27,11 @@ export PORTAL_BIND="127.0.0.1:$PORT" PORTAL_DATA_DIR="$DATA" PORTAL_DEMO=true \
   PORTAL_SECURE_COOKIES=false PORTAL_LOG=warn LEPTOS_SITE_ROOT="$ROOT/target/site" \
   PORTAL_AUTH_RATE_PER_MINUTE=60000
 
+source "$ROOT/scripts/bench_lib.sh"
 pid=""
 # Never leave a server behind, also when a step fails.
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi' EXIT
 
-wait_ready() {
-  for _ in $(seq 1 500); do
-    curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.01
-  done
-  return 1
-}
 
 # First start creates and seeds the database; the measured starts reuse it.
 "$ROOT/target/release/server" & pid=$!; wait_ready; kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -75,37 +70,13 @@ landing=$(rps "http://127.0.0.1:$PORT/")
 echo "plain axum route /healthz: $plain req/s; landing page /: $landing req/s ($(( landing * 100 / plain )) % of plain)"
 
 # Sign-ins: register demo customer 100001 through the forms, as a browser without JavaScript.
-B="http://127.0.0.1:$PORT"; JAR="$DATA/cookies"; PW="een lange zin als wachtwoord"
-form() { curl -s -o /dev/null -b "$JAR" -c "$JAR" -H 'accept: text/html' -X POST "$B/api/$1" "${@:2}"; }
-code() { tail -n 1 "$DATA/outbox/sms.jsonl" | python3 -c 'import json,re,sys; print(re.search(r"\b\d{6}\b", json.load(sys.stdin)["body"]).group())'; }
-form register/start --data-urlencode customer_number=100001
-form register/code --data-urlencode "code=$(code)"
-form register/details --data-urlencode first_name=Bench --data-urlencode last_name=Mark \
-  --data-urlencode email=bench@example.be --data-urlencode "password=$PW" --data-urlencode "password_confirmation=$PW"
-mailed_code() {
-  for _ in $(seq 1 50); do
-    f=$(ls -t "$DATA/outbox/mail/" 2>/dev/null | head -n 1)
-    if [ -n "$f" ]; then
-      python3 -c 'import re,sys; t=open(sys.argv[1], newline="").read().split("\r\n\r\n",1)[1]; print(re.search(r"\b\d{6}\b", t).group())' "$DATA/outbox/mail/$f" && return 0
-    fi
-    sleep 0.1
-  done
-  return 1
-}
-form register/email-code --data-urlencode "code=$(mailed_code)"
-form register/contract --data-urlencode contract_number=LC-2023-0001
-sleep 1 # the second SMS leaves through the outbox worker, a moment after the answer
-form register/contract-code --data-urlencode "code=$(code)"
-form register/terms --data-urlencode decision=accept
-COOKIE=$(awk '$6 == "portal_session" {print "portal_session=" $7}' "$JAR")
-[ -n "$COOKIE" ] || { echo "bench registration failed" >&2; exit 1; }
+register_bench_customer
 cat > "$DATA/signin.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "email=bench%40example.be&password=een+lange+zin+als+wachtwoord"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept"] = "text/html"
 LUA
-p99() { awk '/^ +99%/ {print $2}'; }
 idle=$(wrk -t1 -c4 -d"${DURATION}s" --latency -H "Cookie: $COOKIE" -H 'accept: text/html' "$B/dashboard" | p99)
 signins=$(wrk -t2 -c50 -d"${DURATION}s" -s "$DATA/signin.lua" "$B/api/auth/sign-in" | awk '/Requests\/sec/ {print int($2)}')
 wrk -t2 -c50 -d"$((DURATION + 2))s" -s "$DATA/signin.lua" "$B/api/auth/sign-in" >/dev/null &
@@ -174,20 +145,6 @@ self_service() {
 self_service "demo data set"
 # The CIC work queue: the page an agent works from, on the demo data set and again with the
 # seed data set's 100,000 open requests (target: within 2x); approvals by 50 agents at once.
-SJAR="$DATA/staff-cookies"
-staff_sign_in() {
-  rm -f "$SJAR"
-  local code
-  code=$(python3 -c 'import base64,hashlib,hmac,struct,sys,time
-k=base64.b32decode(sys.argv[1]); h=hmac.new(k, struct.pack(">Q", int(time.time())//30), hashlib.sha1).digest()
-o=h[-1]&15; print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))' JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP)
-  curl -s -o /dev/null -b "$SJAR" -c "$SJAR" -H 'accept: text/html' -X POST "$B/api/cic/sign-in" \
-    --data-urlencode email=agent@lumenlease.example --data-urlencode password=demo-agent-password \
-    --data-urlencode "code=$code"
-  STAFF_COOKIE=$(awk '$6 == "portal_session" {print "portal_session=" $7}' "$SJAR")
-  curl -s -H "Cookie: $STAFF_COOKIE" -H 'accept: application/json' -X POST "$B/api/cic/queue" \
-    | grep -q '"items"' || { echo "bench staff sign-in failed" >&2; exit 1; }
-}
 work_queue() {
   staff_sign_in
   local page
@@ -300,3 +257,5 @@ cargo bench -q -p backend --bench pdf 2>/dev/null | grep 'invoice PDF'
 # periodic pruning in between (flat when pruning works).
 cargo run -q --release -p server --example limiter_memory
 rm -rf "$DATA"
+# Messaging: lists and threads with a million messages, 10 MB attachments.
+BENCH_PORT=$((PORT + 10)) "$ROOT/scripts/bench_messages.sh"

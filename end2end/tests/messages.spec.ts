@@ -124,6 +124,7 @@ test('an admin keeps saved replies in three languages', async ({ page }, info) =
   await expectAccessible(page, info);
   // A missing title is refused next to it; the text is kept.
   await page.getByRole('combobox', { name: 'Taal' }).selectOption('fr');
+  await page.getByLabel('Titel').fill('  ');
   await page.getByLabel('Tekst').fill('Bonjour,\nNous avons bien reçu votre message.');
   await page.getByRole('button', { name: 'Opslaan' }).click();
   await expect(page.getByText('Geef een titel.').first()).toBeVisible();

@@ -9,7 +9,8 @@
 //!   read and thrown away (so the browser sees the answer instead of a reset connection);
 //! - files stream to the file store's incoming folder as they arrive (never held in memory),
 //!   at most the per-file limit kept, what came beyond only counted;
-//! - a text field over [`MAX_TEXT_FIELD`] makes the body unreadable rather than cut short.
+//! - a text field over [`MAX_TEXT_FIELD`] (or all of them over [`MAX_TEXT_TOTAL`]) makes the
+//!   body unreadable rather than cut short.
 //!
 //! A browser (`Accept: text/html`) gets a 303 to the page that shows the outcome; the upload
 //! progress script (`X-Upload-Progress`) gets `{"location"}`; an API client gets a status and
@@ -29,6 +30,9 @@ pub const DRAIN_CAP: usize = 64 * 1024 * 1024;
 
 /// The longest text field taken (a 10,000-character message is at most 40,000 bytes).
 pub const MAX_TEXT_FIELD: usize = 64 * 1024;
+
+/// All text fields of a form together (many small fields hold no more than this).
+pub const MAX_TEXT_TOTAL: usize = 256 * 1024;
 
 /// A posted form: its text fields (trimmed at neither end; the last of repeated ones) and the
 /// files of its file field, in order (empty file inputs left out).
@@ -104,6 +108,7 @@ pub async fn read(req: Request, files: &dyn FileStore, limits: Limits) -> Result
     }
     let mut form = multer::Multipart::new(req.into_body().into_data_stream(), boundary);
     let mut posted = Posted::default();
+    let mut text_total = 0;
     let unreadable = |e: multer::Error| {
         tracing::info!(error = %e, "unreadable form");
         Unread::Unreadable
@@ -127,7 +132,8 @@ pub async fn read(req: Request, files: &dyn FileStore, limits: Limits) -> Result
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-            if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
+            text_total += chunk.len();
+            if bytes.len() + chunk.len() > MAX_TEXT_FIELD || text_total > MAX_TEXT_TOTAL {
                 return Err(Unread::Unreadable);
             }
             bytes.extend_from_slice(&chunk);

@@ -9,6 +9,7 @@ const USAGE: &str = "usage:
   server import FILE.json        import customers, contracts and invoices from the back office
   server seed --customers N      add N generated customers (10 invoices and an open request each) for benchmarks
   server seed --audit-entries N  add N generated staff audit entries (a valid chain) for the export benchmark
+  server seed --messages N       add N generated messages (threads of ten, for every portal account) for the messaging benchmark
   server audit verify            check the staff audit trail's hash chain (exit code 1 when broken)";
 
 #[tokio::main]
@@ -39,6 +40,10 @@ async fn main() -> ExitCode {
             _ => Err(format!(
                 "--audit-entries needs a positive number, not `{n}`"
             )),
+        },
+        ["seed", "--messages", n] => match n.parse::<i64>() {
+            Ok(n) if n > 0 => seed_messages(settings, n).await,
+            _ => Err(format!("--messages needs a positive number, not `{n}`")),
         },
         ["audit", "verify"] => audit_verify(settings).await,
         ["-h" | "--help" | "help"] => {
@@ -111,6 +116,22 @@ async fn seed(settings: Settings, customers: i64) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!(
         "added {customers} customers, {customers} contracts and {invoices} invoices in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn seed_messages(settings: Settings, count: i64) -> Result<(), String> {
+    let db = connect(&settings).await?;
+    let started = std::time::Instant::now();
+    let threads = backend::seed::bulk::messages(&db, backend::Clock::system().epoch(), count)
+        .await
+        .map_err(|e| e.to_string())?;
+    if threads == 0 {
+        return Err("no portal account to write messages for: register one first".into());
+    }
+    println!(
+        "added {count} messages in {threads} threads in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -1033,3 +1033,30 @@ both_backends!(
         );
     }
 );
+
+// The messaging benchmark's generator (`server seed --messages N`): threads of ten messages
+// shared by every portal account, readable through the usual pages.
+both_backends!(
+    generated_messages_fill_every_accounts_list,
+    |backend: Backend| async move {
+        let app = spawn(backend, true).await;
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        let _sophie = app.signed_in_customer("100004", "sophie@example.be").await;
+        let threads = backend::seed::bulk::messages(&app.state.db, app.state.clock.epoch(), 1_234)
+            .await
+            .unwrap();
+        assert_eq!(threads, 124);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM messages").await, 1_240);
+        // An's 62 threads: three full pages and two on the fourth.
+        let page = app.page_as(&an, "/messages?page=3").await;
+        assert!(page.contains("rel=\"next\""));
+        let page = app.page_as(&an, "/messages?page=4").await;
+        let threads_shown = page.matches("href=\"/messages/").count()
+            - page.matches("href=\"/messages/new").count();
+        assert_eq!(threads_shown, 2);
+        assert!(page.contains("class=\"badge\""), "some replies are unread");
+        assert!(!page.contains("rel=\"next\""));
+        let agent = app.staff(domain::model::StaffRole::Agent).await;
+        assert!(app.page_as(&agent, "/cic/inbox").await.contains("Vraag "));
+    }
+);

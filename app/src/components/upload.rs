@@ -54,7 +54,7 @@ pub fn AttachmentList(
 ) -> impl IntoView {
     (!files.is_empty()).then(|| {
         view! {
-            <ul class="attachments" aria-label=tr("messages.attachments")>
+            <ul class="attachments" aria-label=tr("messages.files")>
                 {files.into_iter().map(|f| {
                     let size = crate::i18n::trf(&format!("files.size.{}", f.size.1), &[("n", &f.size.0)]);
                     view! {

@@ -295,6 +295,107 @@ pub async fn audit_entries(db: &Db, now: i64, count: i64) -> StoreResult<()> {
     Ok(())
 }
 
+/// Messages a generated thread has (alternately the customer's and a staff reply).
+const MESSAGES_PER_THREAD: i64 = 10;
+
+/// Adds `count` generated messages (the messaging benchmark): threads of ten messages, one
+/// after the other for every portal account (so a customer with an account has its share of
+/// a large table), open, answered or closed in turn, the last minute before `now` the newest.
+/// Returns how many threads were written.
+pub async fn messages(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
+    let accounts: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, customer_id FROM portal_accounts ORDER BY id")
+            .fetch_all(&db.pool)
+            .await?;
+    let staff: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM staff_accounts")
+        .fetch_one(&db.pool)
+        .await?;
+    if accounts.is_empty() {
+        return Ok(0);
+    }
+    let threads = (count + MESSAGES_PER_THREAD - 1) / MESSAGES_PER_THREAD;
+    let categories = domain::messages::Category::ALL;
+    let body = "Goedendag, ik heb een vraag over mijn contract en de facturen van de voorbije maanden. \
+                Kunt u nakijken of alles klopt? Met vriendelijke groeten.";
+    let mut done = 0;
+    while done < threads {
+        let rows = 500.min(threads - done);
+        let mut tx = crate::infra::db::begin_write(&db.pool).await?;
+        let thread_id0 = next_id(&mut tx, "message_threads").await?;
+        let message_id0 = next_id(&mut tx, "messages").await?;
+        let cols = [
+            "id",
+            "customer_id",
+            "account_id",
+            "subject",
+            "category",
+            "status",
+            "created_at",
+            "last_activity_at",
+            "waiting_since",
+            "last_reply_at",
+            "customer_read_at",
+            "version",
+        ];
+        let sql = insert_sql("message_threads", &cols, rows as usize);
+        let mut q = sqlx::query(&sql);
+        for r in 0..rows {
+            let n = done + r;
+            let (account, customer) = accounts[(n % accounts.len() as i64) as usize];
+            // The newest thread a minute ago, each older one a minute before it.
+            let at = now - 60 * (threads - n);
+            let status = ["open", "answered", "closed"][(n % 3) as usize];
+            q = q
+                .bind(thread_id0 + r)
+                .bind(customer)
+                .bind(account)
+                .bind(format!("Vraag {n}"))
+                .bind(categories[(n % categories.len() as i64) as usize].code())
+                .bind(status)
+                .bind(at - 3_600)
+                .bind(at)
+                .bind((status == "open").then_some(at))
+                .bind((status != "open").then_some(at))
+                // Every other thread of an account read.
+                .bind(((n / accounts.len() as i64) % 2 == 0).then_some(at))
+                .bind(1_i64);
+        }
+        q.execute(&mut *tx).await?;
+        let cols = [
+            "id",
+            "thread_id",
+            "author",
+            "staff_id",
+            "body",
+            "created_at",
+        ];
+        // 5,000 rows a statement (SQLite takes at most 32,766 parameters).
+        let per_statement = 500;
+        for first in (0..rows).step_by(per_statement as usize) {
+            let chunk = per_statement.min(rows - first);
+            let sql = insert_sql("messages", &cols, (chunk * MESSAGES_PER_THREAD) as usize);
+            let mut q = sqlx::query(&sql);
+            for r in first..first + chunk {
+                let at = now - 60 * (threads - (done + r));
+                for m in 0..MESSAGES_PER_THREAD {
+                    let customer = m % 2 == 0;
+                    q = q
+                        .bind(message_id0 + r * MESSAGES_PER_THREAD + m)
+                        .bind(thread_id0 + r)
+                        .bind(if customer { "customer" } else { "staff" })
+                        .bind(if customer { None } else { staff })
+                        .bind(body)
+                        .bind(at - 3_600 + 360 * m);
+                }
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        done += rows;
+    }
+    Ok(threads)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

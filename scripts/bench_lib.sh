@@ -1,0 +1,59 @@
+# Shared by the benchmark scripts (sourced): waiting for the server, signing in the bench
+# customer through the registration forms and an agent through the staff sign-in, and wrk's
+# p99. Expects PORT and DATA; sets B, JAR, COOKIE, SJAR and STAFF_COOKIE.
+B="http://127.0.0.1:$PORT"; JAR="$DATA/cookies"; SJAR="$DATA/staff-cookies"
+PW="een lange zin als wachtwoord"
+
+wait_ready() {
+  for _ in $(seq 1 500); do
+    curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
+p99() { awk '/^ +99%/ {print $2}'; }
+
+form() { curl -s -o /dev/null -b "$JAR" -c "$JAR" -H 'accept: text/html' -X POST "$B/api/$1" "${@:2}"; }
+code() { tail -n 1 "$DATA/outbox/sms.jsonl" | python3 -c 'import json,re,sys; print(re.search(r"\b\d{6}\b", json.load(sys.stdin)["body"]).group())'; }
+mailed_code() {
+  for _ in $(seq 1 50); do
+    f=$(ls -t "$DATA/outbox/mail/" 2>/dev/null | head -n 1)
+    if [ -n "$f" ]; then
+      python3 -c 'import re,sys; t=open(sys.argv[1], newline="").read().split("\r\n\r\n",1)[1]; print(re.search(r"\b\d{6}\b", t).group())' "$DATA/outbox/mail/$f" && return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# Registers demo customer 100001 (bench@example.be) through the forms, as a browser without
+# JavaScript, and keeps its session cookie in COOKIE.
+register_bench_customer() {
+  form register/start --data-urlencode customer_number=100001
+  form register/code --data-urlencode "code=$(code)"
+  form register/details --data-urlencode first_name=Bench --data-urlencode last_name=Mark \
+    --data-urlencode email=bench@example.be --data-urlencode "password=$PW" --data-urlencode "password_confirmation=$PW"
+  form register/email-code --data-urlencode "code=$(mailed_code)"
+  form register/contract --data-urlencode contract_number=LC-2023-0001
+  sleep 1 # the second SMS leaves through the outbox worker, a moment after the answer
+  form register/contract-code --data-urlencode "code=$(code)"
+  form register/terms --data-urlencode decision=accept
+  COOKIE=$(awk '$6 == "portal_session" {print "portal_session=" $7}' "$JAR")
+  [ -n "$COOKIE" ] || { echo "bench registration failed" >&2; exit 1; }
+}
+
+# Signs in the demo agent (TOTP from its demo key) and keeps the cookie in STAFF_COOKIE.
+staff_sign_in() {
+  rm -f "$SJAR"
+  local code
+  code=$(python3 -c 'import base64,hashlib,hmac,struct,sys,time
+k=base64.b32decode(sys.argv[1]); h=hmac.new(k, struct.pack(">Q", int(time.time())//30), hashlib.sha1).digest()
+o=h[-1]&15; print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))' JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP)
+  curl -s -o /dev/null -b "$SJAR" -c "$SJAR" -H 'accept: text/html' -X POST "$B/api/cic/sign-in" \
+    --data-urlencode email=agent@lumenlease.example --data-urlencode password=demo-agent-password \
+    --data-urlencode "code=$code"
+  STAFF_COOKIE=$(awk '$6 == "portal_session" {print "portal_session=" $7}' "$SJAR")
+  curl -s -H "Cookie: $STAFF_COOKIE" -H 'accept: application/json' -X POST "$B/api/cic/queue" \
+    | grep -q '"items"' || { echo "bench staff sign-in failed" >&2; exit 1; }
+}
