@@ -106,11 +106,13 @@ test('a customer writes with a PDF, an agent answers with a file and a note from
   await expect(page.getByText('Vraagt naar vroegtijdige beëindiging.')).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'intern-dossier.pdf' })).toHaveCount(0);
   await expect(page.getByText('Beantwoord')).toBeVisible();
-  // Read: the header no longer counts it.
-  await expect(page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Berichten', exact: true })).toBeVisible();
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'berekening.pdf' }).click();
   expect((await download).suggestedFilename()).toBe('berekening.pdf');
+  // Read: the header no longer counts it (with JavaScript at once; without, from the next
+  // page on, as the header was sent before the thread was marked read).
+  if (!withJs(info)) await page.goto('/messages');
+  await expect(page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Berichten', exact: true })).toBeVisible();
 });
 
 test('an admin keeps saved replies in three languages', async ({ page }, info) => {
