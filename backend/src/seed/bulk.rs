@@ -298,15 +298,26 @@ pub async fn audit_entries(db: &Db, now: i64, count: i64) -> StoreResult<()> {
 /// Messages a generated thread has (alternately the customer's and a staff reply).
 const MESSAGES_PER_THREAD: i64 = 10;
 
-/// Adds `count` generated messages (the messaging benchmark): threads of ten messages, one
-/// after the other for every portal account (so a customer with an account has its share of
-/// a large table), open, answered or closed in turn, the last minute before `now` the newest.
-/// Returns how many threads were written.
+/// Adds `count` generated messages (the messaging benchmark): threads of ten messages, open,
+/// answered or closed in turn, the last minute before `now` the newest. The threads go to the
+/// generated customers of [`seed`] in turn when there are any (filed under the first portal
+/// account: a benchmark's shortcut, as generated customers have none), else to every portal
+/// account's customer. Returns how many threads were written.
 pub async fn messages(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
-    let accounts: Vec<(i64, i64)> =
+    let mut accounts: Vec<(i64, i64)> =
         sqlx::query_as("SELECT id, customer_id FROM portal_accounts ORDER BY id")
             .fetch_all(&db.pool)
             .await?;
+    let generated: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM customers WHERE customer_number >= '5000000' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    if let Some(&(first, _)) = accounts.first()
+        && !generated.is_empty()
+    {
+        accounts = generated.into_iter().map(|c| (first, c)).collect();
+    }
     let staff: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM staff_accounts")
         .fetch_one(&db.pool)
         .await?;

@@ -401,6 +401,14 @@ pub async fn inbox(pool: &AnyPool, f: &InboxFilter) -> StoreResult<(Vec<InboxRow
         conditions.push(format!("t.assigned_staff_id = {}", next()));
     }
     let (limit, offset) = (next(), next());
+    // Waiting threads (all open ones wait) straight from their index; other views waiting
+    // first, then the latest activity.
+    let order = if f.status == Some(ThreadStatus::Open) {
+        "t.waiting_since, t.id"
+    } else {
+        "CASE WHEN t.waiting_since IS NULL THEN 1 ELSE 0 END, t.waiting_since,
+         t.last_activity_at DESC, t.id DESC"
+    };
     let sql = format!(
         "SELECT t.id, t.subject, t.category, t.status, c.customer_number, c.kind AS customer_kind,
                 c.first_name, c.last_name, c.company_name, t.waiting_since, t.last_activity_at,
@@ -409,8 +417,7 @@ pub async fn inbox(pool: &AnyPool, f: &InboxFilter) -> StoreResult<(Vec<InboxRow
          JOIN customers c ON c.id = t.customer_id
          LEFT JOIN staff_accounts s ON s.id = t.assigned_staff_id
          WHERE {}
-         ORDER BY CASE WHEN t.waiting_since IS NULL THEN 1 ELSE 0 END, t.waiting_since,
-                  t.last_activity_at DESC, t.id DESC
+         ORDER BY {order}
          LIMIT {limit} OFFSET {offset}",
         conditions.join(" AND ")
     );
