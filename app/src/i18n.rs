@@ -20,3 +20,9 @@ pub fn tr(key: &str) -> &'static str {
 pub fn trf(key: &str, args: &[(&str, &str)]) -> String {
     i18n::tf(lang(), key, args)
 }
+
+/// A count's text in the plural form `n` takes (`{key}.one`, `{key}.other`, …), with `{n}`
+/// and `args` filled in.
+pub fn trp(key: &str, n: i64, args: &[(&str, &str)]) -> String {
+    i18n::tp(lang(), key, n, args)
+}

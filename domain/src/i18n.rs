@@ -97,6 +97,54 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     text
 }
 
+/// The CLDR plural category `n` takes in `lang` (`zero`, `one`, `two`, `few`, `many` or
+/// `other`), by ICU4X's plural rules (French counts 0 as `one`, Dutch and English as `other`).
+pub fn plural_category(lang: Lang, n: i64) -> &'static str {
+    use icu_plurals::{PluralCategory, PluralRules};
+    thread_local! {
+        // Built once per thread (the rules are compiled into the binary).
+        static RULES: [Option<PluralRules>; 3] = [
+            PluralRules::try_new_cardinal(icu_locale_core::locale!("nl").into()).ok(),
+            PluralRules::try_new_cardinal(icu_locale_core::locale!("fr").into()).ok(),
+            PluralRules::try_new_cardinal(icu_locale_core::locale!("en").into()).ok(),
+        ];
+    }
+    let index = match lang {
+        Lang::Nl => 0,
+        Lang::Fr => 1,
+        Lang::En => 2,
+    };
+    let category = RULES.with(|rules| rules[index].as_ref().map(|r| r.category_for(n)));
+    match category {
+        Some(PluralCategory::Zero) => "zero",
+        Some(PluralCategory::One) => "one",
+        Some(PluralCategory::Two) => "two",
+        Some(PluralCategory::Few) => "few",
+        Some(PluralCategory::Many) => "many",
+        Some(PluralCategory::Other) => "other",
+        // The rules of the three languages are compiled in; this is never reached.
+        None if n == 1 => "one",
+        None => "other",
+    }
+}
+
+/// The text of a count: `{key}.{category}` for the plural category `n` takes in `lang`, else
+/// `{key}.other`, with `{n}` (unless `args` gives its own, as "1.000+") and `args` filled in.
+pub fn tp(lang: Lang, key: &str, n: i64, args: &[(&str, &str)]) -> String {
+    let specific = format!("{key}.{}", plural_category(lang, n));
+    let key = if has_key(lang, &specific) {
+        specific
+    } else {
+        format!("{key}.other")
+    };
+    let count = n.to_string();
+    let mut all = args.to_vec();
+    if !args.iter().any(|(name, _)| *name == "n") {
+        all.push(("n", count.as_str()));
+    }
+    tf(lang, &key, &all)
+}
+
 /// Whether the language's own file has a text for `key` (no fallback).
 pub fn has_key(lang: Lang, key: &str) -> bool {
     lang.table().contains_key(key)
@@ -229,6 +277,16 @@ mod tests {
                 }
             }
         }
+        // Counts: the key's `other` form must exist (the others fall back to it).
+        for marker in ["trp(\"", "tp(lang, \"", "tp(l, \""] {
+            let mut rest = src;
+            while let Some(pos) = rest.find(marker) {
+                rest = &rest[pos + marker.len()..];
+                if let Some(end) = rest.find('"') {
+                    out.push(format!("{}.other", &rest[..end]));
+                }
+            }
+        }
         // Notices and form-level errors carried by a flash or a message: the first string
         // literal inside the call (`Flash::notice(FORM, "notice.mileage_saved")`). Refusals carry their
         // keys through `Refusal::key`, checked in `refusal::tests`.
@@ -263,6 +321,55 @@ mod tests {
                 "notice.email_change_sent"
             ]
         );
+    }
+
+    #[test]
+    fn counts_take_the_plural_form_of_their_language() {
+        let due = |lang, n| tp(lang, "dashboard.due", n, &[("total", "10,00 €")]);
+        assert_eq!(due(Lang::Nl, 1), "1 openstaande factuur: 10,00 €");
+        assert_eq!(due(Lang::En, 1), "1 open invoice: 10,00 €");
+        for n in [0, 1] {
+            assert_eq!(due(Lang::Fr, n), format!("{n} facture ouverte : 10,00 €"));
+        }
+        for n in [2, 5, 21] {
+            assert_eq!(
+                due(Lang::Nl, n),
+                format!("{n} openstaande facturen: 10,00 €")
+            );
+            assert_eq!(due(Lang::Fr, n), format!("{n} factures ouvertes : 10,00 €"));
+            assert_eq!(due(Lang::En, n), format!("{n} open invoices: 10,00 €"));
+        }
+        assert_eq!(due(Lang::Nl, 0), "0 openstaande facturen: 10,00 €");
+        assert_eq!(due(Lang::En, 0), "0 open invoices: 10,00 €");
+        assert_eq!(plural_category(Lang::Fr, 0), "one");
+        assert_eq!(plural_category(Lang::Nl, 0), "other");
+        assert_eq!(plural_category(Lang::En, 21), "other");
+        assert_eq!(tp(Lang::Nl, "queue.age_days", 1, &[]), "1 werkdag");
+        // A count shown otherwise ("1.000+") keeps its text and takes the form of the number.
+        assert_eq!(
+            tp(
+                Lang::Fr,
+                "queue.count",
+                1_001,
+                &[("n", "1.000+"), ("page", "1"), ("pages", "21")]
+            ),
+            "1.000+ demandes ouvertes · page 1 sur 21"
+        );
+    }
+
+    #[test]
+    fn every_counted_text_has_its_other_form_and_no_slashed_plurals_are_left() {
+        for lang in Lang::ALL {
+            for key in keys(lang) {
+                if let Some(base) = key.strip_suffix(".one") {
+                    assert!(has_key(lang, &format!("{base}.other")), "{key} in {lang:?}");
+                }
+                let text = t(lang, &key);
+                for slashed in ["(s)", "/facturen", "/aanvragen", "(en)"] {
+                    assert!(!text.contains(slashed), "{key} in {lang:?}: {text}");
+                }
+            }
+        }
     }
 
     #[test]

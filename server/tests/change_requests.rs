@@ -1102,7 +1102,7 @@ both_backends!(
         let agent = app.staff(StaffRole::Agent).await;
         let page = app.page_as(&agent, "/cic/queue").await;
         assert!(
-            page.contains("1.000+ open aanvraag/aanvragen · pagina 1 van 20"),
+            page.contains("1.000+ open aanvragen · pagina 1 van 20"),
             "capped count"
         );
         // Oldest first: the seed's requests go back 30 days, so page 1 is overdue.
@@ -1112,6 +1112,6 @@ both_backends!(
             .await;
         assert!(page.contains("pagina 2 van 20") && page.contains("rel=\"prev\""));
         let page = app.page_as(&agent, "/cic/queue?assigned=mine").await;
-        assert!(page.contains("0 open aanvraag/aanvragen"));
+        assert!(page.contains("0 open aanvragen"));
     }
 );

@@ -125,7 +125,7 @@ async fn dashboard_at(backend: Backend, clock: backend::Clock) {
         assert!(page.contains("Beëindigde contracten (1)"));
         assert!(page.contains("href=\"/contracts/LC-2023-0001\""));
         // Open invoices: the newest month of each running contract and one overdue reminder.
-        assert!(page.contains("3 openstaande factuur/facturen"), "{page}");
+        assert!(page.contains("3 openstaande facturen"), "{page}");
         assert!(page.contains("vervallen"));
         // An announcement in the customer's language, only while it runs.
         let now = app.state.clock.epoch();
@@ -335,10 +335,7 @@ both_backends!(
         // 36 invoices over three contracts: 25 on the first page, 11 on the second.
         let (status, first) = html(&an, &app, "/invoices").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(
-            first.contains("36 factuur/facturen · pagina 1 van 2"),
-            "{first}"
-        );
+        assert!(first.contains("36 facturen · pagina 1 van 2"), "{first}");
         assert_eq!(invoice_numbers(&first).len(), 25);
         assert!(
             first.contains("href=\"/invoices?page=2\""),
@@ -351,12 +348,9 @@ both_backends!(
         assert_ne!(invoice_numbers(&asc)[0], invoice_numbers(&first)[0]);
         // Filters: contract, year, status.
         let (_, one) = html(&an, &app, "/invoices?contract=LC-2024-0002").await;
-        assert!(one.contains("12 factuur/facturen"));
+        assert!(one.contains("12 facturen"));
         let (_, overdue) = html(&an, &app, "/invoices?status=overdue").await;
-        assert!(
-            overdue.contains("1 factuur/facturen"),
-            "one overdue reminder"
-        );
+        assert!(overdue.contains("1 factuur ·"), "one overdue reminder");
         let (_, paid_2025) = html(&an, &app, "/invoices?year=2025&status=paid").await;
         assert!(!invoice_numbers(&paid_2025).is_empty());
         assert!(
@@ -368,10 +362,10 @@ both_backends!(
         let (status, unknown) = html(&an, &app, "/invoices?status=unpaid&year=abc").await;
         assert_eq!(status, StatusCode::OK);
         assert!(unknown.contains("werd niet herkend"));
-        assert!(unknown.contains("36 factuur/facturen"));
+        assert!(unknown.contains("36 facturen"));
         // Another customer's contract as a filter is unknown too (no leak of its invoices).
         let (_, foreign) = html(&an, &app, "/invoices?contract=FC-2024-0004").await;
-        assert!(foreign.contains("werd niet herkend") && foreign.contains("36 factuur/facturen"));
+        assert!(foreign.contains("werd niet herkend") && foreign.contains("36 facturen"));
         // A page past the end: an empty page with a way back.
         let (status, past) = html(&an, &app, "/invoices?page=99").await;
         assert_eq!(status, StatusCode::OK);

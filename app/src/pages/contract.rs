@@ -4,7 +4,7 @@
 use crate::api::customer::{ContractView, ReportMileage, contract_page};
 use crate::components::form::{Field, FormMessage};
 use crate::components::lists::{DocumentList, InvoiceTable, RequestList};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trp};
 use crate::pages::not_found::NotFound;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -64,8 +64,8 @@ fn contract_view(c: ContractView, report: ServerAction<ReportMileage>) -> impl I
                 <dt>{tr("contract.vin")}</dt><dd class="mono">{c.vin.clone()}</dd>
                 <dt>{tr("contract.start_date")}</dt><dd>{card.start_date.clone()}</dd>
                 <dt>{tr("dashboard.end_date")}</dt><dd>{card.end_date.clone()}</dd>
-                <dt>{tr("contract.duration")}</dt><dd>{trf("contract.months", &[("n", &c.duration_months.to_string())])}</dd>
-                <dt>{tr("contract.remaining")}</dt><dd>{trf("contract.months", &[("n", &c.months_remaining.to_string())])}</dd>
+                <dt>{tr("contract.duration")}</dt><dd>{trp("contract.months", c.duration_months, &[])}</dd>
+                <dt>{tr("contract.remaining")}</dt><dd>{trp("contract.months", c.months_remaining, &[])}</dd>
                 <dt>{tr("dashboard.monthly")}</dt><dd>{card.monthly_amount.clone()}</dd>
                 <dt>{tr("contract.km_per_year")}</dt><dd>{card.allowed_km_per_year.clone().unwrap_or_else(dash)}</dd>
                 <dt>{tr("contract.km_total")}</dt><dd>{c.allowed_km_total.clone().unwrap_or_else(dash)}</dd>

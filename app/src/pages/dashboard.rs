@@ -2,7 +2,7 @@
 //! requests, and one card per contract (running first; ended ones in a collapsed section).
 
 use crate::api::customer::{ContractCard, dashboard};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trp};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -20,7 +20,7 @@ pub fn DashboardPage() -> impl IntoView {
                     let due = if d.open_invoices == 0 {
                         tr("dashboard.nothing_due").to_string()
                     } else {
-                        trf("dashboard.due", &[("n", &d.open_invoices.to_string()), ("total", &d.total_due)])
+                        trp("dashboard.due", d.open_invoices, &[("total", &d.total_due)])
                     };
                     view! {
                         <div class="page-head">
@@ -34,7 +34,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 <h2>{tr("dashboard.open_invoices")}</h2>
                                 <p class="big">{due}</p>
                                 {(d.overdue_invoices > 0).then(|| view! {
-                                    <p class="status status-overdue">{trf("dashboard.overdue", &[("n", &d.overdue_invoices.to_string())])}</p>
+                                    <p class="status status-overdue">{trp("dashboard.overdue", d.overdue_invoices, &[])}</p>
                                 })}
                                 <a href="/invoices?status=open">{tr("dashboard.see_invoices")}</a>
                             </li>

@@ -5,7 +5,7 @@
 use crate::api::inbox::{InboxView, StaffThreadView, inbox_page, staff_thread};
 use crate::components::form::{FormMessage, described_by};
 use crate::components::upload::{AttachmentList, AttachmentsField, UploadProgress};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trp};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -97,7 +97,7 @@ fn inbox_view(v: InboxView) -> impl IntoView {
                                     <td>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
                                     <td>{tr(&format!("messages.category.{}", i.category))}</td>
                                     <td>{tr(&format!("messages.status.{}", i.status))}</td>
-                                    <td>{i.waiting_days.map(|d| trf("queue.age_days", &[("n", &d.to_string())]))}
+                                    <td>{i.waiting_days.map(|d| trp("queue.age_days", d, &[]))}
                                         {i.overdue.then(|| view! { " "<span class="tag">{tr("queue.overdue")}</span> })}</td>
                                     <td>{i.assigned_to.clone().unwrap_or_default()}</td>
                                 </tr>

@@ -4,7 +4,7 @@
 use crate::api::customer::{InvoiceListView, InvoiceView, invoice_list, invoice_page};
 use crate::components::form::FormMessage;
 use crate::components::lists::{InvoiceTable, status_badge};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trp};
 use crate::message::Message;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
@@ -77,10 +77,10 @@ fn list_view(v: InvoiceListView) -> impl IntoView {
     .iter()
     .map(|(v, k)| (v.to_string(), tr(k).to_string()))
     .collect();
-    let count = trf(
+    let count = trp(
         "invoices.count",
+        v.total,
         &[
-            ("n", &v.total.to_string()),
             ("page", &v.page.to_string()),
             ("pages", &v.pages.to_string()),
         ],

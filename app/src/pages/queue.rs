@@ -6,7 +6,7 @@
 use crate::api::queue::{QueueView, StaffRequestView, queue_page, staff_request_page};
 use crate::components::form::FormMessage;
 use crate::components::lists::RequestHistory;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trp};
 use crate::pages::not_found::NotFound;
 use crate::pages::requests::{KINDS, options};
 use leptos::prelude::*;
@@ -69,8 +69,9 @@ fn queue_view(v: QueueView) -> impl IntoView {
     .map(|(v, k)| (v.to_string(), tr(k).to_string()))
     .collect();
     let current = v.assigned.clone();
-    let count = trf(
+    let count = trp(
         "queue.count",
+        v.total,
         &[
             ("n", &v.total_shown),
             ("page", &v.page.to_string()),
@@ -124,7 +125,7 @@ fn queue_view(v: QueueView) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {v.items.iter().map(|i| {
-                                let age = trf("queue.age_days", &[("n", &i.age_days.to_string())]);
+                                let age = trp("queue.age_days", i.age_days, &[]);
                                 view! {
                                     <tr class:overdue=i.overdue>
                                         <td><a href=format!("/cic/requests/{}", i.id)>{i.reference.clone()}</a></td>
@@ -184,7 +185,7 @@ fn request_view(v: StaffRequestView) -> impl IntoView {
     let version = v.version.to_string();
     let note_error = v.message.as_ref().and_then(|m| m.error_for("note"));
     let assignee_error = v.message.as_ref().and_then(|m| m.error_for("assignee"));
-    let age = trf("queue.age_days", &[("n", &v.age_days.to_string())]);
+    let age = trp("queue.age_days", v.age_days, &[]);
     let file = v.file.clone().map(|(fid, name, content_type)| {
         let href = format!("/cic/files/{fid}");
         view! {

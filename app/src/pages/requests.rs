@@ -5,7 +5,7 @@
 use crate::api::customer::{RequestDetailView, RequestsView, request_page, requests_page};
 use crate::components::form::FormMessage;
 use crate::components::lists::{RequestHistory, RequestList, request_name};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trp};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -74,7 +74,7 @@ pub fn RequestsPage() -> impl IntoView {
 }
 
 fn list_view(v: RequestsView) -> impl IntoView {
-    let count = trf("requests.count", &[("n", &v.requests.len().to_string())]);
+    let count = trp("requests.count", v.requests.len() as i64, &[]);
     view! {
         <p>{tr("requests.intro")}</p>
         <form method="get" action="/requests" class="filters" aria-label=tr("requests.filters")>

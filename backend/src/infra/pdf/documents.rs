@@ -3,7 +3,7 @@
 use super::{Layout, MARGIN, PAGE_WIDTH};
 use crate::store::contracts::ContractDetail;
 use crate::store::invoices::InvoiceRow;
-use domain::i18n::{t, tf};
+use domain::i18n::{t, tf, tp};
 use domain::money::{format_date, format_int, parse_iso_date};
 use domain::{Branding, Lang, format_eur};
 
@@ -233,7 +233,7 @@ pub fn contract_copy(d: &ContractCopy, b: &Branding, lang: Lang) -> Vec<u8> {
     l.pair(t(lang, "pdf.end_date"), &date(&c.end_date));
     l.pair(
         t(lang, "pdf.duration"),
-        &tf(lang, "pdf.months", &[("n", &c.duration_months.to_string())]),
+        &tp(lang, "pdf.months", c.duration_months, &[]),
     );
     l.pair(t(lang, "pdf.monthly"), &format_eur(c.monthly_amount_cents));
     if let Some(km) = c.allowed_km_per_year {
@@ -313,7 +313,7 @@ pub fn fiscal_certificate(d: &FiscalCertificate, b: &Branding, lang: Lang) -> Ve
             MARGIN + 10.0,
             8.0,
             false,
-            &tf(lang, "pdf.invoice_count", &[("n", &mine.len().to_string())]),
+            &tp(lang, "pdf.invoice_count", mine.len() as i64, &[]),
         );
         l.down(15.0);
     }
