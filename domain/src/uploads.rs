@@ -58,13 +58,8 @@ pub fn sniff(bytes: &[u8]) -> Result<FileType, Refusal> {
     }
 }
 
-/// Checks an uploaded file: not empty, at most [`MAX_UPLOAD_BYTES`], and of an accepted type.
-pub fn check(bytes: &[u8]) -> Result<FileType, Refusal> {
-    judge(bytes.len() as u64, bytes, false)
-}
-
-/// Checks an upload that streamed to disk, from its size, its first bytes and whether more
-/// arrived than was kept.
+/// Checks an upload that streamed to disk: not empty, at most [`MAX_UPLOAD_BYTES`] (nothing
+/// more arrived than was kept), and of an accepted type judged from its first bytes.
 pub fn judge(size: u64, head: &[u8], too_large: bool) -> Result<FileType, Refusal> {
     if size == 0 {
         return Err(Refusal::FileRequired);
@@ -137,12 +132,14 @@ mod tests {
 
     #[test]
     fn empty_and_oversized_files_are_refused() {
-        assert_eq!(check(b""), Err(Refusal::FileRequired));
-        let mut big = b"%PDF-".to_vec();
-        big.resize(MAX_UPLOAD_BYTES + 1, b' ');
-        assert_eq!(check(&big), Err(Refusal::FileTooLarge));
-        big.truncate(MAX_UPLOAD_BYTES);
-        assert_eq!(check(&big), Ok(FileType::Pdf));
+        let pdf = b"%PDF-1.7";
+        assert_eq!(judge(0, b"", false), Err(Refusal::FileRequired));
+        let limit = MAX_UPLOAD_BYTES as u64;
+        assert_eq!(judge(limit + 1, pdf, false), Err(Refusal::FileTooLarge));
+        // More arrived than was kept, whatever the count says.
+        assert_eq!(judge(20, pdf, true), Err(Refusal::FileTooLarge));
+        assert_eq!(judge(limit, pdf, false), Ok(FileType::Pdf));
+        assert_eq!(judge(limit, b"MZ\x90\x00", false), Err(Refusal::FileType));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::store::messages::{self, AttachmentRow, Author, MessageRow, NewThread,
 use crate::store::{accounts, audit, contracts};
 use domain::Lang;
 use domain::i18n::tf;
-use domain::messages::{self as rules, Category, MessageRefusal, ThreadEvent, ThreadStatus};
+use domain::messages::{self as rules, Category, MessageRefusal, ThreadEvent};
 
 /// Threads a page shows.
 pub const PAGE_SIZE: i64 = 20;
@@ -449,11 +449,6 @@ async fn notify(
     };
     queue::enqueue_mail(tx, s.clock.epoch(), &mail).await?;
     Ok(())
-}
-
-/// The status a thread shows (for pages).
-pub fn status_of(thread: &ThreadRow) -> ThreadStatus {
-    thread.status()
 }
 
 /// Threads the inbox shows a page.
