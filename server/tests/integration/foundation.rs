@@ -200,9 +200,9 @@ async fn spawn_with_color(backend: Backend) -> common::TestApp {
 both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
     let app = spawn(backend, true).await;
     let pool = &app.state.db.pool;
-    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 19);
-    assert_eq!(backend::store::contracts::count(pool).await.unwrap(), 29);
-    assert_eq!(backend::store::invoices::count(pool).await.unwrap(), 348);
+    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 21);
+    assert_eq!(backend::store::contracts::count(pool).await.unwrap(), 31);
+    assert_eq!(backend::store::invoices::count(pool).await.unwrap(), 372);
     assert_eq!(backend::store::staff::list(pool).await.unwrap().len(), 2);
     let an = backend::store::customers::by_number(pool, "100001")
         .await
@@ -216,7 +216,7 @@ both_backends!(demo_data_is_seeded_once, |backend: Backend| async move {
             .unwrap()
             .is_none()
     );
-    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 19);
+    assert_eq!(backend::store::customers::count(pool).await.unwrap(), 21);
 });
 
 both_backends!(
