@@ -20,6 +20,7 @@ use backend::store::accounts::AccountRow;
 use backend::{AnyPool, Clock};
 use domain::Lang;
 use domain::model::StaffRole;
+use leptos::prelude::use_context;
 use tower_sessions::Session;
 
 /// The signed-in customer, as every customer function sees it.
@@ -87,16 +88,16 @@ pub async fn customer_in(
     clock: &Clock,
     lang: Lang,
 ) -> Result<Option<SignedInCustomer>, AppError> {
-    let Some((account_id, login_id)) = session::login_with(s, pool, clock).await? else {
+    let Some((account, login_id)) = session::login_with(s, pool, clock).await? else {
         return Ok(None);
     };
     // A suspended account loses its session at once.
-    let account = backend::store::accounts::by_id(pool, account_id)
-        .await?
-        .filter(|a| a.active == 1 && a.suspended_at.is_none());
-    Ok(account.map(|account| SignedInCustomer {
+    if account.active != 1 || account.suspended_at.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(SignedInCustomer {
         customer_id: account.customer_id,
-        account_id,
+        account_id: account.id,
         login_id,
         lang,
         account,
@@ -131,17 +132,88 @@ pub async fn staff_in(
     }))
 }
 
+/// Who sent a request: worked out once per request. The server's page middleware resolves it
+/// before the page renders ([`resolve`]) and keeps it in the request ([`Resolved`]); the
+/// page's own functions ([`require_customer`], [`require_staff`]) take it from there instead
+/// of reading the session's login, the account and the staff row a second time.
+#[derive(Clone, Debug, Default)]
+pub enum Principal {
+    #[default]
+    Visitor,
+    /// A customer, with the number of message threads with an unread reply (for the header).
+    Customer {
+        me: SignedInCustomer,
+        unread: i64,
+    },
+    Staff(SignedInStaff),
+}
+
+impl Principal {
+    /// What the page frame shows: the customer's first name, or that staff is signed in.
+    pub fn frame(&self) -> domain::SignedIn {
+        match self {
+            Principal::Visitor => domain::SignedIn::default(),
+            Principal::Customer { me, unread } => domain::SignedIn {
+                customer: Some(me.account.first_name.clone()),
+                staff: false,
+                unread: *unread,
+            },
+            Principal::Staff(_) => domain::SignedIn {
+                customer: None,
+                staff: true,
+                unread: 0,
+            },
+        }
+    }
+}
+
+/// The request's [`Principal`], in the request's extensions.
+#[derive(Clone, Debug)]
+pub struct Resolved(pub std::sync::Arc<Principal>);
+
+/// Who is signed in in this browser (a staff sign-in first: a browser is never both).
+pub async fn resolve(s: &Session, pool: &AnyPool, clock: &Clock) -> Result<Principal, AppError> {
+    if let Some(staff) = staff_in(s, pool, clock).await? {
+        return Ok(Principal::Staff(staff));
+    }
+    let Some(me) = customer_in(s, pool, clock, Lang::default()).await? else {
+        return Ok(Principal::Visitor);
+    };
+    let unread = backend::store::messages::unread_count(pool, me.customer_id).await?;
+    Ok(Principal::Customer { me, unread })
+}
+
+/// The principal the middleware resolved for this request, if it did (pages; server
+/// functions called by the browser resolve their own).
+fn resolved() -> Option<std::sync::Arc<Principal>> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<Resolved>()
+        .map(|r| r.0.clone())
+}
+
 /// The signed-in customer; otherwise a redirect to the sign-in page that comes back to
 /// `back_to` (the full address) and `None`.
 pub async fn require_customer(back_to: &str) -> Result<Option<SignedInCustomer>, AppError> {
-    let s = session::session().await?;
-    let me = customer_in(
-        &s,
-        &session::db()?.pool,
-        &session::clock()?,
-        session::lang(),
-    )
-    .await?;
+    let me = match resolved() {
+        Some(principal) => match &*principal {
+            Principal::Customer { me, .. } => Some(SignedInCustomer {
+                lang: session::lang(),
+                ..me.clone()
+            }),
+            _ => None,
+        },
+        None => {
+            let s = session::session().await?;
+            customer_in(
+                &s,
+                &session::db()?.pool,
+                &session::clock()?,
+                session::lang(),
+            )
+            .await?
+        }
+    };
     if me.is_none() {
         leptos_axum::redirect(&paths::sign_in_url(back_to));
     }
@@ -152,8 +224,17 @@ pub async fn require_customer(back_to: &str) -> Result<Option<SignedInCustomer>,
 /// customer): a redirect to the staff sign-in and `None`. Staff without the role:
 /// [`AppError::Forbidden`].
 pub async fn require_staff(needed: StaffRole) -> Result<Option<SignedInStaff>, AppError> {
-    let s = session::session().await?;
-    let Some(staff) = staff_in(&s, &session::db()?.pool, &session::clock()?).await? else {
+    let staff = match resolved() {
+        Some(principal) => match &*principal {
+            Principal::Staff(staff) => Some(staff.clone()),
+            _ => None,
+        },
+        None => {
+            let s = session::session().await?;
+            staff_in(&s, &session::db()?.pool, &session::clock()?).await?
+        }
+    };
+    let Some(staff) = staff else {
         leptos_axum::redirect(paths::STAFF_SIGN_IN);
         return Ok(None);
     };
@@ -169,26 +250,11 @@ pub async fn require_staff(needed: StaffRole) -> Result<Option<SignedInStaff>, A
     Ok(Some(staff))
 }
 
-/// Who is signed in in this browser, for the page frame and the page guard.
+/// Who is signed in in this browser, for the page frame.
 pub async fn frame(
     s: &Session,
     pool: &AnyPool,
     clock: &Clock,
 ) -> Result<domain::SignedIn, AppError> {
-    if staff_in(s, pool, clock).await?.is_some() {
-        return Ok(domain::SignedIn {
-            customer: None,
-            staff: true,
-            unread: 0,
-        });
-    }
-    let Some(me) = customer_in(s, pool, clock, Lang::default()).await? else {
-        return Ok(domain::SignedIn::default());
-    };
-    let unread = backend::store::messages::unread_count(pool, me.customer_id).await?;
-    Ok(domain::SignedIn {
-        customer: Some(me.account.first_name),
-        staff: false,
-        unread,
-    })
+    Ok(resolve(s, pool, clock).await?.frame())
 }

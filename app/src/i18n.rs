@@ -6,9 +6,8 @@ use leptos::prelude::*;
 
 /// The language of the page being rendered.
 pub fn lang() -> Lang {
-    use_context::<SiteInfo>()
-        .map(|s| s.lang)
-        .unwrap_or_default()
+    // Borrowed, not cloned: this runs for every text on a page.
+    with_context::<SiteInfo, _>(|s| s.lang).unwrap_or_default()
 }
 
 /// The text for `key` in the page's language.

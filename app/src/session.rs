@@ -249,18 +249,21 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
     Ok(())
 }
 
-/// The signed-in account and its login id, if the sign-in is younger than 12 hours and its
+/// The signed-in account id and its login id, if the sign-in is younger than 12 hours and its
 /// login was not ended (from another device, by a password change, ...).
 pub async fn login(session: &Session) -> Result<Option<(i64, String)>, AppError> {
-    login_with(session, &db()?.pool, &clock()?).await
+    Ok(login_with(session, &db()?.pool, &clock()?)
+        .await?
+        .map(|(account, login_id)| (account.id, login_id)))
 }
 
-/// [`login`] with an explicit pool (for middleware outside the Leptos context).
+/// [`login`] with an explicit pool (for middleware outside the Leptos context), with the
+/// account row: one statement reads both (the gate asks on every request).
 pub async fn login_with(
     session: &Session,
     pool: &backend::AnyPool,
     clock: &Clock,
-) -> Result<Option<(i64, String)>, AppError> {
+) -> Result<Option<(backend::store::accounts::AccountRow, String)>, AppError> {
     let now = clock.epoch();
     let id: Option<i64> = session.get(ACCOUNT_KEY).await?;
     let login_id: Option<String> = session.get(LOGIN_KEY).await?;
@@ -269,10 +272,13 @@ pub async fn login_with(
         return Ok(None);
     };
     let last: Option<i64> = session.get(ACTIVE_KEY).await?;
-    let fresh = domain::registration::session_alive(at, last, now);
-    if fresh && backend::store::logins::touch(pool, now, id, &login_id).await? {
+    if domain::registration::session_alive(at, last, now)
+        && let Some(found) = backend::store::accounts::with_login(pool, id, &login_id).await?
+        && let Some(last_seen) = found.last_seen
+    {
+        backend::store::logins::seen(pool, now, &login_id, last_seen).await?;
         mark_active(session, now, false).await?;
-        return Ok(Some((id, login_id)));
+        return Ok(Some((found.account, login_id)));
     }
     backend::store::logins::end(pool, id, &login_id).await?;
     session.flush().await?;

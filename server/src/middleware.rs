@@ -178,7 +178,8 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .into_response()
 }
 
-/// Tells the page frame who is signed in (pages only; server functions and assets skip it).
+/// Works out who is signed in, once per page request: the page frame shows it and the page's
+/// own functions take it from the request (pages only; server functions and assets skip it).
 pub async fn signed_in_context(
     State((db, clock)): State<(backend::Db, backend::Clock)>,
     mut req: Request,
@@ -192,7 +193,8 @@ pub async fn signed_in_context(
         && !path.starts_with("/lang/");
     if is_page && let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() {
         // On an error the page shows the signed-out frame; the page's own data still checks.
-        if let Ok(signed_in) = app::gate::frame(&session, &db.pool, &clock).await {
+        if let Ok(principal) = app::gate::resolve(&session, &db.pool, &clock).await {
+            let signed_in = principal.frame();
             // Pages for one kind of user send everybody else to that kind's sign-in first.
             let path = req.uri().path();
             match app::paths::area(path) {
@@ -206,6 +208,9 @@ pub async fn signed_in_context(
                 _ => {}
             }
             req.extensions_mut().insert(signed_in);
+            // The page's own functions take the signed-in person from here.
+            req.extensions_mut()
+                .insert(app::gate::Resolved(std::sync::Arc::new(principal)));
         }
     }
     next.run(req).await

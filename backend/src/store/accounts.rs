@@ -34,6 +34,30 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<AccountRow>> {
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
 }
 
+/// An account with one of its logins, as the access gate reads them on every request.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct WithLogin {
+    #[sqlx(flatten)]
+    pub account: AccountRow,
+    /// When the login was last seen; `None` when the login was ended (or is not this
+    /// account's).
+    pub last_seen: Option<i64>,
+}
+
+/// The account and whether `login_id` is still one of its logins, in one statement.
+pub async fn with_login(pool: &AnyPool, id: i64, login_id: &str) -> StoreResult<Option<WithLogin>> {
+    let sql = format!(
+        "SELECT {COLUMNS},
+           (SELECT last_seen FROM account_logins WHERE login_id = $2 AND account_id = $1) AS last_seen
+         FROM portal_accounts WHERE id = $1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(id)
+        .bind(login_id)
+        .fetch_optional(pool)
+        .await?)
+}
+
 pub async fn exists_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portal_accounts WHERE customer_id = $1")
         .bind(customer_id)

@@ -40,18 +40,10 @@ pub async fn create(
     Ok(login_id)
 }
 
-/// Whether the login still exists for the account; refreshes its `last_seen`.
-pub async fn touch(pool: &AnyPool, now: i64, account_id: i64, login_id: &str) -> StoreResult<bool> {
-    let last_seen: Option<i64> = sqlx::query_scalar(
-        "SELECT last_seen FROM account_logins WHERE login_id = $1 AND account_id = $2",
-    )
-    .bind(login_id)
-    .bind(account_id)
-    .fetch_optional(pool)
-    .await?;
-    let Some(last_seen) = last_seen else {
-        return Ok(false);
-    };
+/// Records that the login was used at `now`, when `last_seen` (as the gate read it with the
+/// account, `accounts::with_login`) is at least a minute old: a write at most once a minute per
+/// login, not on every request.
+pub async fn seen(pool: &AnyPool, now: i64, login_id: &str, last_seen: i64) -> StoreResult<()> {
     if now - last_seen >= TOUCH_EVERY_SECONDS {
         sqlx::query("UPDATE account_logins SET last_seen = $2 WHERE login_id = $1")
             .bind(login_id)
@@ -59,7 +51,7 @@ pub async fn touch(pool: &AnyPool, now: i64, account_id: i64, login_id: &str) ->
             .execute(pool)
             .await?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The account's logins, most recently seen first.

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Page throughput (issue 13; a benchmark, not a test): requests/s and p99 of every customer
+# page and the CIC's main pages at 32 connections, beside the plain axum route /healthz and
+# the data-less /terms page of the same run, printed as one table so that the next run can be
+# compared line by line. Targets: every signed-in page at least 40 % of /terms, /terms at
+# least 25 % of /healthz, p99 under 15 ms on SQLite and under 25 ms on PostgreSQL.
+# Release build, demo data, loopback only, every load run bounded (wrk -d). Run by
+# scripts/bench.sh; on its own: scripts/bench_pages.sh (BENCH_SECONDS; DATABASE_URL for
+# PostgreSQL: a database that may be emptied).
+set -euo pipefail
+source "$(dirname "$0")/tools.sh"
+cd "$ROOT"
+ensure_wrk
+PORT="${BENCH_PORT:-3220}"
+DATA="$(mktemp -d)"
+DURATION="${BENCH_SECONDS:-10}"
+[ -x target/release/server ] || { say "release build"; cargo leptos build --release --split >/dev/null; }
+
+export PORTAL_SESSION_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+export PORTAL_BIND="127.0.0.1:$PORT" PORTAL_DATA_DIR="$DATA" PORTAL_DEMO=true \
+  PORTAL_SECURE_COOKIES=false PORTAL_LOG=error LEPTOS_SITE_ROOT="$ROOT/target/site" \
+  PORTAL_AUTH_RATE_PER_MINUTE=60000
+source "$ROOT/scripts/bench_lib.sh"
+pid=""
+trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$DATA"' EXIT
+if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  db="PostgreSQL"
+  # A fresh database: the demo data and the bench customer's registration start from empty.
+  base="${DATABASE_URL%/*}"; name="${DATABASE_URL##*/}"
+  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS \"$name\"" -qc "CREATE DATABASE \"$name\"" >/dev/null
+else
+  db="SQLite"
+fi
+"$ROOT/target/release/server" & pid=$!
+wait_ready
+
+register_bench_customer
+staff_sign_in
+json() { curl -s -H "Cookie: $1" -H 'accept: application/json' -X POST "$B/api/$2" "${@:3}"; }
+json "$COOKIE" customer/start-thread --data-urlencode "subject=Vraag" --data-urlencode category=invoice \
+  --data-urlencode contract= --data-urlencode "body=Klopt mijn laatste factuur?" >/dev/null
+thread=$(json "$COOKIE" customer/messages | python3 -c 'import json,sys; print(json.load(sys.stdin)["threads"][0]["id"])')
+invoice=$(json "$COOKIE" customer/invoices | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["number"])')
+
+# One line per page: path, req/s, p99 (ms). A page that does not answer 200 stops the bench
+# (a redirect to the sign-in would measure the wrong page).
+load() {
+  local cookie="$1" path="$2" status out
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" -H 'accept: text/html' "$B$path")
+  [ "$status" = 200 ] || { echo "$path answered $status" >&2; exit 1; }
+  out=$(wrk -t2 -c32 -d"${DURATION}s" --latency -H "Cookie: $cookie" -H 'accept: text/html' "$B$path")
+  echo "$(echo "$out" | awk '/Requests\/sec/ {print int($2)}') $(echo "$out" | p99 | awk '
+    /us$/ {sub(/us/, ""); printf "%.2f", $1 / 1000; next}
+    /ms$/ {sub(/ms/, ""); printf "%.2f", $1; next}
+    /s$/  {sub(/s/, "");  printf "%.2f", $1 * 1000}')"
+}
+plain=$(load "" /healthz | awk '{print $1}')
+read -r terms terms_p99 < <(load "" /terms)
+echo
+echo "$(date +%F), $db, release, wrk 2 threads x 32 connections, ${DURATION} s per page"
+echo
+echo "| page | req/s | p99 ms | share of /terms | share of /healthz |"
+echo "|---|---|---|---|---|"
+echo "| /healthz (plain axum route) | $plain | | | 100 % |"
+echo "| /terms (no data) | $terms | $terms_p99 | 100 % | $(( terms * 100 / plain )) % |"
+row() {
+  local label="$1" cookie="$2" path="$3" rps p
+  read -r rps p < <(load "$cookie" "$path")
+  echo "| $label | $rps | $p | $(( rps * 100 / terms )) % | $(( rps * 100 / plain )) % |"
+}
+row "/ landing" "" /
+row "/login" "" /login
+row "/dashboard" "$COOKIE" /dashboard
+row "/contracts/LC-2023-0001" "$COOKIE" /contracts/LC-2023-0001
+row "/invoices" "$COOKIE" /invoices
+row "/invoices/{number}" "$COOKIE" "/invoices/$invoice"
+row "/documents" "$COOKIE" /documents
+row "/requests" "$COOKIE" /requests
+row "/messages" "$COOKIE" /messages
+row "/messages/{thread}" "$COOKIE" "/messages/$thread"
+row "/profile/security" "$COOKIE" /profile/security
+row "/profile/contact" "$COOKIE" /profile/contact
+row "/cic/queue (staff, audited)" "$STAFF_COOKIE" /cic/queue
+row "/cic/inbox (staff)" "$STAFF_COOKIE" /cic/inbox
