@@ -23,29 +23,70 @@ fn site() -> SiteInfo {
     use_context::<SiteInfo>().unwrap_or_else(|| SiteInfo::new(Default::default(), Lang::default()))
 }
 
+/// The header: the operator's logo and name, and a menu with the navigation and the language
+/// choice. On a phone the menu is one button (a `<details>` disclosure, so it opens without
+/// JavaScript too); on a wide screen the style sheet shows its content in the header row.
 #[component]
 pub fn Header() -> impl IntoView {
-    let branding = site().branding;
+    let info = site();
+    let branding = info.branding;
     let logo = (!branding.logo_url.is_empty()).then(|| {
         view! { <img class="logo" src=branding.logo_url.clone() alt="" width="40" height="40" /> }
     });
+    // A link followed inside the open menu closes it (with JavaScript the page changes
+    // without a reload, so the browser would leave it open).
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(details) = menu.get_untracked() {
+            let _ = details.remove_attribute("open");
+        }
+    });
+    let unread_at_start = info.signed_in.unread;
+    let customer = info.signed_in.customer.is_some();
+    // Erased (here and the whole header): the app's view type is otherwise deeper than the
+    // compiler's recursion limit.
+    let menu_view = view! {
+        <details class="menu" node_ref=menu>
+            <summary class="menu-button">
+                <svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 20 20">
+                    <path d="M2 4h16M2 10h16M2 16h16" stroke="currentColor" stroke-width="2.5" />
+                </svg>
+                {tr("nav.menu")}
+                {move || {
+                    let n = use_context::<UnreadReplies>().map_or(unread_at_start, |u| u.0.get());
+                    (customer && n > 0).then(|| view! {
+                        " "<span class="badge"><span class="visually-hidden">{tr("nav.unread")}" "</span>{n}</span>
+                    })
+                }}
+            </summary>
+            <div class="menu-body">
+                <MainNav />
+                <LanguageSwitcher />
+            </div>
+        </details>
+    }
+    .into_any();
     view! {
         <header class="site-header">
             <a class="brand" href="/">
                 {logo}
                 <span class="brand-name">{branding.company_name.clone()}</span>
             </a>
-            <MainNav />
-            <LanguageSwitcher />
+            {menu_view}
+            // Outside the menu: the warning must show while the menu is closed.
+            {customer.then(|| view! { <IdleWarning /> })}
         </header>
     }
+    .into_any()
 }
 
 /// The main navigation: sign-in and registration for visitors; the customer's pages and
-/// "log out" once signed in (with the idle-timeout warning).
+/// "log out" once signed in.
 #[component]
 fn MainNav() -> impl IntoView {
-    let signed_in = site().signed_in;
+    let signed_in = with_context::<SiteInfo, _>(|s| s.signed_in.clone()).unwrap_or_default();
     let unread_at_start = signed_in.unread;
     let links = if signed_in.customer.is_some() {
         view! {
@@ -68,7 +109,6 @@ fn MainNav() -> impl IntoView {
             <form method="post" action="/api/auth/sign-out" class="inline-form">
                 <button type="submit" class="button link">{tr("dashboard.sign_out")}</button>
             </form>
-            <IdleWarning />
         }
         .into_any()
     } else if signed_in.staff {

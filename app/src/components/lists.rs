@@ -38,13 +38,13 @@ pub fn InvoiceTable(
                         let pdf_label = trf("invoices.download_label", &[("number", &i.number)]);
                         view! {
                             <tr>
-                                <td><a href=href>{i.number.clone()}</a></td>
-                                {show_contract.then(|| view! { <td>{i.contract_number.clone()}</td> })}
-                                <td>{i.issue_date.clone()}</td>
-                                <td>{i.due_date.clone()}</td>
-                                <td class="num">{i.amount.clone()}</td>
-                                <td>{status_badge(&i.status)}</td>
-                                <td><a href=pdf download aria-label=pdf_label>"PDF"</a></td>
+                                <td data-label=tr("invoices.number")><a href=href>{i.number.clone()}</a></td>
+                                {show_contract.then(|| view! { <td data-label=tr("invoices.contract")>{i.contract_number.clone()}</td> })}
+                                <td data-label=tr("invoices.issue_date")>{i.issue_date.clone()}</td>
+                                <td data-label=tr("invoices.due_date")>{i.due_date.clone()}</td>
+                                <td data-label=tr("invoices.amount") class="num">{i.amount.clone()}</td>
+                                <td data-label=tr("invoices.status")>{status_badge(&i.status)}</td>
+                                <td data-label=tr("invoices.pdf")><a href=pdf download aria-label=pdf_label>"PDF"</a></td>
                             </tr>
                         }
                     }).collect_view()}

@@ -120,14 +120,14 @@ fn trail_view(v: AuditView) -> impl IntoView {
                     <tbody>
                         {v.entries.iter().map(|e| view! {
                             <tr>
-                                <td>{e.at.clone()}</td>
-                                <td>{e.staff_name.clone()}</td>
-                                <td>{tr(&format!("audit.action.{}", e.action))}</td>
-                                <td>{e.customer.clone().map(|c| view! { <a href=format!("/cic/customers/{c}")>{c.clone()}</a> })}</td>
-                                <td>{e.object.clone().unwrap_or_default()}</td>
-                                <td>{e.detail.clone()}</td>
-                                <td>{e.ip_address.clone()}</td>
-                                <td><code>{e.request_id.clone().unwrap_or_default()}</code></td>
+                                <td data-label=tr("audit.at")>{e.at.clone()}</td>
+                                <td data-label=tr("audit.staff")>{e.staff_name.clone()}</td>
+                                <td data-label=tr("audit.action")>{tr(&format!("audit.action.{}", e.action))}</td>
+                                <td data-label=tr("cic.customer")>{e.customer.clone().map(|c| view! { <a href=format!("/cic/customers/{c}")>{c.clone()}</a> })}</td>
+                                <td data-label=tr("audit.object")>{e.object.clone().unwrap_or_default()}</td>
+                                <td data-label=tr("audit.detail")>{e.detail.clone()}</td>
+                                <td data-label=tr("audit.ip")>{e.ip_address.clone()}</td>
+                                <td data-label=tr("audit.request_id")><code>{e.request_id.clone().unwrap_or_default()}</code></td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -178,10 +178,10 @@ fn allowance_view(v: ChangeFormView) -> AnyView {
                     <tbody>
                         {v.effects.iter().map(|(km, total, excess, cost)| view! {
                             <tr>
-                                <td class="num">{km.clone()}</td>
-                                <td class="num">{total.clone()}</td>
-                                <td class="num">{excess.clone()}</td>
-                                <td class="num">{cost.clone()}</td>
+                                <td data-label=tr("contract.km_per_year") class="num">{km.clone()}</td>
+                                <td data-label=tr("contract.km_total") class="num">{total.clone()}</td>
+                                <td data-label=tr("change.allowance.excess") class="num">{excess.clone()}</td>
+                                <td data-label=tr("change.allowance.cost") class="num">{cost.clone()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

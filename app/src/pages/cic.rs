@@ -82,10 +82,10 @@ pub fn CicHomePage() -> impl IntoView {
                                         <tbody>
                                             {home.incidents.into_iter().map(|i| view! {
                                                 <tr>
-                                                    <td><a href=format!("/cic/customers/{}", i.customer_number)>{i.customer_number.clone()}</a></td>
-                                                    <td>{i.customer_name.clone()}</td>
-                                                    <td>{tr(&format!("incident.{}", i.kind))}</td>
-                                                    <td>{i.reported_at.clone()}</td>
+                                                    <td data-label=tr("register.customer_number")><a href=format!("/cic/customers/{}", i.customer_number)>{i.customer_number.clone()}</a></td>
+                                                    <td data-label=tr("cic.customer")>{i.customer_name.clone()}</td>
+                                                    <td data-label=tr("cic.incident")>{tr(&format!("incident.{}", i.kind))}</td>
+                                                    <td data-label=tr("cic.reported_at")>{i.reported_at.clone()}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>

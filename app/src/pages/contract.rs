@@ -119,9 +119,9 @@ fn contract_view(c: ContractView, report: ServerAction<ReportMileage>) -> impl I
                         <tbody>
                             {c.readings.iter().rev().map(|r| view! {
                                 <tr>
-                                    <td>{r.date.clone()}</td>
-                                    <td class="num">{r.km.clone()}</td>
-                                    <td class="num">{r.allowed.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label=tr("mileage.date")>{r.date.clone()}</td>
+                                    <td data-label=tr("mileage.km") class="num">{r.km.clone()}</td>
+                                    <td data-label=tr("mileage.allowed") class="num">{r.allowed.clone().unwrap_or_else(|| "—".into())}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

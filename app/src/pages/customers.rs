@@ -62,10 +62,10 @@ fn search_view(v: SearchView) -> impl IntoView {
                     <tbody>
                         {found.into_iter().map(|c| view! {
                             <tr>
-                                <td><a href=format!("/cic/customers/{}", c.number)>{c.number.clone()}</a></td>
-                                <td>{c.name.clone()}</td>
-                                <td>{c.email.clone().unwrap_or_default()}</td>
-                                <td>{c.city.clone().unwrap_or_default()}</td>
+                                <td data-label=tr("register.customer_number")><a href=format!("/cic/customers/{}", c.number)>{c.number.clone()}</a></td>
+                                <td data-label=tr("cic.customer")>{c.name.clone()}</td>
+                                <td data-label=tr("contact.email")>{c.email.clone().unwrap_or_default()}</td>
+                                <td data-label=tr("contact.city")>{c.city.clone().unwrap_or_default()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -216,13 +216,13 @@ fn customer_view(v: StaffCustomerView) -> impl IntoView {
                     <tbody>
                         {v.contracts.iter().map(|c| view! {
                             <tr>
-                                <td>{c.contract_number.clone()}</td>
-                                <td>{c.vehicle.clone()}</td>
-                                <td>{c.number_plate.clone().unwrap_or_else(dash)}</td>
-                                <td>{tr(&format!("contractstatus.{}", c.status))}</td>
-                                <td>{c.end_date.clone()}</td>
-                                <td class="num">{c.allowed_km_per_year.clone().unwrap_or_else(dash)}</td>
-                                <td class="num">{c.monthly_amount.clone()}</td>
+                                <td data-label=tr("invoices.contract")>{c.contract_number.clone()}</td>
+                                <td data-label=tr("contract.vehicle")>{c.vehicle.clone()}</td>
+                                <td data-label=tr("dashboard.plate")>{c.number_plate.clone().unwrap_or_else(dash)}</td>
+                                <td data-label=tr("invoices.status")>{tr(&format!("contractstatus.{}", c.status))}</td>
+                                <td data-label=tr("dashboard.end_date")>{c.end_date.clone()}</td>
+                                <td data-label=tr("contract.km_per_year") class="num">{c.allowed_km_per_year.clone().unwrap_or_else(dash)}</td>
+                                <td data-label=tr("customers.monthly") class="num">{c.monthly_amount.clone()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -264,11 +264,11 @@ fn customer_view(v: StaffCustomerView) -> impl IntoView {
                     <tbody>
                         {v.invoices.iter().map(|i| view! {
                             <tr>
-                                <td>{i.number.clone()}</td>
-                                <td>{i.contract_number.clone()}</td>
-                                <td>{i.due_date.clone()}</td>
-                                <td class="num">{i.amount.clone()}</td>
-                                <td><span class=format!("status status-{}", i.status)>{tr(&format!("invoicestatus.{}", i.status))}</span></td>
+                                <td data-label=tr("invoices.number")>{i.number.clone()}</td>
+                                <td data-label=tr("invoices.contract")>{i.contract_number.clone()}</td>
+                                <td data-label=tr("invoices.due_date")>{i.due_date.clone()}</td>
+                                <td data-label=tr("invoices.amount") class="num">{i.amount.clone()}</td>
+                                <td data-label=tr("invoices.status")><span class=format!("status status-{}", i.status)>{tr(&format!("invoicestatus.{}", i.status))}</span></td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -93,13 +93,13 @@ fn inbox_view(v: InboxView) -> impl IntoView {
                         <tbody>
                             {v.items.iter().map(|i| view! {
                                 <tr class:overdue=i.overdue>
-                                    <td><a href=format!("/cic/threads/{}", i.id)>{i.subject.clone()}</a></td>
-                                    <td>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
-                                    <td>{tr(&format!("messages.category.{}", i.category))}</td>
-                                    <td>{tr(&format!("messages.status.{}", i.status))}</td>
-                                    <td>{i.waiting_days.map(|d| trp("queue.age_days", d, &[]))}
+                                    <td data-label=tr("messages.subject")><a href=format!("/cic/threads/{}", i.id)>{i.subject.clone()}</a></td>
+                                    <td data-label=tr("cic.customer")>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
+                                    <td data-label=tr("messages.category")>{tr(&format!("messages.category.{}", i.category))}</td>
+                                    <td data-label=tr("invoices.status")>{tr(&format!("messages.status.{}", i.status))}</td>
+                                    <td data-label=tr("inbox.waiting")>{i.waiting_days.map(|d| trp("queue.age_days", d, &[]))}
                                         {i.overdue.then(|| view! { " "<span class="tag">{tr("queue.overdue")}</span> })}</td>
-                                    <td>{i.assigned_to.clone().unwrap_or_default()}</td>
+                                    <td data-label=tr("queue.assigned_to")>{i.assigned_to.clone().unwrap_or_default()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

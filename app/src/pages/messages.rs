@@ -58,14 +58,14 @@ fn list_view(v: MessagesView) -> impl IntoView {
                         <tbody>
                             {v.threads.iter().map(|t| view! {
                                 <tr class:unread=t.unread>
-                                    <td>
+                                    <td data-label=tr("messages.subject")>
                                         <a href=format!("/messages/{}", t.id)>{t.subject.clone()}</a>
                                         {t.unread.then(|| view! { " "<span class="tag">{tr("messages.unread")}</span> })}
                                     </td>
-                                    <td>{tr(&format!("messages.category.{}", t.category))}</td>
-                                    <td>{t.contract_number.clone().unwrap_or_default()}</td>
-                                    <td>{tr(&format!("messages.status.{}", t.status))}</td>
-                                    <td>{t.last_activity.clone()}</td>
+                                    <td data-label=tr("messages.category")>{tr(&format!("messages.category.{}", t.category))}</td>
+                                    <td data-label=tr("invoices.contract")>{t.contract_number.clone().unwrap_or_default()}</td>
+                                    <td data-label=tr("invoices.status")>{tr(&format!("messages.status.{}", t.status))}</td>
+                                    <td data-label=tr("messages.last_activity")>{t.last_activity.clone()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -128,17 +128,17 @@ fn queue_view(v: QueueView) -> impl IntoView {
                                 let age = trp("queue.age_days", i.age_days, &[]);
                                 view! {
                                     <tr class:overdue=i.overdue>
-                                        <td><a href=format!("/cic/requests/{}", i.id)>{i.reference.clone()}</a></td>
-                                        <td>{tr(&format!("requestkind.{}", i.kind))}</td>
-                                        <td>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
-                                        <td>{i.contract_number.clone().unwrap_or_else(|| "—".into())}</td>
-                                        <td>{i.submitted.clone()}</td>
-                                        <td>
+                                        <td data-label=tr("requests.reference")><a href=format!("/cic/requests/{}", i.id)>{i.reference.clone()}</a></td>
+                                        <td data-label=tr("requests.kind")>{tr(&format!("requestkind.{}", i.kind))}</td>
+                                        <td data-label=tr("cic.customer")>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
+                                        <td data-label=tr("invoices.contract")>{i.contract_number.clone().unwrap_or_else(|| "—".into())}</td>
+                                        <td data-label=tr("requests.submitted")>{i.submitted.clone()}</td>
+                                        <td data-label=tr("queue.age")>
                                             {age}
                                             {i.overdue.then(|| view! { " " <span class="status status-overdue">{tr("queue.overdue")}</span> })}
                                         </td>
-                                        <td><span class=format!("status status-{}", i.status)>{tr(&format!("requeststatus.{}", i.status))}</span></td>
-                                        <td>{i.assigned_to.clone().unwrap_or_else(|| tr("queue.nobody").to_string())}</td>
+                                        <td data-label=tr("invoices.status")><span class=format!("status status-{}", i.status)>{tr(&format!("requeststatus.{}", i.status))}</span></td>
+                                        <td data-label=tr("queue.assigned_to")>{i.assigned_to.clone().unwrap_or_else(|| tr("queue.nobody").to_string())}</td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -71,10 +71,10 @@ fn replies_view(v: RepliesView) -> impl IntoView {
                                 let name_id = format!("reply-{}-title", r.id);
                                 view! {
                                     <tr>
-                                        <td>{r.lang.to_uppercase()}</td>
-                                        <td id=name_id.clone()>{r.title.clone()}</td>
-                                        <td class="message-body">{excerpt}</td>
-                                        <td class="row-actions">
+                                        <td data-label=tr("replies.lang")>{r.lang.to_uppercase()}</td>
+                                        <td data-label=tr("replies.title") id=name_id.clone()>{r.title.clone()}</td>
+                                        <td data-label=tr("replies.text") class="message-body">{excerpt}</td>
+                                        <td data-label=tr("staff.actions") class="row-actions">
                                             <a class="button small" href=format!("/cic/replies?edit={}#reply-form", r.id) aria-describedby=name_id.clone()>{tr("replies.change")}</a>
                                             <form method="post" action="/api/cic/delete-reply" class="inline-form">
                                                 <input type="hidden" name="id" value=r.id.to_string() />

@@ -62,11 +62,11 @@ fn staff_view(v: StaffListView) -> impl IntoView {
                         let active = m.state != "inactive";
                         view! {
                             <tr>
-                                <td id=format!("staff-{}-name", m.id)>{m.name.clone()}{m.is_me.then(|| view! { " "<span class="tag">{tr("staff.you")}</span> })}</td>
-                                <td>{m.email.clone()}</td>
-                                <td>{tr(&format!("staffrole.{}", m.role))}</td>
-                                <td>{tr(&format!("staff.state.{}", m.state))}</td>
-                                <td class="row-actions">
+                                <td data-label=tr("staff.name") id=format!("staff-{}-name", m.id)>{m.name.clone()}{m.is_me.then(|| view! { " "<span class="tag">{tr("staff.you")}</span> })}</td>
+                                <td data-label=tr("staff.email")>{m.email.clone()}</td>
+                                <td data-label=tr("staff.role")>{tr(&format!("staffrole.{}", m.role))}</td>
+                                <td data-label=tr("staff.state")>{tr(&format!("staff.state.{}", m.state))}</td>
+                                <td data-label=tr("staff.actions") class="row-actions">
                                     {if m.role == "admin" {
                                         action(m, "role_agent", "staff.make_agent").into_any()
                                     } else {

@@ -93,6 +93,8 @@ const ADDRESSES: &[(&str, &str, &str, &str)] = &[
     ("100017", "Rue des Carmes 9", "4000", "Liège"),
     ("100018", "Veldstraat 41", "9000", "Gent"),
     ("100019", "Rue Haute 120", "1000", "Bruxelles"),
+    ("100020", "Diestsestraat 77", "3000", "Leuven"),
+    ("100021", "Rue de Fer 31", "5000", "Namur"),
 ];
 
 const CUSTOMERS: &[C] = &[
@@ -284,6 +286,26 @@ const CUSTOMERS: &[C] = &[
         company: None,
         mobile: Some("+32470000119"),
         email: "lea.lambert@example.be",
+        lang: Lang::Fr,
+    },
+    C {
+        number: "100020",
+        kind: CustomerKind::Private,
+        first: "Sander",
+        last: "Goossens",
+        company: None,
+        mobile: Some("+32470000120"),
+        email: "sander.goossens@example.be",
+        lang: Lang::Nl,
+    },
+    C {
+        number: "100021",
+        kind: CustomerKind::Private,
+        first: "Inès",
+        last: "Fontaine",
+        company: None,
+        mobile: Some("+32470000121"),
+        email: "ines.fontaine@example.be",
         lang: Lang::Fr,
     },
 ];
@@ -695,6 +717,34 @@ const CONTRACTS: &[K] = &[
         vin_prefix: "JTMABABA0RA",
         plate: "2-ABD-234",
     },
+    K {
+        number: "LC-2025-0030",
+        customer: "100020",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 6),
+        months: 48,
+        monthly_cents: 45900,
+        km: Some(20_000),
+        make: "Polestar",
+        model: "2",
+        vin_prefix: "LPSVSEDEEPL",
+        plate: "2-BCF-456",
+    },
+    K {
+        number: "LC-2025-0031",
+        customer: "100021",
+        kind: ContractKind::Lease,
+        status: ContractStatus::Active,
+        start: (2025, 7),
+        months: 36,
+        monthly_cents: 34900,
+        km: Some(12_500),
+        make: "MG",
+        model: "4 Electric",
+        vin_prefix: "LSJW74095PZ",
+        plate: "2-DGK-567",
+    },
 ];
 
 /// The month the dates in `CONTRACTS` are written for: a data set seeded in this month uses
@@ -1057,9 +1107,9 @@ mod tests {
         let batch = batch(anchor).unwrap();
         let first_day = date(anchor.0, anchor.1, 1);
         let last_day = due_date(anchor);
-        assert_eq!(batch.customers.len(), 19);
-        assert_eq!(batch.contracts.len(), 29);
-        assert_eq!(batch.invoices.len(), 348, "12 a contract");
+        assert_eq!(batch.customers.len(), 21);
+        assert_eq!(batch.contracts.len(), 31);
+        assert_eq!(batch.invoices.len(), 372, "12 a contract");
         for k in &batch.contracts {
             let running = k.status.is_running();
             // Running contracts run through the anchor month; ended ones ended before it.
