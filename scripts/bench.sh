@@ -4,7 +4,8 @@
 # as a fraction of a plain axum route (/healthz) in the same run, sign-ins, the self-service
 # server functions, the CIC work queue and customer search on the demo and the seed data set,
 # the audit trail's CSV export of a million entries, approvals by 50 agents at once, and
-# invoice PDFs (time and memory), and messaging (scripts/bench_messages.sh). Release build;
+# invoice PDFs (time and memory), messaging (scripts/bench_messages.sh) and the table of every
+# page's requests/s and p99 (scripts/bench_pages.sh). Release build;
 # loopback only;
 # every load run is bounded (wrk -d).
 set -euo pipefail
@@ -259,3 +260,4 @@ cargo run -q --release -p server --example limiter_memory
 rm -rf "$DATA"
 # Messaging: lists and threads with a million messages, 10 MB attachments.
 BENCH_PORT=$((PORT + 10)) "$ROOT/scripts/bench_messages.sh"
+BENCH_PORT=$((PORT + 20)) "$ROOT/scripts/bench_pages.sh"

@@ -48,6 +48,8 @@ test('a customer follows a contract, reports a reading, browses invoices, downlo
   await expect(page.getByText(new RegExp(`${c.shown.replace('.', '\\.')}\\s*km \\(`))).toBeVisible();
 
   // Invoices across contracts: 25 per page, filters and pages as links and a GET form.
+  // On the phone the navigation is behind the header's menu button.
+  await page.locator('summary', { hasText: 'Menu' }).click();
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Facturen' }).click();
   await expect(page).toHaveURL(/\/invoices$/);
   await expect(page.getByText('36 facturen · pagina 1 van 2')).toBeVisible();
@@ -73,6 +75,7 @@ test('a customer follows a contract, reports a reading, browses invoices, downlo
   await expectAccessible(page, info);
 
   // Documents: a contract copy to download; ask for a fiscal certificate, then cancel it.
+  await page.locator('summary', { hasText: 'Menu' }).click();
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Documenten' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Documenten');
   const copy = page.waitForEvent('download');

@@ -79,14 +79,14 @@ both_backends!(
             .unwrap();
         let page = app.page_as(&agent, &search("seed.example")).await;
         assert_eq!(
-            page.matches("<tr><td><a href=\"/cic/customers/").count(),
+            page.matches("\"><a href=\"/cic/customers/").count(),
             25
         );
         assert!(page.contains("rel=\"next\""));
         let page = app
             .page_as(&agent, &format!("{}&page=2", search("seed.example")))
             .await;
-        assert_eq!(page.matches("<tr><td><a href=\"/cic/customers/").count(), 5);
+        assert_eq!(page.matches("\"><a href=\"/cic/customers/").count(), 5);
         assert!(!page.contains("rel=\"next\"") && page.contains("rel=\"prev\""));
 
         // Customers and visitors do not get in.

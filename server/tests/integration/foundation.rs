@@ -420,7 +420,7 @@ both_backends!(
         );
         assert_eq!(
             backend::store::customers::count(&db.pool).await.unwrap(),
-            19 + 50
+            21 + 50
         );
         assert_eq!(
             backend::store::invoices::count(&db.pool).await.unwrap(),
