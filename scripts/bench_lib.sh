@@ -57,3 +57,25 @@ o=h[-1]&15; print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 10
   curl -s -H "Cookie: $STAFF_COOKIE" -H 'accept: application/json' -X POST "$B/api/cic/queue" \
     | grep -q '"items"' || { echo "bench staff sign-in failed" >&2; exit 1; }
 }
+
+# The server's settings for a benchmark run on PORT with its data in DATA: demo data, a fixed
+# session secret (a signed-in browser stays signed in across restarts), plain-HTTP cookies, the
+# per-IP sign-in limit lifted (the load comes from one address), log level $1 (default warn).
+bench_env() {
+  PORTAL_SESSION_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+  export PORTAL_SESSION_SECRET PORTAL_BIND="127.0.0.1:$PORT" PORTAL_DATA_DIR="$DATA" PORTAL_DEMO=true \
+    PORTAL_SECURE_COOKIES=false PORTAL_LOG="${1:-warn}" LEPTOS_SITE_ROOT="$ROOT/target/site" \
+    PORTAL_AUTH_RATE_PER_MINUTE=60000
+}
+
+# A server function called as an API client with cookie $1: json COOKIE FUNCTION [curl args].
+json() { curl -s -H "Cookie: $1" -H 'accept: application/json' -X POST "$B/api/$2" "${@:3}"; }
+
+# The bench customer writes one message; sets THREAD (its id) and INVOICE (the customer's
+# newest invoice number), for pages that show one of each.
+thread_and_invoice() {
+  json "$COOKIE" customer/start-thread --data-urlencode "subject=Vraag" --data-urlencode category=invoice \
+    --data-urlencode contract= --data-urlencode "body=Klopt mijn laatste factuur?" >/dev/null
+  THREAD=$(json "$COOKIE" customer/messages | python3 -c 'import json,sys; print(json.load(sys.stdin)["threads"][0]["id"])')
+  INVOICE=$(json "$COOKIE" customer/invoices | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["number"])')
+}

@@ -15,16 +15,12 @@ DURATION="${BENCH_SECONDS:-10}"
 MESSAGES="${BENCH_MESSAGES:-1000000}"
 [ -x target/release/server ] || { say "release build"; cargo leptos build --release --split >/dev/null; }
 
-export PORTAL_SESSION_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
-export PORTAL_BIND="127.0.0.1:$PORT" PORTAL_DATA_DIR="$DATA" PORTAL_DEMO=true \
-  PORTAL_SECURE_COOKIES=false PORTAL_LOG=warn LEPTOS_SITE_ROOT="$ROOT/target/site" \
-  PORTAL_AUTH_RATE_PER_MINUTE=60000
 source "$ROOT/scripts/bench_lib.sh"
+bench_env warn
 pid=""
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$DATA"' EXIT
 start() { "$ROOT/target/release/server" & pid=$!; wait_ready; }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
-json() { curl -s -H "Cookie: $1" -H 'accept: application/json' -X POST "$B/api/$2" "${@:3}"; }
 
 start
 register_bench_customer

@@ -16,11 +16,8 @@ DATA="$(mktemp -d)"
 DURATION="${BENCH_SECONDS:-10}"
 [ -x target/release/server ] || { say "release build"; cargo leptos build --release --split >/dev/null; }
 
-export PORTAL_SESSION_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
-export PORTAL_BIND="127.0.0.1:$PORT" PORTAL_DATA_DIR="$DATA" PORTAL_DEMO=true \
-  PORTAL_SECURE_COOKIES=false PORTAL_LOG=error LEPTOS_SITE_ROOT="$ROOT/target/site" \
-  PORTAL_AUTH_RATE_PER_MINUTE=60000
 source "$ROOT/scripts/bench_lib.sh"
+bench_env error
 pid=""
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$DATA"' EXIT
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
@@ -36,11 +33,7 @@ wait_ready
 
 register_bench_customer
 staff_sign_in
-json() { curl -s -H "Cookie: $1" -H 'accept: application/json' -X POST "$B/api/$2" "${@:3}"; }
-json "$COOKIE" customer/start-thread --data-urlencode "subject=Vraag" --data-urlencode category=invoice \
-  --data-urlencode contract= --data-urlencode "body=Klopt mijn laatste factuur?" >/dev/null
-thread=$(json "$COOKIE" customer/messages | python3 -c 'import json,sys; print(json.load(sys.stdin)["threads"][0]["id"])')
-invoice=$(json "$COOKIE" customer/invoices | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["number"])')
+thread_and_invoice
 
 # One line per page: path, req/s, p99 (ms). A page that does not answer 200 stops the bench
 # (a redirect to the sign-in would measure the wrong page).
@@ -73,11 +66,11 @@ row "/login" "" /login
 row "/dashboard" "$COOKIE" /dashboard
 row "/contracts/LC-2023-0001" "$COOKIE" /contracts/LC-2023-0001
 row "/invoices" "$COOKIE" /invoices
-row "/invoices/{number}" "$COOKIE" "/invoices/$invoice"
+row "/invoices/{number}" "$COOKIE" "/invoices/$INVOICE"
 row "/documents" "$COOKIE" /documents
 row "/requests" "$COOKIE" /requests
 row "/messages" "$COOKIE" /messages
-row "/messages/{thread}" "$COOKIE" "/messages/$thread"
+row "/messages/{thread}" "$COOKIE" "/messages/$THREAD"
 row "/profile/security" "$COOKIE" /profile/security
 row "/profile/contact" "$COOKIE" /profile/contact
 row "/cic/queue (staff, audited)" "$STAFF_COOKIE" /cic/queue
