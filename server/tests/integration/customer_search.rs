@@ -78,10 +78,7 @@ both_backends!(
             .await
             .unwrap();
         let page = app.page_as(&agent, &search("seed.example")).await;
-        assert_eq!(
-            page.matches("\"><a href=\"/cic/customers/").count(),
-            25
-        );
+        assert_eq!(page.matches("\"><a href=\"/cic/customers/").count(), 25);
         assert!(page.contains("rel=\"next\""));
         let page = app
             .page_as(&agent, &format!("{}&page=2", search("seed.example")))
