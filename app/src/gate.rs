@@ -171,12 +171,18 @@ impl Principal {
 #[derive(Clone, Debug)]
 pub struct Resolved(pub std::sync::Arc<Principal>);
 
-/// Who is signed in in this browser (a staff sign-in first: a browser is never both).
-pub async fn resolve(s: &Session, pool: &AnyPool, clock: &Clock) -> Result<Principal, AppError> {
+/// Who is signed in in this browser (a staff sign-in first: a browser is never both), for a
+/// request in `lang`.
+pub async fn resolve(
+    s: &Session,
+    pool: &AnyPool,
+    clock: &Clock,
+    lang: Lang,
+) -> Result<Principal, AppError> {
     if let Some(staff) = staff_in(s, pool, clock).await? {
         return Ok(Principal::Staff(staff));
     }
-    let Some(me) = customer_in(s, pool, clock, Lang::default()).await? else {
+    let Some(me) = customer_in(s, pool, clock, lang).await? else {
         return Ok(Principal::Visitor);
     };
     let unread = backend::store::messages::unread_count(pool, me.customer_id).await?;
@@ -197,10 +203,7 @@ fn resolved() -> Option<std::sync::Arc<Principal>> {
 pub async fn require_customer(back_to: &str) -> Result<Option<SignedInCustomer>, AppError> {
     let me = match resolved() {
         Some(principal) => match &*principal {
-            Principal::Customer { me, .. } => Some(SignedInCustomer {
-                lang: session::lang(),
-                ..me.clone()
-            }),
+            Principal::Customer { me, .. } => Some(me.clone()),
             _ => None,
         },
         None => {
@@ -256,5 +259,5 @@ pub async fn frame(
     pool: &AnyPool,
     clock: &Clock,
 ) -> Result<domain::SignedIn, AppError> {
-    Ok(resolve(s, pool, clock).await?.frame())
+    Ok(resolve(s, pool, clock, Lang::default()).await?.frame())
 }

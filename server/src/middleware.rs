@@ -193,7 +193,8 @@ pub async fn signed_in_context(
         && !path.starts_with("/lang/");
     if is_page && let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() {
         // On an error the page shows the signed-out frame; the page's own data still checks.
-        if let Ok(principal) = app::gate::resolve(&session, &db.pool, &clock).await {
+        let lang = app::shell::lang_from_headers(req.headers());
+        if let Ok(principal) = app::gate::resolve(&session, &db.pool, &clock, lang).await {
             let signed_in = principal.frame();
             // Pages for one kind of user send everybody else to that kind's sign-in first.
             let path = req.uri().path();

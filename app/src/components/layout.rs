@@ -54,12 +54,7 @@ pub fn Header() -> impl IntoView {
                     <path d="M2 4h16M2 10h16M2 16h16" stroke="currentColor" stroke-width="2.5" />
                 </svg>
                 {tr("nav.menu")}
-                {move || {
-                    let n = use_context::<UnreadReplies>().map_or(unread_at_start, |u| u.0.get());
-                    (customer && n > 0).then(|| view! {
-                        " "<span class="badge"><span class="visually-hidden">{tr("nav.unread")}" "</span>{n}</span>
-                    })
-                }}
+                {customer.then(|| view! { <UnreadBadge at_start=unread_at_start /> })}
             </summary>
             <div class="menu-body">
                 <MainNav />
@@ -82,6 +77,19 @@ pub fn Header() -> impl IntoView {
     .into_any()
 }
 
+/// The count of threads with an unread reply, after a space, while there is one: on the
+/// **Berichten** link and, on a phone, on the menu button. Starts from what the server knew
+/// (`at_start`) and follows [`UnreadReplies`].
+#[component]
+fn UnreadBadge(at_start: i64) -> impl IntoView {
+    move || {
+        let n = use_context::<UnreadReplies>().map_or(at_start, |u| u.0.get());
+        (n > 0).then(|| view! {
+            " "<span class="badge"><span class="visually-hidden">{tr("nav.unread")}" "</span>{n}</span>
+        })
+    }
+}
+
 /// The main navigation: sign-in and registration for visitors; the customer's pages and
 /// "log out" once signed in.
 #[component]
@@ -96,12 +104,7 @@ fn MainNav() -> impl IntoView {
             <a href="/requests">{tr("nav.requests")}</a>
             <a href="/messages">
                 {tr("page.messages.title")}
-                {move || {
-                    let n = use_context::<UnreadReplies>().map_or(unread_at_start, |u| u.0.get());
-                    (n > 0).then(|| view! {
-                        " "<span class="badge"><span class="visually-hidden">{tr("nav.unread")}" "</span>{n}</span>
-                    })
-                }}
+                <UnreadBadge at_start=unread_at_start />
             </a>
             <a href="/profile/contact">{tr("page.contact.title")}</a>
             <a href="/profile/security">{tr("page.security.title")}</a>
