@@ -93,3 +93,18 @@ ensure_pdftotext() {
 ensure_wrk() {
   command -v wrk >/dev/null 2>&1 || apt_install wrk
 }
+
+# The load test's users (scripts/load.sh): Python with aiohttp, in its own virtual environment.
+LOAD_PY="$ROOT/scripts/load/.venv/bin/python"
+ensure_load_python() {
+  if [ ! -x "$LOAD_PY" ] || ! "$LOAD_PY" -c 'import aiohttp' 2>/dev/null; then
+    say "installing aiohttp for the load test (PyPI)"
+    python3 -m venv "$ROOT/scripts/load/.venv"
+    "$LOAD_PY" -m pip install -q -r "$ROOT/scripts/load/requirements.txt"
+  fi
+}
+
+# The load balancer of the several-instances run (scripts/load.sh --instances N).
+ensure_haproxy() {
+  command -v haproxy >/dev/null 2>&1 || apt_install haproxy
+}

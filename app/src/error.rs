@@ -28,6 +28,14 @@ pub enum AppError {
     /// `Retry-After`).
     #[error("busy")]
     Busy,
+    /// The database (or the file storage) cannot be reached or cannot take the write right
+    /// now: nothing was stored; try again in a moment (503 with `Retry-After`).
+    #[error("temporarily unavailable")]
+    Unavailable,
+    /// No answer within the request's time limit (503): the work may still have been done,
+    /// so the person checks before sending it again.
+    #[error("timed out")]
+    TimedOut,
     /// Someone else changed the thing first (a stale version): reload and decide again.
     #[error("conflict")]
     Conflict,
@@ -42,6 +50,8 @@ impl AppError {
             AppError::Forbidden => "error.forbidden",
             AppError::Internal => "error.internal",
             AppError::Busy => "error.busy",
+            AppError::Unavailable => "error.unavailable",
+            AppError::TimedOut => "error.timeout",
             AppError::Conflict => "queue.stale",
         }
     }
@@ -52,7 +62,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Forbidden => 403,
             AppError::Internal => 500,
-            AppError::Busy => 503,
+            AppError::Busy | AppError::Unavailable | AppError::TimedOut => 503,
             AppError::Conflict => 409,
         }
     }
@@ -77,24 +87,49 @@ impl FromServerFnError for AppError {
 // The error policy: a failure below the server functions (storage, a service, the session
 // store) is logged once, here, with the request's span (and so its x-request-id), and becomes
 // `Internal`; `?` does the conversion. Nothing of the cause reaches the browser.
+// A database that is down or full is not a bug: it becomes `Unavailable` (503).
 #[cfg(feature = "ssr")]
 impl From<backend::StoreError> for AppError {
     fn from(e: backend::StoreError) -> Self {
-        internal(e)
+        if e.is_unavailable() {
+            unavailable(e)
+        } else {
+            internal(e)
+        }
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<backend::services::ServiceError> for AppError {
     fn from(e: backend::services::ServiceError) -> Self {
-        internal(e)
+        if e.is_unavailable() {
+            unavailable(e)
+        } else {
+            internal(e)
+        }
     }
+}
+
+/// Logs an outage and turns it into [`AppError::Unavailable`]; a page being rendered gets the
+/// status 503 and `Retry-After` (a plain form post keeps its redirect back to its page).
+#[cfg(feature = "ssr")]
+pub fn unavailable(err: impl std::fmt::Display) -> AppError {
+    tracing::warn!(error = %err, "database or storage unavailable");
+    crate::session::unavailable_answer();
+    AppError::Unavailable
 }
 
 #[cfg(feature = "ssr")]
 impl From<tower_sessions::session::Error> for AppError {
+    /// The session lives in the portal's database: a failing store (not an encoding problem)
+    /// is the database being unavailable.
     fn from(e: tower_sessions::session::Error) -> Self {
-        internal(e)
+        use tower_sessions::session::Error;
+        use tower_sessions::session_store::Error as StoreError;
+        match e {
+            Error::Store(StoreError::Backend(_)) => unavailable(e),
+            _ => internal(e),
+        }
     }
 }
 

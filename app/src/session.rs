@@ -208,6 +208,24 @@ fn busy_answer() {
     }
 }
 
+/// The answer's status when the database is unavailable: 503 with `Retry-After`, except for a
+/// plain form post (it goes back to its page, which then says so).
+pub fn unavailable_answer() {
+    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let form_post = use_context::<http::request::Parts>()
+        .is_some_and(|p| p.method == http::Method::POST)
+        && is_form_post();
+    if !form_post {
+        res.insert_header(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from_static(BUSY_RETRY_AFTER),
+        );
+        res.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+    }
+}
+
 /// Whether this call is a plain HTML form post (a browser that wants a page back), not an API
 /// client or the live app asking for JSON.
 pub fn is_form_post() -> bool {

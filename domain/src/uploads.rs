@@ -83,14 +83,16 @@ pub fn size_shown(bytes: u64) -> (String, &'static str) {
 }
 
 /// The name a file is kept and served under: the last path segment of what the browser sent,
-/// without control characters, quotes or separators, at most 100 characters, and with the
+/// without control characters, text-direction marks (a right-to-left override would show
+/// `invoice\u{202e}fdp.exe` as `invoiceexe.pdf`), quotes or separators, at most 100
+/// characters, and with the
 /// extension of its real type (`certificate.exe` that is really a PDF becomes
 /// `certificate.pdf`). An empty name becomes `document.<ext>`.
 pub fn clean_name(sent: &str, kind: FileType) -> String {
     let last = sent.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !is_direction_mark(*c))
         .map(|c| match c {
             '"' | '\'' | ';' | ':' | '<' | '>' | '|' | '*' | '?' | '%' => '_',
             c => c,
@@ -107,9 +109,24 @@ pub fn clean_name(sent: &str, kind: FileType) -> String {
     format!("{stem}.{}", kind.extension())
 }
 
+/// Unicode's invisible marks that change the direction text is shown in.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn direction_marks_cannot_disguise_a_name() {
+        // Shown as "invoiceexe.pdf" with the override kept.
+        assert_eq!(
+            clean_name("invoice\u{202e}fdp.exe", FileType::Pdf),
+            "invoicefdp.pdf"
+        );
+        assert_eq!(clean_name("\u{2067}a\u{2069}.png", FileType::Png), "a.png");
+    }
 
     #[test]
     fn the_type_comes_from_the_bytes() {

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::downloads::message_page;
+use crate::forms;
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -22,10 +23,10 @@ pub async fn audit_csv(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let lang = app::shell::lang_from_headers(&headers);
-    let staff = app::gate::staff_in(&session, &state.db.pool, &state.clock)
-        .await
-        .ok()
-        .flatten();
+    let staff = match app::gate::staff_in(&session, &state.db.pool, &state.clock).await {
+        Ok(found) => found,
+        Err(e) => return forms::gate_failed(lang, e),
+    };
     let Some(staff) = staff else {
         return (
             StatusCode::SEE_OTHER,

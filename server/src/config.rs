@@ -73,6 +73,13 @@ pub struct Settings {
     pub mail: MailTransport,
     pub mail_from: String,
     pub branding: Branding,
+    /// How long a request may take before it is answered "temporarily unavailable" (its work
+    /// still runs to the end); uploads have [`Settings::upload_timeout`].
+    pub request_timeout: std::time::Duration,
+    /// The same for the upload routes (a 10 MB file on a slow mobile connection).
+    pub upload_timeout: std::time::Duration,
+    /// How long a client may take to send a request's headers before its connection is closed.
+    pub header_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -142,6 +149,21 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "PORTAL_AUTH_RATE_PER_MINUTE",
         "30",
         "Per client IP: requests a minute (and burst) to sign-in, registration-code and password-reset endpoints.",
+    ),
+    (
+        "PORTAL_REQUEST_TIMEOUT_SECS",
+        "30",
+        "Seconds a request may take (reading its body included) before it is answered 503 \"temporarily unavailable, try again\"; work it started still finishes.",
+    ),
+    (
+        "PORTAL_UPLOAD_TIMEOUT_SECS",
+        "300",
+        "The same for the routes that take a file upload (a 10 MB file on a slow connection).",
+    ),
+    (
+        "PORTAL_HEADER_TIMEOUT_SECS",
+        "10",
+        "Seconds a client may take to send a request's headers before its connection is closed (against slow clients holding connections).",
     ),
     (
         "PORTAL_TRUSTED_PROXIES",
@@ -247,6 +269,28 @@ fn flag(
         Some("0" | "false" | "no" | "off") => Ok(false),
         Some(other) => Err(bad(name, format!("`{other}` is not true or false"))),
     }
+}
+
+/// A number of seconds from 1 to 3600.
+fn seconds(
+    get: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    default: u64,
+) -> Result<std::time::Duration, ConfigError> {
+    let n = match text(get, name) {
+        None => default,
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=3600).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    name,
+                    format!("`{v}` is not a number of seconds from 1 to 3600"),
+                )
+            })?,
+    };
+    Ok(std::time::Duration::from_secs(n))
 }
 
 fn text(get: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
@@ -356,6 +400,9 @@ impl Settings {
                     )
                 })?,
         };
+        let request_timeout = seconds(get, "PORTAL_REQUEST_TIMEOUT_SECS", 30)?;
+        let upload_timeout = seconds(get, "PORTAL_UPLOAD_TIMEOUT_SECS", 300)?;
+        let header_timeout = seconds(get, "PORTAL_HEADER_TIMEOUT_SECS", 10)?;
         let trusted_proxies = crate::client::TrustedProxies::parse(
             &text(get, "PORTAL_TRUSTED_PROXIES").unwrap_or_default(),
         )
@@ -503,6 +550,9 @@ impl Settings {
             mail,
             mail_from,
             branding,
+            request_timeout,
+            upload_timeout,
+            header_timeout,
         })
     }
 }
@@ -598,6 +648,9 @@ mod tests {
         assert_eq!(s.sms, SmsTransport::Outbox);
         assert_eq!(s.mail, MailTransport::Outbox);
         assert_eq!(s.branding, Branding::default());
+        assert_eq!(s.request_timeout.as_secs(), 30);
+        assert_eq!(s.upload_timeout.as_secs(), 300);
+        assert_eq!(s.header_timeout.as_secs(), 10);
     }
 
     #[test]
@@ -615,6 +668,9 @@ mod tests {
             ("PORTAL_BASE_URL", "ftp://x"),
             ("PORTAL_AUTH_RATE_PER_MINUTE", "0"),
             ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("PORTAL_REQUEST_TIMEOUT_SECS", "0"),
+            ("PORTAL_UPLOAD_TIMEOUT_SECS", "forever"),
+            ("PORTAL_HEADER_TIMEOUT_SECS", "3601"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{err}");

@@ -20,7 +20,11 @@ pub async fn invoice_pdf(
 ) -> Response {
     let back = format!("/invoices/{number}/pdf");
     let lang = app::shell::lang_from_headers(&headers);
-    let Some(customer_id) = signed_in_customer(&state, &session, lang).await else {
+    let customer_id = match signed_in_customer(&state, &session, lang).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let Some(customer_id) = customer_id else {
         return to_sign_in(&back);
     };
     let file = self_service::invoice_pdf(
@@ -44,7 +48,11 @@ pub async fn document_pdf(
 ) -> Response {
     let back = format!("/documents/{id}/pdf");
     let lang = app::shell::lang_from_headers(&headers);
-    let Some(customer_id) = signed_in_customer(&state, &session, lang).await else {
+    let customer_id = match signed_in_customer(&state, &session, lang).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let Some(customer_id) = customer_id else {
         return to_sign_in(&back);
     };
     // A malformed id is simply not found.
@@ -64,12 +72,16 @@ pub async fn document_pdf(
 }
 
 /// The customer signed in in this browser, through the access gate.
-async fn signed_in_customer(state: &AppState, session: &Session, lang: Lang) -> Option<i64> {
+/// Err: the answer when the gate failed (the database is down, say).
+async fn signed_in_customer(
+    state: &AppState,
+    session: &Session,
+    lang: Lang,
+) -> Result<Option<i64>, Response> {
     app::gate::customer_in(session, &state.db.pool, &state.clock, lang)
         .await
-        .ok()
-        .flatten()
-        .map(|me| me.customer_id)
+        .map(|me| me.map(|me| me.customer_id))
+        .map_err(|e| crate::forms::gate_failed(lang, e))
 }
 
 fn answer(file: Result<Option<PdfFile>, backend::StoreError>, lang: Lang) -> Response {
@@ -86,15 +98,7 @@ fn answer(file: Result<Option<PdfFile>, backend::StoreError>, lang: Lang) -> Res
             res
         }
         Ok(None) => not_found(lang),
-        Err(e) => {
-            tracing::error!(error = %e, "PDF download failed");
-            message_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                lang,
-                "page.error.title",
-                "error.internal",
-            )
-        }
+        Err(e) => crate::forms::failed(lang, "PDF download failed", &e, e.is_unavailable()),
     }
 }
 

@@ -254,6 +254,34 @@ pub fn json(status: StatusCode, value: serde_json::Value) -> Response {
     (status, axum::Json(value)).into_response()
 }
 
+/// The translated page of a failure, logged as `what`: "temporarily unavailable" (503) when
+/// the database or the file storage could not take it (down, disk full), otherwise the
+/// internal error page.
+pub fn failed(
+    lang: domain::Lang,
+    what: &str,
+    err: &(impl std::fmt::Display + ?Sized),
+    unavailable: bool,
+) -> Response {
+    if unavailable {
+        tracing::warn!(error = %err, "{what}: database or storage unavailable");
+        crate::middleware::unavailable(lang, false)
+    } else {
+        tracing::error!(error = %err, "{what}");
+        internal(lang)
+    }
+}
+
+/// The answer when the access gate could not tell who is signed in (never "signed out": the
+/// person would be sent to sign in again and lose what they sent).
+pub fn gate_failed(lang: domain::Lang, e: app::error::AppError) -> Response {
+    if e == app::error::AppError::Unavailable {
+        crate::middleware::unavailable(lang, false)
+    } else {
+        internal(lang)
+    }
+}
+
 /// The translated error page of an unexpected failure.
 pub fn internal(lang: domain::Lang) -> Response {
     crate::downloads::message_page(

@@ -16,6 +16,8 @@ const USAGE: &str = "usage:
   server seed --customers N      add N generated customers (10 invoices and an open request each) for benchmarks
   server seed --audit-entries N  add N generated staff audit entries (a valid chain) for the export benchmark
   server seed --messages N       add N generated messages (threads of ten, for every portal account) for the messaging benchmark
+  server seed --load-users N     give N generated customers a portal account (load<number>@example.test) and add 10 agents
+                                 (load-agent-<n>@example.test, the demo agent's TOTP key), password LOAD_PASSWORD, for scripts/load.sh
   server audit verify            check the staff audit trail's hash chain (exit code 1 when broken)";
 
 #[tokio::main]
@@ -51,6 +53,10 @@ async fn main() -> ExitCode {
             Ok(n) if n > 0 => seed_messages(settings, n).await,
             _ => Err(format!("--messages needs a positive number, not `{n}`")),
         },
+        ["seed", "--load-users", n] => match n.parse::<i64>() {
+            Ok(n) if n > 0 => seed_load_users(settings, n).await,
+            _ => Err(format!("--load-users needs a positive number, not `{n}`")),
+        },
         ["audit", "verify"] => audit_verify(settings).await,
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
@@ -79,7 +85,8 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {bind} (PORTAL_BIND): {e}"))?;
     tracing::info!(address = %bind, ready_in_ms = started.elapsed().as_millis() as u64, "portal listening on http://{bind}");
-    server::serve(listener, server::app(state))
+    let header_timeout = state.settings.header_timeout;
+    server::serve(listener, server::app(state), header_timeout)
         .await
         .map_err(|e| e.to_string())
 }
@@ -140,6 +147,28 @@ async fn seed_messages(settings: Settings, count: i64) -> Result<(), String> {
         "added {count} messages in {threads} threads in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+async fn seed_load_users(settings: Settings, customers: i64) -> Result<(), String> {
+    let password = std::env::var("LOAD_PASSWORD")
+        .map_err(|_| "set LOAD_PASSWORD (the load test accounts' password)".to_string())?;
+    let db = connect(&settings).await?;
+    server::install_data_key(&settings);
+    let hash = backend::infra::password::hash(&backend::infra::password::Password::new(&password))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (accounts, agents) = backend::seed::bulk::load_users(
+        &db,
+        backend::Clock::system().epoch(),
+        customers,
+        10,
+        &hash,
+        backend::seed::demo::STAFF[0].totp_secret,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!("added {accounts} customer accounts and {agents} agents");
     Ok(())
 }
 

@@ -62,10 +62,12 @@ async fn read(
     let lang = app::shell::lang_from_headers(req.headers());
     match forms::read(req, &*state.files.0, LIMITS).await {
         Ok(p) => Ok(p),
-        Err(Unread::Files(e)) => {
-            tracing::error!(error = %e, "attachments not received");
-            Err(forms::internal(lang))
-        }
+        Err(Unread::Files(e)) => Err(forms::failed(
+            lang,
+            "attachments not received",
+            &e,
+            e.is_unavailable(),
+        )),
         Err(unread) => {
             let r = match unread {
                 Unread::TooLarge => MessageRefusal::AttachmentTooLarge,
@@ -84,15 +86,15 @@ async fn read(
     }
 }
 
+/// The signed-in customer (None: signed out); Err: the answer when the gate failed.
 async fn customer(
     state: &AppState,
     session: &Session,
     lang: Lang,
-) -> Option<app::gate::SignedInCustomer> {
+) -> Result<Option<app::gate::SignedInCustomer>, Response> {
     app::gate::customer_in(session, &state.db.pool, &state.clock, lang)
         .await
-        .ok()
-        .flatten()
+        .map_err(|e| forms::gate_failed(lang, e))
 }
 
 /// `POST /api/customer/start-thread`
@@ -105,7 +107,14 @@ pub async fn start_thread(
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
     let reply = forms::reply_for(&headers);
-    let Some(me) = customer(&state, &session, lang).await else {
+    let me = match customer(&state, &session, lang).await {
+        Ok(me) => me,
+        Err(answer) => {
+            forms::drain(req.into_body()).await;
+            return answer;
+        }
+    };
+    let Some(me) = me else {
         forms::drain(req.into_body()).await;
         return crate::downloads::to_sign_in("/messages/new");
     };
@@ -152,10 +161,7 @@ pub async fn start_thread(
             )
             .await
         }
-        Err(e) => {
-            tracing::error!(error = %e, "message not stored");
-            forms::internal(lang)
-        }
+        Err(e) => forms::failed(lang, "message not stored", &e, e.is_unavailable()),
     }
 }
 
@@ -169,7 +175,14 @@ pub async fn reply_thread(
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
     let reply = forms::reply_for(&headers);
-    let Some(me) = customer(&state, &session, lang).await else {
+    let me = match customer(&state, &session, lang).await {
+        Ok(me) => me,
+        Err(answer) => {
+            forms::drain(req.into_body()).await;
+            return answer;
+        }
+    };
+    let Some(me) = me else {
         forms::drain(req.into_body()).await;
         return crate::downloads::to_sign_in(&forms::back_from_referer(&headers, "/messages"));
     };
@@ -216,10 +229,7 @@ pub async fn reply_thread(
             )
             .await
         }
-        Err(e) => {
-            tracing::error!(error = %e, "reply not stored");
-            forms::internal(lang)
-        }
+        Err(e) => forms::failed(lang, "reply not stored", &e, e.is_unavailable()),
     }
 }
 
@@ -234,10 +244,10 @@ pub async fn thread_act(
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
     let reply = forms::reply_for(&headers);
-    let staff = app::gate::staff_in(&session, &state.db.pool, &state.clock)
-        .await
-        .ok()
-        .flatten();
+    let staff = match app::gate::staff_in(&session, &state.db.pool, &state.clock).await {
+        Ok(found) => found,
+        Err(e) => return forms::gate_failed(lang, e),
+    };
     let Some(staff) = staff else {
         forms::drain(req.into_body()).await;
         return forms::see_other(app::paths::STAFF_SIGN_IN);
@@ -325,9 +335,6 @@ pub async fn thread_act(
             )
             .await
         }
-        Err(e) => {
-            tracing::error!(error = %e, "thread action not stored");
-            forms::internal(lang)
-        }
+        Err(e) => forms::failed(lang, "thread action not stored", &e, e.is_unavailable()),
     }
 }

@@ -54,19 +54,145 @@ pub async fn security_headers(State(secure): State<bool>, req: Request, next: Ne
     res
 }
 
-/// Runs every request to its end in a task of its own, even when the client hangs up first.
-/// Without this, a closed tab or a proxy's timeout dropped the handler in the middle of a
-/// write transaction; on SQLite the connection went back to the pool still inside it, holding
-/// the write lock, and every later write waited and failed with "database is locked" (and
-/// sqlx refused the next `BEGIN IMMEDIATE` on it). Half-done work is also worse than work
-/// whose answer nobody reads. A panic in the task becomes the usual error page.
-pub async fn run_to_completion(req: Request, next: Next) -> Response {
+/// How long a request may take: [`crate::config::Settings::request_timeout`], or
+/// [`crate::config::Settings::upload_timeout`] on the upload routes.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadlines {
+    pub request: std::time::Duration,
+    pub upload: std::time::Duration,
+}
+
+/// Gives every request a deadline and runs it to its end in a task of its own.
+///
+/// The deadline: reading the request's body fails once it passes (a client sending its body
+/// slowly cannot hold the request open), and if no answer is ready by then the client gets
+/// "temporarily unavailable, try again" (503, translated) instead of waiting on.
+///
+/// The task: even when the deadline passes or the client hangs up, the request's work goes
+/// on to its end. Dropping the handler in the middle of a write transaction returned its
+/// SQLite connection to the pool still inside it, holding the write lock, so every later write
+/// waited and failed with "database is locked"; half-done work is also worse than work whose
+/// answer nobody reads. A panic in the task becomes the usual error page.
+pub async fn request_deadline(State(d): State<Deadlines>, req: Request, next: Next) -> Response {
     use tracing::Instrument;
-    match tokio::spawn(next.run(req).instrument(tracing::Span::current())).await {
-        Ok(res) => res,
-        Err(e) if e.is_panic() => panic_response(e.into_panic()),
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    let limit = if UPLOAD_PATHS.contains(&req.uri().path()) {
+        d.upload
+    } else {
+        d.request
+    };
+    let deadline = tokio::time::Instant::now() + limit;
+    let lang = app::shell::lang_from_headers(req.headers());
+    let json = wants_json(&req);
+    let req = req.map(|body| Body::new(DeadlineBody::new(body, deadline)));
+    let task = tokio::spawn(next.run(req).instrument(tracing::Span::current()));
+    match tokio::time::timeout_at(deadline, task).await {
+        Ok(Ok(res)) => res,
+        Ok(Err(e)) if e.is_panic() => panic_response(e.into_panic()),
+        Ok(Err(_)) => unavailable(lang, json),
+        Err(_) => {
+            tracing::warn!(
+                limit_s = limit.as_secs(),
+                "request answered 503: no answer within its time limit (its work goes on)"
+            );
+            retry_later(lang, json, app::error::AppError::TimedOut)
+        }
     }
+}
+
+/// Whether the client wants JSON rather than a page (an API client or the live app).
+fn wants_json(req: &Request) -> bool {
+    req.uri().path().starts_with("/api/")
+        && crate::forms::reply_for(req.headers()) != crate::forms::Reply::Page
+}
+
+/// "Temporarily unavailable, try again in a moment": 503 with `Retry-After`, as a translated
+/// page or, for API clients, the [`app::error::AppError::Unavailable`] error.
+pub fn unavailable(lang: domain::Lang, json: bool) -> Response {
+    retry_later(lang, json, app::error::AppError::Unavailable)
+}
+
+/// A 503 with `Retry-After` for `error` (unavailable or timed out), as a page or as JSON.
+fn retry_later(lang: domain::Lang, json: bool, error: app::error::AppError) -> Response {
+    let mut res = if json {
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(error)).into_response()
+    } else {
+        let title = if error == app::error::AppError::TimedOut {
+            "page.timeout.title"
+        } else {
+            "page.unavailable.title"
+        };
+        crate::downloads::message_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lang,
+            title,
+            error.message_key(),
+        )
+    };
+    res.headers_mut().insert(
+        http::header::RETRY_AFTER,
+        HeaderValue::from_static(app::session::BUSY_RETRY_AFTER),
+    );
+    res
+}
+
+/// A request body that fails once `deadline` has passed.
+struct DeadlineBody {
+    body: Body,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl DeadlineBody {
+    fn new(body: Body, deadline: tokio::time::Instant) -> DeadlineBody {
+        DeadlineBody {
+            body,
+            deadline: Box::pin(tokio::time::sleep_until(deadline)),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the request body was not received within the request's time limit")]
+struct BodyTooSlow;
+
+impl http_body::Body for DeadlineBody {
+    type Data = bytes::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, axum::Error>>> {
+        use std::future::Future;
+        use std::task::Poll;
+        if let Poll::Ready(frame) = std::pin::Pin::new(&mut self.body).poll_frame(cx) {
+            return Poll::Ready(frame);
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(axum::Error::new(BodyTooSlow)))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// Turns an unexplained failure (500) into "temporarily unavailable" (503) when the database
+/// does not answer: a failure to load or save the session, or any other step that met the
+/// outage before it could say so itself.
+pub async fn outage(State(db): State<backend::Db>, req: Request, next: Next) -> Response {
+    let lang = app::shell::lang_from_headers(req.headers());
+    let json = wants_json(&req);
+    let res = next.run(req).await;
+    if res.status() == StatusCode::INTERNAL_SERVER_ERROR && !db.ping().await {
+        return unavailable(lang, json);
+    }
+    res
 }
 
 /// The routes that take a file upload, with their own (larger) body limit.
@@ -124,6 +250,15 @@ pub async fn body_size_guard(req: Request, next: Next) -> Response {
 pub async fn server_fn_status(res: Response) -> Response {
     let status = res.status();
     if status != StatusCode::INTERNAL_SERVER_ERROR && status != StatusCode::SERVICE_UNAVAILABLE {
+        return res;
+    }
+    // A page (the translated "temporarily unavailable" one, say) is already an answer.
+    let html = res
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -192,9 +327,15 @@ pub async fn signed_in_context(
         && !matches!(path, "/healthz" | "/readyz" | "/brand.css" | "/logo.svg")
         && !path.starts_with("/lang/");
     if is_page && let Some(session) = req.extensions().get::<tower_sessions::Session>().cloned() {
-        // On an error the page shows the signed-out frame; the page's own data still checks.
+        // The database is down: the translated "temporarily unavailable" page (503) rather
+        // than a signed-out page. Another error shows the signed-out frame; the page's own
+        // data still checks.
         let lang = app::shell::lang_from_headers(req.headers());
-        if let Ok(principal) = app::gate::resolve(&session, &db.pool, &clock, lang).await {
+        let resolved = app::gate::resolve(&session, &db.pool, &clock, lang).await;
+        if matches!(resolved, Err(app::error::AppError::Unavailable)) {
+            return unavailable(lang, false);
+        }
+        if let Ok(principal) = resolved {
             let signed_in = principal.frame();
             // Pages for one kind of user send everybody else to that kind's sign-in first.
             let path = req.uri().path();

@@ -147,9 +147,20 @@ pub fn router(state: AppState) -> Router {
             middleware::signed_in_context,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state.db.clone(),
+            middleware::outage,
+        ))
+        // A request's work (its transactions, its session) ends even when its client has
+        // gone or its time is up.
+        .layer(axum::middleware::from_fn_with_state(
+            middleware::Deadlines {
+                request: state.settings.request_timeout,
+                upload: state.settings.upload_timeout,
+            },
+            middleware::request_deadline,
+        ))
         .layer(layers)
-        // Outermost: a request's work (its transactions) ends even when its client has gone.
-        .layer(axum::middleware::from_fn(middleware::run_to_completion))
         .with_state(state)
 }
 

@@ -37,10 +37,10 @@ pub async fn plate_change(
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
     let reply = forms::reply_for(&headers);
-    let me = app::gate::customer_in(&session, &state.db.pool, &state.clock, lang)
-        .await
-        .ok()
-        .flatten();
+    let me = match app::gate::customer_in(&session, &state.db.pool, &state.clock, lang).await {
+        Ok(found) => found,
+        Err(e) => return forms::gate_failed(lang, e),
+    };
     let Some(me) = me else {
         forms::drain(req.into_body()).await;
         return crate::downloads::to_sign_in(&forms::back_from_referer(&headers, "/dashboard"));
@@ -54,8 +54,7 @@ pub async fn plate_change(
                 Unread::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, Refusal::FileTooLarge),
                 Unread::Unreadable => (StatusCode::BAD_REQUEST, Refusal::UploadUnreadable),
                 Unread::Files(e) => {
-                    tracing::error!(error = %e, "upload not received");
-                    return forms::internal(lang);
+                    return forms::failed(lang, "upload not received", &e, e.is_unavailable());
                 }
             };
             let (form, page) = form_of(&back);
@@ -112,10 +111,7 @@ pub async fn plate_change(
         }
         Ok(Filed::Duplicate(_)) => refused(StatusCode::CONFLICT, Refusal::ChangeAlreadyOpen).await,
         Ok(Filed::NotFound) => crate::downloads::not_found(lang),
-        Err(e) => {
-            tracing::error!(error = %e, "plate change failed");
-            forms::internal(lang)
-        }
+        Err(e) => forms::failed(lang, "plate change failed", &e, e.is_unavailable()),
     }
 }
 
@@ -174,10 +170,10 @@ pub async fn customer_file(
     Path(id): Path<String>,
 ) -> Response {
     let lang = app::shell::lang_from_headers(&headers);
-    let me = app::gate::customer_in(&session, &state.db.pool, &state.clock, lang)
-        .await
-        .ok()
-        .flatten();
+    let me = match app::gate::customer_in(&session, &state.db.pool, &state.clock, lang).await {
+        Ok(found) => found,
+        Err(e) => return forms::gate_failed(lang, e),
+    };
     let Some(me) = me else {
         return crate::downloads::to_sign_in(&format!("/files/{id}"));
     };
@@ -191,10 +187,7 @@ pub async fn customer_file(
     match found {
         Ok(Some((row, bytes))) => file_answer(&row, bytes),
         Ok(None) => crate::downloads::not_found(lang),
-        Err(e) => {
-            tracing::error!(error = %e, "file download failed");
-            forms::internal(lang)
-        }
+        Err(e) => forms::failed(lang, "file download failed", &e, e.is_unavailable()),
     }
 }
 
@@ -208,10 +201,10 @@ pub async fn staff_file(
     Path(id): Path<String>,
 ) -> Response {
     let lang = app::shell::lang_from_headers(&headers);
-    let staff = app::gate::staff_in(&session, &state.db.pool, &state.clock)
-        .await
-        .ok()
-        .flatten();
+    let staff = match app::gate::staff_in(&session, &state.db.pool, &state.clock).await {
+        Ok(found) => found,
+        Err(e) => return forms::gate_failed(lang, e),
+    };
     let Some(staff) = staff else {
         return forms::see_other(app::paths::STAFF_SIGN_IN);
     };
@@ -227,9 +220,6 @@ pub async fn staff_file(
     match found {
         Ok(Some((row, bytes))) => file_answer(&row, bytes),
         Ok(None) => crate::downloads::not_found(lang),
-        Err(e) => {
-            tracing::error!(error = %e, "file download failed");
-            forms::internal(lang)
-        }
+        Err(e) => forms::failed(lang, "file download failed", &e, e.is_unavailable()),
     }
 }

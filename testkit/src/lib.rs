@@ -81,7 +81,7 @@ impl TestApp {
         let _ = server.await;
         state.db.pool.close().await;
         drop(state);
-        start(vars, site_root, clock, false, _tmp).await
+        start(vars, site_root, clock, false, _tmp, None).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -350,7 +350,36 @@ pub async fn spawn_full(
             vars.insert(k.to_string(), v.to_string());
         }
     }
-    start(vars, site_root, clock, jobs, tmp).await
+    start(vars, site_root, clock, jobs, tmp, None).await
+}
+
+/// A server whose uploaded files go to `files` (made from its data folder) instead of the
+/// local folder: for tests of a storage that fails.
+pub async fn spawn_with_files(
+    backend: Backend,
+    files: impl FnOnce(&std::path::Path) -> backend::infra::files::Files,
+) -> TestApp {
+    let tmp = tempfile::tempdir().unwrap();
+    let data_dir = tmp.path().join("data");
+    let database_url = database_url(backend, tmp.path()).await;
+    let vars: HashMap<String, String> = HashMap::from([
+        ("PORTAL_DATA_DIR".into(), data_dir.display().to_string()),
+        ("DATABASE_URL".into(), database_url),
+        ("PORTAL_SECURE_COOKIES".into(), "false".into()),
+        ("PORTAL_DEMO".into(), "true".into()),
+        ("PORTAL_BIND".into(), "127.0.0.1:0".into()),
+    ]);
+    let site_root = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").to_string();
+    let files = files(&data_dir);
+    start(
+        vars,
+        site_root,
+        backend::Clock::system(),
+        true,
+        tmp,
+        Some(files),
+    )
+    .await
 }
 
 async fn start(
@@ -359,6 +388,7 @@ async fn start(
     clock: backend::Clock,
     jobs: bool,
     tmp: tempfile::TempDir,
+    files: Option<backend::infra::files::Files>,
 ) -> TestApp {
     let lookup = vars.clone();
     let settings = Settings::from_lookup(&move |k| lookup.get(k).cloned()).unwrap();
@@ -368,17 +398,21 @@ async fn start(
         .output_name("portal")
         .site_root(site_root.clone())
         .build();
-    let state = server::prepare(settings, leptos, clock.clone())
+    let mut state = server::prepare(settings, leptos, clock.clone())
         .await
         .expect("server starts");
+    if let Some(files) = files {
+        state.files = files;
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     if jobs {
         server::jobs::spawn_all(&state);
     }
     let router = server::app(state.clone());
+    let header_timeout = state.settings.header_timeout;
     let server = tokio::spawn(async move {
-        let _ = server::serve(listener, router).await;
+        let _ = server::serve(listener, router, header_timeout).await;
     });
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -396,6 +430,76 @@ async fn start(
         clock,
         server,
         _tmp: tmp,
+    }
+}
+
+/// A TCP relay in front of PostgreSQL that can cut the database off and bring it back, as a
+/// database restart or a network outage would: cut, it drops every relayed connection and
+/// closes new ones at once.
+pub struct DbProxy {
+    pub port: u16,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    listener: tokio::task::JoinHandle<()>,
+}
+
+impl DbProxy {
+    /// Relays a local port to `target` (host:port).
+    pub async fn start(target: &str) -> DbProxy {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>> =
+            Default::default();
+        let target = target.to_string();
+        let (is_down, open) = (down.clone(), connections.clone());
+        let listener = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if is_down.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let target = target.clone();
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut db) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut db).await;
+                    }
+                });
+                open.lock().unwrap().push(relay.abort_handle());
+            }
+        });
+        DbProxy {
+            port,
+            down,
+            connections,
+            listener,
+        }
+    }
+
+    /// The database is gone: open connections break, new ones are closed at once.
+    pub fn cut(&self) {
+        self.down.store(true, std::sync::atomic::Ordering::SeqCst);
+        for relay in self.connections.lock().unwrap().drain(..) {
+            relay.abort();
+        }
+    }
+
+    /// The database is back.
+    pub fn restore(&self) {
+        self.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// `url` (a postgres:// URL on 127.0.0.1:5432) through this relay.
+    pub fn url(&self, url: &str) -> String {
+        url.replacen("127.0.0.1:5432", &format!("127.0.0.1:{}", self.port), 1)
+    }
+}
+
+impl Drop for DbProxy {
+    fn drop(&mut self) {
+        self.listener.abort();
+        self.cut();
     }
 }
 

@@ -96,7 +96,7 @@ pub fn CicHomePage() -> impl IntoView {
                     }.into_any()
                 }
                 Ok(None) => view! { <p><a href="/cic/login">{tr("page.cic_login.title")}</a></p> }.into_any(),
-                Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
             })}
         </Suspense>
     }

@@ -36,7 +36,7 @@ pub fn EmailConfirmPage() -> impl IntoView {
                             .then(|| view! { <div class="form-error" role="alert"><p>{tr("email_change.invalid")}</p></div> });
                         view! { <FormMessage key=v.message.clone() />{invalid}{form} }.into_any()
                     }
-                    Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
                 })}
             </Suspense>
         </section>
@@ -72,7 +72,7 @@ pub fn NotMePage() -> impl IntoView {
                             .then(|| view! { <div class="form-error" role="alert"><p>{tr("email_change.invalid")}</p></div> });
                         view! { <FormMessage key=v.message.clone() />{invalid}{form} }.into_any()
                     }
-                    Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
                 })}
             </Suspense>
         </section>

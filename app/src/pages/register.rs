@@ -57,7 +57,7 @@ pub fn RegisterPage() -> impl IntoView {
                 {move || {
                     state.get().map(|result| match result {
                         Ok(view) => step_view(view, a).into_any(),
-                        Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
                     })
                 }}
             </Suspense>

@@ -110,7 +110,7 @@ pub fn SecurityPage() -> impl IntoView {
                         }.into_any()
                     }
                     Ok(None) => view! { <p><a href="/login?next=/profile/security">{tr("nav.login")}</a></p> }.into_any(),
-                    Err(_) => view! { <p class="form-error" role="alert">{tr("error.internal")}</p> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
                 })}
             </Suspense>
         </section>

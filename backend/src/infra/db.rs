@@ -102,7 +102,7 @@ impl Db {
                 })
             }
             Backend::Postgres => {
-                let timeout = Duration::from_secs(5);
+                let timeout = Duration::from_secs(3);
                 let typed = PgPoolOptions::new()
                     .max_connections(4)
                     .acquire_timeout(timeout)
@@ -130,9 +130,14 @@ impl Db {
         Ok(())
     }
 
-    /// Whether the database answers (for `/readyz`).
+    /// Whether the database answers within two seconds (for `/readyz`, and to tell an outage
+    /// from a bug).
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        let ping = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(
+            tokio::time::timeout(Duration::from_secs(2), ping).await,
+            Ok(Ok(_))
+        )
     }
 
     /// Whether the database holds no customers yet (demo data is only seeded then).

@@ -12,6 +12,15 @@ pub enum FileError {
     Io(#[from] std::io::Error),
 }
 
+impl FileError {
+    /// The storage is full (or over quota): nothing was stored; try again later.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            FileError::Io(e) => crate::error::storage_full(e),
+        }
+    }
+}
+
 #[async_trait]
 pub trait FileStore: Send + Sync {
     /// Stores `bytes` under `id` (complete or not at all).

@@ -417,3 +417,71 @@ mod tests {
         );
     }
 }
+
+/// The load test's users: a portal account (terms accepted) for each generated customer that
+/// has none yet, up to `customers` of them, with the e-mail address `load<customer number>@example.test`,
+/// and `agents` agents `load-agent-<n>@example.test` with the demo agent's TOTP key. Every
+/// account gets `password_hash`. Returns how many accounts and agents were added.
+pub async fn load_users(
+    db: &Db,
+    now: i64,
+    customers: i64,
+    agents: i64,
+    password_hash: &str,
+    totp_key: &str,
+) -> StoreResult<(i64, i64)> {
+    let (terms, _) = crate::store::accounts::current_terms(&db.pool).await?;
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.customer_number, c.first_name, c.last_name FROM customers c
+         WHERE c.customer_number >= '5000000'
+           AND NOT EXISTS (SELECT 1 FROM portal_accounts a WHERE a.customer_id = c.id)
+         ORDER BY c.customer_number LIMIT $1",
+    )
+    .bind(customers)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut tx = crate::infra::db::begin_write(&db.pool).await?;
+    let mut added = 0;
+    for (id, number, first, last) in &rows {
+        let email = format!("load{number}@example.test");
+        let account = crate::store::accounts::NewAccount {
+            customer_id: *id,
+            email: &email,
+            first_name: first,
+            last_name: last,
+            password_hash,
+            terms_version_id: terms,
+            ip_address: "127.0.0.1",
+            user_agent: "load test seed",
+        };
+        if crate::store::accounts::create_in(&mut tx, now, &account)
+            .await?
+            .is_ok()
+        {
+            added += 1;
+        }
+    }
+    tx.commit().await?;
+    let sealed = crate::infra::seal::seal(crate::infra::seal::Column::StaffTotp, totp_key)?;
+    let mut staff = 0;
+    for n in 1..=agents {
+        let email = format!("load-agent-{n}@example.test");
+        if crate::store::staff::login_by_email(&db.pool, &email)
+            .await?
+            .is_none()
+        {
+            crate::store::staff::create(
+                &db.pool,
+                now,
+                &email,
+                &format!("Load Agent {n}"),
+                domain::model::StaffRole::Agent,
+                password_hash,
+                &sealed,
+            )
+            .await?;
+            staff += 1;
+        }
+    }
+    Ok((added, staff))
+}

@@ -60,6 +60,18 @@ pub(crate) async fn commit(
     Ok(())
 }
 
+impl ServiceError {
+    /// The database or the file storage cannot take this right now (down, or its disk full):
+    /// "temporarily unavailable, try again" rather than an internal error.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            ServiceError::Store(e) => e.is_unavailable(),
+            ServiceError::Files(e) => e.is_unavailable(),
+            ServiceError::Hash(_) => false,
+        }
+    }
+}
+
 impl From<sqlx::Error> for ServiceError {
     fn from(e: sqlx::Error) -> Self {
         ServiceError::Store(StoreError::from(e))

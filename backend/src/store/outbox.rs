@@ -62,6 +62,7 @@ pub struct Claimed {
     pub subject: Option<String>,
     pub body: String,
     pub attempts: i64,
+    pub created_at: i64,
 }
 
 /// Counts of messages by status, for tests and the operator.
@@ -89,7 +90,7 @@ pub async fn claim(pool: &AnyPool, id: i64, now: i64) -> StoreResult<Option<Clai
         return Ok(None);
     }
     Ok(sqlx::query_as::<Any, Claimed>(
-        "SELECT id, channel, recipient, subject, body, attempts FROM outbox_messages WHERE id = $1",
+        "SELECT id, channel, recipient, subject, body, attempts, created_at FROM outbox_messages WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)

@@ -90,17 +90,33 @@ impl FileMailOutbox {
 #[async_trait]
 impl MailSender for FileMailOutbox {
     async fn send(&self, mail: &Mail) -> Result<(), SendError> {
-        if mail.subject.contains(['\r', '\n']) {
-            return Err(SendError::Invalid("subject contains a line break".into()));
-        }
-        tokio::fs::create_dir_all(&self.dir).await?;
         let now = OffsetDateTime::now_utc();
         let name = format!(
-            "{}-{:09}-{:08x}.eml",
+            "{}-{:09}-{:08x}",
             now.unix_timestamp(),
             now.nanosecond(),
             rand::random::<u32>()
         );
+        self.write(&name, mail).await
+    }
+
+    /// One file per key: a message sent again after a crash replaces nothing and is not
+    /// written twice.
+    async fn send_keyed(&self, key: &str, mail: &Mail) -> Result<(), SendError> {
+        if tokio::fs::try_exists(self.dir.join(format!("{key}.eml"))).await? {
+            return Ok(());
+        }
+        self.write(key, mail).await
+    }
+}
+
+impl FileMailOutbox {
+    /// Writes `<name>.eml` whole or not at all (a temporary file renamed into place).
+    async fn write(&self, name: &str, mail: &Mail) -> Result<(), SendError> {
+        if mail.subject.contains(['\r', '\n']) {
+            return Err(SendError::Invalid("subject contains a line break".into()));
+        }
+        tokio::fs::create_dir_all(&self.dir).await?;
         let text = format!(
             "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n",
             self.from,
@@ -109,7 +125,14 @@ impl MailSender for FileMailOutbox {
             now_rfc3339(),
             mail.body
         );
-        tokio::fs::write(self.dir.join(name), text).await?;
+        // Next to the mail folder, so that readers of the folder never see half a mail.
+        let partial = self
+            .dir
+            .parent()
+            .unwrap_or(&self.dir)
+            .join(format!(".{name}.partial"));
+        tokio::fs::write(&partial, text).await?;
+        tokio::fs::rename(&partial, self.dir.join(format!("{name}.eml"))).await?;
         Ok(())
     }
 }
@@ -122,6 +145,9 @@ pub fn read_mails(outbox_dir: &Path) -> Vec<(String, String)> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().to_string();
+            if !name.ends_with(".eml") {
+                return None;
+            }
             std::fs::read_to_string(e.path())
                 .ok()
                 .map(|text| (name, text))
@@ -172,5 +198,32 @@ mod tests {
         assert_eq!(mails.len(), 1);
         assert!(mails[0].1.contains("Subject: Welkom €"));
         assert!(mails[0].1.contains("To: an@example.be"));
+    }
+
+    // A message the worker sends again after a crash (same key) is in the outbox once.
+    #[tokio::test]
+    async fn a_keyed_mail_is_written_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = FileMailOutbox::new(dir.path(), "Portal <noreply@example.be>");
+        let mail = Mail {
+            to: Email::parse("an@example.be").unwrap(),
+            subject: "Uw aanvraag".into(),
+            body: "Tekst".into(),
+        };
+        outbox
+            .send_keyed("outbox-000000000007-1", &mail)
+            .await
+            .unwrap();
+        outbox
+            .send_keyed("outbox-000000000007-1", &mail)
+            .await
+            .unwrap();
+        outbox
+            .send_keyed("outbox-000000000008-1", &mail)
+            .await
+            .unwrap();
+        let mails = read_mails(dir.path());
+        assert_eq!(mails.len(), 2, "{mails:?}");
+        assert_eq!(mails[0].0, "outbox-000000000007-1.eml");
     }
 }

@@ -31,9 +31,27 @@ impl HttpSmsGateway {
 #[async_trait]
 impl SmsSender for HttpSmsGateway {
     async fn send(&self, to: &PhoneNumber, body: &str) -> Result<(), SendError> {
-        let response = self
-            .client
-            .post(&self.url)
+        self.deliver(None, to, body).await
+    }
+
+    /// The key goes along as `Idempotency-Key`, by which the gateway recognises a repeat.
+    async fn send_keyed(&self, key: &str, to: &PhoneNumber, body: &str) -> Result<(), SendError> {
+        self.deliver(Some(key), to, body).await
+    }
+}
+
+impl HttpSmsGateway {
+    async fn deliver(
+        &self,
+        key: Option<&str>,
+        to: &PhoneNumber,
+        body: &str,
+    ) -> Result<(), SendError> {
+        let mut request = self.client.post(&self.url);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request
             .bearer_auth(&self.token)
             .json(&serde_json::json!({ "from": self.sender, "to": to.as_str(), "text": body }))
             .send()

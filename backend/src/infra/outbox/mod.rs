@@ -44,11 +44,23 @@ pub struct Mail {
 #[async_trait]
 pub trait SmsSender: Send + Sync {
     async fn send(&self, to: &PhoneNumber, body: &str) -> Result<(), SendError>;
+    /// Sends the outbox message `key` (unique to the message, the same on every attempt): a
+    /// transport that can recognise a repeat delivers it once even when the worker sends it
+    /// again after a crash between sending and marking it sent.
+    async fn send_keyed(&self, key: &str, to: &PhoneNumber, body: &str) -> Result<(), SendError> {
+        let _ = key;
+        self.send(to, body).await
+    }
 }
 
 #[async_trait]
 pub trait MailSender: Send + Sync {
     async fn send(&self, mail: &Mail) -> Result<(), SendError>;
+    /// [`SmsSender::send_keyed`] for e-mail.
+    async fn send_keyed(&self, key: &str, mail: &Mail) -> Result<(), SendError> {
+        let _ = key;
+        self.send(mail).await
+    }
 }
 
 /// The senders the application uses, chosen at start-up, and the bell that tells this

@@ -5,8 +5,10 @@
 //! them sent, retried later (`domain::delivery`) or given up.
 //!
 //! A row claimed by an instance that dies before it marks the row is taken over when its lease
-//! runs out and sent again: after a crash at exactly that moment a message can arrive twice,
-//! never zero times.
+//! runs out and sent again, with the same key ([`key`]): the file outbox keeps one file per
+//! key, the HTTP SMS gateway gets it as `Idempotency-Key` and SMTP as the `Message-ID`, so a
+//! receiver that honours them shows the message once; one that does not may show it twice
+//! after a crash at exactly that moment — never zero times.
 
 use super::{Mail, Outboxes};
 use crate::error::StoreResult;
@@ -63,23 +65,33 @@ pub async fn deliver_due(
     Ok(report)
 }
 
+/// The key of an outbox message: the same on every attempt, different for every message (the
+/// time it was queued tells apart two databases' message 1).
+pub fn key(m: &Claimed) -> String {
+    format!("outbox-{:012}-{}", m.id, m.created_at)
+}
+
 async fn send(outboxes: &Outboxes, m: &Claimed) -> Result<(), super::SendError> {
+    let key = key(m);
     match m.channel.as_str() {
         "sms" => {
             let to = PhoneNumber::parse(&m.recipient)
                 .map_err(|_| super::SendError::Invalid("stored SMS recipient".into()))?;
-            outboxes.sms.send(&to, &m.body).await
+            outboxes.sms.send_keyed(&key, &to, &m.body).await
         }
         _ => {
             let to = Email::parse(&m.recipient)
                 .map_err(|_| super::SendError::Invalid("stored mail recipient".into()))?;
             outboxes
                 .mail
-                .send(&Mail {
-                    to,
-                    subject: m.subject.clone().unwrap_or_default(),
-                    body: m.body.clone(),
-                })
+                .send_keyed(
+                    &key,
+                    &Mail {
+                        to,
+                        subject: m.subject.clone().unwrap_or_default(),
+                        body: m.body.clone(),
+                    },
+                )
                 .await
         }
     }

@@ -27,6 +27,17 @@ impl SmtpMailer {
 #[async_trait]
 impl MailSender for SmtpMailer {
     async fn send(&self, mail: &Mail) -> Result<(), SendError> {
+        self.deliver(mail, None).await
+    }
+
+    /// The key becomes the `Message-ID`, by which receivers recognise a repeat.
+    async fn send_keyed(&self, key: &str, mail: &Mail) -> Result<(), SendError> {
+        self.deliver(mail, Some(key)).await
+    }
+}
+
+impl SmtpMailer {
+    async fn deliver(&self, mail: &Mail, key: Option<&str>) -> Result<(), SendError> {
         let to: Mailbox = mail
             .to
             .as_str()
@@ -36,6 +47,7 @@ impl MailSender for SmtpMailer {
             .from(self.from.clone())
             .to(to)
             .subject(&mail.subject)
+            .message_id(key.map(|k| format!("<{k}@{}>", self.from.email.domain())))
             .header(ContentType::TEXT_PLAIN)
             .body(mail.body.clone())
             .map_err(|e| SendError::Invalid(e.to_string()))?;
