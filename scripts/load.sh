@@ -194,8 +194,10 @@ case "$MODE" in
     done
     ;;
 esac
-wait "$load_pid" || true
+load_status=0
+wait "$load_pid" || load_status=$?
 cat "$DATA/load.out"
+[ "$load_status" = 0 ] || { echo "the load test's users could not all sign in" >&2; tail -n 20 "$DATA/server-0.log" >&2; exit 1; }
 for i in $(seq 0 $((INSTANCES - 1))); do echo "instance $i: peak RSS $(peak_mb "$i") MB"; done
 
 say "after the run: settling the outbox"

@@ -91,6 +91,7 @@ proptest! {
         prop_assert_eq!(fold(&folded), folded.clone(), "folding is idempotent");
         if let Ok(term) = Term::parse(&t) {
             prop_assert!(term.folded.chars().count() >= 2);
+            prop_assert!(!term.folded.contains(char::is_control), "{:?}", term.folded);
             let (like, compact) = term.patterns();
             prop_assert!(like.starts_with('%') && like.ends_with('%'));
             prop_assert!(compact.starts_with('%') && compact.ends_with('%'));

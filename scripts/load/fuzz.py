@@ -106,7 +106,7 @@ async def main():
                                     headers=html, allow_redirects=False)
     await sessions["agent"].post(a.base + "/api/cic/sign-in", data={"email": "load-agent-1@example.test",
                                  "password": a.password, "code": totp(a.agent_key)}, headers=html, allow_redirects=False)
-    statuses, failures, sent = {}, [], [0]
+    statuses, failures, sent, cut = {}, [], [0], {}
     rss = [rss_mb(a.pid)]
     until = time.monotonic() + a.seconds
 
@@ -126,12 +126,15 @@ async def main():
             try:
                 async with sessions[who].request(m, a.base + fill(path, r), data=data if m != "GET" else None,
                                                  headers=headers, allow_redirects=False) as res:
-                    await res.read()
                     statuses[res.status] = statuses.get(res.status, 0) + 1
+                    body_text = await res.text(errors="replace")
                     if res.status >= 500 and not (res.status == 503 and "retry-after" in res.headers):
-                        failures.append(f"{m} {path} as {who}: {res.status}")
+                        failures.append(f"{m} {path} as {who} ({ctype}, {len(data)} bytes): {res.status} {body_text[:120]!r}")
             except (aiohttp.ClientError, asyncio.TimeoutError) as e:
-                failures.append(f"{m} {path} as {who}: {type(e).__name__}")
+                # The server answered (a body over its limit: 400) and closed the connection
+                # before the client finished sending: the client sees a broken pipe.
+                key = f"{type(e).__name__}, body of {len(data) // 10_000 * 10} KB or more"
+                cut[key] = cut.get(key, 0) + 1
 
     async def sampler():
         while time.monotonic() < until:
@@ -149,8 +152,9 @@ async def main():
     third = max(1, len(rss) // 3)
     print(f"  first third average {sum(rss[:third]) / third:.0f} MB, last third average {sum(rss[-third:]) / third:.0f} MB")
     print(f"answers of 500 or more (a 503 with Retry-After is the documented 'busy'): {len(failures)}")
-    for f in failures[:30]:
+    for f in failures[:50]:
         print("  " + f)
+    print(f"connections the server closed before the client had sent its body (an early answer): {sum(cut.values())} {cut}")
     return 1 if failures else 0
 
 

@@ -35,13 +35,14 @@ class Stats:
         self.refused = {"readings": [], "requests": 0, "threads": 0, "approvals": 0, "replies": 0}
         self.transport_errors = {}
         self.measuring = False
+        self.busy_retries = 0
 
     def add(self, action, status, seconds):
         if self.measuring:
             self.samples.setdefault(action, []).append((status, seconds))
 
     def error(self, action, e):
-        key = f"{action}: {type(e).__name__}"
+        key = f"{action}: {e if isinstance(e, str) else type(e).__name__}"
         self.transport_errors[key] = self.transport_errors.get(key, 0) + 1
 
 
@@ -84,14 +85,25 @@ class Customer:
         self.contracts, self.invoices, self.km, self.today, self.months = [], [], {}, None, {}
 
     async def setup(self, session):
-        got = await sign_in(self.stats, session, self.base, "/api/auth/sign-in",
-                            {"email": self.email, "password": self.password, "next": "/dashboard"})
-        if not got or got[0] != 303 or "/dashboard" not in got[1].get("location", ""):
+        # A sign-in while the server checks as many passwords as it may goes back to the form
+        # with "busy, try again": the person tries again a moment later.
+        dashboard = None
+        for attempt in range(40):
+            got = await sign_in(self.stats, session, self.base, "/api/auth/sign-in",
+                                {"email": self.email, "password": self.password, "next": "/dashboard"})
+            if not got or got[0] not in (302, 303):
+                self.stats.error("customer sign-in", f"{got and got[0]} {got and got[1].get('location')}")
+                return False
+            got = await timed(self.stats, "setup", session, "POST", self.base + "/api/customer/dashboard", headers=JSON)
+            dashboard = json.loads(got[2]) if got and got[0] == 200 else None
+            if dashboard:
+                break
+            self.stats.busy_retries += 1
+            await asyncio.sleep(self.rng.uniform(1, 3))
+        if not dashboard:
+            self.stats.error("customer dashboard after sign-in", f"{got and got[0]} {got and got[2][:80]}")
             return False
-        got = await timed(self.stats, "setup", session, "POST", self.base + "/api/customer/dashboard", headers=JSON)
-        if not got or got[0] != 200:
-            return False
-        cards = json.loads(got[2])["contracts"]
+        cards = dashboard["contracts"]
         self.contracts = [c["contract_number"] for c in cards if c.get("running")] or [c["contract_number"] for c in cards]
         for number in self.contracts:
             got = await timed(self.stats, "setup", session, "POST", self.base + "/api/customer/contract",
@@ -135,7 +147,7 @@ class Customer:
             got = await timed(s, "write: mileage reading", session, "POST", b + "/api/customer/report-mileage",
                               data={"contract": contract, "km": str(km), "date": self.today, "confirm": "1"},
                               headers=HTML)
-            if got and got[0] == 303:
+            if got and got[0] in (302, 303):
                 page = await timed(s, "page /contracts/{n}", session, "GET", f"{b}/contracts/{contract}", headers=HTML)
                 if page and page[0] == 200 and self.notice.encode() in page[2]:
                     self.km[contract] = km
@@ -147,7 +159,7 @@ class Customer:
             got = await timed(s, "write: allowance request", session, "POST", b + "/api/customer/allowance-change",
                               data={"contract": contract, "km_per_year": str(km),
                                     "effective": self.months[contract][0]}, headers=HTML)
-            if got and got[0] == 303:
+            if got and got[0] in (302, 303):
                 m = re.match(r"^/requests/(\d+)", got[1].get("location", ""))
                 if m:
                     s.acked["requests"].append(int(m.group(1)))
@@ -175,9 +187,17 @@ class Agent:
         self.base, self.email, self.password, self.key, self.stats, self.rng = base, email, password, key, stats, rng
 
     async def setup(self, session):
-        got = await sign_in(self.stats, session, self.base, "/api/cic/sign-in",
-                            {"email": self.email, "password": self.password, "code": totp(self.key)})
-        return bool(got and got[0] == 303 and got[1].get("location", "").startswith("/cic"))
+        for attempt in range(40):
+            got = await sign_in(self.stats, session, self.base, "/api/cic/sign-in",
+                                {"email": self.email, "password": self.password, "code": totp(self.key)})
+            if got and got[0] in (302, 303):
+                home = await timed(self.stats, "setup", session, "POST", self.base + "/api/cic/home", headers=JSON)
+                if home and home[0] == 200 and json.loads(home[2]):
+                    return True
+            self.stats.busy_retries += 1
+            await asyncio.sleep(self.rng.uniform(1, 3))
+        self.stats.error("agent sign-in", f"{got and got[0]} {got and got[1].get('location')}")
+        return False
 
     async def act(self, session):
         r, b, s = self.rng, self.base, self.stats
@@ -231,7 +251,11 @@ async def run_user(user, stats, bases, started, until, ready):
     jar = aiohttp.CookieJar(unsafe=True)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout) as session:
-        ok = await user.setup(session)
+        try:
+            ok = await user.setup(session)
+        except (KeyError, ValueError, TypeError, IndexError) as e:
+            stats.error("set-up", e)
+            ok = False
         ready.append(ok)
         if not ok:
             return
@@ -310,6 +334,9 @@ async def main():
         await asyncio.sleep(0.1)
     signed_in = sum(1 for r in ready if r)
     print(f"signed in: {signed_in} of {len(users)} users in {time.monotonic() - setup_began:.1f} s", flush=True)
+    print(f"sign-ins tried again after a 'busy' answer: {stats.busy_retries}", flush=True)
+    if stats.transport_errors:
+        print(f"set-up problems: {json.dumps(stats.transport_errors)}", flush=True)
     sign_ins = stats.samples.pop("sign in", [])
     stats.measuring = True
     started[0] = time.monotonic()

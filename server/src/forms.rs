@@ -138,6 +138,10 @@ pub async fn read(req: Request, files: &dyn FileStore, limits: Limits) -> Result
             }
             bytes.extend_from_slice(&chunk);
         }
+        // Text holds no NUL (nobody types one; PostgreSQL cannot store one).
+        if bytes.contains(&0) {
+            return Err(Unread::Unreadable);
+        }
         posted
             .fields
             .insert(name, String::from_utf8_lossy(&bytes).into_owned());

@@ -182,14 +182,18 @@ impl http_body::Body for DeadlineBody {
     }
 }
 
-/// Turns an unexplained failure (500) into "temporarily unavailable" (503) when the database
-/// does not answer: a failure to load or save the session, or any other step that met the
-/// outage before it could say so itself.
+/// Turns an unexplained failure (500) into "temporarily unavailable" (503): the session
+/// store's failure to save a session (the database full or gone; tower-sessions answers an
+/// empty 500 then — the portal's own error answers always say something), or any failure while
+/// the database does not answer.
 pub async fn outage(State(db): State<backend::Db>, req: Request, next: Next) -> Response {
+    use http_body::Body as _;
     let lang = app::shell::lang_from_headers(req.headers());
     let json = wants_json(&req);
     let res = next.run(req).await;
-    if res.status() == StatusCode::INTERNAL_SERVER_ERROR && !db.ping().await {
+    if res.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && (res.body().size_hint().exact() == Some(0) || !db.ping().await)
+    {
         return unavailable(lang, json);
     }
     res
@@ -240,6 +244,67 @@ pub async fn body_size_guard(req: Request, next: Next) -> Response {
     }
     let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await
+}
+
+/// Refuses text input with a NUL character (`%00`) in the address or in a form-encoded body
+/// with 400 "your request could not be read": nobody types one, PostgreSQL cannot store one
+/// (it failed such requests with 500 — found by `scripts/fuzz.sh`), and SQLite's full-text
+/// search read it as the end of the term. Multipart text fields are checked where they are
+/// read (`forms::read`); file contents may hold any byte.
+pub async fn refuse_nul(req: Request, next: Next) -> Response {
+    let lang = app::shell::lang_from_headers(req.headers());
+    let json = wants_json(&req);
+    let refused = || {
+        tracing::warn!("request with a NUL character refused");
+        if json {
+            (
+                StatusCode::BAD_REQUEST,
+                axum::Json(app::error::AppError::BadRequest),
+            )
+                .into_response()
+        } else {
+            crate::downloads::message_page(
+                StatusCode::BAD_REQUEST,
+                lang,
+                "page.error.title",
+                "error.bad_request",
+            )
+        }
+    };
+    if req
+        .uri()
+        .path_and_query()
+        .is_some_and(|p| has_nul(p.as_str().as_bytes()))
+    {
+        return refused();
+    }
+    let form_encoded = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form_encoded {
+        return next.run(req).await;
+    }
+    let limit = body_limit(req.uri().path());
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return (
+            StatusCode::BAD_REQUEST,
+            in_all_languages("error.bad_request"),
+        )
+            .into_response();
+    };
+    if has_nul(&bytes) {
+        return refused();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// A NUL byte, raw or percent-encoded.
+fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0) || bytes.windows(3).any(|w| w == b"%00")
 }
 
 /// Leptos answers 500 for every failed server function; the status is the error's own

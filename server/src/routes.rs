@@ -88,7 +88,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(secure, middleware::security_headers))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(middleware::body_size_guard));
+        .layer(axum::middleware::from_fn(middleware::body_size_guard))
+        .layer(axum::middleware::from_fn(middleware::refuse_nul));
 
     // Endpoints that check a secret (password, SMS code, reset token) or send an SMS/e-mail get
     // a per-IP limit on top of the per-account and per-number limits of the services.

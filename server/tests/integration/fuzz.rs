@@ -1,6 +1,6 @@
 //! Bad input at scale (issue 14): every endpoint of `docs/API.md` — read from the document, so
 //! a new endpoint is fuzzed as soon as it is documented — gets malformed bodies (empty, huge,
-//! unicode with NUL and direction marks, repeated and missing fields, numbers that overflow,
+//! unicode with NUL (which PostgreSQL cannot store) and direction marks, repeated and missing fields, numbers that overflow,
 //! JSON and multipart that do not parse, wrong content types, the wrong method) as a visitor, a
 //! customer and an agent: never a status of 500 or more, and the server still answers after.
 //! Deterministic (a fixed seed) and bounded (a fixed number of requests); the unbounded-time
@@ -112,6 +112,11 @@ fn body_kinds(
             form(&|_| nasty.to_string()),
         ),
         (
+            "NUL in every field",
+            urlencoded.clone(),
+            form(&|_| "a\0b".to_string()),
+        ),
+        (
             "huge fields",
             urlencoded.clone(),
             form(&|_| "x".repeat(60_000 / args.len().max(1))),
@@ -205,7 +210,11 @@ both_backends!(
                     continue;
                 }
                 for (kind, content_type, body) in body_kinds(args, &mut rng) {
-                    let nasty = NASTY[rng.random_range(0..NASTY.len())];
+                    let nasty = if kind == "NUL in every field" {
+                        "a\0b"
+                    } else {
+                        NASTY[rng.random_range(0..NASTY.len())]
+                    };
                     let url = app.url(&fill(path, nasty));
                     let accept = if rng.random_bool(0.5) {
                         "text/html"
