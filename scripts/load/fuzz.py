@@ -18,7 +18,7 @@ import time
 
 import aiohttp
 
-CHARS = "aZ09 -_./@+%&=?#\0\n\r\t'\"<>\\é€😀\u202e\ufeff\u0000"
+CHARS = "aZ09 -_./@+%&=?#\0\n\r\t'\"<>\\é€😀\u202e\ufeff"
 
 
 def endpoints(doc):
