@@ -271,26 +271,32 @@ fn flag(
     }
 }
 
+/// A whole number from 1 to `max` (`default` when unset); `what` names it in the error.
+fn number(
+    get: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    default: u32,
+    max: u32,
+    what: &str,
+) -> Result<u32, ConfigError> {
+    match text(get, name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| bad(name, format!("`{v}` is not a {what} from 1 to {max}"))),
+    }
+}
+
 /// A number of seconds from 1 to 3600.
 fn seconds(
     get: &dyn Fn(&str) -> Option<String>,
     name: &str,
-    default: u64,
+    default: u32,
 ) -> Result<std::time::Duration, ConfigError> {
-    let n = match text(get, name) {
-        None => default,
-        Some(v) => v
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=3600).contains(n))
-            .ok_or_else(|| {
-                bad(
-                    name,
-                    format!("`{v}` is not a number of seconds from 1 to 3600"),
-                )
-            })?,
-    };
-    Ok(std::time::Duration::from_secs(n))
+    number(get, name, default, 3600, "number of seconds")
+        .map(|n| std::time::Duration::from_secs(u64::from(n)))
 }
 
 fn text(get: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
@@ -387,19 +393,8 @@ impl Settings {
             other => other.map(Secret),
         };
         let demo = flag(get, "PORTAL_DEMO", false)?;
-        let auth_rate_per_minute = match text(get, "PORTAL_AUTH_RATE_PER_MINUTE") {
-            None => 30,
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=60_000).contains(n))
-                .ok_or_else(|| {
-                    bad(
-                        "PORTAL_AUTH_RATE_PER_MINUTE",
-                        format!("`{v}` is not a number from 1 to 60000"),
-                    )
-                })?,
-        };
+        let auth_rate_per_minute =
+            number(get, "PORTAL_AUTH_RATE_PER_MINUTE", 30, 60_000, "number")?;
         let request_timeout = seconds(get, "PORTAL_REQUEST_TIMEOUT_SECS", 30)?;
         let upload_timeout = seconds(get, "PORTAL_UPLOAD_TIMEOUT_SECS", 300)?;
         let header_timeout = seconds(get, "PORTAL_HEADER_TIMEOUT_SECS", 10)?;

@@ -86,15 +86,23 @@ async fn read(
     }
 }
 
-/// The signed-in customer (None: signed out); Err: the answer when the gate failed.
+/// The signed-in customer, with the request handed back; otherwise the answer — to the
+/// sign-in and back to `back`, or the gate's failure (the database is down, say) — after the
+/// body was read to its end.
 async fn customer(
     state: &AppState,
     session: &Session,
     lang: Lang,
-) -> Result<Option<app::gate::SignedInCustomer>, Response> {
-    app::gate::customer_in(session, &state.db.pool, &state.clock, lang)
-        .await
-        .map_err(|e| forms::gate_failed(lang, e))
+    req: Request,
+    back: &str,
+) -> Result<(app::gate::SignedInCustomer, Request), Response> {
+    let answer = match app::gate::customer_in(session, &state.db.pool, &state.clock, lang).await {
+        Ok(Some(me)) => return Ok((me, req)),
+        Ok(None) => crate::downloads::to_sign_in(back),
+        Err(e) => forms::gate_failed(lang, e),
+    };
+    forms::drain(req.into_body()).await;
+    Err(answer)
 }
 
 /// `POST /api/customer/start-thread`
@@ -107,16 +115,9 @@ pub async fn start_thread(
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
     let reply = forms::reply_for(&headers);
-    let me = match customer(&state, &session, lang).await {
-        Ok(me) => me,
-        Err(answer) => {
-            forms::drain(req.into_body()).await;
-            return answer;
-        }
-    };
-    let Some(me) = me else {
-        forms::drain(req.into_body()).await;
-        return crate::downloads::to_sign_in("/messages/new");
+    let (me, req) = match customer(&state, &session, lang, req, "/messages/new").await {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let form = (NEW_MESSAGE_FORM, "/messages/new");
     let posted = match read(&state, &session, req, form).await {
@@ -175,18 +176,11 @@ pub async fn reply_thread(
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
     let reply = forms::reply_for(&headers);
-    let me = match customer(&state, &session, lang).await {
-        Ok(me) => me,
-        Err(answer) => {
-            forms::drain(req.into_body()).await;
-            return answer;
-        }
-    };
-    let Some(me) = me else {
-        forms::drain(req.into_body()).await;
-        return crate::downloads::to_sign_in(&forms::back_from_referer(&headers, "/messages"));
-    };
     let back = forms::back_from_referer(&headers, "/messages");
+    let (me, req) = match customer(&state, &session, lang, req, &back).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
     let posted = match read(&state, &session, req, (REPLY_FORM, &back)).await {
         Ok(p) => p,
         Err(answer) => return answer,

@@ -88,8 +88,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(secure, middleware::security_headers))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(middleware::body_size_guard))
-        .layer(axum::middleware::from_fn(middleware::refuse_nul));
+        .layer(axum::middleware::from_fn(middleware::body_size_guard));
 
     // Endpoints that check a secret (password, SMS code, reset token) or send an SMS/e-mail get
     // a per-IP limit on top of the per-account and per-number limits of the services.
@@ -152,6 +151,8 @@ pub fn router(state: AppState) -> Router {
             state.db.clone(),
             middleware::outage,
         ))
+        // Inside the deadline: it reads form bodies, which must not wait forever.
+        .layer(axum::middleware::from_fn(middleware::refuse_nul))
         // A request's work (its transactions, its session) ends even when its client has
         // gone or its time is up.
         .layer(axum::middleware::from_fn_with_state(

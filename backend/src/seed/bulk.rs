@@ -407,17 +407,6 @@ pub async fn messages(db: &Db, now: i64, count: i64) -> StoreResult<i64> {
     Ok(threads)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn insert_sql_numbers_placeholders() {
-        assert_eq!(
-            super::insert_sql("t", &["a", "b"], 2),
-            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
-        );
-    }
-}
-
 /// The load test's users: a portal account (terms accepted) for each generated customer that
 /// has none yet, up to `customers` of them, with the e-mail address `load<customer number>@example.test`,
 /// and `agents` agents `load-agent-<n>@example.test` with the demo agent's TOTP key. Every
@@ -484,4 +473,15 @@ pub async fn load_users(
         }
     }
     Ok((added, staff))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn insert_sql_numbers_placeholders() {
+        assert_eq!(
+            super::insert_sql("t", &["a", "b"], 2),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+        );
+    }
 }
