@@ -15,7 +15,17 @@ wait_ready() {
 p99() { awk '/^ +99%/ {print $2}'; }
 
 form() { curl -s -o /dev/null -b "$JAR" -c "$JAR" -H 'accept: text/html' -X POST "$B/api/$1" "${@:2}"; }
-code() { tail -n 1 "$DATA/outbox/sms.jsonl" | python3 -c 'import json,re,sys; print(re.search(r"\b\d{6}\b", json.load(sys.stdin)["body"]).group())'; }
+# The code in the Nth SMS of the outbox ($1), waiting for the outbox worker to send it.
+code() {
+  for _ in $(seq 1 50); do
+    if [ "$(wc -l <"$DATA/outbox/sms.jsonl" 2>/dev/null || echo 0)" -ge "$1" ]; then
+      sed -n "${1}p" "$DATA/outbox/sms.jsonl" | python3 -c 'import json,re,sys; print(re.search(r"\b\d{6}\b", json.load(sys.stdin)["body"]).group())'
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
 mailed_code() {
   for _ in $(seq 1 50); do
     f=$(ls -t "$DATA/outbox/mail/" 2>/dev/null | head -n 1)
@@ -31,13 +41,12 @@ mailed_code() {
 # JavaScript, and keeps its session cookie in COOKIE.
 register_bench_customer() {
   form register/start --data-urlencode customer_number=100001
-  form register/code --data-urlencode "code=$(code)"
+  form register/code --data-urlencode "code=$(code 1)"
   form register/details --data-urlencode first_name=Bench --data-urlencode last_name=Mark \
     --data-urlencode email=bench@example.be --data-urlencode "password=$PW" --data-urlencode "password_confirmation=$PW"
   form register/email-code --data-urlencode "code=$(mailed_code)"
   form register/contract --data-urlencode contract_number=LC-2023-0001
-  sleep 1 # the second SMS leaves through the outbox worker, a moment after the answer
-  form register/contract-code --data-urlencode "code=$(code)"
+  form register/contract-code --data-urlencode "code=$(code 2)"
   form register/terms --data-urlencode decision=accept
   COOKIE=$(awk '$6 == "portal_session" {print "portal_session=" $7}' "$JAR")
   [ -n "$COOKIE" ] || { echo "bench registration failed" >&2; exit 1; }

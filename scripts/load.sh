@@ -163,6 +163,8 @@ until grep -q '^load:' "$DATA/load.out" 2>/dev/null; do
   kill -0 "$load_pid" 2>/dev/null || break
   sleep 0.2
 done
+"$LOAD_PY" scripts/load/cpu.py "$((DURATION - 2))" >"$DATA/cpu.out" 2>&1 &
+cpu_pid=$!
 sleep "$((DURATION / 2))"
 case "$MODE" in
   kill)
@@ -197,6 +199,8 @@ esac
 load_status=0
 wait "$load_pid" || load_status=$?
 cat "$DATA/load.out"
+wait "$cpu_pid" 2>/dev/null || true
+cat "$DATA/cpu.out"
 [ "$load_status" = 0 ] || { echo "the load test's users could not all sign in" >&2; tail -n 20 "$DATA/server-0.log" >&2; exit 1; }
 for i in $(seq 0 $((INSTANCES - 1))); do echo "instance $i: peak RSS $(peak_mb "$i") MB"; done
 

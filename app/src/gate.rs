@@ -33,6 +33,9 @@ pub struct SignedInCustomer {
     /// The language of this request.
     pub lang: Lang,
     pub account: AccountRow,
+    /// Message threads with a reply not yet read, when the request came in (the header's
+    /// badge, the dashboard and the message list).
+    pub unread_replies: i64,
 }
 
 /// The signed-in staff member.
@@ -88,9 +91,10 @@ pub async fn customer_in(
     clock: &Clock,
     lang: Lang,
 ) -> Result<Option<SignedInCustomer>, AppError> {
-    let Some((account, login_id)) = session::login_with(s, pool, clock).await? else {
+    let Some((found, login_id)) = session::login_with(s, pool, clock).await? else {
         return Ok(None);
     };
+    let account = found.account;
     // A suspended account loses its session at once.
     if account.active != 1 || account.suspended_at.is_some() {
         return Ok(None);
@@ -101,6 +105,7 @@ pub async fn customer_in(
         login_id,
         lang,
         account,
+        unread_replies: found.unread_replies,
     }))
 }
 
@@ -140,11 +145,7 @@ pub async fn staff_in(
 pub enum Principal {
     #[default]
     Visitor,
-    /// A customer, with the number of message threads with an unread reply (for the header).
-    Customer {
-        me: SignedInCustomer,
-        unread: i64,
-    },
+    Customer(SignedInCustomer),
     Staff(SignedInStaff),
 }
 
@@ -153,10 +154,10 @@ impl Principal {
     pub fn frame(&self) -> domain::SignedIn {
         match self {
             Principal::Visitor => domain::SignedIn::default(),
-            Principal::Customer { me, unread } => domain::SignedIn {
+            Principal::Customer(me) => domain::SignedIn {
                 customer: Some(me.account.first_name.clone()),
                 staff: false,
-                unread: *unread,
+                unread: me.unread_replies,
             },
             Principal::Staff(_) => domain::SignedIn {
                 customer: None,
@@ -182,11 +183,10 @@ pub async fn resolve(
     if let Some(staff) = staff_in(s, pool, clock).await? {
         return Ok(Principal::Staff(staff));
     }
-    let Some(me) = customer_in(s, pool, clock, lang).await? else {
-        return Ok(Principal::Visitor);
-    };
-    let unread = backend::store::messages::unread_count(pool, me.customer_id).await?;
-    Ok(Principal::Customer { me, unread })
+    Ok(match customer_in(s, pool, clock, lang).await? {
+        Some(me) => Principal::Customer(me),
+        None => Principal::Visitor,
+    })
 }
 
 /// The principal the middleware resolved for this request, if it did (pages; server
@@ -203,7 +203,7 @@ fn resolved() -> Option<std::sync::Arc<Principal>> {
 pub async fn require_customer(back_to: &str) -> Result<Option<SignedInCustomer>, AppError> {
     let me = match resolved() {
         Some(principal) => match &*principal {
-            Principal::Customer { me, .. } => Some(me.clone()),
+            Principal::Customer(me) => Some(me.clone()),
             _ => None,
         },
         None => {

@@ -272,16 +272,17 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
 pub async fn login(session: &Session) -> Result<Option<(i64, String)>, AppError> {
     Ok(login_with(session, &db()?.pool, &clock()?)
         .await?
-        .map(|(account, login_id)| (account.id, login_id)))
+        .map(|(found, login_id)| (found.account.id, login_id)))
 }
 
 /// [`login`] with an explicit pool (for middleware outside the Leptos context), with the
-/// account row: one statement reads both (the gate asks on every request).
+/// account row and its unread replies: one statement reads them (the gate asks on every
+/// request).
 pub async fn login_with(
     session: &Session,
     pool: &backend::AnyPool,
     clock: &Clock,
-) -> Result<Option<(backend::store::accounts::AccountRow, String)>, AppError> {
+) -> Result<Option<(backend::store::accounts::WithLogin, String)>, AppError> {
     let now = clock.epoch();
     let id: Option<i64> = session.get(ACCOUNT_KEY).await?;
     let login_id: Option<String> = session.get(LOGIN_KEY).await?;
@@ -296,7 +297,7 @@ pub async fn login_with(
     {
         backend::store::logins::seen(pool, now, &login_id, last_seen).await?;
         mark_active(session, now, false).await?;
-        return Ok(Some((found.account, login_id)));
+        return Ok(Some((found, login_id)));
     }
     backend::store::logins::end(pool, id, &login_id).await?;
     session.flush().await?;

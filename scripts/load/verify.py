@@ -37,11 +37,22 @@ def main():
     a = p.parse_args()
     acked = {"threads": [], "readings": [], "requests": [], "approvals": [], "replies": []}
     refused_readings = []
+    refused = {"requests": 0, "threads": 0}
+    began_at = None
+    # Writes whose answer never came (the connection broke): stored or not, both are right.
+    unanswered = {}
     for path in a.results:
         r = json.load(open(path))
         for k in acked:
             acked[k] += r["acked"][k]
         refused_readings += r["refused"]["readings"]
+        for k in refused:
+            refused[k] += r["refused"][k]
+        began_at = min(began_at or r["began_at"], r["began_at"])
+        for key, n in r["transport_errors"].items():
+            action, _, kind = key.rpartition(": ")
+            if kind != "ClientConnectorError":  # never connected: nothing was sent
+                unanswered[action] = unanswered.get(action, 0) + n
     failures = []
 
     def check(name, ok, detail=""):
@@ -83,6 +94,16 @@ def main():
     orphans = query(a.db, "SELECT COUNT(*) FROM service_requests s WHERE NOT EXISTS "
                           "(SELECT 1 FROM request_events e WHERE e.request_id = s.id)")[0][0]
     check("no change request without its status row", int(orphans) == 0, str(orphans))
+    # Refused requests (one open request of a kind) and threads are not counted by id: every
+    # one stored since the run began must be an acknowledged one (or one whose answer was lost).
+    for table, kind, action in (("service_requests", "requests", "write: allowance request"),
+                                ("message_threads", "threads", "write: message")):
+        made = int(query(a.db, f"SELECT COUNT(*) FROM {table} WHERE created_at >= {int(began_at)}")[0][0])
+        allowed = len(set(acked[kind])) if kind == "requests" else len({t for t, _ in acked[kind]})
+        lost = unanswered.get(action, 0)
+        check(f"no refused {kind} stored", made <= allowed + lost,
+              f"{made} stored during the run, {allowed} acknowledged, {refused[kind]} refused, "
+              f"{lost} without an answer")
     done = {int(r[0]) for r in query(a.db, f"SELECT id FROM service_requests WHERE id IN ({ids(acked['approvals'])}) "
                                            "AND status IN ('approved', 'completed')")}
     check("acknowledged approvals applied", len(done) == len(set(acked["approvals"])),

@@ -16,15 +16,13 @@ use domain::model::ContractStatus;
 use sqlx::AnyPool;
 use time::Date;
 
-/// The dashboard's rows.
+/// The dashboard's rows (its unread-replies card takes the access gate's count).
 pub struct Dashboard {
     /// Running contracts first, then the latest end date first.
     pub contracts: Vec<ContractDetail>,
     pub open_invoices: OpenSummary,
     pub pending_requests: i64,
     pub announcements: Vec<String>,
-    /// Threads with a reply the customer has not read.
-    pub unread_messages: i64,
 }
 
 pub async fn dashboard(
@@ -45,7 +43,6 @@ pub async fn dashboard(
         open_invoices: invoices::open_summary(pool, customer_id, today).await?,
         pending_requests: requests::pending_count(pool, customer_id).await?,
         announcements: announcements::current(pool, now, lang).await?,
-        unread_messages: crate::store::messages::unread_count(pool, customer_id).await?,
     })
 }
 

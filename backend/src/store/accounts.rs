@@ -2,6 +2,7 @@
 //! factor's secret and last accepted step) and their terms acceptances.
 
 use crate::error::StoreResult;
+use crate::store::messages::UNREAD_REPLY;
 use sqlx::AnyPool;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -42,13 +43,19 @@ pub struct WithLogin {
     /// When the login was last seen; `None` when the login was ended (or is not this
     /// account's).
     pub last_seen: Option<i64>,
+    /// The customer's message threads with a reply they have not read (the page header
+    /// shows it on every page, so it comes in the same statement).
+    pub unread_replies: i64,
 }
 
-/// The account and whether `login_id` is still one of its logins, in one statement.
+/// The account, whether `login_id` is still one of its logins and the customer's unread
+/// replies, in one statement.
 pub async fn with_login(pool: &AnyPool, id: i64, login_id: &str) -> StoreResult<Option<WithLogin>> {
     let sql = format!(
         "SELECT {COLUMNS},
-           (SELECT last_seen FROM account_logins WHERE login_id = $2 AND account_id = $1) AS last_seen
+           (SELECT last_seen FROM account_logins WHERE login_id = $2 AND account_id = $1) AS last_seen,
+           (SELECT COUNT(*) FROM message_threads t
+             WHERE t.customer_id = portal_accounts.customer_id AND {UNREAD_REPLY}) AS unread_replies
          FROM portal_accounts WHERE id = $1"
     );
     Ok(sqlx::query_as(&sql)

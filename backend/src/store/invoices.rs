@@ -147,15 +147,16 @@ pub async fn page_for_customer(
     q: &InvoiceQuery,
     today: Date,
 ) -> StoreResult<(Vec<InvoiceRow>, i64)> {
-    let (filter, values) = filter_sql(q, today);
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE {filter}"
-    );
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(customer_id);
-    for v in &values {
-        count = count.bind(v);
+    /// A row of the page with the number of rows of the whole list (a window count: the
+    /// page and its total in one statement).
+    #[derive(sqlx::FromRow)]
+    struct Counted {
+        #[sqlx(flatten)]
+        row: InvoiceRow,
+        total: i64,
     }
-    let total = count.fetch_one(pool).await?;
+    let (filter, values) = filter_sql(q, today);
+    let from = format!("FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE {filter}");
     let order = match q.sort {
         Sort::DateDesc => "i.issue_date DESC, i.id DESC",
         Sort::DateAsc => "i.issue_date ASC, i.id ASC",
@@ -164,12 +165,12 @@ pub async fn page_for_customer(
     };
     let n = values.len();
     let sql = format!(
-        "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE {filter}
+        "SELECT {ROW}, CAST(COUNT(*) OVER () AS BIGINT) AS total {from}
          ORDER BY {order} LIMIT ${} OFFSET ${}",
         n + 2,
         n + 3
     );
-    let mut rows = sqlx::query_as::<_, InvoiceRow>(&sql).bind(customer_id);
+    let mut rows = sqlx::query_as::<_, Counted>(&sql).bind(customer_id);
     for v in &values {
         rows = rows.bind(v);
     }
@@ -178,7 +179,20 @@ pub async fn page_for_customer(
         .bind(q.offset())
         .fetch_all(pool)
         .await?;
-    Ok((rows, total))
+    let total = match rows.first() {
+        Some(first) => first.total,
+        None if q.offset() == 0 => 0,
+        // A page past the end: the list's size needs its own count.
+        None => {
+            let count_sql = format!("SELECT COUNT(*) {from}");
+            let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(customer_id);
+            for v in &values {
+                count = count.bind(v);
+            }
+            count.fetch_one(pool).await?
+        }
+    };
+    Ok((rows.into_iter().map(|c| c.row).collect(), total))
 }
 
 /// One of the customer's invoices by number; None for another customer's or an unknown one.

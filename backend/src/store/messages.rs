@@ -308,16 +308,20 @@ pub async fn last_visible_id(conn: Ex<'_>, thread_id: i64) -> StoreResult<i64> {
     .await?)
 }
 
+/// A thread `t` with a staff reply its customer has not read (also counted by the access
+/// gate's statement, `accounts::with_login`).
+pub const UNREAD_REPLY: &str = "t.last_reply_at IS NOT NULL
+    AND (t.customer_read_at IS NULL OR t.last_reply_at > t.customer_read_at)";
+
 /// Threads of the customer with a staff reply they have not read.
 pub async fn unread_count(pool: &AnyPool, customer_id: i64) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM message_threads
-         WHERE customer_id = $1 AND last_reply_at IS NOT NULL
-           AND (customer_read_at IS NULL OR last_reply_at > customer_read_at)",
-    )
-    .bind(customer_id)
-    .fetch_one(pool)
-    .await?)
+    let sql = format!(
+        "SELECT COUNT(*) FROM message_threads t WHERE t.customer_id = $1 AND {UNREAD_REPLY}"
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(customer_id)
+        .fetch_one(pool)
+        .await?)
 }
 
 /// When the customer sent messages since `since` (the sending limits).

@@ -795,17 +795,25 @@ both_backends!(
         let app = spawn(backend, true).await;
         register(&app, "100001", "LC-2023-0001", "an@example.be").await;
         assert_eq!(browse(&app, "/dashboard").await.status(), StatusCode::OK);
-        // Fifteen minutes without activity: the stored session has expired.
-        let expire = match backend {
-            Backend::Sqlite => "UPDATE tower_sessions SET expiry_date = 0",
-            Backend::Postgres => {
-                "UPDATE tower_sessions.session SET expiry_date = now() - interval '1 minute'"
-            }
+        // Fifteen minutes without activity: the stored session has expired (written through
+        // the session store, which on SQLite also keeps it in memory).
+        use tower_sessions::SessionStore;
+        let table = match backend {
+            Backend::Sqlite => "SELECT id FROM tower_sessions",
+            Backend::Postgres => "SELECT id FROM tower_sessions.session",
         };
-        sqlx::query(expire)
-            .execute(&app.state.db.pool)
+        let ids: Vec<String> = sqlx::query_scalar(table)
+            .fetch_all(&app.state.db.pool)
             .await
             .unwrap();
+        assert!(!ids.is_empty());
+        for id in ids {
+            let id: tower_sessions::session::Id = id.parse().unwrap();
+            if let Some(mut record) = app.state.sessions.load(&id).await.unwrap() {
+                record.expiry_date = time::OffsetDateTime::UNIX_EPOCH;
+                app.state.sessions.save(&record).await.unwrap();
+            }
+        }
         let res = browse(&app, "/dashboard").await;
         assert_eq!(res.status(), StatusCode::FOUND);
         assert_eq!(res.headers()["location"], "/login?next=/dashboard");

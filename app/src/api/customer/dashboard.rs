@@ -43,6 +43,6 @@ pub async fn dashboard() -> Result<Option<DashboardView>, AppError> {
         total_due: domain::format_eur(d.open_invoices.total_cents),
         pending_requests: d.pending_requests,
         announcements: d.announcements,
-        unread_messages: d.unread_messages,
+        unread_messages: account.unread_replies,
     }))
 }

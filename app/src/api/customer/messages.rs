@@ -118,7 +118,7 @@ pub async fn messages_page(
         threads: rows.iter().map(item).collect(),
         page,
         more,
-        unread: messages::unread(&ctx.services(), me.customer_id).await?,
+        unread: me.unread_replies,
     }))
 }
 
