@@ -71,6 +71,9 @@ test('printing leaves the navigation, the menu and the footer links out', async 
 });
 
 test('every customer and staff page fits a 360 px phone; tables become stacked lists', async ({ page, browser }, info) => {
+  // The admin's authenticator code is single use and other journeys sign the admin in too:
+  // the sign-in may wait for up to three new 30-second codes (see staffSignIn).
+  test.setTimeout(180_000);
   // Each project has its own demo customer with one running lease.
   const c = withJs(info)
     ? { customer: '100020', mobile: '+32470000120', contract: 'LC-2025-0030' }

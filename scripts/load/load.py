@@ -316,9 +316,11 @@ async def main():
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
     emails = [line.strip() for line in open(a.users) if line.strip()]
-    # Epoch seconds before any write (the portal stamps rows with the same system time):
-    # verify.py counts what was stored from here on.
-    began_at = int(time.time())
+    # Epoch seconds before any write (the portal stamps rows with the same system time, in
+    # whole seconds): verify.py counts what was stored from here on. The next whole second, so
+    # that rows the seeding wrote in this second are not counted.
+    began_at = int(time.time()) + 1
+    time.sleep(max(0.0, began_at - time.time()))
     stats = Stats()
     rng = random.Random(a.seed)
     users = []

@@ -101,9 +101,13 @@ def main():
         made = int(query(a.db, f"SELECT COUNT(*) FROM {table} WHERE created_at >= {int(began_at)}")[0][0])
         allowed = len(set(acked[kind])) if kind == "requests" else len({t for t, _ in acked[kind]})
         lost = unanswered.get(action, 0)
-        check(f"no refused {kind} stored", made <= allowed + lost,
+        ok = made <= allowed + lost
+        known = set(acked[kind]) if kind == "requests" else {t for t, _ in acked[kind]}
+        extra = [] if ok else [r for r in query(a.db, f"SELECT * FROM {table} WHERE created_at >= {int(began_at)}")
+                               if int(r[0]) not in known]
+        check(f"no refused {kind} stored", ok,
               f"{made} stored during the run, {allowed} acknowledged, {refused[kind]} refused, "
-              f"{lost} without an answer")
+              f"{lost} without an answer" + "".join(f"\n     not acknowledged: {r}" for r in extra))
     done = {int(r[0]) for r in query(a.db, f"SELECT id FROM service_requests WHERE id IN ({ids(acked['approvals'])}) "
                                            "AND status IN ('approved', 'completed')")}
     check("acknowledged approvals applied", len(done) == len(set(acked["approvals"])),
