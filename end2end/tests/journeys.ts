@@ -1,6 +1,7 @@
 import { expect, Page, TestInfo } from '@playwright/test';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { expectAccessible, open } from './helpers';
 
@@ -102,23 +103,66 @@ export function totp(secretBase32: string, at = Date.now()): string {
 }
 
 /**
- * Fills and sends the staff sign-in form (on /cic/login) and waits for the staff start page.
- * A staff member's authenticator code is single use: when a parallel journey already used
- * this 30-second code for the same account, the next code is taken, as a person would (up to
- * four windows: six journeys share the two demo staff accounts).
+ * Journeys running in parallel share the demo staff accounts, and a staff member's
+ * authenticator code is single use: two journeys sending the same 30-second code make one of
+ * them fail, and failures add up to the sign-in throttle (five an hour per account) that then
+ * refuses every journey. So the sign-ins of one account take turns across the test workers (a
+ * lock directory in the temp folder) and each takes a 30-second window no journey used before.
  */
-export async function staffSignIn(page: Page, email: string, password: string, secret: string) {
-  for (let attempt = 0; attempt < 4; attempt++) {
-    await page.getByLabel('E-mailadres').fill(email);
-    await page.getByLabel('Wachtwoord').fill(password);
-    await page.getByLabel('Code uit uw authenticator-app').fill(totp(secret));
-    await page.getByRole('main').getByRole('button', { name: 'Aanmelden' }).click();
+const SHARED = path.join(os.tmpdir(), 'portal-e2e-staff');
+
+async function takingTurns<T>(email: string, f: (lastWindow: number) => Promise<[T, number]>): Promise<T> {
+  fs.mkdirSync(SHARED, { recursive: true });
+  const name = email.replace(/[^a-z0-9]/gi, '_');
+  const lock = path.join(SHARED, `${name}.lock`);
+  const used = path.join(SHARED, `${name}.window`);
+  for (;;) {
     try {
-      await expect(page).toHaveURL(/\/cic$/, { timeout: 5_000 });
-      return;
-    } catch (e) {
-      if (attempt === 3) throw e;
-      await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 1_000);
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a journey that was killed: older than any sign-in takes.
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 150_000) fs.rmSync(lock, { recursive: true, force: true });
+      } catch {}
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
+  try {
+    const last = fs.existsSync(used) ? Number(fs.readFileSync(used, 'utf8')) || 0 : 0;
+    const [result, window] = await f(last);
+    fs.writeFileSync(used, String(window));
+    return result;
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Fills and sends the staff sign-in form (on /cic/login) and waits for the staff start page,
+ * with a code from a 30-second window no other journey used for this account. Should a code
+ * still be refused, the next window's is tried, as a person would (up to four windows).
+ */
+export async function staffSignIn(page: Page, email: string, password: string, secret: string) {
+  await takingTurns(email, async (lastWindow) => {
+    let window = lastWindow;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      // Wait for a window after the last one used (and not about to end).
+      while (Math.floor(Date.now() / 30_000) <= window || Date.now() % 30_000 > 27_000) {
+        await page.waitForTimeout(Math.min(30_000 - (Date.now() % 30_000) + 200, 30_500));
+      }
+      window = Math.floor(Date.now() / 30_000);
+      await page.getByLabel('E-mailadres').fill(email);
+      await page.getByLabel('Wachtwoord').fill(password);
+      await page.getByLabel('Code uit uw authenticator-app').fill(totp(secret));
+      await page.getByRole('main').getByRole('button', { name: 'Aanmelden' }).click();
+      try {
+        await expect(page).toHaveURL(/\/cic$/, { timeout: 5_000 });
+        return [undefined, window] as [undefined, number];
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
+    throw new Error('unreachable');
+  });
 }
