@@ -286,7 +286,8 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response {
     if !form_encoded {
         return next.run(req).await;
     }
-    let limit = body_limit(req.uri().path());
+    // Never more than a form reader takes anyway: the upload routes' limit is for files.
+    let limit = body_limit(req.uri().path()).min(FORM_BODY_CAP);
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return (
@@ -301,6 +302,10 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
 }
+
+/// The most a form-encoded body is read into memory (axum's `Form` reads no more either); the
+/// upload routes' larger limits are for multipart files, which stream to disk.
+pub const FORM_BODY_CAP: usize = 2 * 1024 * 1024;
 
 /// A NUL byte, raw or percent-encoded.
 fn has_nul(bytes: &[u8]) -> bool {

@@ -1,7 +1,7 @@
 //! Bad input at scale (issue 14): every endpoint of `docs/API.md` — read from the document, so
 //! a new endpoint is fuzzed as soon as it is documented — gets malformed bodies (empty, huge,
-//! unicode with NUL (which PostgreSQL cannot store) and direction marks, repeated and missing fields, numbers that overflow,
-//! JSON and multipart that do not parse, wrong content types, the wrong method) as a visitor, a
+//! unicode with NUL (which PostgreSQL cannot store) and direction marks, repeated and missing
+//! fields, numbers that overflow, JSON and multipart that do not parse, wrong content types, the wrong method) as a visitor, a
 //! customer and an agent: never a status of 500 or more, and the server still answers after.
 //! Deterministic (a fixed seed) and bounded (a fixed number of requests); the unbounded-time
 //! run with random bodies is `scripts/fuzz.sh`.
