@@ -19,7 +19,7 @@ DATA="$(mktemp -d)"
 DURATION="${BENCH_SECONDS:-10}"
 
 say "release build"
-cargo leptos build --release --split >/dev/null
+cargo leptos build --release >/dev/null
 
 # The per-IP sign-in limit would refuse a load test from one address: lifted for the bench.
 # A fixed session secret, so that the signed-in browser stays signed in across the restarts.

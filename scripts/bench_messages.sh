@@ -13,7 +13,7 @@ PORT="${BENCH_PORT:-3210}"
 DATA="$(mktemp -d)"
 DURATION="${BENCH_SECONDS:-10}"
 MESSAGES="${BENCH_MESSAGES:-1000000}"
-[ -x target/release/server ] || { say "release build"; cargo leptos build --release --split >/dev/null; }
+[ -x target/release/server ] || { say "release build"; cargo leptos build --release >/dev/null; }
 
 source "$ROOT/scripts/bench_lib.sh"
 bench_env warn

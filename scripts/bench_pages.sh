@@ -14,7 +14,7 @@ ensure_wrk
 PORT="${BENCH_PORT:-3220}"
 DATA="$(mktemp -d)"
 DURATION="${BENCH_SECONDS:-10}"
-[ -x target/release/server ] || { say "release build"; cargo leptos build --release --split >/dev/null; }
+[ -x target/release/server ] || { say "release build"; cargo leptos build --release >/dev/null; }
 
 source "$ROOT/scripts/bench_lib.sh"
 bench_env error

@@ -10,7 +10,7 @@ source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 if [ "${LOAD_BUILD:-1}" != 0 ]; then
   say "release build"
-  cargo leptos build --release --split >/dev/null 2>&1
+  cargo leptos build --release >/dev/null 2>&1
 fi
 PORT="${FULL_DISK_PORT:-3290}"
 LOG="/tmp/full-disk-$$.log"

@@ -11,7 +11,7 @@ cd "$ROOT"
 ensure_load_python
 if [ "${LOAD_BUILD:-1}" != 0 ]; then
   say "release build"
-  cargo leptos build --release --split >/dev/null 2>&1
+  cargo leptos build --release >/dev/null 2>&1
 fi
 PORT="${FUZZ_PORT:-3280}"
 DATA="$(mktemp -d)"

@@ -22,7 +22,7 @@ fi
 # Always: target/site holds whichever build ran last, and a debug build's wasm is several times
 # larger (the release build is incremental and quick when nothing changed).
 say "release build"
-cargo leptos build --release --split >/dev/null
+cargo leptos build --release >/dev/null
 
 source "$ROOT/scripts/bench_lib.sh"
 bench_env error

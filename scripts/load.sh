@@ -37,7 +37,7 @@ ensure_load_python
 [ "$MODE" = instances ] && ensure_haproxy
 if [ "${LOAD_BUILD:-1}" != 0 ]; then
   say "release build"
-  cargo leptos build --release --split >/dev/null 2>&1
+  cargo leptos build --release >/dev/null 2>&1
 fi
 
 DATA="$(mktemp -d)"

@@ -6,7 +6,7 @@ source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
 ensure_rust_tools
 say "building the portal (debug; the first build takes about 5 minutes)"
-cargo leptos build --split
+cargo leptos build
 say "starting the portal on http://127.0.0.1:3000 (Ctrl-C stops it)"
 export PORTAL_DEMO="${PORTAL_DEMO:-true}"
 export PORTAL_SECURE_COOKIES="${PORTAL_SECURE_COOKIES:-false}"

@@ -21,12 +21,10 @@ use domain::SiteInfo;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
-use pages::lazy::*;
-use pages::{info::InfoPage, landing::Landing, login::LoginPage, not_found::NotFound};
+use leptos_router::{SsrMode, path};
 
-/// The root component. `site` is rendered into the page by the server and read back by the
-/// browser, so both render the same language and branding.
+/// The root component, rendered on the server: `site` carries the branding, the language and
+/// who is signed in.
 #[component]
 pub fn App(site: SiteInfo) -> impl IntoView {
     provide_meta_context();
@@ -35,66 +33,57 @@ pub fn App(site: SiteInfo) -> impl IntoView {
         site.signed_in.unread,
     )));
     provide_context(site);
-    // On the server a lazily loaded page announces its chunks so that Leptos can add preload
-    // links, but Leptos 0.8 reads those announcements outside the request's reactive owner:
-    // under concurrent requests it picked up contexts that were not this request's (a flood of
-    // "without ServerMetaContext" warnings). This context, nearer to the pages, takes the
-    // announcements and nothing reads it; the browser fetches a page's chunks when it hydrates.
-    #[cfg(feature = "ssr")]
-    provide_context(leptos::PrefetchLazyFn::default());
     view! {
         <Stylesheet id="leptos" href="/pkg/portal.css" />
         <Link rel="stylesheet" href="/brand.css" />
         <Link rel="icon" href="/logo.svg" />
         <Meta name="description" content=i18n::tr("site.description") />
-        // The root title text "" (shown as the company name) holds the title while a page is
-        // still on its way: a lazily loaded page hydrates a moment after the shell, and an empty
-        // text stack would blank the document's title in between.
+        // The root title text "" shows the company name alone on a page without its own title.
         <Title text="" formatter=move |page: String| if page.is_empty() { title.clone() } else { format!("{page} · {title}") } />
         <Router>
             <a class="skip-link" href="#main">{i18n::tr("nav.skip")}</a>
             <Header />
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=Landing />
+                <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
+                    <Route path=path!("/") view=pages::landing::Landing />
                     // Pages with server data render completely before they are sent, so they
                     // work without JavaScript (no streamed placeholders to swap in).
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/:number") view={Lazy::<ContractRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/:number/plate") view={Lazy::<PlateRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/contracts/:number/allowance") view={Lazy::<AllowanceRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/messages/new") view={Lazy::<NewMessageRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/messages/:id") view={Lazy::<ThreadRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/requests") view={Lazy::<RequestsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/invoices") view={Lazy::<InvoicesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/documents") view={Lazy::<DocumentsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/profile/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/profile/contact") view={Lazy::<ContactRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/login/forgot") view={Lazy::<ForgotRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/login/reset") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/profile/email") view={Lazy::<EmailConfirmRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/profile/email/not-me") view={Lazy::<NotMeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/login") view={Lazy::<CicLoginRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic") view={Lazy::<CicHomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/queue") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/requests/:id") view={Lazy::<StaffRequestRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/replies") view={Lazy::<RepliesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/threads/:id") view={Lazy::<StaffThreadRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/customers") view={Lazy::<CustomerSearchRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cic/customers/:number") view={Lazy::<StaffCustomerRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/terms") view=|| view! { <InfoPage page="terms" /> } />
-                    <Route path=path!("/privacy") view=|| view! { <InfoPage page="privacy" /> } />
-                    <Route path=path!("/cookies") view=|| view! { <InfoPage page="cookies" /> } />
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=pages::register::RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:number") view=pages::contract::ContractPage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:number/plate") view=pages::changes::PlatePage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:number/allowance") view=pages::changes::AllowancePage ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view=pages::messages::MessagesPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/new") view=pages::messages::NewMessagePage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/:id") view=pages::messages::ThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("/requests") view=pages::requests::RequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/requests/:id") view=pages::requests::RequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/invoices") view=pages::invoices::InvoicesPage ssr=SsrMode::Async />
+                    <Route path=path!("/invoices/:number") view=pages::invoices::InvoicePage ssr=SsrMode::Async />
+                    <Route path=path!("/documents") view=pages::documents::DocumentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/security") view=pages::security::SecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/contact") view=pages::contact::ContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/forgot") view=pages::reset::ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/reset") view=pages::reset::ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/code") view=pages::second_factor::SecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/email") view=pages::email::EmailConfirmPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile/email/not-me") view=pages::email::NotMePage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/login") view=pages::cic::CicLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic") view=pages::cic::CicHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/queue") view=pages::queue::QueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/requests/:id") view=pages::queue::StaffRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/staff") view=pages::staff::StaffPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/replies") view=pages::replies::RepliesPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/setup") view=pages::staff::SetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/inbox") view=pages::inbox::InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/threads/:id") view=pages::inbox::StaffThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/audit") view=pages::audit::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/customers") view=pages::customers::CustomerSearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/cic/customers/:number") view=pages::customers::StaffCustomerPage ssr=SsrMode::Async />
+                    <Route path=path!("/terms") view=|| view! { <pages::info::InfoPage page="terms" /> } />
+                    <Route path=path!("/privacy") view=|| view! { <pages::info::InfoPage page="privacy" /> } />
+                    <Route path=path!("/cookies") view=|| view! { <pages::info::InfoPage page="cookies" /> } />
                     <Route path=path!("/error") view=pages::error::ErrorPage />
                 </Routes>
             </main>
@@ -103,31 +92,26 @@ pub fn App(site: SiteInfo) -> impl IntoView {
     }
 }
 
-/// The browser's entry point: reads the site info the server embedded and hydrates the body.
+/// The browser's entry point. The pages are rendered on the server only (islands mode): the
+/// browser gets plain HTML and forms that work without JavaScript, and wasm only for the few
+/// interactive parts marked `#[island]` (the idle-timeout warning and upload progress).
+/// Leptos's island script hydrates those right after this returns.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    let site = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("site-info"))
-        .and_then(|e| e.text_content())
-        .and_then(|json| serde_json::from_str::<SiteInfo>(&json).ok());
-    let Some(site) = site else { return };
-    let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    else {
-        return;
-    };
-    // Hydration waits until the chunk of the page's lazily loaded route is there.
-    wasm_bindgen_futures::spawn_local(async move {
-        let app =
-            leptos::mount::hydrate_from_async(body.clone(), move || view! { <App site=site /> })
-                .await;
-        app.forget();
-        // Only reached when hydration succeeded (a mismatch panics above), so tests and people
-        // debugging can tell a live page from server-rendered HTML.
-        let _ = body.set_attribute("data-hydrated", "true");
-    });
+    leptos::mount::hydrate_islands();
+    // Marked once the islands are live (the island script hydrates them in the same task), so
+    // tests and people debugging can tell a live page from plain server-rendered HTML.
+    set_timeout(
+        || {
+            if let Some(body) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+            {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -1,5 +1,5 @@
-//! The HTML document around the app (server only): language attribute, embedded site info,
-//! hydration scripts with a per-response CSP nonce, and the Content-Security-Policy header.
+//! The HTML document around the app (server only): language attribute, the islands' hydration
+//! script with a per-response CSP nonce, and the Content-Security-Policy header.
 
 use crate::App;
 use domain::i18n::{LANG_COOKIE, negotiate};
@@ -66,10 +66,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
-    // `<` is escaped so that no text in the JSON can close the script element.
-    let json = serde_json::to_string(&site)
-        .unwrap_or_default()
-        .replace('<', "\\u003c");
     let lang = site.lang.code();
     view! {
         <!DOCTYPE html>
@@ -77,8 +73,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <script id="site-info" type="application/json" inner_html=json></script>
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>

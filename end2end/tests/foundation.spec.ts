@@ -33,9 +33,11 @@ test('the app hydrates (with JavaScript) and still works as HTML without it', as
   await open(page, '/', info);
   if (withJs(info)) {
     await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-    // A client-side navigation keeps the page live.
+    // A link loads the next page from the server, which is live again.
     await page.getByRole('contentinfo').getByRole('link', { name: 'Cookiebeleid' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cookiebeleid');
+    await expect(page).toHaveURL(/\/cookies$/);
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   } else {
     await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
     await page.getByRole('contentinfo').getByRole('link', { name: 'Cookiebeleid' }).click();

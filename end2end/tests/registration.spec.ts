@@ -47,9 +47,9 @@ test('five wrong codes make the code void, with the same messages for any number
   const code = page.getByLabel('Authenticatiecode', { exact: true });
   for (let i = 0; i < 5; i++) {
     await code.fill('000000');
-    // With JavaScript the page fetches the registration state once the code is checked; wait for
-    // it, so that the message on screen is this attempt's and the next attempt starts after it.
-    const answered = withJs(info) ? page.waitForResponse((r) => r.url().includes('/register/state')) : null;
+    // The form posts and the server sends the page back with its message: wait for that page, so
+    // that the message on screen is this attempt's and the next attempt starts after it.
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/register' && r.request().resourceType() === 'document');
     await page.getByRole('button', { name: 'Bevestigen' }).click();
     await answered;
     await expect(page.getByRole('alert')).toContainText('Deze code klopt niet');

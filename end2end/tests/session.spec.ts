@@ -16,7 +16,10 @@ test('a signed-in customer is warned before the idle timeout and can stay signed
   const dialog = page.getByRole('alertdialog', { name: 'Bent u er nog?' });
   await expect(dialog).toBeVisible();
   await expectAccessible(page, info);
+  // The page asks the server to keep the session, which says it did.
+  const kept = page.waitForResponse('**/api/auth/keep-alive');
   await dialog.getByRole('button', { name: 'Aangemeld blijven' }).click();
+  expect(await (await kept).text()).toBe('true');
   await expect(dialog).toHaveCount(0);
   await expect(page).toHaveURL(/\/dashboard$/);
 });

@@ -33,22 +33,12 @@ pub fn Header() -> impl IntoView {
     let logo = (!branding.logo_url.is_empty()).then(|| {
         view! { <img class="logo" src=branding.logo_url.clone() alt="" width="40" height="40" /> }
     });
-    // A link followed inside the open menu closes it (with JavaScript the page changes
-    // without a reload, so the browser would leave it open).
-    let menu = NodeRef::<leptos::html::Details>::new();
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        if let Some(details) = menu.get_untracked() {
-            let _ = details.remove_attribute("open");
-        }
-    });
     let unread_at_start = info.signed_in.unread;
     let customer = info.signed_in.customer.is_some();
     // Erased (here and the whole header): the app's view type is otherwise deeper than the
     // compiler's recursion limit.
     let menu_view = view! {
-        <details class="menu" node_ref=menu>
+        <details class="menu">
             <summary class="menu-button">
                 <svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 20 20">
                     <path d="M2 4h16M2 10h16M2 16h16" stroke="currentColor" stroke-width="2.5" />
@@ -71,7 +61,13 @@ pub fn Header() -> impl IntoView {
             </a>
             {menu_view}
             // Outside the menu: the warning must show while the menu is closed.
-            {customer.then(|| view! { <IdleWarning /> })}
+            {customer.then(|| view! {
+                <IdleWarning>
+                    <h2 id="idle-title">{tr("idle.title")}</h2>
+                    <p id="idle-text">{tr("idle.body")}</p>
+                    <button type="button" class="button primary">{tr("idle.stay")}</button>
+                </IdleWarning>
+            })}
         </header>
     }
     .into_any()
@@ -139,45 +135,117 @@ fn MainNav() -> impl IntoView {
 /// Seconds of inactivity after which the warning shows (the session ends after 900).
 pub const IDLE_WARNING_AFTER_SECONDS: u64 = 15 * 60 - 75;
 
-/// Warns at least a minute before the idle timeout and offers "stay signed in". Any page
-/// change restarts the count. Without JavaScript there is no warning; the timeout still holds.
-#[component]
-fn IdleWarning() -> impl IntoView {
-    use crate::api::auth::KeepAlive;
+/// Warns at least a minute before the idle timeout and offers "stay signed in" (the button
+/// in `children`); when the session has ended, goes to the sign-in with this page to come back
+/// to. Every page load starts the count again. An island: the only part of the frame hydrated
+/// in the browser. Its texts are rendered by the server (it is hidden until it is needed), so
+/// the browser needs no translations. Without JavaScript there is no warning; the timeout still
+/// holds.
+#[island]
+fn IdleWarning(children: Children) -> impl IntoView {
     use std::time::Duration;
-    let location = use_location();
-    let keep = ServerAction::<KeepAlive>::new();
     let (show, set_show) = signal(false);
-    let navigate = leptos_router::hooks::use_navigate();
+    // Counts "stay signed in" answers: each one starts the count again.
+    let (kept, set_kept) = signal(0u32);
     Effect::new(move |_| {
-        location.pathname.track();
-        keep.version().track();
+        kept.track();
         set_show.set(false);
         let warn = set_timeout_with_handle(
             move || set_show.set(true),
             Duration::from_secs(IDLE_WARNING_AFTER_SECONDS),
         )
         .ok();
-        let navigate = navigate.clone();
-        let expire = set_timeout_with_handle(
-            move || navigate("/login?next=/dashboard", Default::default()),
-            Duration::from_secs(15 * 60),
-        )
-        .ok();
+        let expire = set_timeout_with_handle(go_to_sign_in, Duration::from_secs(15 * 60)).ok();
         on_cleanup(move || {
             warn.into_iter().chain(expire).for_each(|h| h.clear());
         });
     });
+    // The one button inside: ask the server to keep the session.
+    let on_click = move |_ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let on_button = _ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| el.closest("button").ok().flatten().is_some());
+            if on_button {
+                keep_alive::send(move |kept| {
+                    if kept {
+                        set_kept.update(|n| *n += 1);
+                    } else {
+                        go_to_sign_in();
+                    }
+                });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = set_kept;
+    };
     view! {
-        <Show when=move || show.get()>
-            <div class="idle-warning" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text">
-                <h2 id="idle-title">{tr("idle.title")}</h2>
-                <p id="idle-text">{tr("idle.body")}</p>
-                <leptos::form::ActionForm action=keep>
-                    <button type="submit" class="button primary">{tr("idle.stay")}</button>
-                </leptos::form::ActionForm>
-            </div>
-        </Show>
+        <div class="idle-warning" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text"
+            hidden=move || !show.get() on:click=on_click>
+            {children()}
+        </div>
+    }
+}
+
+/// Loads the sign-in page with this page as the one to come back to.
+fn go_to_sign_in() {
+    #[cfg(feature = "hydrate")]
+    if let Some(location) = web_sys::window().map(|w| w.location()) {
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let _ = location.assign(&format!(
+            "/login?next={}",
+            crate::paths::encode_component(&here)
+        ));
+    }
+}
+
+/// "Stay signed in" as a plain `fetch` of the server function `auth/keep-alive` (no server
+/// function client in the browser: a smaller wasm).
+#[cfg(feature = "hydrate")]
+mod keep_alive {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    /// Posts the request and calls `then` with whether the session is still there.
+    pub fn send(then: impl FnOnce(bool) + 'static) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        if let Ok(headers) = web_sys::Headers::new() {
+            let _ = headers.set("content-type", "application/x-www-form-urlencoded");
+            let _ = headers.set("accept", "application/json");
+            init.set_headers(&headers);
+        }
+        let request = window.fetch_with_str_and_init("/api/auth/keep-alive", &init);
+        wasm_bindgen_futures::spawn_local(async move {
+            let response = JsFuture::from(request)
+                .await
+                .ok()
+                .and_then(|r| r.dyn_into::<web_sys::Response>().ok());
+            let kept = match response {
+                Some(r) if r.ok() => match r.text() {
+                    Ok(text) => JsFuture::from(text)
+                        .await
+                        .ok()
+                        .and_then(|t| t.as_string())
+                        .is_some_and(|t| t.trim() == "true"),
+                    Err(_) => false,
+                },
+                // No answer or an error: the session is not known to be gone; the count starts
+                // again and the sign-in follows at the timeout if it is.
+                _ => true,
+            };
+            then(kept);
+        });
     }
 }
 

@@ -11,21 +11,36 @@ use leptos::prelude::*;
 /// The request header that asks for `{"location"}` instead of a redirect.
 pub const UPLOAD_PROGRESS_HEADER: &str = "x-upload-progress";
 
-/// A progress bar for the form with id `form_id`, shown while its upload runs.
+/// A progress bar for the form it is in, shown while its upload runs.
 #[component]
-pub fn UploadProgress(form_id: &'static str) -> impl IntoView {
-    let (percent, set_percent) = signal(None::<u32>);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| live::take_over(form_id, set_percent));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (form_id, set_percent);
+pub fn UploadProgress() -> impl IntoView {
+    let label = tr("upload.progress");
     view! {
-        <Show when=move || percent.get().is_some()>
-            <div class="upload-progress">
-                <progress max="100" value=move || percent.get().unwrap_or(0) aria-label=tr("upload.progress")></progress>
-                <span role="status">{move || format!("{} {} %", tr("upload.progress"), percent.get().unwrap_or(0))}</span>
-            </div>
-        </Show>
+        <UploadBar>
+            <progress max="100" value="0" aria-label=label></progress>
+            <span role="status">{label}" "<output>"0"</output>" %"</span>
+        </UploadBar>
+    }
+}
+
+/// The bar: an island (hydrated in the browser) around the server-rendered bar and text, hidden
+/// until an upload runs; the browser needs no translations.
+#[island]
+fn UploadBar(children: Children) -> impl IntoView {
+    let bar = NodeRef::<leptos::html::Div>::new();
+    let (running, set_running) = signal(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(el) = bar.get() {
+            live::take_over(&el, set_running);
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_running;
+    view! {
+        <div class="upload-progress" hidden=move || !running.get() node_ref=bar>
+            {children()}
+        </div>
     }
 }
 
@@ -71,26 +86,41 @@ mod live {
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
+    use web_sys::js_sys;
 
     /// Where the server says to go next, else this page again.
     fn next_page(xhr: &web_sys::XmlHttpRequest) -> Option<String> {
         let here = web_sys::window()?.location().pathname().ok();
         let text = xhr.response_text().ok().flatten().unwrap_or_default();
-        serde_json::from_str::<serde_json::Value>(&text)
+        js_sys::JSON::parse(&text)
             .ok()
-            .and_then(|v| v.get("location")?.as_str().map(str::to_string))
+            .and_then(|v| js_sys::Reflect::get(&v, &"location".into()).ok())
+            .and_then(|l| l.as_string())
             .filter(|l| crate::paths::is_local(l))
             .or(here)
     }
 
-    pub fn take_over(form_id: &'static str, set_percent: WriteSignal<Option<u32>>) {
-        let Some(form) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(form_id))
+    /// Shows `percent` in the bar and its text.
+    fn show(bar: &web_sys::Element, percent: u32) {
+        let text = percent.to_string();
+        if let Ok(Some(progress)) = bar.query_selector("progress") {
+            let _ = progress.set_attribute("value", &text);
+        }
+        if let Ok(Some(output)) = bar.query_selector("output") {
+            output.set_text_content(Some(&text));
+        }
+    }
+
+    pub fn take_over(bar: &web_sys::HtmlDivElement, set_running: WriteSignal<bool>) {
+        let Some(form) = bar
+            .closest("form")
+            .ok()
+            .flatten()
             .and_then(|e| e.dyn_into::<web_sys::HtmlFormElement>().ok())
         else {
             return;
         };
+        let bar: web_sys::Element = bar.clone().into();
         let target = form.clone();
         let on_submit = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
             // Anything missing: the browser submits the form itself.
@@ -124,12 +154,14 @@ mod live {
                 return;
             }
             ev.prevent_default();
-            set_percent.set(Some(0));
+            show(&bar, 0);
+            set_running.set(true);
             if let Ok(upload) = xhr.upload() {
+                let bar = bar.clone();
                 let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
                     move |e: web_sys::ProgressEvent| {
                         if e.length_computable() && e.total() > 0.0 {
-                            set_percent.set(Some((e.loaded() / e.total() * 100.0) as u32));
+                            show(&bar, (e.loaded() / e.total() * 100.0) as u32);
                         }
                     },
                 );
@@ -145,7 +177,7 @@ mod live {
             xhr.set_onloadend(Some(done.as_ref().unchecked_ref()));
             done.forget();
             if xhr.send_with_opt_form_data(Some(&data)).is_err() {
-                set_percent.set(None);
+                set_running.set(false);
             }
         });
         let _ = form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());

@@ -119,7 +119,7 @@ fn plate_view(v: ChangeFormView) -> AnyView {
                     aria-invalid=file_error.is_some().then_some("true")
                     aria-describedby=file_described />
             </div>
-            <UploadProgress form_id="plate-form" />
+            <UploadProgress />
             <button type="submit" class="button primary">{tr("change.submit")}</button>
         </form>
     }

@@ -312,7 +312,7 @@ fn thread_view(v: StaffThreadView) -> impl IntoView {
                                 aria-invalid=body_error.is_some().then_some("true") aria-describedby=described>{body}</textarea>
                         </div>
                         <AttachmentsField error=files_error />
-                        <UploadProgress form_id="answer-form" />
+                        <UploadProgress />
                         <p class="actions">
                             <button type="submit" name="action" value="reply" class="button primary">{tr("inbox.send_reply")}</button>
                             <button type="submit" name="action" value="note" class="button">{tr("inbox.add_note")}</button>

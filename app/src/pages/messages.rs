@@ -151,7 +151,7 @@ fn new_view(v: NewMessageView) -> impl IntoView {
             </div>
             {body_field("messages.body", value("body"), error("body"))}
             <AttachmentsField error=error("attachments") />
-            <UploadProgress form_id="message-form" />
+            <UploadProgress />
             <button type="submit" class="button primary">{tr("messages.send")}</button>
         </form>
     }
@@ -218,7 +218,7 @@ fn thread_view(v: ThreadView) -> impl IntoView {
                         <input type="hidden" name="id" value=t.id.to_string() />
                         {body_field("messages.your_reply", body, body_error)}
                         <AttachmentsField error=files_error />
-                        <UploadProgress form_id="message-form" />
+                        <UploadProgress />
                         <button type="submit" class="button primary">{tr("messages.send")}</button>
                     </form>
                 }.into_any()

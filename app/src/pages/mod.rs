@@ -13,7 +13,6 @@ pub mod inbox;
 pub mod info;
 pub mod invoices;
 pub mod landing;
-pub mod lazy;
 pub mod login;
 pub mod messages;
 pub mod not_found;
