@@ -30,7 +30,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: { baseURL, trace: 'off' },
-  // Every journey runs twice: as a live (hydrated) app and as plain HTML forms and links.
+  // Every journey runs twice: with JavaScript (the islands live) and as plain HTML forms and links.
   projects: [
     { name: 'js', use: { ...chromium, javaScriptEnabled: true } },
     { name: 'no-js', use: { ...chromium, javaScriptEnabled: false } },
