@@ -29,9 +29,6 @@ use leptos_router::{SsrMode, path};
 pub fn App(site: SiteInfo) -> impl IntoView {
     provide_meta_context();
     let title = site.branding.company_name.clone();
-    provide_context(components::layout::UnreadReplies(RwSignal::new(
-        site.signed_in.unread,
-    )));
     provide_context(site);
     view! {
         <Stylesheet id="leptos" href="/pkg/portal.css" />

@@ -6,19 +6,6 @@ use domain::{Lang, SiteInfo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// The header's count of message threads with an unread reply. It starts from what the server
-/// knew when the page was requested; pages that know better (the message list, a thread just
-/// read, the dashboard) set it, so it stays right while the browser moves between pages.
-#[derive(Clone, Copy)]
-pub struct UnreadReplies(pub RwSignal<i64>);
-
-/// Sets the header's count (where there is a header).
-pub fn set_unread_replies(n: i64) {
-    if let Some(UnreadReplies(count)) = use_context::<UnreadReplies>() {
-        count.set(n);
-    }
-}
-
 fn site() -> SiteInfo {
     use_context::<SiteInfo>().unwrap_or_else(|| SiteInfo::new(Default::default(), Lang::default()))
 }
@@ -74,16 +61,13 @@ pub fn Header() -> impl IntoView {
 }
 
 /// The count of threads with an unread reply, after a space, while there is one: on the
-/// **Berichten** link and, on a phone, on the menu button. Starts from what the server knew
-/// (`at_start`) and follows [`UnreadReplies`].
+/// **Berichten** link and, on a phone, on the menu button. It is the count when the page was
+/// requested (the gate reads it with the signed-in person).
 #[component]
 fn UnreadBadge(at_start: i64) -> impl IntoView {
-    move || {
-        let n = use_context::<UnreadReplies>().map_or(at_start, |u| u.0.get());
-        (n > 0).then(|| view! {
-            " "<span class="badge"><span class="visually-hidden">{tr("nav.unread")}" "</span>{n}</span>
-        })
-    }
+    (at_start > 0).then(|| view! {
+        " "<span class="badge"><span class="visually-hidden">{tr("nav.unread")}" "</span>{at_start}</span>
+    })
 }
 
 /// The main navigation: sign-in and registration for visitors; the customer's pages and

@@ -14,7 +14,6 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
             {move || data.get().map(|result| match result {
                 Ok(Some(d)) => {
-                    crate::components::layout::set_unread_replies(d.unread_messages);
                     let name = format!("{} {}", d.first_name, d.last_name);
                     let (running, ended): (Vec<ContractCard>, Vec<ContractCard>) = d.contracts.into_iter().partition(|c| c.running);
                     let due = if d.open_invoices == 0 {

@@ -34,7 +34,6 @@ pub fn MessagesPage() -> impl IntoView {
 }
 
 fn list_view(v: MessagesView) -> impl IntoView {
-    crate::components::layout::set_unread_replies(v.unread);
     let prev = (v.page > 1).then(|| format!("/messages?page={}", v.page - 1));
     let next = v.more.then(|| format!("/messages?page={}", v.page + 1));
     view! {
@@ -177,7 +176,6 @@ pub fn ThreadPage() -> impl IntoView {
 }
 
 fn thread_view(v: ThreadView) -> impl IntoView {
-    crate::components::layout::set_unread_replies(v.unread_left);
     let t = v.thread.clone();
     let closed = t.status == "closed";
     let body = v.values.get("body").cloned().unwrap_or_default();
