@@ -154,12 +154,11 @@ fn IdleWarning(children: Children) -> impl IntoView {
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .is_some_and(|el| el.closest("button").ok().flatten().is_some());
             if on_button {
-                keep_alive::send(move |kept| {
-                    if kept {
-                        set_kept.update(|n| *n += 1);
-                    } else {
-                        go_to_sign_in();
-                    }
+                keep_alive::send(move |kept| match kept {
+                    Some(true) => set_kept.update(|n| *n += 1),
+                    Some(false) => go_to_sign_in(),
+                    // No answer: the warning stays, so the person can try again.
+                    None => {}
                 });
             }
         }
@@ -183,10 +182,7 @@ fn go_to_sign_in() {
             location.pathname().unwrap_or_default(),
             location.search().unwrap_or_default()
         );
-        let _ = location.assign(&format!(
-            "/login?next={}",
-            crate::paths::encode_component(&here)
-        ));
+        let _ = location.assign(&crate::paths::sign_in_url(&here));
     }
 }
 
@@ -197,8 +193,9 @@ mod keep_alive {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
-    /// Posts the request and calls `then` with whether the session is still there.
-    pub fn send(then: impl FnOnce(bool) + 'static) {
+    /// Posts the request and calls `then` with whether the session is still there, or `None`
+    /// when the server gave no answer (offline, an outage).
+    pub fn send(then: impl FnOnce(Option<bool>) + 'static) {
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -221,12 +218,10 @@ mod keep_alive {
                         .await
                         .ok()
                         .and_then(|t| t.as_string())
-                        .is_some_and(|t| t.trim() == "true"),
-                    Err(_) => false,
+                        .map(|t| t.trim() == "true"),
+                    Err(_) => None,
                 },
-                // No answer or an error: the session is not known to be gone; the count starts
-                // again and the sign-in follows at the timeout if it is.
-                _ => true,
+                _ => None,
             };
             then(kept);
         });
