@@ -6,10 +6,10 @@
 //! typed pool the session store needs.
 
 use crate::error::{StoreError, StoreResult};
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::any::install_default_drivers;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::PgPoolOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::pool::PoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{AnyPool, Executor, PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
@@ -80,11 +80,11 @@ impl Db {
                 }
                 // The typed pool opens the file first, so that WAL mode and the file exist
                 // before the portable pool connects.
-                let typed = SqlitePoolOptions::new()
+                let typed = pool_options::<sqlx::Sqlite>()
                     .max_connections(4)
                     .connect_with(options)
                     .await?;
-                let pool = AnyPoolOptions::new()
+                let pool = pool_options::<sqlx::Any>()
                     .max_connections(8)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
@@ -103,12 +103,12 @@ impl Db {
             }
             Backend::Postgres => {
                 let timeout = Duration::from_secs(3);
-                let typed = PgPoolOptions::new()
+                let typed = pool_options::<sqlx::Postgres>()
                     .max_connections(4)
                     .acquire_timeout(timeout)
                     .connect(url)
                     .await?;
-                let pool = AnyPoolOptions::new()
+                let pool = pool_options::<sqlx::Any>()
                     .max_connections(16)
                     .acquire_timeout(timeout)
                     .connect(url)
@@ -175,6 +175,27 @@ pub async fn serialise(conn: &mut sqlx::AnyConnection, key: &str) -> Result<(), 
             .await?;
     }
     Ok(())
+}
+
+/// A connection idle this long is checked (a ping) before it is handed out again.
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(30);
+
+/// The pools' settings. sqlx pings every connection it hands out by default (and
+/// again when it comes back): on SQLite a hand-off to the connection's thread, on PostgreSQL a
+/// round trip, for every statement. Under load (issue 13) a connection used a moment ago is
+/// known to be alive, so only one idle for [`CHECK_IDLE_AFTER`] is pinged first; a connection
+/// that broke in use is closed when it comes back (sqlx's check on release).
+fn pool_options<DB: sqlx::Database>() -> PoolOptions<DB> {
+    PoolOptions::<DB>::new()
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= CHECK_IDLE_AFTER {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 #[cfg(test)]
