@@ -16,35 +16,44 @@ pub fn InvoiceTable(
     items: Vec<InvoiceItem>,
     #[prop(optional)] show_contract: bool,
 ) -> impl IntoView {
+    // Each cell repeats its column's name for the stacked phone layout: looked up once.
+    let number = tr("invoices.number");
+    let contract = tr("invoices.contract");
+    let issued = tr("invoices.issue_date");
+    let due = tr("invoices.due_date");
+    let amount = tr("invoices.amount");
+    let status_label = tr("invoices.status");
+    let pdf_column = tr("invoices.pdf");
     view! {
         <div class="table-wrap">
             <table class="table">
                 <caption class="visually-hidden">{tr("invoices.caption")}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tr("invoices.number")}</th>
-                        {show_contract.then(|| view! { <th scope="col">{tr("invoices.contract")}</th> })}
-                        <th scope="col">{tr("invoices.issue_date")}</th>
-                        <th scope="col">{tr("invoices.due_date")}</th>
-                        <th scope="col" class="num">{tr("invoices.amount")}</th>
-                        <th scope="col">{tr("invoices.status")}</th>
-                        <th scope="col">{tr("invoices.pdf")}</th>
+                        <th scope="col">{number}</th>
+                        {show_contract.then(|| view! { <th scope="col">{contract}</th> })}
+                        <th scope="col">{issued}</th>
+                        <th scope="col">{due}</th>
+                        <th scope="col" class="num">{amount}</th>
+                        <th scope="col">{status_label}</th>
+                        <th scope="col">{pdf_column}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {items.into_iter().map(|i| {
+                    {items.into_iter().map(move |i| {
                         let href = format!("/invoices/{}", i.number);
                         let pdf = format!("/invoices/{}/pdf", i.number);
                         let pdf_label = trf("invoices.download_label", &[("number", &i.number)]);
+                        let status = status_badge(&i.status);
                         view! {
                             <tr>
-                                <td data-label=tr("invoices.number")><a href=href>{i.number.clone()}</a></td>
-                                {show_contract.then(|| view! { <td data-label=tr("invoices.contract")>{i.contract_number.clone()}</td> })}
-                                <td data-label=tr("invoices.issue_date")>{i.issue_date.clone()}</td>
-                                <td data-label=tr("invoices.due_date")>{i.due_date.clone()}</td>
-                                <td data-label=tr("invoices.amount") class="num">{i.amount.clone()}</td>
-                                <td data-label=tr("invoices.status")>{status_badge(&i.status)}</td>
-                                <td data-label=tr("invoices.pdf")><a href=pdf download aria-label=pdf_label>"PDF"</a></td>
+                                <td data-label=number><a href=href>{i.number}</a></td>
+                                {show_contract.then(|| view! { <td data-label=contract>{i.contract_number}</td> })}
+                                <td data-label=issued>{i.issue_date}</td>
+                                <td data-label=due>{i.due_date}</td>
+                                <td data-label=amount class="num">{i.amount}</td>
+                                <td data-label=status_label>{status}</td>
+                                <td data-label=pdf_column><a href=pdf download aria-label=pdf_label>"PDF"</a></td>
                             </tr>
                         }
                     }).collect_view()}

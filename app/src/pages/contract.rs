@@ -106,27 +106,33 @@ fn contract_view(c: ContractView, report: ServerAction<ReportMileage>) -> impl I
                     </div>
                 }
             })}
-            {(!c.readings.is_empty()).then(|| view! {
-                <details class="readings">
-                    <summary>{tr("mileage.table")}</summary>
-                    <table class="table">
-                        <caption class="visually-hidden">{tr("mileage.table")}</caption>
-                        <thead><tr>
-                            <th scope="col">{tr("mileage.date")}</th>
-                            <th scope="col" class="num">{tr("mileage.km")}</th>
-                            <th scope="col" class="num">{tr("mileage.allowed")}</th>
-                        </tr></thead>
-                        <tbody>
-                            {c.readings.iter().rev().map(|r| view! {
-                                <tr>
-                                    <td data-label=tr("mileage.date")>{r.date.clone()}</td>
-                                    <td data-label=tr("mileage.km") class="num">{r.km.clone()}</td>
-                                    <td data-label=tr("mileage.allowed") class="num">{r.allowed.clone().unwrap_or_else(|| "—".into())}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </details>
+            {(!c.readings.is_empty()).then(|| {
+                // The column names, looked up once (each cell repeats its own for phones).
+                let date = tr("mileage.date");
+                let km = tr("mileage.km");
+                let allowed = tr("mileage.allowed");
+                view! {
+                    <details class="readings">
+                        <summary>{tr("mileage.table")}</summary>
+                        <table class="table">
+                            <caption class="visually-hidden">{tr("mileage.table")}</caption>
+                            <thead><tr>
+                                <th scope="col">{date}</th>
+                                <th scope="col" class="num">{km}</th>
+                                <th scope="col" class="num">{allowed}</th>
+                            </tr></thead>
+                            <tbody>
+                                {c.readings.iter().rev().map(|r| view! {
+                                    <tr>
+                                        <td data-label=date>{r.date.clone()}</td>
+                                        <td data-label=km class="num">{r.km.clone()}</td>
+                                        <td data-label=allowed class="num">{r.allowed.clone().unwrap_or_else(|| "—".into())}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </details>
+                }
             })}
             <h3>{tr("mileage.report")}</h3>
             <ActionForm action=report attr:class="form">

@@ -78,28 +78,36 @@ fn inbox_view(v: InboxView) -> impl IntoView {
         {if v.items.is_empty() {
             view! { <p class="empty" role="status">{tr("inbox.empty")}</p> }.into_any()
         } else {
+            // The column names, looked up once (each cell repeats its own for phones).
+            let subject = tr("messages.subject");
+            let customer = tr("cic.customer");
+            let category = tr("messages.category");
+            let status = tr("invoices.status");
+            let waiting = tr("inbox.waiting");
+            let assigned_to = tr("queue.assigned_to");
+            let overdue = tr("queue.overdue");
             view! {
                 <div class="table-wrap">
                     <table class="table">
                         <caption class="visually-hidden">{tr("page.inbox.title")}</caption>
                         <thead><tr>
-                            <th scope="col">{tr("messages.subject")}</th>
-                            <th scope="col">{tr("cic.customer")}</th>
-                            <th scope="col">{tr("messages.category")}</th>
-                            <th scope="col">{tr("invoices.status")}</th>
-                            <th scope="col">{tr("inbox.waiting")}</th>
-                            <th scope="col">{tr("queue.assigned_to")}</th>
+                            <th scope="col">{subject}</th>
+                            <th scope="col">{customer}</th>
+                            <th scope="col">{category}</th>
+                            <th scope="col">{status}</th>
+                            <th scope="col">{waiting}</th>
+                            <th scope="col">{assigned_to}</th>
                         </tr></thead>
                         <tbody>
                             {v.items.iter().map(|i| view! {
                                 <tr class:overdue=i.overdue>
-                                    <td data-label=tr("messages.subject")><a href=format!("/cic/threads/{}", i.id)>{i.subject.clone()}</a></td>
-                                    <td data-label=tr("cic.customer")>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
-                                    <td data-label=tr("messages.category")>{tr(&format!("messages.category.{}", i.category))}</td>
-                                    <td data-label=tr("invoices.status")>{tr(&format!("messages.status.{}", i.status))}</td>
-                                    <td data-label=tr("inbox.waiting")>{i.waiting_days.map(|d| trp("queue.age_days", d, &[]))}
-                                        {i.overdue.then(|| view! { " "<span class="tag">{tr("queue.overdue")}</span> })}</td>
-                                    <td data-label=tr("queue.assigned_to")>{i.assigned_to.clone().unwrap_or_default()}</td>
+                                    <td data-label=subject><a href=format!("/cic/threads/{}", i.id)>{i.subject.clone()}</a></td>
+                                    <td data-label=customer>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
+                                    <td data-label=category>{tr(&format!("messages.category.{}", i.category))}</td>
+                                    <td data-label=status>{tr(&format!("messages.status.{}", i.status))}</td>
+                                    <td data-label=waiting>{i.waiting_days.map(|d| trp("queue.age_days", d, &[]))}
+                                        {i.overdue.then(|| view! { " "<span class="tag">{overdue}</span> })}</td>
+                                    <td data-label=assigned_to>{i.assigned_to.clone().unwrap_or_default()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -36,6 +36,13 @@ pub fn MessagesPage() -> impl IntoView {
 fn list_view(v: MessagesView) -> impl IntoView {
     let prev = (v.page > 1).then(|| format!("/messages?page={}", v.page - 1));
     let next = v.more.then(|| format!("/messages?page={}", v.page + 1));
+    // The column names, looked up once (each cell repeats its own for phones).
+    let subject = tr("messages.subject");
+    let category = tr("messages.category");
+    let contract = tr("invoices.contract");
+    let status = tr("invoices.status");
+    let last_activity = tr("messages.last_activity");
+    let unread = tr("messages.unread");
     view! {
         <p>{tr("messages.intro")}</p>
         <p><a class="button primary" href="/messages/new">{tr("messages.new")}</a></p>
@@ -48,23 +55,23 @@ fn list_view(v: MessagesView) -> impl IntoView {
                     <table class="table">
                         <caption class="visually-hidden">{tr("page.messages.title")}</caption>
                         <thead><tr>
-                            <th scope="col">{tr("messages.subject")}</th>
-                            <th scope="col">{tr("messages.category")}</th>
-                            <th scope="col">{tr("invoices.contract")}</th>
-                            <th scope="col">{tr("invoices.status")}</th>
-                            <th scope="col">{tr("messages.last_activity")}</th>
+                            <th scope="col">{subject}</th>
+                            <th scope="col">{category}</th>
+                            <th scope="col">{contract}</th>
+                            <th scope="col">{status}</th>
+                            <th scope="col">{last_activity}</th>
                         </tr></thead>
                         <tbody>
                             {v.threads.iter().map(|t| view! {
                                 <tr class:unread=t.unread>
-                                    <td data-label=tr("messages.subject")>
+                                    <td data-label=subject>
                                         <a href=format!("/messages/{}", t.id)>{t.subject.clone()}</a>
-                                        {t.unread.then(|| view! { " "<span class="tag">{tr("messages.unread")}</span> })}
+                                        {t.unread.then(|| view! { " "<span class="tag">{unread}</span> })}
                                     </td>
-                                    <td data-label=tr("messages.category")>{tr(&format!("messages.category.{}", t.category))}</td>
-                                    <td data-label=tr("invoices.contract")>{t.contract_number.clone().unwrap_or_default()}</td>
-                                    <td data-label=tr("invoices.status")>{tr(&format!("messages.status.{}", t.status))}</td>
-                                    <td data-label=tr("messages.last_activity")>{t.last_activity.clone()}</td>
+                                    <td data-label=category>{tr(&format!("messages.category.{}", t.category))}</td>
+                                    <td data-label=contract>{t.contract_number.clone().unwrap_or_default()}</td>
+                                    <td data-label=status>{tr(&format!("messages.status.{}", t.status))}</td>
+                                    <td data-label=last_activity>{t.last_activity.clone()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -109,36 +109,47 @@ fn queue_view(v: QueueView) -> impl IntoView {
         {if v.items.is_empty() {
             view! { <p class="empty">{tr("queue.empty")}</p> }.into_any()
         } else {
+            // The column names, looked up once (each cell repeats its own for phones).
+            let reference = tr("requests.reference");
+            let kind = tr("requests.kind");
+            let customer = tr("cic.customer");
+            let contract = tr("invoices.contract");
+            let submitted = tr("requests.submitted");
+            let age_label = tr("queue.age");
+            let status = tr("invoices.status");
+            let assigned_to = tr("queue.assigned_to");
+            let overdue = tr("queue.overdue");
+            let nobody = tr("queue.nobody");
             view! {
                 <div class="table-wrap">
                     <table class="table">
                         <caption class="visually-hidden">{tr("page.queue.title")}</caption>
                         <thead><tr>
-                            <th scope="col">{tr("requests.reference")}</th>
-                            <th scope="col">{tr("requests.kind")}</th>
-                            <th scope="col">{tr("cic.customer")}</th>
-                            <th scope="col">{tr("invoices.contract")}</th>
-                            <th scope="col">{tr("requests.submitted")}</th>
-                            <th scope="col">{tr("queue.age")}</th>
-                            <th scope="col">{tr("invoices.status")}</th>
-                            <th scope="col">{tr("queue.assigned_to")}</th>
+                            <th scope="col">{reference}</th>
+                            <th scope="col">{kind}</th>
+                            <th scope="col">{customer}</th>
+                            <th scope="col">{contract}</th>
+                            <th scope="col">{submitted}</th>
+                            <th scope="col">{age_label}</th>
+                            <th scope="col">{status}</th>
+                            <th scope="col">{assigned_to}</th>
                         </tr></thead>
                         <tbody>
                             {v.items.iter().map(|i| {
                                 let age = trp("queue.age_days", i.age_days, &[]);
                                 view! {
                                     <tr class:overdue=i.overdue>
-                                        <td data-label=tr("requests.reference")><a href=format!("/cic/requests/{}", i.id)>{i.reference.clone()}</a></td>
-                                        <td data-label=tr("requests.kind")>{tr(&format!("requestkind.{}", i.kind))}</td>
-                                        <td data-label=tr("cic.customer")>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
-                                        <td data-label=tr("invoices.contract")>{i.contract_number.clone().unwrap_or_else(|| "—".into())}</td>
-                                        <td data-label=tr("requests.submitted")>{i.submitted.clone()}</td>
-                                        <td data-label=tr("queue.age")>
+                                        <td data-label=reference><a href=format!("/cic/requests/{}", i.id)>{i.reference.clone()}</a></td>
+                                        <td data-label=kind>{tr(&format!("requestkind.{}", i.kind))}</td>
+                                        <td data-label=customer>{i.customer_name.clone()}" ("{i.customer_number.clone()}")"</td>
+                                        <td data-label=contract>{i.contract_number.clone().unwrap_or_else(|| "—".into())}</td>
+                                        <td data-label=submitted>{i.submitted.clone()}</td>
+                                        <td data-label=age_label>
                                             {age}
-                                            {i.overdue.then(|| view! { " " <span class="status status-overdue">{tr("queue.overdue")}</span> })}
+                                            {i.overdue.then(|| view! { " " <span class="status status-overdue">{overdue}</span> })}
                                         </td>
-                                        <td data-label=tr("invoices.status")><span class=format!("status status-{}", i.status)>{tr(&format!("requeststatus.{}", i.status))}</span></td>
-                                        <td data-label=tr("queue.assigned_to")>{i.assigned_to.clone().unwrap_or_else(|| tr("queue.nobody").to_string())}</td>
+                                        <td data-label=status><span class=format!("status status-{}", i.status)>{tr(&format!("requeststatus.{}", i.status))}</span></td>
+                                        <td data-label=assigned_to>{i.assigned_to.clone().unwrap_or_else(|| nobody.to_string())}</td>
                                     </tr>
                                 }
                             }).collect_view()}
