@@ -85,9 +85,10 @@ pub async fn open(
         Some(account_id) => incidents::of_account(s.pool, account_id).await?,
         None => Vec::new(),
     };
-    let contracts = contracts::details_for_customer(s.pool, customer.id).await?;
+    let mut conn = s.pool.acquire().await?;
+    let contracts = contracts::details_for_customer(&mut *conn, customer.id).await?;
     let (invoices, invoice_count) = invoices::page_for_customer(
-        s.pool,
+        &mut conn,
         customer.id,
         &InvoiceQuery {
             page: 1,
@@ -96,8 +97,9 @@ pub async fn open(
         s.clock.local_today(),
     )
     .await?;
-    let documents = documents::for_customer(s.pool, customer.id).await?;
-    let requests = requests::for_customer(s.pool, customer.id).await?;
+    let documents = documents::for_customer(&mut *conn, customer.id).await?;
+    let requests = requests::for_customer(&mut *conn, customer.id).await?;
+    drop(conn);
     audit::record_alone(
         s.pool,
         s.clock.epoch(),

@@ -32,7 +32,8 @@ pub async fn dashboard(
     now: i64,
     lang: Lang,
 ) -> StoreResult<Dashboard> {
-    let mut contracts = contracts::details_for_customer(pool, customer_id).await?;
+    let mut conn = pool.acquire().await?;
+    let mut contracts = contracts::details_for_customer(&mut *conn, customer_id).await?;
     // ISO dates sort as text.
     contracts.sort_by_key(|c| {
         let running = ContractStatus::from_code(&c.status).is_some_and(ContractStatus::is_running);
@@ -40,9 +41,9 @@ pub async fn dashboard(
     });
     Ok(Dashboard {
         contracts,
-        open_invoices: invoices::open_summary(pool, customer_id, today).await?,
-        pending_requests: requests::pending_count(pool, customer_id).await?,
-        announcements: announcements::current(pool, now, lang).await?,
+        open_invoices: invoices::open_summary(&mut *conn, customer_id, today).await?,
+        pending_requests: requests::pending_count(&mut *conn, customer_id).await?,
+        announcements: announcements::current(&mut *conn, now, lang).await?,
     })
 }
 
@@ -62,7 +63,8 @@ pub async fn contract(
     customer_id: i64,
     number: &str,
 ) -> StoreResult<Option<ContractOverview>> {
-    let Some(c) = contracts::detail_for_customer(pool, customer_id, number).await? else {
+    let mut conn = pool.acquire().await?;
+    let Some(c) = contracts::detail_for_customer(&mut *conn, customer_id, number).await? else {
         return Ok(None);
     };
     let terms = allowance(&c).ok_or_else(|| {
@@ -73,10 +75,10 @@ pub async fn contract(
     })?;
     Ok(Some(ContractOverview {
         terms,
-        readings: mileage::for_contract(pool, customer_id, c.id).await?,
-        invoices: invoices::for_contract(pool, customer_id, c.id).await?,
-        documents: documents::for_contract(pool, customer_id, c.id).await?,
-        requests: requests::for_contract(pool, customer_id, c.id).await?,
+        readings: mileage::for_contract(&mut *conn, customer_id, c.id).await?,
+        invoices: invoices::for_contract(&mut *conn, customer_id, c.id).await?,
+        documents: documents::for_contract(&mut *conn, customer_id, c.id).await?,
+        requests: requests::for_contract(&mut *conn, customer_id, c.id).await?,
         contract: c,
     }))
 }
@@ -99,7 +101,8 @@ pub async fn invoice_page(
     q: &mut InvoiceQuery,
     today: Date,
 ) -> StoreResult<InvoicePage> {
-    let contracts: Vec<String> = contracts::details_for_customer(pool, customer_id)
+    let mut conn = pool.acquire().await?;
+    let contracts: Vec<String> = contracts::details_for_customer(&mut *conn, customer_id)
         .await?
         .into_iter()
         .map(|c| c.contract_number)
@@ -108,10 +111,10 @@ pub async fn invoice_page(
     if unknown_contract {
         q.contract = None;
     }
-    let (rows, total) = invoices::page_for_customer(pool, customer_id, q, today).await?;
+    let (rows, total) = invoices::page_for_customer(&mut conn, customer_id, q, today).await?;
     Ok(InvoicePage {
         contracts,
-        years: invoices::years_for_customer(pool, customer_id).await?,
+        years: invoices::years_for_customer(&mut *conn, customer_id).await?,
         rows,
         total,
         unknown_contract,
@@ -124,10 +127,12 @@ pub async fn invoice(
     customer_id: i64,
     number: &str,
 ) -> StoreResult<Option<(InvoiceRow, ContractDetail)>> {
-    let Some(i) = invoices::for_customer_by_number(pool, customer_id, number).await? else {
+    let mut conn = pool.acquire().await?;
+    let Some(i) = invoices::for_customer_by_number(&mut *conn, customer_id, number).await? else {
         return Ok(None);
     };
-    let contract = contracts::detail_for_customer(pool, customer_id, &i.contract_number).await?;
+    let contract =
+        contracts::detail_for_customer(&mut *conn, customer_id, &i.contract_number).await?;
     Ok(contract.map(|c| (i, c)))
 }
 
@@ -139,10 +144,11 @@ pub struct DocumentsOverview {
 }
 
 pub async fn documents(pool: &AnyPool, customer_id: i64) -> StoreResult<DocumentsOverview> {
+    let mut conn = pool.acquire().await?;
     Ok(DocumentsOverview {
-        contracts: contracts::details_for_customer(pool, customer_id).await?,
-        documents: documents::for_customer(pool, customer_id).await?,
-        requests: requests::for_customer(pool, customer_id).await?,
+        contracts: contracts::details_for_customer(&mut *conn, customer_id).await?,
+        documents: documents::for_customer(&mut *conn, customer_id).await?,
+        requests: requests::for_customer(&mut *conn, customer_id).await?,
     })
 }
 

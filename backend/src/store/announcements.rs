@@ -5,7 +5,11 @@ use domain::Lang;
 use sqlx::AnyPool;
 
 /// The texts of the announcements running at `now`, in `lang`, oldest first.
-pub async fn current(pool: &AnyPool, now: i64, lang: Lang) -> StoreResult<Vec<String>> {
+pub async fn current<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
+    now: i64,
+    lang: Lang,
+) -> StoreResult<Vec<String>> {
     let column = match lang {
         Lang::Nl => "text_nl",
         Lang::Fr => "text_fr",

@@ -217,8 +217,8 @@ const DETAIL: &str =
     FROM contracts c JOIN vehicles v ON v.contract_id = c.id";
 
 /// One of the customer's contracts by number; None for another customer's or an unknown one.
-pub async fn detail_for_customer(
-    pool: &AnyPool,
+pub async fn detail_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
     number: &str,
 ) -> StoreResult<Option<ContractDetail>> {
@@ -232,8 +232,8 @@ pub async fn detail_for_customer(
 
 /// One of the customer's contracts by its id (for documents that belong to it); None when
 /// the contract is now another customer's (an import may move it).
-pub async fn detail_by_id_for_customer(
-    pool: &AnyPool,
+pub async fn detail_by_id_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
     id: i64,
 ) -> StoreResult<Option<ContractDetail>> {
@@ -246,8 +246,8 @@ pub async fn detail_by_id_for_customer(
 }
 
 /// All the customer's contracts in full, by contract number.
-pub async fn details_for_customer(
-    pool: &AnyPool,
+pub async fn details_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
 ) -> StoreResult<Vec<ContractDetail>> {
     let sql = format!("{DETAIL} WHERE c.customer_id = $1 ORDER BY c.contract_number");

@@ -42,7 +42,10 @@ pub async fn create<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
 }
 
 /// The customer's documents, newest first.
-pub async fn for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<DocumentRow>> {
+pub async fn for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
+    customer_id: i64,
+) -> StoreResult<Vec<DocumentRow>> {
     let sql = format!("{ROW} WHERE d.customer_id = $1 ORDER BY d.created_at DESC, d.id DESC");
     Ok(sqlx::query_as(&sql)
         .bind(customer_id)
@@ -51,8 +54,8 @@ pub async fn for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<D
 }
 
 /// The customer's documents of one contract, newest first.
-pub async fn for_contract(
-    pool: &AnyPool,
+pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
     contract_id: i64,
 ) -> StoreResult<Vec<DocumentRow>> {

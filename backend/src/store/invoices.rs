@@ -142,7 +142,7 @@ fn filter_sql(q: &InvoiceQuery, today: Date) -> (String, Vec<String>) {
 
 /// One page of the customer's invoices matching `q`, and how many match in all.
 pub async fn page_for_customer(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     customer_id: i64,
     q: &InvoiceQuery,
     today: Date,
@@ -177,7 +177,7 @@ pub async fn page_for_customer(
     let rows = rows
         .bind(PAGE_SIZE)
         .bind(q.offset())
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
     let total = match rows.first() {
         Some(first) => first.total,
@@ -189,15 +189,15 @@ pub async fn page_for_customer(
             for v in &values {
                 count = count.bind(v);
             }
-            count.fetch_one(pool).await?
+            count.fetch_one(&mut *conn).await?
         }
     };
     Ok((rows.into_iter().map(|c| c.row).collect(), total))
 }
 
 /// One of the customer's invoices by number; None for another customer's or an unknown one.
-pub async fn for_customer_by_number(
-    pool: &AnyPool,
+pub async fn for_customer_by_number<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
     number: &str,
 ) -> StoreResult<Option<InvoiceRow>> {
@@ -213,8 +213,8 @@ pub async fn for_customer_by_number(
 }
 
 /// A contract's invoices, newest first.
-pub async fn for_contract(
-    pool: &AnyPool,
+pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
     contract_id: i64,
 ) -> StoreResult<Vec<InvoiceRow>> {
@@ -230,8 +230,8 @@ pub async fn for_contract(
 }
 
 /// The customer's invoices issued in `year`, oldest first (fiscal certificate).
-pub async fn for_customer_year(
-    pool: &AnyPool,
+pub async fn for_customer_year<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
     year: i32,
 ) -> StoreResult<Vec<InvoiceRow>> {
@@ -249,7 +249,10 @@ pub async fn for_customer_year(
 }
 
 /// The customer's open invoices, oldest due first (statement of account).
-pub async fn open_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<InvoiceRow>> {
+pub async fn open_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
+    customer_id: i64,
+) -> StoreResult<Vec<InvoiceRow>> {
     let sql = format!(
         "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
          WHERE c.customer_id = $1 AND i.status = 'open' ORDER BY i.due_date, i.id"
@@ -268,8 +271,8 @@ pub struct OpenSummary {
     pub total_cents: i64,
 }
 
-pub async fn open_summary(
-    pool: &AnyPool,
+pub async fn open_summary<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
     today: Date,
 ) -> StoreResult<OpenSummary> {
@@ -292,7 +295,10 @@ pub async fn open_summary(
 }
 
 /// The years the customer has invoices in, newest first (the year filter's choices).
-pub async fn years_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Vec<i32>> {
+pub async fn years_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
+    customer_id: i64,
+) -> StoreResult<Vec<i32>> {
     let years: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT SUBSTR(i.issue_date, 1, 4) FROM invoices i
          JOIN contracts c ON c.id = i.contract_id WHERE c.customer_id = $1",

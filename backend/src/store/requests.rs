@@ -265,8 +265,8 @@ pub async fn filtered_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::An
 }
 
 /// The customer's requests about one contract, newest first.
-pub async fn for_contract(
-    pool: &AnyPool,
+pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
     customer_id: i64,
     contract_id: i64,
 ) -> StoreResult<Vec<RequestRow>> {
@@ -290,7 +290,10 @@ fn placeholders(statuses: &[RequestStatus], first: usize) -> String {
 }
 
 /// How many of the customer's requests are still pending.
-pub async fn pending_count(pool: &AnyPool, customer_id: i64) -> StoreResult<i64> {
+pub async fn pending_count<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    pool: E,
+    customer_id: i64,
+) -> StoreResult<i64> {
     let pending = request_flow::pending();
     let sql = format!(
         "SELECT COUNT(*) FROM service_requests WHERE customer_id = $1 AND status IN ({})",
