@@ -37,7 +37,7 @@ step "clippy (browser)" cargo clippy -p app --lib --locked --target wasm32-unkno
 say "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked 2>&1 | tee "$LOG_DIR/cargo-test.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("cargo test")
-step "build (cargo leptos build)" cargo leptos build --split
+step "build (cargo leptos build)" cargo leptos build
 say "end-to-end tests (Playwright, Chromium)"
 (cd end2end && npx playwright test) 2>&1 | tee "$LOG_DIR/e2e.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("playwright")
