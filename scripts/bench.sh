@@ -60,7 +60,7 @@ echo "lazily loaded page chunks and their loader, gzip -9: $(( chunks / 1024 )) 
 
 "$ROOT/target/release/server" & pid=$!
 wait_ready
-# The release wasm (wasm-opt, erased components) must hydrate the server's pages.
+# The release wasm (wasm-opt) must hydrate the server's pages.
 if [ -d "$ROOT/end2end/node_modules/playwright-core" ]; then
   node "$ROOT/scripts/hydrates.cjs" "http://127.0.0.1:$PORT" / /login /register /terms /login/forgot \
     || { echo "release build does not hydrate" >&2; exit 1; }
