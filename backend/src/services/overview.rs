@@ -102,19 +102,18 @@ pub async fn invoice_page(
     today: Date,
 ) -> StoreResult<InvoicePage> {
     let mut conn = pool.acquire().await?;
-    let contracts: Vec<String> = contracts::details_for_customer(&mut *conn, customer_id)
-        .await?
-        .into_iter()
-        .map(|c| c.contract_number)
-        .collect();
-    let unknown_contract = q.contract.as_ref().is_some_and(|c| !contracts.contains(c));
+    let choices = invoices::filter_choices(&mut *conn, customer_id).await?;
+    let unknown_contract = q
+        .contract
+        .as_ref()
+        .is_some_and(|c| !choices.contracts.contains(c));
     if unknown_contract {
         q.contract = None;
     }
     let (rows, total) = invoices::page_for_customer(&mut conn, customer_id, q, today).await?;
     Ok(InvoicePage {
-        contracts,
-        years: invoices::years_for_customer(&mut *conn, customer_id).await?,
+        contracts: choices.contracts,
+        years: choices.years,
         rows,
         total,
         unknown_contract,

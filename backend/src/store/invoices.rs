@@ -294,19 +294,39 @@ pub async fn open_summary<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     })
 }
 
-/// The years the customer has invoices in, newest first (the year filter's choices).
-pub async fn years_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+/// The invoice list's filter choices: the customer's contract numbers (those without
+/// invoices too) in order, and the years they have invoices in, newest first.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FilterChoices {
+    pub contracts: Vec<String>,
+    pub years: Vec<i32>,
+}
+
+/// Both filter choices in one statement: one row per contract and invoice year.
+pub async fn filter_choices<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    ex: E,
     customer_id: i64,
-) -> StoreResult<Vec<i32>> {
-    let years: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT SUBSTR(i.issue_date, 1, 4) FROM invoices i
-         JOIN contracts c ON c.id = i.contract_id WHERE c.customer_id = $1",
+) -> StoreResult<FilterChoices> {
+    let pairs: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT c.contract_number, SUBSTR(i.issue_date, 1, 4) FROM contracts c
+         LEFT JOIN invoices i ON i.contract_id = c.id WHERE c.customer_id = $1
+         GROUP BY c.contract_number, SUBSTR(i.issue_date, 1, 4)",
     )
     .bind(customer_id)
-    .fetch_all(pool)
+    .fetch_all(ex)
     .await?;
-    let mut years: Vec<i32> = years.iter().filter_map(|y| y.parse().ok()).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    Ok(years)
+    let mut choices = FilterChoices::default();
+    for (contract, year) in pairs {
+        if !choices.contracts.contains(&contract) {
+            choices.contracts.push(contract);
+        }
+        if let Some(y) = year.and_then(|y| y.parse().ok())
+            && !choices.years.contains(&y)
+        {
+            choices.years.push(y);
+        }
+    }
+    choices.contracts.sort_unstable();
+    choices.years.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(choices)
 }

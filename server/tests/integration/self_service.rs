@@ -327,6 +327,21 @@ fn invoice_numbers(page: &str) -> Vec<String> {
         .collect()
 }
 
+/// The option values of the select with this id, in order.
+fn select_values(page: &str, id: &str) -> Vec<String> {
+    let select = page
+        .split(&format!("id=\"{id}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .unwrap_or_default();
+    select
+        .split("value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
 both_backends!(
     invoices_filter_sort_and_paginate,
     |backend: Backend| async move {
@@ -343,6 +358,22 @@ both_backends!(
         );
         let (_, second) = html(&an, &app, "/invoices?page=2").await;
         assert_eq!(invoice_numbers(&second).len(), 11);
+        // The filters offer her contracts (no one else's) and her invoices' years, newest
+        // first, each once.
+        assert_eq!(
+            select_values(&first, "f-contract"),
+            ["", "FC-2022-0003", "LC-2023-0001", "LC-2024-0002"]
+        );
+        let years = select_values(&first, "f-year");
+        assert_eq!(years[0], "");
+        let mut expected: Vec<String> = invoice_numbers(&first)
+            .iter()
+            .chain(&invoice_numbers(&second))
+            .map(|n| n[..4].to_string())
+            .collect();
+        expected.sort_unstable_by(|a, b| b.cmp(a));
+        expected.dedup();
+        assert_eq!(years[1..], expected[..], "{years:?}");
         // Newest first by default; oldest first when asked.
         let (_, asc) = html(&an, &app, "/invoices?sort=date-asc").await;
         assert_ne!(invoice_numbers(&asc)[0], invoice_numbers(&first)[0]);
