@@ -63,6 +63,8 @@ pub struct Settings {
     /// Seals TOTP secrets at rest; `None` only in development (a fixed, public key is used).
     pub data_key: Option<Secret>,
     pub demo: bool,
+    /// The main database pool's size; `None`: the backend's default (SQLite 8, PostgreSQL 16).
+    pub db_connections: Option<u32>,
     /// Per client IP: requests a minute to the sign-in, registration-code and reset endpoints.
     pub auth_rate_per_minute: u32,
     /// Proxies whose `X-Forwarded-For` is believed.
@@ -144,6 +146,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "PORTAL_DEMO",
         "false",
         "Seed the demo data set into an empty database.",
+    ),
+    (
+        "PORTAL_DB_CONNECTIONS",
+        "SQLite 8, PostgreSQL 16",
+        "Most database connections the instance opens for its pages (plus 4 for sessions).",
     ),
     (
         "PORTAL_AUTH_RATE_PER_MINUTE",
@@ -393,6 +400,10 @@ impl Settings {
             other => other.map(Secret),
         };
         let demo = flag(get, "PORTAL_DEMO", false)?;
+        let db_connections = match text(get, "PORTAL_DB_CONNECTIONS") {
+            None => None,
+            Some(_) => Some(number(get, "PORTAL_DB_CONNECTIONS", 0, 200, "number")?),
+        };
         let auth_rate_per_minute =
             number(get, "PORTAL_AUTH_RATE_PER_MINUTE", 30, 60_000, "number")?;
         let request_timeout = seconds(get, "PORTAL_REQUEST_TIMEOUT_SECS", 30)?;
@@ -537,6 +548,7 @@ impl Settings {
             session_secret,
             data_key,
             demo,
+            db_connections,
             auth_rate_per_minute,
             trusted_proxies,
             log_format,
@@ -646,6 +658,9 @@ mod tests {
         assert_eq!(s.request_timeout.as_secs(), 30);
         assert_eq!(s.upload_timeout.as_secs(), 300);
         assert_eq!(s.header_timeout.as_secs(), 10);
+        assert_eq!(s.db_connections, None, "the backend's default pool size");
+        let sized = settings(&[("PORTAL_DB_CONNECTIONS", "6")]).unwrap();
+        assert_eq!(sized.db_connections, Some(6));
     }
 
     #[test]
@@ -662,6 +677,9 @@ mod tests {
             ("PORTAL_CONTACT_EMAIL", "nope"),
             ("PORTAL_BASE_URL", "ftp://x"),
             ("PORTAL_AUTH_RATE_PER_MINUTE", "0"),
+            ("PORTAL_DB_CONNECTIONS", "0"),
+            ("PORTAL_DB_CONNECTIONS", "201"),
+            ("PORTAL_DB_CONNECTIONS", "many"),
             ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33"),
             ("PORTAL_REQUEST_TIMEOUT_SECS", "0"),
             ("PORTAL_UPLOAD_TIMEOUT_SECS", "forever"),

@@ -101,7 +101,7 @@ pub async fn prepare(
         cause,
     };
     install_data_key(&settings);
-    let db = Db::connect(&url)
+    let db = Db::connect_with(&url, settings.db_connections)
         .await
         .map_err(|e| db_error(e.to_string()))?;
     if settings.demo

@@ -93,7 +93,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
 
 async fn connect(settings: &Settings) -> Result<backend::Db, String> {
     let url = settings.database_url.expose();
-    backend::Db::connect(url)
+    backend::Db::connect_with(url, settings.db_connections)
         .await
         .map_err(|e| format!("cannot open the database {}: {e}", redact_url(url)))
 }

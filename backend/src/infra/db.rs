@@ -35,6 +35,15 @@ impl Backend {
             ))
         }
     }
+
+    /// The main pool's size when none is configured: SQLite runs each connection on a thread
+    /// of its own and writes one at a time; a PostgreSQL server serves more at once.
+    pub fn default_connections(self) -> u32 {
+        match self {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        }
+    }
 }
 
 /// The typed pool of the session store (tower-sessions' stores need a concrete driver).
@@ -56,14 +65,21 @@ pub struct Db {
 impl Db {
     /// Connects, creating an SQLite file (and its folder) if needed, and runs the migrations.
     pub async fn connect(url: &str) -> StoreResult<Db> {
-        let db = Self::connect_without_migrations(url).await?;
+        Self::connect_with(url, None).await
+    }
+
+    /// [`Db::connect`] with at most `connections` in the main pool (`None`: the backend's
+    /// default, [`Backend::default_connections`]).
+    pub async fn connect_with(url: &str, connections: Option<u32>) -> StoreResult<Db> {
+        let db = Self::connect_without_migrations(url, connections).await?;
         db.migrate().await?;
         Ok(db)
     }
 
-    pub async fn connect_without_migrations(url: &str) -> StoreResult<Db> {
+    async fn connect_without_migrations(url: &str, connections: Option<u32>) -> StoreResult<Db> {
         install_default_drivers();
         let backend = Backend::from_url(url)?;
+        let connections = connections.unwrap_or(backend.default_connections());
         match backend {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)?
@@ -85,7 +101,7 @@ impl Db {
                     .connect_with(options)
                     .await?;
                 let pool = pool_options::<sqlx::Any>()
-                    .max_connections(8)
+                    .max_connections(connections)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
@@ -109,7 +125,7 @@ impl Db {
                     .connect(url)
                     .await?;
                 let pool = pool_options::<sqlx::Any>()
-                    .max_connections(16)
+                    .max_connections(connections)
                     .acquire_timeout(timeout)
                     .connect(url)
                     .await?;

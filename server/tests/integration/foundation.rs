@@ -545,3 +545,42 @@ both_backends!(
         );
     }
 );
+
+// PORTAL_DB_CONNECTIONS sizes the page pool (several instances share one PostgreSQL within
+// its max_connections). One connection must still serve a signed-in customer's pages, loaded
+// at the same time: a page never holds one connection while waiting for a second.
+both_backends!(
+    one_database_connection_serves_pages_loaded_at_once,
+    |backend: Backend| async move {
+        let app = common::spawn_with(backend, true, &[("PORTAL_DB_CONNECTIONS", "1")]).await;
+        assert_eq!(app.state.db.pool.options().get_max_connections(), 1);
+        let an = app.signed_in_customer("100001", "an@example.be").await;
+        // Each page with something only it shows.
+        let pages = [
+            ("/dashboard", "LC-2024-0002"),
+            ("/contracts/LC-2023-0001", "1-ABC-234"),
+            ("/invoices", "36 facturen"),
+            ("/documents", "<h1>Documenten</h1>"),
+            ("/messages", "<h1>Berichten</h1>"),
+            ("/profile/security", "<h1>Beveiliging</h1>"),
+        ];
+        let loads = pages.iter().map(|(path, _)| {
+            let an = an.clone();
+            let url = app.url(path);
+            async move {
+                let res = an
+                    .get(url)
+                    .header("accept", "text/html")
+                    .send()
+                    .await
+                    .unwrap();
+                (res.status(), res.text().await.unwrap())
+            }
+        });
+        let answers = futures_util::future::join_all(loads).await;
+        for ((status, body), (path, shows)) in answers.into_iter().zip(pages) {
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(body.contains(shows), "{path} shows {shows}");
+        }
+    }
+);
