@@ -63,7 +63,7 @@ pub struct Settings {
     /// Seals TOTP secrets at rest; `None` only in development (a fixed, public key is used).
     pub data_key: Option<Secret>,
     pub demo: bool,
-    /// The main database pool's size; `None`: the backend's default (SQLite 8, PostgreSQL 16).
+    /// The main database pool's size; `None`: two per core, 4 to 32.
     pub db_connections: Option<u32>,
     /// Per client IP: requests a minute to the sign-in, registration-code and reset endpoints.
     pub auth_rate_per_minute: u32,
@@ -149,7 +149,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     (
         "PORTAL_DB_CONNECTIONS",
-        "SQLite 8, PostgreSQL 16",
+        "2 per core, 4 to 32",
         "Most database connections the instance opens for its pages (plus 4 for sessions).",
     ),
     (
