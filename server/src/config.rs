@@ -400,10 +400,10 @@ impl Settings {
             other => other.map(Secret),
         };
         let demo = flag(get, "PORTAL_DEMO", false)?;
-        let db_connections = match text(get, "PORTAL_DB_CONNECTIONS") {
-            None => None,
-            Some(_) => Some(number(get, "PORTAL_DB_CONNECTIONS", 0, 200, "number")?),
-        };
+        // Unset: the database layer sizes the pool by the machine's cores.
+        let db_connections = text(get, "PORTAL_DB_CONNECTIONS")
+            .map(|_| number(get, "PORTAL_DB_CONNECTIONS", 1, 200, "number"))
+            .transpose()?;
         let auth_rate_per_minute =
             number(get, "PORTAL_AUTH_RATE_PER_MINUTE", 30, 60_000, "number")?;
         let request_timeout = seconds(get, "PORTAL_REQUEST_TIMEOUT_SECS", 30)?;
@@ -658,7 +658,7 @@ mod tests {
         assert_eq!(s.request_timeout.as_secs(), 30);
         assert_eq!(s.upload_timeout.as_secs(), 300);
         assert_eq!(s.header_timeout.as_secs(), 10);
-        assert_eq!(s.db_connections, None, "the backend's default pool size");
+        assert_eq!(s.db_connections, None, "two connections per core");
         let sized = settings(&[("PORTAL_DB_CONNECTIONS", "6")]).unwrap();
         assert_eq!(sized.db_connections, Some(6));
     }
