@@ -38,9 +38,10 @@ impl Backend {
 }
 
 /// The main pool's size when none is configured: two connections per core, 4 to 32. Measured
-/// on 2 cores at 32 connections (issue 13): 16 connections left PostgreSQL's and SQLite's
-/// threads contending for the cores (p99 about 1.5 times that of 4, no more throughput);
-/// waiting for a connection in the pool's queue is cheaper and fairer.
+/// on 2 cores at 32 connections (issue 13): 16 PostgreSQL connections gave a p99 about 1.5
+/// times that of 4 at the same throughput (the database's processes contend for the cores),
+/// 8 SQLite connections (a thread each) about a quarter less throughput than 4. Waiting for a
+/// connection in the pool's queue is cheaper and fairer.
 pub fn pool_size_for(cores: usize) -> u32 {
     u32::try_from(cores.saturating_mul(2)).map_or(32, |n| n.clamp(4, 32))
 }
