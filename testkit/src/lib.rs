@@ -84,6 +84,23 @@ impl TestApp {
         start(vars, site_root, clock, false, _tmp, None).await
     }
 
+    /// A second server instance on the same database and data folder, beside this one (as
+    /// behind a load balancer), without background workers. Same settings, so the same
+    /// session key when this one was started with a `PORTAL_SESSION_SECRET` ([`spawn_with`]):
+    /// a browser signed in on one is then signed in on the other.
+    pub async fn another_instance(&self) -> TestApp {
+        let tmp = tempfile::tempdir().unwrap();
+        start(
+            self.vars.clone(),
+            self.site_root.clone(),
+            self.clock.clone(),
+            false,
+            tmp,
+            None,
+        )
+        .await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

@@ -235,6 +235,80 @@ both_backends!(
     }
 );
 
+/// Asks `probe` every 20 ms until `done` holds of its answer (at most 5 s); returns the answer.
+async fn eventually<T, F, Fut>(mut probe: F, done: impl Fn(&T) -> bool) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let answer = probe().await;
+        if done(&answer) || std::time::Instant::now() > until {
+            return answer;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+// Several server instances share one PostgreSQL, and each keeps sessions in memory: what one
+// instance writes into a session (a message for the next page, a sign-out) must reach the
+// others. A browser goes back and forth between two instances, as behind a load balancer.
+#[tokio::test]
+async fn instances_sharing_postgresql_see_each_others_session_changes() {
+    let secret = "s".repeat(64);
+    let a = common::spawn_with(
+        Backend::Postgres,
+        true,
+        &[("PORTAL_SESSION_SECRET", secret.as_str())],
+    )
+    .await;
+    let b = a.another_instance().await;
+    let listening = eventually(|| async { b.state.sessions.uses_memory() }, |on| *on).await;
+    assert!(listening, "the second instance hears session changes");
+
+    // A customer signed in on A; B serves the contract page (and keeps the session).
+    let an = a.signed_in_customer("100001", "an@example.be").await;
+    let contract = "/contracts/LC-2024-0002";
+    let refused = "Geef de kilometers in als een geheel getal";
+    for _ in 0..2 {
+        let page = b.page_as(&an, contract).await;
+        assert!(page.contains("LC-2024-0002") && !page.contains(refused));
+    }
+    // A refuses a reading and keeps the message for the next page in the session: B shows it.
+    let today = domain::money::iso_date(a.state.clock.local_today());
+    let (status, _) = a
+        .post_form_as(
+            &an,
+            "customer/report-mileage",
+            &[
+                ("contract", "LC-2024-0002"),
+                ("km", "veel"),
+                ("date", today.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FOUND);
+    let page = eventually(|| b.page_as(&an, contract), |p| p.contains(refused)).await;
+    assert!(page.contains(refused), "B shows what A kept in the session");
+    assert!(page.contains("value=\"veel\""), "with the typed value");
+
+    // A staff member signed in on A works on B; signed out on A, B lets them in no more.
+    let sam = a.staff(domain::model::StaffRole::Agent).await;
+    for _ in 0..2 {
+        assert!(b.page_as(&sam, "/cic").await.contains("Sam Agent"));
+    }
+    a.post_form_as(&sam, "cic/sign-out", &[]).await;
+    let res = eventually(
+        || sam.get(b.url("/cic")).header("accept", "text/html").send(),
+        |r| r.as_ref().is_ok_and(|r| r.status() == StatusCode::FOUND),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND, "signed out on B too");
+    assert_eq!(res.headers()["location"], "/cic/login");
+}
+
 const IMPORT: &str = r#"{
   "customers": [
     {"customer_number": "200001", "kind": "private", "first_name": "Lies", "last_name": "Maes",
