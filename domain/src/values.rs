@@ -255,7 +255,9 @@ impl PhoneNumber {
             && (8..=15).contains(&digits.len())
             && !digits.starts_with('0');
         // A Belgian mobile number is +32 4xx xx xx xx.
-        let belgian_ok = !digits.starts_with("32") || (digits.len() == 11 && &digits[2..3] == "4");
+        // (Bytes, not a slice of the text: it may hold anything, '32\u{a0}…' included.)
+        let belgian_ok = !digits.starts_with("32")
+            || (digits.len() == 11 && digits.as_bytes().get(2) == Some(&b'4'));
         if ok && belgian_ok {
             Ok(Self(international))
         } else {
@@ -425,6 +427,12 @@ mod tests {
         );
         assert!(PhoneNumber::parse("12345").is_err());
         assert!(PhoneNumber::parse("+32abc").is_err());
+        // Eleven bytes after "+32" with a character of two bytes where the 4 belongs: an
+        // error, not a panic (found by the fuzz test).
+        assert_eq!(
+            PhoneNumber::parse("+32\u{a0}4567890"),
+            Err(ValueError::Phone)
+        );
     }
 
     #[test]
