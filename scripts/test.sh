@@ -34,8 +34,8 @@ step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "clippy (server)" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (browser)" cargo clippy -p app --lib --locked --target wasm32-unknown-unknown \
   --no-default-features --features hydrate --target-dir target/front -- -D warnings
-say "unit and integration tests (SQLite and PostgreSQL)"
-cargo test --workspace --locked 2>&1 | tee "$LOG_DIR/cargo-test.log"
+say "unit and integration tests (SQLite and PostgreSQL; every test binary, also after a failing one)"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$LOG_DIR/cargo-test.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("cargo test")
 step "build (cargo leptos build)" cargo leptos build
 say "end-to-end tests (Playwright, Chromium)"
