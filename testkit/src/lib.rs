@@ -452,11 +452,15 @@ async fn start(
 
 /// A TCP relay in front of PostgreSQL that can cut the database off and bring it back, as a
 /// database restart or a network outage would: cut, it drops every relayed connection and
-/// closes new ones at once.
+/// closes new ones at once. It can also stall the open connections, as a firewall that
+/// forgets a connection does: they stay open but nothing passes any more, while new
+/// connections work.
 pub struct DbProxy {
     pub port: u16,
     down: std::sync::Arc<std::sync::atomic::AtomicBool>,
     connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    stall: tokio::sync::watch::Sender<u64>,
+    stalled: std::sync::Arc<std::sync::Mutex<Vec<(tokio::net::TcpStream, tokio::net::TcpStream)>>>,
     listener: tokio::task::JoinHandle<()>,
 }
 
@@ -470,7 +474,14 @@ impl DbProxy {
         let connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>> =
             Default::default();
         let target = target.to_string();
-        let (is_down, open) = (down.clone(), connections.clone());
+        let (stall, _) = tokio::sync::watch::channel(0u64);
+        let stalled: std::sync::Arc<std::sync::Mutex<Vec<_>>> = Default::default();
+        let (is_down, open, stalls, held) = (
+            down.clone(),
+            connections.clone(),
+            stall.clone(),
+            stalled.clone(),
+        );
         let listener = tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
                 if is_down.load(Ordering::SeqCst) {
@@ -478,9 +489,18 @@ impl DbProxy {
                     continue;
                 }
                 let target = target.clone();
+                let mut stall = stalls.subscribe();
+                stall.mark_unchanged();
+                let held = held.clone();
                 let relay = tokio::spawn(async move {
                     if let Ok(mut db) = tokio::net::TcpStream::connect(&target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut db).await;
+                        let stalled = tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut client, &mut db) => false,
+                            _ = stall.changed() => true,
+                        };
+                        if stalled {
+                            held.lock().unwrap().push((client, db));
+                        }
                     }
                 });
                 open.lock().unwrap().push(relay.abort_handle());
@@ -490,8 +510,15 @@ impl DbProxy {
             port,
             down,
             connections,
+            stall,
+            stalled,
             listener,
         }
+    }
+
+    /// The open connections stay open but pass nothing any more; new ones work.
+    pub fn stall(&self) {
+        self.stall.send_modify(|n| *n += 1);
     }
 
     /// The database is gone: open connections break, new ones are closed at once.
@@ -500,6 +527,7 @@ impl DbProxy {
         for relay in self.connections.lock().unwrap().drain(..) {
             relay.abort();
         }
+        self.stalled.lock().unwrap().clear();
     }
 
     /// The database is back.

@@ -14,7 +14,9 @@
 //!   listens on a connection of its own and forgets the announced session. The memory is only
 //!   used while that connection listens: before it is up, and from the moment it is lost
 //!   until it listens again, every request reads its session from the database (and the
-//!   memory is emptied, as announcements may have been missed). The announcement arrives
+//!   memory is emptied, as announcements may have been missed). A connection lost without a
+//!   word (a firewall, a network fault) is found by asking it to answer after 5 quiet
+//!   seconds; it has 3 seconds to do so. The announcement arrives
 //!   within a fraction of a millisecond on a local network; a request on another instance in
 //!   that window still sees the session as it was. What decides access does not hang on that
 //!   window for customers (their login row is read from the database on every request, see
@@ -44,6 +46,12 @@ const KEPT_AT_MOST: Duration = Duration::from_secs(300);
 pub const CHANGES_CHANNEL: &str = "portal_session_changed";
 /// The wait before listening again after the listening connection was lost.
 const RELISTEN_AFTER: Duration = Duration::from_secs(1);
+/// After this long without an announcement the listening connection is asked to answer: a
+/// connection that a firewall or a network fault dropped without a word would otherwise
+/// look like a quiet one for as long as the operating system keeps it (many minutes).
+const QUIET_CHECK_AFTER: Duration = Duration::from_secs(5);
+/// The time the listening connection has to answer that check before it is given up.
+const QUIET_CHECK_ANSWER_WITHIN: Duration = Duration::from_secs(3);
 
 #[derive(Clone, Debug)]
 enum DbStore {
@@ -217,21 +225,24 @@ impl Memory {
 /// Listens for other instances' session changes until the portal's pool closes (or the store
 /// is gone), listening again after a lost connection.
 async fn listen(pool: PgPool, memory: Weak<Memory>) {
-    // A pool of one connection of its own: the listener holds its connection for good, which
-    // must not take one of the requests' connections.
-    let own = PgPoolOptions::new()
-        .max_connections(1)
-        .connect_lazy_with((*pool.connect_options()).clone());
     let mut closed = pool.close_event();
     loop {
+        // A pool of one connection of its own, new for each attempt: the listener holds its
+        // connection for good, which must not take one of the requests' connections, and a
+        // connection given up as silent must not be handed to the next attempt.
+        let own = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with((*pool.connect_options()).clone());
         let heard = closed.do_until(hear(&own, &memory)).await;
         let Some(kept) = memory.upgrade() else { break };
         kept.trust(false);
         kept.forget_all();
         match heard {
             // The portal's pool closed: the server stops.
-            Err(_) => break,
-            Ok(Ok(())) => break,
+            Err(_) | Ok(Ok(())) => {
+                own.close().await;
+                break;
+            }
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "not hearing session changes: sessions are read from the database until listening again");
             }
@@ -244,11 +255,10 @@ async fn listen(pool: PgPool, memory: Weak<Memory>) {
             break;
         }
     }
-    own.close().await;
 }
 
 /// Listens and forgets each announced session; returns `Ok` when the store is gone, an error
-/// when the connection fails or is lost.
+/// when the connection fails, is lost or stops answering.
 async fn hear(own: &PgPool, memory: &Weak<Memory>) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(own).await?;
     listener.eager_reconnect(false);
@@ -262,7 +272,16 @@ async fn hear(own: &PgPool, memory: &Weak<Memory>) -> Result<(), sqlx::Error> {
         kept.trust(true);
     }
     loop {
-        let Some(notice) = listener.try_recv().await? else {
+        // Waiting for a notification can be given up without losing one (sqlx reads a
+        // message only once it has arrived whole).
+        let notice = match tokio::time::timeout(QUIET_CHECK_AFTER, listener.try_recv()).await {
+            Ok(notice) => notice?,
+            Err(_quiet) => {
+                answers(&mut listener).await?;
+                continue;
+            }
+        };
+        let Some(notice) = notice else {
             return Err(sqlx::Error::Protocol(
                 "the listening connection was lost".into(),
             ));
@@ -274,6 +293,22 @@ async fn hear(own: &PgPool, memory: &Weak<Memory>) -> Result<(), sqlx::Error> {
             Ok(id) => kept.forget(&id),
             Err(_) => kept.forget_all(),
         }
+    }
+}
+
+/// Whether the listening connection answers a statement in time (announcements that arrive
+/// meanwhile are kept by the listener for the next wait).
+async fn answers(listener: &mut PgListener) -> Result<(), sqlx::Error> {
+    match tokio::time::timeout(
+        QUIET_CHECK_ANSWER_WITHIN,
+        sqlx::query("SELECT 1").execute(&mut *listener),
+    )
+    .await
+    {
+        Ok(answered) => answered.map(|_| ()),
+        Err(_) => Err(sqlx::Error::Protocol(
+            "the listening connection did not answer".into(),
+        )),
     }
 }
 

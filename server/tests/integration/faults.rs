@@ -180,6 +180,59 @@ async fn a_database_outage_is_503_and_the_portal_recovers_by_itself() {
     assert!(!html.contains("Tijdens de storing"), "nothing half stored");
 }
 
+/// Waits up to `limit` for the instance to serve sessions from memory (`on`) or not.
+async fn sessions_in_memory(app: &common::TestApp, on: bool, limit: Duration) -> bool {
+    let until = Instant::now() + limit;
+    while app.state.sessions.uses_memory() != on {
+        if Instant::now() > until {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    true
+}
+
+// The connection that hears other instances' session changes is dropped without a word (a
+// firewall forgets it): nothing arrives any more, and nothing says so. Within seconds the
+// instance stops serving sessions from memory (it could miss a sign-out on another
+// instance), and serves from memory again once it listens on a new connection.
+#[tokio::test]
+async fn a_silently_dropped_session_listener_is_noticed_and_replaced() {
+    let proxy = DbProxy::start("127.0.0.1:5432").await;
+    let url = proxy.url(&common::fresh_postgres().await);
+    let app = spawn_with(Backend::Sqlite, false, &[("DATABASE_URL", url.as_str())]).await;
+    assert!(
+        sessions_in_memory(&app, true, Duration::from_secs(5)).await,
+        "listening"
+    );
+
+    proxy.stall();
+    let started = Instant::now();
+    assert!(
+        sessions_in_memory(&app, false, Duration::from_secs(15)).await,
+        "the silent connection was not noticed"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // The stalled connections of the requests' pool are cut; a new listening connection
+    // goes through.
+    proxy.cut();
+    proxy.restore();
+    assert!(
+        sessions_in_memory(&app, true, Duration::from_secs(10)).await,
+        "listening again"
+    );
+    let back = Instant::now();
+    while app.get("/readyz").await.status() != 200 {
+        assert!(back.elapsed() < Duration::from_secs(10), "not ready again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A file storage that says "disk full" while `full` is set.
 struct FullDisk {
     inner: backend::infra::files::LocalFiles,
