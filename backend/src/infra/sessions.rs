@@ -296,16 +296,17 @@ async fn hear(own: &PgPool, memory: &Weak<Memory>) -> Result<(), sqlx::Error> {
     }
 }
 
-/// Whether the listening connection answers a statement in time (announcements that arrive
-/// meanwhile are kept by the listener for the next wait).
+/// Whether the listening connection answers in time (a ping: the protocol's simplest call and
+/// response, no statement; announcements that arrive meanwhile are kept by the listener for
+/// the next wait).
 async fn answers(listener: &mut PgListener) -> Result<(), sqlx::Error> {
-    match tokio::time::timeout(
-        QUIET_CHECK_ANSWER_WITHIN,
-        sqlx::query("SELECT 1").execute(&mut *listener),
-    )
-    .await
-    {
-        Ok(answered) => answered.map(|_| ()),
+    use sqlx::{Acquire, Connection};
+    let ping = async {
+        let connection = listener.acquire().await?;
+        connection.ping().await
+    };
+    match tokio::time::timeout(QUIET_CHECK_ANSWER_WITHIN, ping).await {
+        Ok(answered) => answered,
         Err(_) => Err(sqlx::Error::Protocol(
             "the listening connection did not answer".into(),
         )),
