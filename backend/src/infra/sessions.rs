@@ -226,6 +226,9 @@ impl Memory {
 /// is gone), listening again after a lost connection.
 async fn listen(pool: PgPool, memory: Weak<Memory>) {
     let mut closed = pool.close_event();
+    // Since when the changes are not heard: a loss is logged once, not at every attempt to
+    // listen again (once a second for as long as PostgreSQL is away), and so is its end.
+    let mut deaf_since: Option<std::time::Instant> = None;
     loop {
         // A pool of one connection of its own, new for each attempt: the listener holds its
         // connection for good, which must not take one of the requests' connections, and a
@@ -233,7 +236,7 @@ async fn listen(pool: PgPool, memory: Weak<Memory>) {
         let own = PgPoolOptions::new()
             .max_connections(1)
             .connect_lazy_with((*pool.connect_options()).clone());
-        let heard = closed.do_until(hear(&own, &memory)).await;
+        let heard = closed.do_until(hear(&own, &memory, &mut deaf_since)).await;
         let Some(kept) = memory.upgrade() else { break };
         kept.trust(false);
         kept.forget_all();
@@ -243,8 +246,12 @@ async fn listen(pool: PgPool, memory: Weak<Memory>) {
                 own.close().await;
                 break;
             }
-            Ok(Err(e)) => {
+            Ok(Err(e)) if deaf_since.is_none() => {
+                deaf_since = Some(std::time::Instant::now());
                 tracing::warn!(error = %e, "not hearing session changes: sessions are read from the database until listening again");
+            }
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, "still not hearing session changes");
             }
         }
         if closed
@@ -259,7 +266,11 @@ async fn listen(pool: PgPool, memory: Weak<Memory>) {
 
 /// Listens and forgets each announced session; returns `Ok` when the store is gone, an error
 /// when the connection fails, is lost or stops answering.
-async fn hear(own: &PgPool, memory: &Weak<Memory>) -> Result<(), sqlx::Error> {
+async fn hear(
+    own: &PgPool,
+    memory: &Weak<Memory>,
+    deaf_since: &mut Option<std::time::Instant>,
+) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(own).await?;
     listener.eager_reconnect(false);
     listener.listen(CHANGES_CHANNEL).await?;
@@ -270,6 +281,12 @@ async fn hear(own: &PgPool, memory: &Weak<Memory>) -> Result<(), sqlx::Error> {
         // What changed before listening was not heard.
         kept.forget_all();
         kept.trust(true);
+        if let Some(since) = deaf_since.take() {
+            tracing::info!(
+                after_secs = since.elapsed().as_secs(),
+                "hearing session changes again: sessions are served from memory"
+            );
+        }
     }
     loop {
         // Waiting for a notification can be given up without losing one (sqlx reads a
