@@ -553,6 +553,54 @@ pub async fn api_guard(State(limiter): State<IpLimiter>, req: Request, next: Nex
     server_fn_status(next.run(req).await).await
 }
 
+/// The name of the cookie that tells every instance which version of the session this browser
+/// last saw written (see `backend::infra::sessions`): `__Host-` with secure cookies, as the
+/// session cookie.
+pub fn session_version_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Host-portal_session_version"
+    } else {
+        "portal_session_version"
+    }
+}
+
+/// Read-your-writes for sessions kept in memory on several instances: the request's session
+/// is looked up for the version its browser last saw written, and a write (anything that
+/// changes the session: a sign-in, a form's message for the next page) leaves a new version
+/// in the session and in the browser's cookie. Sits inside the session layer, which saves the
+/// session after this returns.
+pub async fn session_version(State(secure): State<bool>, req: Request, next: Next) -> Response {
+    use backend::infra::sessions::{EXPECTED_VERSION, VERSION_KEY, new_version};
+    let name = session_version_cookie(secure);
+    let seen = req
+        .headers()
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 64);
+    let session = req.extensions().get::<tower_sessions::Session>().cloned();
+    let mut res = EXPECTED_VERSION.scope(seen, next.run(req)).await;
+    let Some(session) = session else { return res };
+    if !session.is_modified() || session.is_empty().await || res.status().is_server_error() {
+        return res;
+    }
+    let version = new_version();
+    if session.insert(VERSION_KEY, &version).await.is_ok() {
+        let cookie = format!(
+            "{name}={version}; Path=/; HttpOnly; SameSite=Lax{}",
+            if secure { "; Secure" } else { "" }
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(http::header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,6 +146,10 @@ pub fn router(state: AppState) -> Router {
             (state.db.clone(), state.clock.clone()),
             middleware::signed_in_context,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            secure,
+            middleware::session_version,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.db.clone(),

@@ -25,6 +25,14 @@
 //!
 //! A session read from the database while an announcement for any session arrives is not
 //! kept (a generation counter tells), so a stale read can never outlive an announcement.
+//!
+//! A browser sees its own writes at once on every instance, without waiting for the
+//! announcement: each write leaves a new version token in the session ([`VERSION_KEY`]),
+//! which the server also hands to the browser in a cookie of its own; a request whose cookie
+//! names another version than the kept session's reads it from the database
+//! ([`EXPECTED_VERSION`]). Behind a load balancer that sends the redirect after a form to
+//! another instance, the message of that form ("reading saved") is therefore never missed.
+//! The token is no secret: a forged one only makes that browser's requests read the database.
 
 use crate::infra::db::{Db, TypedPool};
 use async_trait::async_trait;
@@ -44,6 +52,20 @@ const KEPT_SESSIONS: u64 = 20_000;
 const KEPT_AT_MOST: Duration = Duration::from_secs(300);
 /// The PostgreSQL channel the session table's trigger announces changes on.
 pub const CHANGES_CHANNEL: &str = "portal_session_changed";
+/// The key in a session's data under which each write leaves a new version token.
+pub const VERSION_KEY: &str = "_v";
+
+tokio::task_local! {
+    /// The session version the browser last saw written (its version cookie), for the
+    /// request being served; a kept session of another version is read from the database.
+    pub static EXPECTED_VERSION: Option<String>;
+}
+
+/// A new version token for a session write.
+pub fn new_version() -> String {
+    hex::encode(rand::random::<[u8; 12]>())
+}
+
 /// The wait before listening again after the listening connection was lost.
 const RELISTEN_AFTER: Duration = Duration::from_secs(1);
 /// After this long without an announcement the listening connection is asked to answer: a
@@ -114,7 +136,8 @@ impl SessionStore for PortalSessionStore {
     }
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = time::OffsetDateTime::now_utc();
-        if let Some(kept) = self.memory.get(id, now) {
+        let expected = EXPECTED_VERSION.try_with(Clone::clone).ok().flatten();
+        if let Some(kept) = self.memory.get(id, now, expected.as_deref()) {
             return Ok(Some(kept));
         }
         let generation = self.memory.generation();
@@ -191,12 +214,17 @@ impl Memory {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// The kept session, if the memory may be used and the session has not expired at `now`.
-    fn get(&self, id: &Id, now: time::OffsetDateTime) -> Option<Record> {
+    /// The kept session, if the memory may be used, the session has not expired at `now`
+    /// and it is of the `expected` version (when the browser names one).
+    fn get(&self, id: &Id, now: time::OffsetDateTime, expected: Option<&str>) -> Option<Record> {
         if !self.trusted() {
             return None;
         }
-        self.sessions.get(id).filter(|r| r.expiry_date > now)
+        self.sessions.get(id).filter(|r| {
+            r.expiry_date > now
+                && expected
+                    .is_none_or(|v| r.data.get(VERSION_KEY).and_then(|k| k.as_str()) == Some(v))
+        })
     }
 
     /// Keeps a session read from the database when the generation was `read_at`, unless
@@ -357,16 +385,16 @@ mod tests {
         memory.trust(true);
         let r = record(later());
         memory.keep(memory.generation(), &r);
-        assert_eq!(memory.get(&r.id, now()), Some(r.clone()));
-        assert_eq!(memory.get(&r.id, later()), None, "expired");
+        assert_eq!(memory.get(&r.id, now(), None), Some(r.clone()));
+        assert_eq!(memory.get(&r.id, later(), None), None, "expired");
         memory.forget(&r.id);
-        assert_eq!(memory.get(&r.id, now()), None);
+        assert_eq!(memory.get(&r.id, now(), None), None);
         let other = record(later());
         memory.keep(memory.generation(), &r);
         memory.keep(memory.generation(), &other);
         memory.forget_all();
-        assert_eq!(memory.get(&r.id, now()), None);
-        assert_eq!(memory.get(&other.id, now()), None);
+        assert_eq!(memory.get(&r.id, now(), None), None);
+        assert_eq!(memory.get(&other.id, now(), None), None);
     }
 
     // A read from the database that an announcement overtook may hold the old session: it
@@ -379,11 +407,40 @@ mod tests {
         let read_at = memory.generation();
         memory.forget(&r.id);
         memory.keep(read_at, &r);
-        assert_eq!(memory.get(&r.id, now()), None);
+        assert_eq!(memory.get(&r.id, now(), None), None);
         let read_at = memory.generation();
         memory.forget_all();
         memory.keep(read_at, &r);
-        assert_eq!(memory.get(&r.id, now()), None);
+        assert_eq!(memory.get(&r.id, now(), None), None);
+    }
+
+    // Another instance wrote the session (a form's message for the next page) and the
+    // browser names that write's version: a kept copy of another version, or of none, is
+    // not served, whether or not the announcement has arrived yet.
+    #[test]
+    fn a_kept_session_of_another_version_than_the_browser_saw_is_not_served() {
+        let memory = Memory::new();
+        memory.trust(true);
+        let mut r = record(later());
+        memory.keep(memory.generation(), &r);
+        assert_eq!(
+            memory.get(&r.id, now(), Some("v2")),
+            None,
+            "kept without a version"
+        );
+        assert_eq!(
+            memory.get(&r.id, now(), None),
+            Some(r.clone()),
+            "no version named"
+        );
+        r.data.insert(VERSION_KEY.into(), serde_json::json!("v1"));
+        memory.keep(memory.generation(), &r);
+        assert_eq!(
+            memory.get(&r.id, now(), Some("v2")),
+            None,
+            "an older version"
+        );
+        assert_eq!(memory.get(&r.id, now(), Some("v1")), Some(r.clone()));
     }
 
     // Not listening (PostgreSQL before the listener is up, or after it lost its
@@ -394,10 +451,18 @@ mod tests {
         let r = record(later());
         memory.keep(memory.generation(), &r);
         memory.trust(true);
-        assert_eq!(memory.get(&r.id, now()), None, "not kept while untrusted");
+        assert_eq!(
+            memory.get(&r.id, now(), None),
+            None,
+            "not kept while untrusted"
+        );
         memory.keep(memory.generation(), &r);
         memory.trust(false);
-        assert_eq!(memory.get(&r.id, now()), None, "not served while untrusted");
+        assert_eq!(
+            memory.get(&r.id, now(), None),
+            None,
+            "not served while untrusted"
+        );
     }
 
     // Every write must still reach the database (a restarted server, a new store, finds
