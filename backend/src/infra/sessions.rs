@@ -449,20 +449,13 @@ mod tests {
     fn an_untrusted_memory_neither_serves_nor_keeps() {
         let memory = Memory::new();
         let r = record(later());
+        let served = |m: &Memory| m.get(&r.id, now(), None);
         memory.keep(memory.generation(), &r);
         memory.trust(true);
-        assert_eq!(
-            memory.get(&r.id, now(), None),
-            None,
-            "not kept while untrusted"
-        );
+        assert_eq!(served(&memory), None, "not kept while untrusted");
         memory.keep(memory.generation(), &r);
         memory.trust(false);
-        assert_eq!(
-            memory.get(&r.id, now(), None),
-            None,
-            "not served while untrusted"
-        );
+        assert_eq!(served(&memory), None, "not served while untrusted");
     }
 
     // Every write must still reach the database (a restarted server, a new store, finds
