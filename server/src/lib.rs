@@ -134,7 +134,7 @@ pub async fn prepare(
         tracing::info!(customers = filled, "search documents filled");
     }
     let outboxes = outboxes(&settings)?;
-    let sessions = PortalSessionStore::new(&db)
+    let sessions = PortalSessionStore::new(&db, clock.clone())
         .await
         .map_err(|e| db_error(e.to_string()))?;
     let files = backend::infra::files::Files::local(&settings.data_dir);

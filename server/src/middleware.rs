@@ -572,16 +572,9 @@ pub fn session_version_cookie(secure: bool) -> &'static str {
 pub async fn session_version(State(secure): State<bool>, req: Request, next: Next) -> Response {
     use backend::infra::sessions::{EXPECTED_VERSION, VERSION_KEY, new_version};
     let name = session_version_cookie(secure);
-    let seen = req
-        .headers()
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty() && v.len() <= 64);
+    let seen = app::shell::cookie(req.headers(), name)
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+        .map(str::to_string);
     let session = req.extensions().get::<tower_sessions::Session>().cloned();
     let mut res = EXPECTED_VERSION.scope(seen, next.run(req)).await;
     let Some(session) = session else { return res };

@@ -34,6 +34,7 @@
 //! another instance, the message of that form ("reading saved") is therefore never missed.
 //! The token is no secret: a forged one only makes that browser's requests read the database.
 
+use crate::infra::clock::Clock;
 use crate::infra::db::{Db, TypedPool};
 use async_trait::async_trait;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
@@ -85,12 +86,16 @@ enum DbStore {
 pub struct PortalSessionStore {
     db: DbStore,
     memory: Arc<Memory>,
+    /// "Now" for a kept session's expiry (the system clock in production, on which
+    /// tower-sessions stamps it; under a test clock the portal's own idle and absolute limits,
+    /// on that clock, still decide, and the database store stays the authority).
+    clock: Clock,
 }
 
 impl PortalSessionStore {
     /// Creates the store and its table if missing; on PostgreSQL it starts listening for
     /// other instances' session changes (on a connection of its own, outside the pool).
-    pub async fn new(db: &Db) -> Result<Self, sqlx::Error> {
+    pub async fn new(db: &Db, clock: Clock) -> Result<Self, sqlx::Error> {
         let memory = Arc::new(Memory::new());
         let db = match &db.typed {
             TypedPool::Sqlite(pool) => {
@@ -106,7 +111,7 @@ impl PortalSessionStore {
                 DbStore::Postgres(store)
             }
         };
-        Ok(Self { db, memory })
+        Ok(Self { db, memory, clock })
     }
 
     /// Whether sessions are served from memory now (on PostgreSQL: while the announcements
@@ -135,7 +140,7 @@ impl SessionStore for PortalSessionStore {
         done
     }
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let now = time::OffsetDateTime::now_utc();
+        let now = self.clock.now();
         let expected = EXPECTED_VERSION.try_with(Clone::clone).ok().flatten();
         if let Some(kept) = self.memory.get(id, now, expected.as_deref()) {
             return Ok(Some(kept));
@@ -465,24 +470,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/portal.db", dir.path().display());
         let db = Db::connect(&url).await.unwrap();
-        let store = PortalSessionStore::new(&db).await.unwrap();
+        let store = PortalSessionStore::new(&db, Clock::system()).await.unwrap();
         assert!(store.uses_memory());
 
         let mut kept = record(later());
         store.create(&mut kept).await.unwrap();
         assert_eq!(store.load(&kept.id).await.unwrap(), Some(kept.clone()));
-        let restarted = PortalSessionStore::new(&db).await.unwrap();
+        let restarted = PortalSessionStore::new(&db, Clock::system()).await.unwrap();
         assert_eq!(restarted.load(&kept.id).await.unwrap(), Some(kept.clone()));
 
         kept.data.insert("flash".into(), serde_json::json!("saved"));
         store.save(&kept).await.unwrap();
         assert_eq!(store.load(&kept.id).await.unwrap(), Some(kept.clone()));
-        let restarted = PortalSessionStore::new(&db).await.unwrap();
+        let restarted = PortalSessionStore::new(&db, Clock::system()).await.unwrap();
         assert_eq!(restarted.load(&kept.id).await.unwrap(), Some(kept.clone()));
 
         store.delete(&kept.id).await.unwrap();
         assert_eq!(store.load(&kept.id).await.unwrap(), None);
-        let restarted = PortalSessionStore::new(&db).await.unwrap();
+        let restarted = PortalSessionStore::new(&db, Clock::system()).await.unwrap();
         assert_eq!(restarted.load(&kept.id).await.unwrap(), None);
 
         let mut expired = record(later());
