@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Page throughput (issue 13; a benchmark, not a test): requests/s and p99 of every customer
-# page and the CIC's main pages at 32 connections, with the server's (and PostgreSQL's) CPU time
-# per request, beside the plain axum route /healthz and
-# the data-less /terms page of the same run, printed as one table so that the next run can be
-# compared line by line. Targets: every signed-in page at least 40 % of /terms, /terms at
-# least 25 % of /healthz, p99 under 15 ms on SQLite and under 25 ms on PostgreSQL.
+# page and the CIC's main pages at 32 connections, with the server's (and PostgreSQL's) CPU
+# time per request, beside the plain axum route /healthz and the data-less /terms page of the
+# same run, printed as one table so that the next run can be compared line by line. Targets:
+# every signed-in page at least 40 % of /terms, /terms at least 25 % of /healthz, p99 under
+# 15 ms on SQLite and under 25 ms on PostgreSQL.
 # Release build, demo data, loopback only, every load run bounded (wrk -d). Run by
 # scripts/bench.sh; on its own: scripts/bench_pages.sh (BENCH_SECONDS; DATABASE_URL for
 # PostgreSQL: a database that may be emptied).
@@ -40,12 +40,12 @@ thread_and_invoice
 # SQLite the database's work is the server's). CPU per request depends less than requests/s on how
 # wrk and the server share this machine's cores, so it compares builds and machines better.
 TICK=$(getconf CLK_TCK)
-server_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
 db_ticks() {
   local total=0 p t
   if [ "$db" = PostgreSQL ]; then
     for p in $(pgrep -u postgres 2>/dev/null); do
-      t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) || t=0
+      t=$(ticks_of "$p") || t=0
       total=$(( total + ${t:-0} ))
     done
   fi
@@ -59,10 +59,11 @@ load() {
   local cookie="$1" path="$2" status out s0 d0 s1 d1 requests dbcpu="—"
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" -H 'accept: text/html' "$B$path")
   [ "$status" = 200 ] || { echo "$path answered $status" >&2; exit 1; }
-  s0=$(server_ticks); d0=$(db_ticks)
+  s0=$(ticks_of "$pid"); d0=$(db_ticks)
   out=$(wrk -t2 -c32 -d"${DURATION}s" --latency -H "Cookie: $cookie" -H 'accept: text/html' "$B$path")
-  s1=$(server_ticks); d1=$(db_ticks)
+  s1=$(ticks_of "$pid"); d1=$(db_ticks)
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  [ "${requests:-0}" -gt 0 ] || { echo "$path: wrk finished no request" >&2; exit 1; }
   [ "$db" = PostgreSQL ] && dbcpu=$(( (d1 - d0) * 1000000 / TICK / requests ))
   echo "$(echo "$out" | awk '/Requests\/sec/ {print int($2)}') $(echo "$out" | p99 | awk '
     /us$/ {sub(/us/, ""); printf "%.2f", $1 / 1000; next}
