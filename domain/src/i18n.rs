@@ -150,10 +150,33 @@ pub fn has_key(lang: Lang, key: &str) -> bool {
     lang.table().contains_key(key)
 }
 
+/// Most distinct missing keys [`missing`] keeps; past it a missing text shows as a dash.
+const MISSING_KEYS_KEPT: usize = 256;
+
+/// The text shown for a key missing from every file: the key itself, so the gap is visible.
+/// The key test below keeps the code's fixed keys in the files, but some keys are built from
+/// stored data (a contract kind or status from an import), so the same missing key may come on
+/// every request: each distinct key is kept once (it was leaked again on every call, memory
+/// that grew with the requests) and at most [`MISSING_KEYS_KEPT`] of them.
 fn missing(key: &str) -> &'static str {
-    // Leaking is bounded by the finite set of keys in the code; it only happens when a key is
-    // missing from every file, which the key test below turns into a failing build.
-    Box::leak(key.to_string().into_boxed_str())
+    static KEPT: OnceLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
+        OnceLock::new();
+    match KEPT.get_or_init(Default::default).lock() {
+        Ok(mut kept) => keep_missing(&mut kept, key),
+        Err(_) => "—",
+    }
+}
+
+fn keep_missing(kept: &mut std::collections::HashSet<&'static str>, key: &str) -> &'static str {
+    if let Some(known) = kept.get(key) {
+        return known;
+    }
+    if kept.len() >= MISSING_KEYS_KEPT {
+        return "—";
+    }
+    let leaked: &'static str = Box::leak(key.to_string().into_boxed_str());
+    kept.insert(leaked);
+    leaked
 }
 
 /// Picks the language from the cookie value, then the `Accept-Language` header, else Dutch.
@@ -190,6 +213,28 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn a_missing_key_shows_itself_and_is_kept_once() {
+        let first = t(Lang::Fr, "no.such.key.anywhere");
+        assert_eq!(first, "no.such.key.anywhere");
+        // The same text, not a new copy: a missing key on every request must not grow memory.
+        assert!(std::ptr::eq(first, t(Lang::Nl, "no.such.key.anywhere")));
+    }
+
+    #[test]
+    fn missing_keys_kept_are_bounded() {
+        let mut kept = std::collections::HashSet::new();
+        for i in 0..MISSING_KEYS_KEPT {
+            assert_eq!(
+                keep_missing(&mut kept, &format!("gone.{i}")),
+                format!("gone.{i}")
+            );
+        }
+        assert_eq!(keep_missing(&mut kept, "gone.one.too.many"), "—");
+        assert_eq!(keep_missing(&mut kept, "gone.7"), "gone.7");
+        assert_eq!(kept.len(), MISSING_KEYS_KEPT);
+    }
 
     fn keys(lang: Lang) -> BTreeSet<String> {
         let map: HashMap<String, String> =
