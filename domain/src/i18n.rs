@@ -154,10 +154,11 @@ pub fn has_key(lang: Lang, key: &str) -> bool {
 const MISSING_KEYS_KEPT: usize = 256;
 
 /// The text shown for a key missing from every file: the key itself, so the gap is visible.
-/// The key test below keeps the code's fixed keys in the files, but some keys are built from
-/// stored data (a contract kind or status from an import), so the same missing key may come on
-/// every request: each distinct key is kept once (it was leaked again on every call, memory
-/// that grew with the requests) and at most [`MISSING_KEYS_KEPT`] of them.
+/// The key test below keeps the code's fixed keys in the files; keys built from stored codes
+/// (`contractstatus.{status}`, `audit.action.{action}`, …) stay in step through the database's
+/// checks, but a code added without its text would be missing on every request that shows it:
+/// each distinct key is kept once (it was leaked again on every call, memory that grew with
+/// the requests) and at most [`MISSING_KEYS_KEPT`] of them.
 fn missing(key: &str) -> &'static str {
     static KEPT: OnceLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
         OnceLock::new();
