@@ -38,7 +38,12 @@ fn cpu_us() -> u64 {
         .rsplit_once(')')
         .map(|(_, rest)| rest.split_whitespace().collect())
         .unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; Linux counts
     // them in ticks of 10 ms (USER_HZ = 100).
     (ticks(11) + ticks(12)) * 10_000
@@ -204,9 +209,7 @@ async fn run(f: &Fixture, way: Way, page: bool, key: i64, held: &mut Held) -> us
             } else {
                 let mut st = conn.prepare_cached(ONE_ROW).expect("prepare");
                 let row: Option<PersonRow> = st
-                    .query_row([key], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                    })
+                    .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                     .ok();
                 row.map_or(0, |_| 1)
             }
@@ -267,7 +270,14 @@ async fn measure(f: &Arc<Fixture>, way: Way, page: bool) -> (f64, f64, f64) {
     let mut h = held(f, way).await;
     let t1 = Instant::now();
     for i in 0..ALONE {
-        run(f, way, page, i64::try_from(i % 1_000 + 1).unwrap_or(1), &mut h).await;
+        run(
+            f,
+            way,
+            page,
+            i64::try_from(i % 1_000 + 1).unwrap_or(1),
+            &mut h,
+        )
+        .await;
     }
     let alone = t1.elapsed().as_secs_f64() * 1e6 / ALONE as f64;
     (wall, cpu, alone)
