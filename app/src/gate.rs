@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::paths;
 use crate::session;
 use backend::store::accounts::AccountRow;
-use backend::{AnyPool, Clock};
+use backend::{Clock, Db};
 use domain::Lang;
 use domain::model::StaffRole;
 use leptos::prelude::use_context;
@@ -87,11 +87,11 @@ impl Origin {
 /// The signed-in customer of a session (for code outside the Leptos context: downloads).
 pub async fn customer_in(
     s: &Session,
-    pool: &AnyPool,
+    db: &Db,
     clock: &Clock,
     lang: Lang,
 ) -> Result<Option<SignedInCustomer>, AppError> {
-    let Some((found, login_id)) = session::login_with(s, pool, clock).await? else {
+    let Some((found, login_id)) = session::login_with(s, db, clock).await? else {
         return Ok(None);
     };
     let account = found.account;
@@ -113,13 +113,13 @@ pub async fn customer_in(
 /// loses its session at once.
 pub async fn staff_in(
     s: &Session,
-    pool: &AnyPool,
+    db: &Db,
     clock: &Clock,
 ) -> Result<Option<SignedInStaff>, AppError> {
     let Some(staff_id) = session::staff_id_at(s, clock.epoch()).await? else {
         return Ok(None);
     };
-    let staff = backend::store::staff::by_id(pool, staff_id)
+    let staff = backend::store::staff::by_id(&db.pool, staff_id)
         .await?
         .filter(|row| row.active == 1 && row.setup_pending == 0);
     let Some(row) = staff else {
@@ -176,14 +176,14 @@ pub struct Resolved(pub std::sync::Arc<Principal>);
 /// request in `lang`.
 pub async fn resolve(
     s: &Session,
-    pool: &AnyPool,
+    db: &Db,
     clock: &Clock,
     lang: Lang,
 ) -> Result<Principal, AppError> {
-    if let Some(staff) = staff_in(s, pool, clock).await? {
+    if let Some(staff) = staff_in(s, db, clock).await? {
         return Ok(Principal::Staff(staff));
     }
-    Ok(match customer_in(s, pool, clock, lang).await? {
+    Ok(match customer_in(s, db, clock, lang).await? {
         Some(me) => Principal::Customer(me),
         None => Principal::Visitor,
     })
@@ -208,13 +208,7 @@ pub async fn require_customer(back_to: &str) -> Result<Option<SignedInCustomer>,
         },
         None => {
             let s = session::session().await?;
-            customer_in(
-                &s,
-                &session::db()?.pool,
-                &session::clock()?,
-                session::lang(),
-            )
-            .await?
+            customer_in(&s, &session::db()?, &session::clock()?, session::lang()).await?
         }
     };
     if me.is_none() {
@@ -234,7 +228,7 @@ pub async fn require_staff(needed: StaffRole) -> Result<Option<SignedInStaff>, A
         },
         None => {
             let s = session::session().await?;
-            staff_in(&s, &session::db()?.pool, &session::clock()?).await?
+            staff_in(&s, &session::db()?, &session::clock()?).await?
         }
     };
     let Some(staff) = staff else {
@@ -254,10 +248,6 @@ pub async fn require_staff(needed: StaffRole) -> Result<Option<SignedInStaff>, A
 }
 
 /// Who is signed in in this browser, for the page frame.
-pub async fn frame(
-    s: &Session,
-    pool: &AnyPool,
-    clock: &Clock,
-) -> Result<domain::SignedIn, AppError> {
-    Ok(resolve(s, pool, clock, Lang::default()).await?.frame())
+pub async fn frame(s: &Session, db: &Db, clock: &Clock) -> Result<domain::SignedIn, AppError> {
+    Ok(resolve(s, db, clock, Lang::default()).await?.frame())
 }

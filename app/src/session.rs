@@ -270,17 +270,17 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
 /// The signed-in account id and its login id, if the sign-in is younger than 12 hours and its
 /// login was not ended (from another device, by a password change, ...).
 pub async fn login(session: &Session) -> Result<Option<(i64, String)>, AppError> {
-    Ok(login_with(session, &db()?.pool, &clock()?)
+    Ok(login_with(session, &db()?, &clock()?)
         .await?
         .map(|(found, login_id)| (found.account.id, login_id)))
 }
 
-/// [`login`] with an explicit pool (for middleware outside the Leptos context), with the
+/// [`login`] with an explicit database (for middleware outside the Leptos context), with the
 /// account row and its unread replies: one statement reads them (the gate asks on every
 /// request).
 pub async fn login_with(
     session: &Session,
-    pool: &backend::AnyPool,
+    db: &Db,
     clock: &Clock,
 ) -> Result<Option<(backend::store::accounts::WithLogin, String)>, AppError> {
     let now = clock.epoch();
@@ -292,14 +292,15 @@ pub async fn login_with(
     };
     let last: Option<i64> = session.get(ACTIVE_KEY).await?;
     if domain::registration::session_alive(at, last, now)
-        && let Some(found) = backend::store::accounts::with_login(pool, id, &login_id).await?
+        && let Some(found) =
+            backend::store::accounts::with_login(db.reads().await?, id, &login_id).await?
         && let Some(last_seen) = found.last_seen
     {
-        backend::store::logins::seen(pool, now, &login_id, last_seen).await?;
+        backend::store::logins::seen(&db.pool, now, &login_id, last_seen).await?;
         mark_active(session, now, false).await?;
         return Ok(Some((found, login_id)));
     }
-    backend::store::logins::end(pool, id, &login_id).await?;
+    backend::store::logins::end(&db.pool, id, &login_id).await?;
     session.flush().await?;
     Ok(None)
 }

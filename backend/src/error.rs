@@ -13,6 +13,18 @@ pub enum StoreError {
     Config(String),
     #[error(transparent)]
     Seal(#[from] crate::infra::seal::SealError),
+    /// A read on SQLite's local connections ([`crate::infra::reads`]).
+    #[error("database error: {0}")]
+    Local(#[from] rusqlite::Error),
+}
+
+impl From<serde_rusqlite::Error> for StoreError {
+    fn from(e: serde_rusqlite::Error) -> Self {
+        match e {
+            serde_rusqlite::Error::Rusqlite(e) => StoreError::Local(e),
+            other => StoreError::Corrupt(other.to_string()),
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -24,6 +36,9 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             StoreError::Database(e) => database_unavailable(e),
+            StoreError::Local(rusqlite::Error::SqliteFailure(e, _)) => {
+                unavailable_code(&e.extended_code.to_string())
+            }
             _ => false,
         }
     }
@@ -86,6 +101,15 @@ mod tests {
         );
         assert!(!StoreError::Database(sqlx::Error::RowNotFound).is_unavailable());
         assert!(!StoreError::Corrupt("x".into()).is_unavailable());
+        let sqlite = |code| {
+            StoreError::Local(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                None,
+            ))
+        };
+        assert!(sqlite(5).is_unavailable(), "busy");
+        assert!(sqlite(261).is_unavailable(), "busy (recovery)");
+        assert!(!sqlite(1).is_unavailable(), "an error in the statement");
         assert!(storage_full(&std::io::Error::from_raw_os_error(28)));
         assert!(storage_full(&std::io::Error::from(
             std::io::ErrorKind::StorageFull

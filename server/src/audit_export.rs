@@ -23,7 +23,7 @@ pub async fn audit_csv(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let lang = app::shell::lang_from_headers(&headers);
-    let staff = match app::gate::staff_in(&session, &state.db.pool, &state.clock).await {
+    let staff = match app::gate::staff_in(&session, &state.db, &state.clock).await {
         Ok(found) => found,
         Err(e) => return forms::gate_failed(lang, e),
     };

@@ -78,7 +78,7 @@ async fn signed_in_customer(
     session: &Session,
     lang: Lang,
 ) -> Result<Option<i64>, Response> {
-    app::gate::customer_in(session, &state.db.pool, &state.clock, lang)
+    app::gate::customer_in(session, &state.db, &state.clock, lang)
         .await
         .map(|me| me.map(|me| me.customer_id))
         .map_err(|e| crate::forms::gate_failed(lang, e))

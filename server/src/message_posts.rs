@@ -96,7 +96,7 @@ async fn customer(
     req: Request,
     back: &str,
 ) -> Result<(app::gate::SignedInCustomer, Request), Response> {
-    let answer = match app::gate::customer_in(session, &state.db.pool, &state.clock, lang).await {
+    let answer = match app::gate::customer_in(session, &state.db, &state.clock, lang).await {
         Ok(Some(me)) => return Ok((me, req)),
         Ok(None) => crate::downloads::to_sign_in(back),
         Err(e) => forms::gate_failed(lang, e),
@@ -238,7 +238,7 @@ pub async fn thread_act(
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
     let reply = forms::reply_for(&headers);
-    let staff = match app::gate::staff_in(&session, &state.db.pool, &state.clock).await {
+    let staff = match app::gate::staff_in(&session, &state.db, &state.clock).await {
         Ok(found) => found,
         Err(e) => return forms::gate_failed(lang, e),
     };

@@ -401,7 +401,7 @@ pub async fn signed_in_context(
         // than a signed-out page. Another error shows the signed-out frame; the page's own
         // data still checks.
         let lang = app::shell::lang_from_headers(req.headers());
-        let resolved = app::gate::resolve(&session, &db.pool, &clock, lang).await;
+        let resolved = app::gate::resolve(&session, &db, &clock, lang).await;
         if matches!(resolved, Err(app::error::AppError::Unavailable)) {
             return unavailable(lang, false);
         }

@@ -37,7 +37,7 @@ pub async fn plate_change(
     let headers = req.headers().clone();
     let lang = app::shell::lang_from_headers(&headers);
     let reply = forms::reply_for(&headers);
-    let me = match app::gate::customer_in(&session, &state.db.pool, &state.clock, lang).await {
+    let me = match app::gate::customer_in(&session, &state.db, &state.clock, lang).await {
         Ok(found) => found,
         Err(e) => return forms::gate_failed(lang, e),
     };
@@ -170,7 +170,7 @@ pub async fn customer_file(
     Path(id): Path<String>,
 ) -> Response {
     let lang = app::shell::lang_from_headers(&headers);
-    let me = match app::gate::customer_in(&session, &state.db.pool, &state.clock, lang).await {
+    let me = match app::gate::customer_in(&session, &state.db, &state.clock, lang).await {
         Ok(found) => found,
         Err(e) => return forms::gate_failed(lang, e),
     };
@@ -201,7 +201,7 @@ pub async fn staff_file(
     Path(id): Path<String>,
 ) -> Response {
     let lang = app::shell::lang_from_headers(&headers);
-    let staff = match app::gate::staff_in(&session, &state.db.pool, &state.clock).await {
+    let staff = match app::gate::staff_in(&session, &state.db, &state.clock).await {
         Ok(found) => found,
         Err(e) => return forms::gate_failed(lang, e),
     };

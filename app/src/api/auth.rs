@@ -85,7 +85,7 @@ pub async fn sign_in(
 pub async fn get_auth_status() -> Result<domain::SignedIn, AppError> {
     use crate::session;
     let s = session::session().await?;
-    crate::gate::frame(&s, &session::db()?.pool, &session::clock()?).await
+    crate::gate::frame(&s, &session::db()?, &session::clock()?).await
 }
 
 /// "Stay signed in": counts as activity, so the idle timeout starts again. `false` when the

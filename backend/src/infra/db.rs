@@ -1,17 +1,21 @@
 //! One database handle for both backends.
 //!
-//! Queries go through sqlx's `Any` driver with portable SQL, so each storage module is written
-//! once; the backend-specific parts are the migrations (`migrations/sqlite`,
-//! `migrations/postgres`), the connection set-up (WAL and foreign keys on SQLite) and the
-//! typed pool the session store needs.
+//! Queries are portable SQL, so each storage module is written once. They go through sqlx's
+//! `Any` driver, except the signed-in pages' reads on SQLite, which run in the request's own
+//! thread on read-only connections ([`crate::infra::reads`], [`Db::reads`]). The
+//! backend-specific parts are the migrations (`migrations/sqlite`, `migrations/postgres`), the
+//! connection set-up (WAL and foreign keys on SQLite) and the typed pool the session store
+//! needs.
 
 use crate::error::{StoreError, StoreResult};
+use crate::infra::reads::{LocalReads, Reads};
 use sqlx::any::install_default_drivers;
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{AnyPool, Executor, PgPool, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -60,6 +64,8 @@ pub struct Db {
     pub pool: AnyPool,
     pub typed: TypedPool,
     pub backend: Backend,
+    /// SQLite's read-only connections for the pages' reads (`None` on PostgreSQL).
+    local: Option<Arc<LocalReads>>,
 }
 
 impl Db {
@@ -79,9 +85,8 @@ impl Db {
     async fn connect_without_migrations(url: &str, connections: Option<u32>) -> StoreResult<Db> {
         install_default_drivers();
         let backend = Backend::from_url(url)?;
-        let connections = connections.unwrap_or_else(|| {
-            pool_size_for(std::thread::available_parallelism().map_or(1, |n| n.get()))
-        });
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let connections = connections.unwrap_or_else(|| pool_size_for(cores));
         match backend {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)?
@@ -96,6 +101,7 @@ impl Db {
                         StoreError::Config(format!("cannot create {}: {e}", parent.display()))
                     })?;
                 }
+                let file = options.get_filename().to_path_buf();
                 // The typed pool opens the file first, so that WAL mode and the file exist
                 // before the portable pool connects.
                 let typed = pool_options::<sqlx::Sqlite>()
@@ -113,10 +119,14 @@ impl Db {
                     })
                     .connect(url)
                     .await?;
+                // One read connection per core (at least 2): a local read holds its connection
+                // only while its statement runs in a worker thread, so more would sit idle.
+                let local = LocalReads::open(&file, cores.max(2))?;
                 Ok(Db {
                     pool,
                     typed: TypedPool::Sqlite(typed),
                     backend,
+                    local: Some(Arc::new(local)),
                 })
             }
             Backend::Postgres => {
@@ -135,9 +145,24 @@ impl Db {
                     pool,
                     typed: TypedPool::Postgres(typed),
                     backend,
+                    local: None,
                 })
             }
         }
+    }
+
+    /// A handle for a page's reads: in this thread on SQLite; on PostgreSQL one pooled
+    /// connection held for all of them (one wait for the pool instead of one per read).
+    pub async fn reads(&self) -> StoreResult<Reads<'_>> {
+        Ok(match &self.local {
+            Some(local) => Reads::Local(local),
+            None => Reads::Held(self.pool.acquire().await?),
+        })
+    }
+
+    /// SQLite's local read connections, if this database has them.
+    pub fn reads_local(&self) -> Option<&LocalReads> {
+        self.local.as_deref()
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {

@@ -1,5 +1,5 @@
 //! Infrastructure the services stand on: the [`clock`], the database connection and
-//! migrations ([`db`]), password hashing ([`password`]), TOTP ([`totp`]), the session store
+//! migrations ([`db`]), the pages' fast reads ([`reads`]), password hashing ([`password`]), TOTP ([`totp`]), the session store
 //! ([`sessions`]), the periodic [`jobs`] runner, the [`outbox`] transports and delivery worker,
 //! [`pdf`] rendering, and [`seal`]ing secrets at rest.
 
@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod password;
 pub mod pdf;
+pub mod reads;
 pub mod seal;
 pub mod sessions;
 pub mod totp;

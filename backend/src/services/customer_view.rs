@@ -88,7 +88,7 @@ pub async fn open(
     let mut conn = s.pool.acquire().await?;
     let contracts = contracts::details_for_customer(&mut *conn, customer.id).await?;
     let (invoices, invoice_count) = invoices::page_for_customer(
-        &mut conn,
+        &mut *conn,
         customer.id,
         &InvoiceQuery {
             page: 1,

@@ -1,8 +1,10 @@
 //! What the signed-in customer's pages show: each function gathers one page's rows, scoped to
 //! the customer id from the session (another customer's contract or invoice is `None`, exactly
-//! like one that does not exist). The app maps the rows to its views.
+//! like one that does not exist). The app maps the rows to its views. The reads go through
+//! [`Db::reads`]: in the request's thread on SQLite, on one held connection on PostgreSQL.
 
 use crate::error::StoreResult;
+use crate::infra::db::Db;
 use crate::services::self_service::allowance;
 use crate::store::contracts::{self, ContractDetail};
 use crate::store::documents::{self, DocumentRow};
@@ -13,7 +15,6 @@ use domain::Lang;
 use domain::invoice_query::InvoiceQuery;
 use domain::mileage::{Allowance, Reading};
 use domain::model::ContractStatus;
-use sqlx::AnyPool;
 use time::Date;
 
 /// The dashboard's rows (its unread-replies card takes the access gate's count).
@@ -26,14 +27,14 @@ pub struct Dashboard {
 }
 
 pub async fn dashboard(
-    pool: &AnyPool,
+    db: &Db,
     customer_id: i64,
     today: Date,
     now: i64,
     lang: Lang,
 ) -> StoreResult<Dashboard> {
-    let mut conn = pool.acquire().await?;
-    let mut contracts = contracts::details_for_customer(&mut *conn, customer_id).await?;
+    let mut reads = db.reads().await?;
+    let mut contracts = contracts::details_for_customer(&mut reads, customer_id).await?;
     // ISO dates sort as text.
     contracts.sort_by_key(|c| {
         let running = ContractStatus::from_code(&c.status).is_some_and(ContractStatus::is_running);
@@ -41,9 +42,9 @@ pub async fn dashboard(
     });
     Ok(Dashboard {
         contracts,
-        open_invoices: invoices::open_summary(&mut *conn, customer_id, today).await?,
-        pending_requests: requests::pending_count(&mut *conn, customer_id).await?,
-        announcements: announcements::current(&mut *conn, now, lang).await?,
+        open_invoices: invoices::open_summary(&mut reads, customer_id, today).await?,
+        pending_requests: requests::pending_count(&mut reads, customer_id).await?,
+        announcements: announcements::current(&mut reads, now, lang).await?,
     })
 }
 
@@ -59,12 +60,12 @@ pub struct ContractOverview {
 
 /// `None` when the customer has no contract with this number.
 pub async fn contract(
-    pool: &AnyPool,
+    db: &Db,
     customer_id: i64,
     number: &str,
 ) -> StoreResult<Option<ContractOverview>> {
-    let mut conn = pool.acquire().await?;
-    let Some(c) = contracts::detail_for_customer(&mut *conn, customer_id, number).await? else {
+    let mut reads = db.reads().await?;
+    let Some(c) = contracts::detail_for_customer(&mut reads, customer_id, number).await? else {
         return Ok(None);
     };
     let terms = allowance(&c).ok_or_else(|| {
@@ -75,10 +76,10 @@ pub async fn contract(
     })?;
     Ok(Some(ContractOverview {
         terms,
-        readings: mileage::for_contract(&mut *conn, customer_id, c.id).await?,
-        invoices: invoices::for_contract(&mut *conn, customer_id, c.id).await?,
-        documents: documents::for_contract(&mut *conn, customer_id, c.id).await?,
-        requests: requests::for_contract(&mut *conn, customer_id, c.id).await?,
+        readings: mileage::for_contract(&mut reads, customer_id, c.id).await?,
+        invoices: invoices::for_contract(&mut reads, customer_id, c.id).await?,
+        documents: documents::for_contract(&mut reads, customer_id, c.id).await?,
+        requests: requests::for_contract(&mut reads, customer_id, c.id).await?,
         contract: c,
     }))
 }
@@ -96,13 +97,13 @@ pub struct InvoicePage {
 }
 
 pub async fn invoice_page(
-    pool: &AnyPool,
+    db: &Db,
     customer_id: i64,
     q: &mut InvoiceQuery,
     today: Date,
 ) -> StoreResult<InvoicePage> {
-    let mut conn = pool.acquire().await?;
-    let choices = invoices::filter_choices(&mut *conn, customer_id).await?;
+    let mut reads = db.reads().await?;
+    let choices = invoices::filter_choices(&mut reads, customer_id).await?;
     let unknown_contract = q
         .contract
         .as_ref()
@@ -110,7 +111,7 @@ pub async fn invoice_page(
     if unknown_contract {
         q.contract = None;
     }
-    let (rows, total) = invoices::page_for_customer(&mut conn, customer_id, q, today).await?;
+    let (rows, total) = invoices::page_for_customer(&mut reads, customer_id, q, today).await?;
     Ok(InvoicePage {
         contracts: choices.contracts,
         years: choices.years,
@@ -122,16 +123,16 @@ pub async fn invoice_page(
 
 /// One of the customer's invoices with the contract it belongs to.
 pub async fn invoice(
-    pool: &AnyPool,
+    db: &Db,
     customer_id: i64,
     number: &str,
 ) -> StoreResult<Option<(InvoiceRow, ContractDetail)>> {
-    let mut conn = pool.acquire().await?;
-    let Some(i) = invoices::for_customer_by_number(&mut *conn, customer_id, number).await? else {
+    let mut reads = db.reads().await?;
+    let Some(i) = invoices::for_customer_by_number(&mut reads, customer_id, number).await? else {
         return Ok(None);
     };
     let contract =
-        contracts::detail_for_customer(&mut *conn, customer_id, &i.contract_number).await?;
+        contracts::detail_for_customer(&mut reads, customer_id, &i.contract_number).await?;
     Ok(contract.map(|c| (i, c)))
 }
 
@@ -142,23 +143,24 @@ pub struct DocumentsOverview {
     pub requests: Vec<RequestRow>,
 }
 
-pub async fn documents(pool: &AnyPool, customer_id: i64) -> StoreResult<DocumentsOverview> {
-    let mut conn = pool.acquire().await?;
+pub async fn documents(db: &Db, customer_id: i64) -> StoreResult<DocumentsOverview> {
+    let mut reads = db.reads().await?;
     Ok(DocumentsOverview {
-        contracts: contracts::details_for_customer(&mut *conn, customer_id).await?,
-        documents: documents::for_customer(&mut *conn, customer_id).await?,
-        requests: requests::for_customer(&mut *conn, customer_id).await?,
+        contracts: contracts::details_for_customer(&mut reads, customer_id).await?,
+        documents: documents::for_customer(&mut reads, customer_id).await?,
+        requests: requests::for_customer(&mut reads, customer_id).await?,
     })
 }
 
 /// "My requests": the customer's requests filtered by status and kind codes (empty: all).
 pub async fn requests(
-    pool: &AnyPool,
+    db: &Db,
     customer_id: i64,
     status: &str,
     kind: &str,
 ) -> StoreResult<Vec<crate::store::requests::RequestRow>> {
-    crate::store::requests::filtered_for_customer(pool, customer_id, status, kind).await
+    crate::store::requests::filtered_for_customer(db.reads().await?, customer_id, status, kind)
+        .await
 }
 
 /// One of the customer's requests with its history and its uploaded file's record; None if it
@@ -170,7 +172,7 @@ pub struct RequestDetail {
 }
 
 pub async fn request(
-    pool: &AnyPool,
+    pool: &sqlx::AnyPool,
     customer_id: i64,
     id: i64,
 ) -> StoreResult<Option<RequestDetail>> {

@@ -2,10 +2,11 @@
 //! factor's secret and last accepted step) and their terms acceptances.
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use crate::store::messages::UNREAD_REPLY;
 use sqlx::AnyPool;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct AccountRow {
     pub id: i64,
     pub customer_id: i64,
@@ -36,9 +37,10 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<AccountRow>> {
 }
 
 /// An account with one of its logins, as the access gate reads them on every request.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct WithLogin {
     #[sqlx(flatten)]
+    #[serde(flatten)]
     pub account: AccountRow,
     /// When the login was last seen; `None` when the login was ended (or is not this
     /// account's).
@@ -50,7 +52,11 @@ pub struct WithLogin {
 
 /// The account, whether `login_id` is still one of its logins and the customer's unread
 /// replies, in one statement.
-pub async fn with_login(pool: &AnyPool, id: i64, login_id: &str) -> StoreResult<Option<WithLogin>> {
+pub async fn with_login<'r>(
+    reads: impl Into<Reads<'r>>,
+    id: i64,
+    login_id: &str,
+) -> StoreResult<Option<WithLogin>> {
     let sql = format!(
         "SELECT {COLUMNS},
            (SELECT last_seen FROM account_logins WHERE login_id = $2 AND account_id = $1) AS last_seen,
@@ -58,11 +64,10 @@ pub async fn with_login(pool: &AnyPool, id: i64, login_id: &str) -> StoreResult<
              WHERE t.customer_id = portal_accounts.customer_id AND {UNREAD_REPLY}) AS unread_replies
          FROM portal_accounts WHERE id = $1"
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(id)
-        .bind(login_id)
-        .fetch_optional(pool)
-        .await?)
+    reads
+        .into()
+        .optional(&sql, &[Arg::Int(id), Arg::Text(login_id)])
+        .await
 }
 
 pub async fn exists_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<bool> {

@@ -1,12 +1,13 @@
 //! Announcements (maintenance and the like) shown to signed-in customers for a period.
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use domain::Lang;
 use sqlx::AnyPool;
 
 /// The texts of the announcements running at `now`, in `lang`, oldest first.
-pub async fn current<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn current<'r>(
+    reads: impl Into<Reads<'r>>,
     now: i64,
     lang: Lang,
 ) -> StoreResult<Vec<String>> {
@@ -19,7 +20,8 @@ pub async fn current<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
         "SELECT {column} FROM announcements WHERE ends_at > $1 AND starts_at <= $1
          ORDER BY starts_at, id"
     );
-    Ok(sqlx::query_scalar(&sql).bind(now).fetch_all(pool).await?)
+    let texts: Vec<(String,)> = reads.into().all(&sql, &[Arg::Int(now)]).await?;
+    Ok(texts.into_iter().map(|(text,)| text).collect())
 }
 
 /// Schedules an announcement between two moments (epoch seconds).

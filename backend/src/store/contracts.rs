@@ -1,6 +1,7 @@
 //! Storage of contracts and their vehicle (imported from the back office).
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use crate::store::customers::Upsert;
 use domain::import::Contract;
 use domain::money::iso_date;
@@ -191,7 +192,7 @@ pub async fn id_of_customer(
 }
 
 /// Everything the contract page shows about one contract and its vehicle.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct ContractDetail {
     pub id: i64,
     pub contract_number: String,
@@ -217,17 +218,16 @@ const DETAIL: &str =
     FROM contracts c JOIN vehicles v ON v.contract_id = c.id";
 
 /// One of the customer's contracts by number; None for another customer's or an unknown one.
-pub async fn detail_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn detail_for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     number: &str,
 ) -> StoreResult<Option<ContractDetail>> {
     let sql = format!("{DETAIL} WHERE c.customer_id = $1 AND c.contract_number = $2");
-    Ok(sqlx::query_as(&sql)
-        .bind(customer_id)
-        .bind(number)
-        .fetch_optional(pool)
-        .await?)
+    reads
+        .into()
+        .optional(&sql, &[Arg::Int(customer_id), Arg::Text(number)])
+        .await
 }
 
 /// One of the customer's contracts by its id (for documents that belong to it); None when
@@ -246,15 +246,12 @@ pub async fn detail_by_id_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx
 }
 
 /// All the customer's contracts in full, by contract number.
-pub async fn details_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn details_for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
 ) -> StoreResult<Vec<ContractDetail>> {
     let sql = format!("{DETAIL} WHERE c.customer_id = $1 ORDER BY c.contract_number");
-    Ok(sqlx::query_as(&sql)
-        .bind(customer_id)
-        .fetch_all(pool)
-        .await?)
+    reads.into().all(&sql, &[Arg::Int(customer_id)]).await
 }
 
 /// The id of the row with this number, inside the import's transaction.

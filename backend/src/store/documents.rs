@@ -2,10 +2,11 @@
 //! about; the PDF is rendered from the data when it is downloaded (see [`crate::infra::pdf`]).
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use domain::model::DocumentKind;
 use sqlx::AnyPool;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct DocumentRow {
     pub id: i64,
     pub customer_id: i64,
@@ -42,31 +43,27 @@ pub async fn create<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
 }
 
 /// The customer's documents, newest first.
-pub async fn for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
 ) -> StoreResult<Vec<DocumentRow>> {
     let sql = format!("{ROW} WHERE d.customer_id = $1 ORDER BY d.created_at DESC, d.id DESC");
-    Ok(sqlx::query_as(&sql)
-        .bind(customer_id)
-        .fetch_all(pool)
-        .await?)
+    reads.into().all(&sql, &[Arg::Int(customer_id)]).await
 }
 
 /// The customer's documents of one contract, newest first.
-pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn for_contract<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     contract_id: i64,
 ) -> StoreResult<Vec<DocumentRow>> {
     let sql = format!(
         "{ROW} WHERE d.customer_id = $1 AND d.contract_id = $2 ORDER BY d.created_at DESC, d.id DESC"
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(customer_id)
-        .bind(contract_id)
-        .fetch_all(pool)
-        .await?)
+    reads
+        .into()
+        .all(&sql, &[Arg::Int(customer_id), Arg::Int(contract_id)])
+        .await
 }
 
 /// One of the customer's documents; None for another customer's or an unknown id.

@@ -1,6 +1,7 @@
 //! Storage of invoices (imported from the back office).
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use crate::store::customers::Upsert;
 use domain::import::Invoice;
 use domain::invoice_query::{InvoiceQuery, PAGE_SIZE, Sort, StatusFilter};
@@ -83,7 +84,7 @@ pub async fn upsert(
 }
 
 /// An invoice as the customer sees it in lists.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct InvoiceRow {
     pub id: i64,
     pub invoice_number: String,
@@ -141,17 +142,18 @@ fn filter_sql(q: &InvoiceQuery, today: Date) -> (String, Vec<String>) {
 }
 
 /// One page of the customer's invoices matching `q`, and how many match in all.
-pub async fn page_for_customer(
-    conn: &mut sqlx::AnyConnection,
+pub async fn page_for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     q: &InvoiceQuery,
     today: Date,
 ) -> StoreResult<(Vec<InvoiceRow>, i64)> {
     /// A row of the page with the number of rows of the whole list (a window count: the
     /// page and its total in one statement).
-    #[derive(sqlx::FromRow)]
+    #[derive(sqlx::FromRow, serde::Deserialize)]
     struct Counted {
         #[sqlx(flatten)]
+        #[serde(flatten)]
         row: InvoiceRow,
         total: i64,
     }
@@ -170,34 +172,28 @@ pub async fn page_for_customer(
         n + 2,
         n + 3
     );
-    let mut rows = sqlx::query_as::<_, Counted>(&sql).bind(customer_id);
-    for v in &values {
-        rows = rows.bind(v);
-    }
-    let rows = rows
-        .bind(PAGE_SIZE)
-        .bind(q.offset())
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut args = vec![Arg::Int(customer_id)];
+    args.extend(values.iter().map(|v| Arg::Text(v)));
+    let page = [Arg::Int(PAGE_SIZE), Arg::Int(q.offset())];
+    let page_args: Vec<Arg> = args.iter().chain(&page).copied().collect();
+    let mut reads = reads.into();
+    let rows: Vec<Counted> = Reads::from(&mut reads).all(&sql, &page_args).await?;
     let total = match rows.first() {
         Some(first) => first.total,
         None if q.offset() == 0 => 0,
         // A page past the end: the list's size needs its own count.
         None => {
             let count_sql = format!("SELECT COUNT(*) {from}");
-            let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(customer_id);
-            for v in &values {
-                count = count.bind(v);
-            }
-            count.fetch_one(&mut *conn).await?
+            let (count,): (i64,) = reads.one(&count_sql, &args).await?;
+            count
         }
     };
     Ok((rows.into_iter().map(|c| c.row).collect(), total))
 }
 
 /// One of the customer's invoices by number; None for another customer's or an unknown one.
-pub async fn for_customer_by_number<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn for_customer_by_number<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     number: &str,
 ) -> StoreResult<Option<InvoiceRow>> {
@@ -205,16 +201,15 @@ pub async fn for_customer_by_number<'e, E: sqlx::Executor<'e, Database = sqlx::A
         "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
          WHERE c.customer_id = $1 AND i.invoice_number = $2"
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(customer_id)
-        .bind(number)
-        .fetch_optional(pool)
-        .await?)
+    reads
+        .into()
+        .optional(&sql, &[Arg::Int(customer_id), Arg::Text(number)])
+        .await
 }
 
 /// A contract's invoices, newest first.
-pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn for_contract<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     contract_id: i64,
 ) -> StoreResult<Vec<InvoiceRow>> {
@@ -222,11 +217,10 @@ pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
         "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
          WHERE c.customer_id = $1 AND i.contract_id = $2 ORDER BY i.issue_date DESC, i.id DESC"
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(customer_id)
-        .bind(contract_id)
-        .fetch_all(pool)
-        .await?)
+    reads
+        .into()
+        .all(&sql, &[Arg::Int(customer_id), Arg::Int(contract_id)])
+        .await
 }
 
 /// The customer's invoices issued in `year`, oldest first (fiscal certificate).
@@ -271,22 +265,23 @@ pub struct OpenSummary {
     pub total_cents: i64,
 }
 
-pub async fn open_summary<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn open_summary<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     today: Date,
 ) -> StoreResult<OpenSummary> {
-    let (count, overdue, total): (i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*),
+    let today = iso_date(today);
+    let (count, overdue, total): (i64, i64, i64) = reads
+        .into()
+        .one(
+            "SELECT COUNT(*),
                 CAST(COALESCE(SUM(CASE WHEN i.due_date < $2 THEN 1 ELSE 0 END), 0) AS BIGINT),
                 CAST(COALESCE(SUM(i.amount_incl_vat_cents), 0) AS BIGINT)
          FROM invoices i JOIN contracts c ON c.id = i.contract_id
          WHERE c.customer_id = $1 AND i.status = 'open'",
-    )
-    .bind(customer_id)
-    .bind(iso_date(today))
-    .fetch_one(pool)
-    .await?;
+            &[Arg::Int(customer_id), Arg::Text(&today)],
+        )
+        .await?;
     Ok(OpenSummary {
         count,
         overdue,
@@ -303,18 +298,19 @@ pub struct FilterChoices {
 }
 
 /// Both filter choices in one statement: one row per contract and invoice year.
-pub async fn filter_choices<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    ex: E,
+pub async fn filter_choices<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
 ) -> StoreResult<FilterChoices> {
-    let pairs: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT c.contract_number, SUBSTR(i.issue_date, 1, 4) FROM contracts c
+    let pairs: Vec<(String, Option<String>)> = reads
+        .into()
+        .all(
+            "SELECT c.contract_number, SUBSTR(i.issue_date, 1, 4) FROM contracts c
          LEFT JOIN invoices i ON i.contract_id = c.id WHERE c.customer_id = $1
          GROUP BY c.contract_number, SUBSTR(i.issue_date, 1, 4)",
-    )
-    .bind(customer_id)
-    .fetch_all(ex)
-    .await?;
+            &[Arg::Int(customer_id)],
+        )
+        .await?;
     let mut choices = FilterChoices::default();
     for (contract, year) in pairs {
         if !choices.contracts.contains(&contract) {

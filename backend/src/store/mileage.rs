@@ -1,26 +1,27 @@
 //! Storage of odometer readings per contract.
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use domain::mileage::Reading;
 use domain::money::{iso_date, parse_iso_date};
 
 /// The readings of one of the customer's contracts, oldest first (none when the contract is
 /// not the customer's). Rows with an unreadable date are skipped.
-pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn for_contract<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     contract_id: i64,
 ) -> StoreResult<Vec<Reading>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT m.reading_date, m.km FROM mileage_readings m
+    let rows: Vec<(String, i64)> = reads
+        .into()
+        .all(
+            "SELECT m.reading_date, m.km FROM mileage_readings m
          JOIN contracts c ON c.id = m.contract_id
          WHERE c.customer_id = $1 AND m.contract_id = $2
          ORDER BY m.reading_date, m.km, m.id",
-    )
-    .bind(customer_id)
-    .bind(contract_id)
-    .fetch_all(pool)
-    .await?;
+            &[Arg::Int(customer_id), Arg::Int(contract_id)],
+        )
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(d, km)| parse_iso_date(&d).map(|date| Reading { date, km }))

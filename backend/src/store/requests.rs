@@ -4,12 +4,13 @@
 //! agent saw, so of two agents acting at once exactly one succeeds.
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use domain::contact::PostalAddress;
 use domain::model::{RequestKind, RequestStatus};
 use domain::request_flow::{self, RequestEvent};
 use sqlx::{AnyConnection, AnyPool};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct RequestRow {
     pub id: i64,
     pub customer_id: i64,
@@ -238,16 +239,16 @@ pub async fn create_change(
 }
 
 /// The customer's requests, newest first; `status` and `kind` filter when not empty.
-pub async fn for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
 ) -> StoreResult<Vec<RequestRow>> {
-    filtered_for_customer(pool, customer_id, "", "").await
+    filtered_for_customer(reads, customer_id, "", "").await
 }
 
 /// The customer's requests with a status and kind filter (empty: all), newest first.
-pub async fn filtered_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn filtered_for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     status: &str,
     kind: &str,
@@ -256,28 +257,28 @@ pub async fn filtered_for_customer<'e, E: sqlx::Executor<'e, Database = sqlx::An
         "{ROW} WHERE r.customer_id = $1 AND ($2 = '' OR r.status = $2) AND ($3 = '' OR r.kind = $3)
          ORDER BY r.created_at DESC, r.id DESC"
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(customer_id)
-        .bind(status)
-        .bind(kind)
-        .fetch_all(pool)
-        .await?)
+    reads
+        .into()
+        .all(
+            &sql,
+            &[Arg::Int(customer_id), Arg::Text(status), Arg::Text(kind)],
+        )
+        .await
 }
 
 /// The customer's requests about one contract, newest first.
-pub async fn for_contract<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
+pub async fn for_contract<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     contract_id: i64,
 ) -> StoreResult<Vec<RequestRow>> {
     let sql = format!(
         "{ROW} WHERE r.customer_id = $1 AND r.contract_id = $2 ORDER BY r.created_at DESC, r.id DESC"
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(customer_id)
-        .bind(contract_id)
-        .fetch_all(pool)
-        .await?)
+    reads
+        .into()
+        .all(&sql, &[Arg::Int(customer_id), Arg::Int(contract_id)])
+        .await
 }
 
 /// `$n, $n+1, …` for a list of statuses bound from parameter `first` on (the statuses come
@@ -290,20 +291,17 @@ fn placeholders(statuses: &[RequestStatus], first: usize) -> String {
 }
 
 /// How many of the customer's requests are still pending.
-pub async fn pending_count<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    pool: E,
-    customer_id: i64,
-) -> StoreResult<i64> {
+pub async fn pending_count<'r>(reads: impl Into<Reads<'r>>, customer_id: i64) -> StoreResult<i64> {
     let pending = request_flow::pending();
     let sql = format!(
         "SELECT COUNT(*) FROM service_requests WHERE customer_id = $1 AND status IN ({})",
         placeholders(&pending, 2)
     );
-    let mut query = sqlx::query_scalar(&sql).bind(customer_id);
-    for status in &pending {
-        query = query.bind(status.code());
-    }
-    Ok(query.fetch_one(pool).await?)
+    let args: Vec<Arg> = std::iter::once(Arg::Int(customer_id))
+        .chain(pending.iter().map(|s| Arg::Text(s.code())))
+        .collect();
+    let (count,): (i64,) = reads.into().one(&sql, &args).await?;
+    Ok(count)
 }
 
 /// What a status change records beside the new status.

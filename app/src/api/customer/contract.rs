@@ -71,7 +71,7 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
     };
     let today = crate::session::clock()?.local_today();
     let Some(o) =
-        backend::services::overview::contract(&session::db()?.pool, account.customer_id, &number)
+        backend::services::overview::contract(&session::db()?, account.customer_id, &number)
             .await?
     else {
         return Err(AppError::NotFound);

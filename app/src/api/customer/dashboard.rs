@@ -27,7 +27,7 @@ pub async fn dashboard() -> Result<Option<DashboardView>, AppError> {
     };
     let clock = session::clock()?;
     let d = backend::services::overview::dashboard(
-        &session::db()?.pool,
+        &session::db()?,
         account.customer_id,
         clock.local_today(),
         clock.epoch(),

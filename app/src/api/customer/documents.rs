@@ -30,8 +30,7 @@ pub async fn documents_page() -> Result<Option<DocumentsView>, AppError> {
     let Some(account) = crate::gate::require_customer("/documents").await? else {
         return Ok(None);
     };
-    let o =
-        backend::services::overview::documents(&session::db()?.pool, account.customer_id).await?;
+    let o = backend::services::overview::documents(&session::db()?, account.customer_id).await?;
     let contracts = o.contracts;
     let this_year = crate::session::clock()?.local_today().year();
     let first_year = contracts

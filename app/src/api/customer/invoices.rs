@@ -61,7 +61,7 @@ pub async fn invoice_list(
     };
     let today = crate::session::clock()?.local_today();
     let p = backend::services::overview::invoice_page(
-        &session::db()?.pool,
+        &session::db()?,
         account.customer_id,
         &mut q,
         today,
@@ -110,7 +110,7 @@ pub async fn invoice_page(number: String) -> Result<Option<InvoiceView>, AppErro
     };
     let ctx = session::ctx()?;
     let Some((i, contract)) =
-        backend::services::overview::invoice(&ctx.db.pool, account.customer_id, &number).await?
+        backend::services::overview::invoice(&ctx.db, account.customer_id, &number).await?
     else {
         return Err(AppError::NotFound);
     };

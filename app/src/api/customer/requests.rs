@@ -39,9 +39,8 @@ pub async fn requests_page(
     // Unknown filter values are ignored (a hand-edited address shows everything).
     let status = RequestStatus::from_code(status.trim()).map_or("", |s| s.code());
     let kind = RequestKind::from_code(kind.trim()).map_or("", |k| k.code());
-    let rows =
-        backend::services::overview::requests(&session::db()?.pool, me.customer_id, status, kind)
-            .await?;
+    let rows = backend::services::overview::requests(&session::db()?, me.customer_id, status, kind)
+        .await?;
     let flash = session::take_flash(&s, REQUESTS_FORM).await?;
     Ok(Some(RequestsView {
         requests: rows.into_iter().map(server::request_item).collect(),
@@ -162,10 +161,9 @@ async fn change_form(
         return Ok(None);
     };
     let s = session::session().await?;
-    let pool = session::db()?.pool;
+    let db = session::db()?;
     let today = session::clock()?.local_today();
-    let Some(o) = backend::services::overview::contract(&pool, me.customer_id, &number).await?
-    else {
+    let Some(o) = backend::services::overview::contract(&db, me.customer_id, &number).await? else {
         return Err(AppError::NotFound);
     };
     let (c, terms, readings) = (o.contract, o.terms, o.readings);

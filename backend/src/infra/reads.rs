@@ -1,0 +1,329 @@
+//! The read path of the signed-in pages (issue 13).
+//!
+//! sqlx runs each SQLite connection on a thread of its own: every statement is a hand-off from
+//! the request's task to that thread, and its rows come back through a channel and through the
+//! `Any` driver's copy of each row. `cargo bench -p backend --bench statements` measured a
+//! one-row read at 24-31 µs that way against 1-4 µs in the request's own thread, and a page of
+//! 25 invoices at about 200 µs against about 50 µs. So on SQLite the pages' reads run here, in
+//! the request's thread, on a few read-only connections of their own ([`LocalReads`]); on
+//! PostgreSQL (a network round trip either way) and for reads inside a caller's connection or
+//! transaction they go through sqlx as before. Writes, transactions and migrations stay on sqlx.
+//!
+//! A store function that reads for a page takes `impl Into<Reads>`: its callers pass a pool,
+//! a connection or a transaction as they did, or [`crate::infra::db::Db::reads`] for the fast
+//! path. The SQL is the same portable text either way (`$1`, `$2` bound by number), and a row
+//! type derives both `sqlx::FromRow` and `serde::Deserialize` (by column name, or by position
+//! for tuples).
+//!
+//! A local read blocks its worker thread for the statement's few microseconds (the statement
+//! cache keeps them prepared). In WAL mode a reader does not wait for the writer; a read that
+//! finds the database busy all the same (a checkpoint, a recovery) waits at most the busy
+//! timeout and then fails as "temporarily unavailable", like sqlx's.
+
+use crate::error::{StoreError, StoreResult};
+use serde::de::DeserializeOwned;
+use sqlx::any::AnyRow;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// A value bound to a read's `$n`.
+#[derive(Clone, Copy, Debug)]
+pub enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+/// A row a read can return: from sqlx by `FromRow`, from a local connection by `Deserialize`.
+pub trait ReadRow: for<'r> sqlx::FromRow<'r, AnyRow> + DeserializeOwned + Send + Unpin {}
+impl<T> ReadRow for T where T: for<'r> sqlx::FromRow<'r, AnyRow> + DeserializeOwned + Send + Unpin {}
+
+/// Where a read runs.
+pub enum Reads<'c> {
+    /// SQLite in the calling thread.
+    Local(&'c LocalReads),
+    /// sqlx, a connection taken from the pool for the statement.
+    Pool(&'c AnyPool),
+    /// sqlx, on the caller's connection or transaction.
+    Conn(&'c mut AnyConnection),
+    /// sqlx, on a connection held for several reads (PostgreSQL's [`crate::infra::db::Db::reads`]).
+    Held(PoolConnection<Any>),
+}
+
+impl<'c> From<&'c AnyPool> for Reads<'c> {
+    fn from(pool: &'c AnyPool) -> Self {
+        Reads::Pool(pool)
+    }
+}
+
+impl<'c> From<&'c mut AnyConnection> for Reads<'c> {
+    fn from(conn: &'c mut AnyConnection) -> Self {
+        Reads::Conn(conn)
+    }
+}
+
+/// Several reads through one handle: `store::f(&mut reads, …)`.
+impl<'r, 'c> From<&'r mut Reads<'c>> for Reads<'r> {
+    fn from(reads: &'r mut Reads<'c>) -> Self {
+        match reads {
+            Reads::Local(local) => Reads::Local(local),
+            Reads::Pool(pool) => Reads::Pool(pool),
+            Reads::Conn(conn) => Reads::Conn(conn),
+            Reads::Held(conn) => Reads::Conn(conn),
+        }
+    }
+}
+
+/// Binds `args` to an sqlx query in order (`$1` is the first).
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match *arg {
+                Arg::Int(v) => query.bind(v),
+                Arg::Text(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+impl Reads<'_> {
+    /// Every row of the statement.
+    pub async fn all<T: ReadRow>(self, sql: &str, args: &[Arg<'_>]) -> StoreResult<Vec<T>> {
+        let query = || bind_all!(sqlx::query_as::<Any, T>(sql), args);
+        Ok(match self {
+            Reads::Local(local) => return local.read(sql, args, |_| true),
+            Reads::Pool(pool) => query().fetch_all(pool).await?,
+            Reads::Conn(conn) => query().fetch_all(conn).await?,
+            Reads::Held(mut conn) => query().fetch_all(&mut *conn).await?,
+        })
+    }
+
+    /// The statement's first row, if any.
+    pub async fn optional<T: ReadRow>(self, sql: &str, args: &[Arg<'_>]) -> StoreResult<Option<T>> {
+        let query = || bind_all!(sqlx::query_as::<Any, T>(sql), args);
+        Ok(match self {
+            Reads::Local(local) => {
+                return Ok(local.read(sql, args, |rows| rows.is_empty())?.pop());
+            }
+            Reads::Pool(pool) => query().fetch_optional(pool).await?,
+            Reads::Conn(conn) => query().fetch_optional(conn).await?,
+            Reads::Held(mut conn) => query().fetch_optional(&mut *conn).await?,
+        })
+    }
+
+    /// The statement's first row; none is an error (for aggregates, which always have one).
+    pub async fn one<T: ReadRow>(self, sql: &str, args: &[Arg<'_>]) -> StoreResult<T> {
+        self.optional(sql, args)
+            .await?
+            .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+    }
+}
+
+/// SQLite connections of the request threads' own, read-only (`PRAGMA query_only`), each
+/// behind a mutex held only while its statement runs (no `await` in between, so at most one
+/// per worker thread holds one at a time).
+pub struct LocalReads {
+    connections: Vec<Mutex<rusqlite::Connection>>,
+    next: AtomicUsize,
+}
+
+impl std::fmt::Debug for LocalReads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LocalReads({} connections)", self.connections.len())
+    }
+}
+
+/// Prepared statements kept per connection: the pages run a few dozen different ones.
+const STATEMENT_CACHE: usize = 64;
+
+impl LocalReads {
+    /// Opens `count` (at least one) read-only connections to the SQLite file at `path`, which
+    /// must exist (the sqlx pool creates it and sets WAL mode first).
+    pub fn open(path: &Path, count: usize) -> StoreResult<LocalReads> {
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connections = (0..count.max(1))
+            .map(|_| {
+                let conn = rusqlite::Connection::open_with_flags(path, flags)?;
+                conn.busy_timeout(Duration::from_secs(5))?;
+                conn.pragma_update(None, "query_only", true)?;
+                conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+                Ok(Mutex::new(conn))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(LocalReads {
+            connections,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// A free connection if there is one, else the next one in turn (waiting for its
+    /// statement to end). A connection whose holder panicked is still sound: SQLite rolled
+    /// nothing back for a read.
+    fn connection(&self) -> MutexGuard<'_, rusqlite::Connection> {
+        for conn in &self.connections {
+            if let Ok(guard) = conn.try_lock() {
+                return guard;
+            }
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.connections.len();
+        self.connections[i]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `sql` with `args` bound by number and reads its rows until `more` says no.
+    fn read<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+        more: impl Fn(&[T]) -> bool,
+    ) -> StoreResult<Vec<T>> {
+        let conn = self.connection();
+        let mut statement = conn.prepare_cached(sql)?;
+        for i in 1..=statement.parameter_count() {
+            let arg = statement
+                .parameter_name(i)
+                .and_then(|name| name.strip_prefix('$'))
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|n| args.get(n))
+                .ok_or(rusqlite::Error::InvalidParameterCount(i, args.len()))?;
+            match *arg {
+                Arg::Int(v) => statement.raw_bind_parameter(i, v)?,
+                Arg::Text(v) => statement.raw_bind_parameter(i, v)?,
+            }
+        }
+        let columns = serde_rusqlite::columns_from_statement(&statement);
+        let mut rows = statement.raw_query();
+        let mut out = Vec::new();
+        while more(&out) {
+            let Some(row) = rows.next()? else { break };
+            out.push(serde_rusqlite::from_row_with_columns::<T>(row, &columns)?);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::infra::db::Db;
+
+    #[derive(Debug, PartialEq, sqlx::FromRow, serde::Deserialize)]
+    struct Inner {
+        id: i64,
+        name: String,
+        note: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq, sqlx::FromRow, serde::Deserialize)]
+    struct Outer {
+        #[sqlx(flatten)]
+        #[serde(flatten)]
+        inner: Inner,
+        total: i64,
+    }
+
+    async fn fixture() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/portal.db", dir.path().display());
+        let db = Db::connect(&url).await.unwrap();
+        for sql in [
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT)",
+            "INSERT INTO t VALUES (1, 'een', NULL), (2, 'twee', 'x'), (3, 'drie', NULL)",
+        ] {
+            sqlx::query(sql).execute(&db.pool).await.unwrap();
+        }
+        (dir, db)
+    }
+
+    fn local(db: &Db) -> Reads<'_> {
+        match db.reads_local() {
+            Some(local) => Reads::Local(local),
+            None => panic!("an SQLite file database has local reads"),
+        }
+    }
+
+    // The same statement gives the same rows locally and through sqlx: NULLs, a flattened
+    // row with a window count, tuples by position, no row.
+    #[tokio::test]
+    async fn local_and_sqlx_reads_give_the_same_rows() {
+        let (_dir, db) = fixture().await;
+        let sql = "SELECT id, name, note, CAST(COUNT(*) OVER () AS BIGINT) AS total FROM t
+                   WHERE id >= $1 ORDER BY id";
+        let args = [Arg::Int(2)];
+        let a: Vec<Outer> = local(&db).all(sql, &args).await.unwrap();
+        let b: Vec<Outer> = Reads::from(&db.pool).all(sql, &args).await.unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].inner.note, None);
+        assert_eq!(a[1].inner.note.as_deref(), Some("x"));
+        assert_eq!(a[1].total, 2);
+
+        let pair = "SELECT name, COUNT(*) FROM t WHERE name = $1 GROUP BY name";
+        let a: Option<(String, i64)> = local(&db)
+            .optional(pair, &[Arg::Text("een")])
+            .await
+            .unwrap();
+        let b: Option<(String, i64)> = Reads::from(&db.pool)
+            .optional(pair, &[Arg::Text("een")])
+            .await
+            .unwrap();
+        assert_eq!(a, Some(("een".to_string(), 1)));
+        assert_eq!(a, b);
+        let none: Option<(String, i64)> = local(&db)
+            .optional(pair, &[Arg::Text("vier")])
+            .await
+            .unwrap();
+        assert_eq!(none, None);
+    }
+
+    // `$n` is bound by its number, wherever and however often it appears; a missing value is
+    // an error, not a panic.
+    #[tokio::test]
+    async fn parameters_are_bound_by_number() {
+        let (_dir, db) = fixture().await;
+        let sql = "SELECT id, name, note FROM t WHERE name = $2 OR (id = $1 AND $2 <> '')";
+        let args = [Arg::Int(3), Arg::Text("een")];
+        let mut a: Vec<Inner> = local(&db).all(sql, &args).await.unwrap();
+        a.sort_by_key(|r| r.id);
+        assert_eq!(a.iter().map(|r| r.id).collect::<Vec<_>>(), [1, 3]);
+        let b: Vec<Inner> = Reads::from(&db.pool).all(sql, &args).await.unwrap();
+        assert_eq!(b.len(), 2);
+        let missing = local(&db).all::<Inner>(sql, &args[..1]).await;
+        assert!(matches!(missing, Err(StoreError::Local(_))), "{missing:?}");
+    }
+
+    // A local read sees what sqlx committed a moment before, and a local connection cannot
+    // write.
+    #[tokio::test]
+    async fn local_reads_see_commits_and_cannot_write() {
+        let (_dir, db) = fixture().await;
+        sqlx::query("INSERT INTO t VALUES (4, 'vier', NULL)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let (n,): (i64,) = local(&db).one("SELECT COUNT(*) FROM t", &[]).await.unwrap();
+        assert_eq!(n, 4);
+        let write = local(&db)
+            .all::<(i64,)>("DELETE FROM t RETURNING id", &[])
+            .await;
+        assert!(write.is_err());
+        let (n,): (i64,) = local(&db).one("SELECT COUNT(*) FROM t", &[]).await.unwrap();
+        assert_eq!(n, 4);
+    }
+
+    // A row of the wrong type is an error, not a panic.
+    #[tokio::test]
+    async fn a_row_of_the_wrong_type_is_an_error() {
+        let (_dir, db) = fixture().await;
+        let wrong = local(&db).all::<(i64,)>("SELECT name FROM t", &[]).await;
+        assert!(wrong.is_err());
+    }
+}
