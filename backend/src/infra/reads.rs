@@ -262,8 +262,8 @@ mod tests {
         let b: Vec<Outer> = Reads::from(&db.pool).all(sql, &args).await.unwrap();
         assert_eq!(a, b);
         assert_eq!(a.len(), 2);
-        assert_eq!(a[0].inner.note, None);
-        assert_eq!(a[1].inner.note.as_deref(), Some("x"));
+        assert_eq!(a[0].inner.note.as_deref(), Some("x"));
+        assert_eq!(a[1].inner.note, None);
         assert_eq!(a[1].total, 2);
 
         let pair = "SELECT name, COUNT(*) FROM t WHERE name = $1 GROUP BY name";
