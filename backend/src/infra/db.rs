@@ -160,8 +160,9 @@ impl Db {
         })
     }
 
-    /// SQLite's local read connections, if this database has them.
-    pub fn reads_local(&self) -> Option<&LocalReads> {
+    /// SQLite's local read connections, if this database has them (tests of the read path).
+    #[cfg(test)]
+    pub(crate) fn reads_local(&self) -> Option<&LocalReads> {
         self.local.as_deref()
     }
 

@@ -15,6 +15,7 @@ use domain::Lang;
 use domain::invoice_query::InvoiceQuery;
 use domain::mileage::{Allowance, Reading};
 use domain::model::ContractStatus;
+use sqlx::AnyPool;
 use time::Date;
 
 /// The dashboard's rows (its unread-replies card takes the access gate's count).
@@ -172,7 +173,7 @@ pub struct RequestDetail {
 }
 
 pub async fn request(
-    pool: &sqlx::AnyPool,
+    pool: &AnyPool,
     customer_id: i64,
     id: i64,
 ) -> StoreResult<Option<RequestDetail>> {
