@@ -109,6 +109,7 @@ impl Ctx {
     pub fn services(&self) -> Services<'_> {
         Services {
             pool: &self.db.pool,
+            db: &self.db,
             clock: &self.clock,
             outboxes: &self.outboxes,
             branding: &self.branding,

@@ -40,6 +40,7 @@ impl AppState {
     pub fn services(&self) -> backend::services::Services<'_> {
         backend::services::Services {
             pool: &self.db.pool,
+            db: &self.db,
             clock: &self.clock,
             outboxes: &self.outboxes,
             branding: &self.settings.branding,

@@ -1,13 +1,15 @@
 //! Lists shared by the customer's pages: invoices, documents and requests.
 
 use crate::api::customer::{DocumentItem, HistoryItem, InvoiceItem, RequestItem};
-use crate::i18n::{tr, trf};
+use crate::i18n::{lang, tr, trf};
+use domain::{Lang, i18n};
 use leptos::prelude::*;
 
-/// An invoice status as a badge (overdue stands out).
-pub fn status_badge(status: &str) -> impl IntoView + use<> {
+/// An invoice status as a badge (overdue stands out), in `lang` (a table's rows look the
+/// page's language up once, not once per row).
+pub fn status_badge(lang: Lang, status: &str) -> impl IntoView + use<> {
     let class = format!("status status-{status}");
-    view! { <span class=class>{tr(&format!("invoicestatus.{status}"))}</span> }
+    view! { <span class=class>{i18n::t(lang, &format!("invoicestatus.{status}"))}</span> }
 }
 
 /// A table of invoices; `show_contract` adds the contract column (the list across contracts).
@@ -16,18 +18,20 @@ pub fn InvoiceTable(
     items: Vec<InvoiceItem>,
     #[prop(optional)] show_contract: bool,
 ) -> impl IntoView {
-    // Each cell repeats its column's name for the stacked phone layout: looked up once.
-    let number = tr("invoices.number");
-    let contract = tr("invoices.contract");
-    let issued = tr("invoices.issue_date");
-    let due = tr("invoices.due_date");
-    let amount = tr("invoices.amount");
-    let status_label = tr("invoices.status");
-    let pdf_column = tr("invoices.pdf");
+    // Each cell repeats its column's name for the stacked phone layout: looked up once, as is
+    // the page's language for the rows' texts.
+    let lang = lang();
+    let number = i18n::t(lang, "invoices.number");
+    let contract = i18n::t(lang, "invoices.contract");
+    let issued = i18n::t(lang, "invoices.issue_date");
+    let due = i18n::t(lang, "invoices.due_date");
+    let amount = i18n::t(lang, "invoices.amount");
+    let status_label = i18n::t(lang, "invoices.status");
+    let pdf_column = i18n::t(lang, "invoices.pdf");
     view! {
         <div class="table-wrap">
             <table class="table">
-                <caption class="visually-hidden">{tr("invoices.caption")}</caption>
+                <caption class="visually-hidden">{i18n::t(lang, "invoices.caption")}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{number}</th>
@@ -43,8 +47,8 @@ pub fn InvoiceTable(
                     {items.into_iter().map(move |i| {
                         let href = format!("/invoices/{}", i.number);
                         let pdf = format!("/invoices/{}/pdf", i.number);
-                        let pdf_label = trf("invoices.download_label", &[("number", &i.number)]);
-                        let status = status_badge(&i.status);
+                        let pdf_label = i18n::tf(lang, "invoices.download_label", &[("number", &i.number)]);
+                        let status = status_badge(lang, &i.status);
                         view! {
                             <tr>
                                 <td data-label=number><a href=href>{i.number}</a></td>

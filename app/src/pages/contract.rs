@@ -36,7 +36,11 @@ pub fn ContractPage() -> impl IntoView {
     }
 }
 
-fn contract_view(c: ContractView, report: ServerAction<ReportMileage>) -> impl IntoView {
+fn contract_view(mut c: ContractView, report: ServerAction<ReportMileage>) -> impl IntoView {
+    // The lists move into their components (a page renders once per load on the server).
+    let invoices = std::mem::take(&mut c.invoices);
+    let documents = std::mem::take(&mut c.documents);
+    let requests = std::mem::take(&mut c.requests);
     let card = c.card.clone();
     let title = format!("{} · {}", card.vehicle, card.contract_number);
     let kind = tr(&format!("contractkind.{}", card.kind));
@@ -152,19 +156,19 @@ fn contract_view(c: ContractView, report: ServerAction<ReportMileage>) -> impl I
 
         <section aria-labelledby="invoices-title">
             <h2 id="invoices-title">{tr("page.invoices.title")}</h2>
-            {if c.invoices.is_empty() {
+            {if invoices.is_empty() {
                 view! { <p>{tr("invoices.none")}</p> }.into_any()
             } else {
-                view! { <InvoiceTable items=c.invoices.clone() /> }.into_any()
+                view! { <InvoiceTable items=invoices /> }.into_any()
             }}
         </section>
         <section aria-labelledby="documents-title">
             <h2 id="documents-title">{tr("page.documents.title")}</h2>
-            <DocumentList items=c.documents.clone() />
+            <DocumentList items=documents />
         </section>
         <section aria-labelledby="requests-title">
             <h2 id="requests-title">{tr("requests.title")}</h2>
-            <RequestList items=c.requests.clone() />
+            <RequestList items=requests />
             <p><a href="/requests">{tr("page.requests.title")}</a>" · "<a href="/documents#request-form">{tr("documents.request")}</a></p>
         </section>
     }

@@ -50,7 +50,8 @@ fn select_options(current: &str, options: Vec<(String, String)>) -> impl IntoVie
         .collect_view()
 }
 
-fn list_view(v: InvoiceListView) -> impl IntoView {
+fn list_view(mut v: InvoiceListView) -> impl IntoView {
+    let items = std::mem::take(&mut v.items);
     let contracts: Vec<(String, String)> =
         std::iter::once((String::new(), tr("invoices.all").to_string()))
             .chain(v.contracts.iter().map(|c| (c.clone(), c.clone())))
@@ -107,10 +108,10 @@ fn list_view(v: InvoiceListView) -> impl IntoView {
         </form>
         <FormMessage key=v.notice.as_deref().map(Message::notice) />
         <p role="status">{count}</p>
-        {if v.items.is_empty() {
+        {if items.is_empty() {
             view! { <p class="empty">{tr("invoices.none_found")}</p> }.into_any()
         } else {
-            view! { <InvoiceTable items=v.items.clone() show_contract=true /> }.into_any()
+            view! { <InvoiceTable items=items show_contract=true /> }.into_any()
         }}
         <nav class="pagination" aria-label=tr("invoices.pages")>
             {(v.page > 1).then(|| view! { <a href=v.first_href.clone()>{tr("invoices.first")}</a> })}
@@ -151,7 +152,7 @@ fn invoice_view(v: InvoiceView) -> impl IntoView {
         <Title text=title.clone() />
         <p class="breadcrumb"><a href="/invoices">{tr("page.invoices.title")}</a></p>
         <h1>{title}</h1>
-        <p>{status_badge(&i.status)}</p>
+        <p>{status_badge(crate::i18n::lang(), &i.status)}</p>
         <dl class="facts">
             <dt>{tr("invoices.contract")}</dt><dd><a href=contract_href>{i.contract_number.clone()}</a></dd>
             <dt>{tr("contract.vehicle")}</dt><dd>{v.vehicle.clone()}" · "{v.number_plate.clone().unwrap_or_else(|| "—".into())}</dd>

@@ -92,6 +92,12 @@ macro_rules! bind_all {
 }
 
 impl Reads<'_> {
+    /// Whether reads run in the request's thread (SQLite): a further statement costs no round
+    /// trip there, so one simpler statement more can beat one costlier statement.
+    pub fn is_local(&self) -> bool {
+        matches!(self, Reads::Local(_))
+    }
+
     /// Every row of the statement.
     pub async fn all<T: ReadRow>(self, sql: &str, args: &[Arg<'_>]) -> StoreResult<Vec<T>> {
         let query = || bind_all!(sqlx::query_as::<Any, T>(sql), args);

@@ -28,10 +28,11 @@ pub struct ContactView {
 
 /// The customer's contact details and their open requests to change them.
 pub async fn view(s: &Services<'_>, customer_id: i64) -> Result<Option<ContactView>, ServiceError> {
-    let Some(contact) = customers::contact(s.pool, customer_id).await? else {
+    let mut reads = s.db.reads().await?;
+    let Some(contact) = customers::contact(&mut reads, customer_id).await? else {
         return Ok(None);
     };
-    let open = requests::for_customer(s.pool, customer_id)
+    let open = requests::for_customer(&mut reads, customer_id)
         .await?
         .into_iter()
         .filter(|r| r.kind().is_some_and(RequestKind::is_contact))

@@ -206,7 +206,8 @@ pub async fn threads(
     page: i64,
 ) -> Result<(Vec<ThreadRow>, bool), ServiceError> {
     let page = page.clamp(1, 10_000);
-    Ok(messages::for_customer(s.pool, customer_id, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)
+    let offset = (page - 1) * PAGE_SIZE;
+    Ok(messages::for_customer(s.db.reads().await?, customer_id, PAGE_SIZE, offset).await?)
 }
 
 /// A thread of the customer with its messages (no internal notes); marks it read.
@@ -215,13 +216,14 @@ pub async fn open_own(
     customer_id: i64,
     thread_id: i64,
 ) -> Result<Option<Opened>, ServiceError> {
-    let Some(thread) = messages::of_customer(s.pool, customer_id, thread_id).await? else {
+    let mut reads = s.db.reads().await?;
+    let Some(thread) = messages::of_customer(&mut reads, customer_id, thread_id).await? else {
         return Ok(None);
     };
-    let mut conn = s.pool.acquire().await?;
-    let list = messages::messages(&mut conn, thread_id, false).await?;
-    let files = messages::attachments(&mut conn, thread_id, false).await?;
-    drop(conn);
+    let list = messages::messages(&mut reads, thread_id, false).await?;
+    let files = messages::attachments(&mut reads, thread_id, false).await?;
+    // On PostgreSQL the reads hold a pooled connection: back before the write takes one.
+    drop(reads);
     if thread.unread() {
         messages::mark_read(s.pool, s.clock.epoch(), thread_id).await?;
     }
@@ -247,7 +249,7 @@ pub struct Opened {
 
 /// Threads with a reply the customer has not read (the header and the dashboard).
 pub async fn unread(s: &Services<'_>, customer_id: i64) -> Result<i64, ServiceError> {
-    Ok(messages::unread_count(s.pool, customer_id).await?)
+    Ok(messages::unread_count(s.db.reads().await?, customer_id).await?)
 }
 
 // ---- Staff ----
@@ -266,8 +268,8 @@ pub async fn open_for_staff(
         tx.rollback().await?;
         return Ok(None);
     };
-    let list = messages::messages(&mut tx, thread_id, true).await?;
-    let files = messages::attachments(&mut tx, thread_id, true).await?;
+    let list = messages::messages(&mut *tx, thread_id, true).await?;
+    let files = messages::attachments(&mut *tx, thread_id, true).await?;
     let seen = messages::last_visible_id(&mut tx, thread_id).await?;
     let object = format!("thread {thread_id}");
     audit::record(

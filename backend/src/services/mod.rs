@@ -30,7 +30,10 @@ use sqlx::AnyPool;
 
 /// What the steps need.
 pub struct Services<'a> {
+    /// Writes, transactions and the reads that are not a page's.
     pub pool: &'a AnyPool,
+    /// The same database, for a page's reads (`db.reads()`: in the request's thread on SQLite).
+    pub db: &'a crate::infra::db::Db,
     pub clock: &'a crate::Clock,
     pub outboxes: &'a Outboxes,
     pub branding: &'a Branding,

@@ -1,6 +1,7 @@
 //! Storage of customers (imported from the back office; the portal never edits them directly).
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use domain::contact::PostalAddress;
 use domain::import::Customer;
 use sqlx::{Any, AnyPool, Transaction};
@@ -189,7 +190,7 @@ pub async fn id_by_number(tx: &mut Transaction<'_, Any>, number: &str) -> StoreR
 
 /// The contact details the back office keeps for a customer (what the contact page shows and
 /// a contact change replaces).
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct ContactRow {
     pub street: Option<String>,
     pub postal_code: Option<String>,
@@ -216,16 +217,13 @@ impl ContactRow {
     }
 }
 
-pub async fn contact<'e, E: sqlx::Executor<'e, Database = Any>>(
-    conn: E,
+pub async fn contact<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
 ) -> StoreResult<Option<ContactRow>> {
-    Ok(sqlx::query_as(
-        "SELECT street, postal_code, city, country, mobile, email FROM customers WHERE id = $1",
-    )
-    .bind(customer_id)
-    .fetch_optional(conn)
-    .await?)
+    let sql =
+        "SELECT street, postal_code, city, country, mobile, email FROM customers WHERE id = $1";
+    reads.into().optional(sql, &[Arg::Int(customer_id)]).await
 }
 
 /// An approved address change.

@@ -166,24 +166,39 @@ pub async fn page_for_customer<'r>(
         Sort::AmountAsc => "i.amount_incl_vat_cents ASC, i.issue_date DESC, i.id DESC",
     };
     let n = values.len();
-    let sql = format!(
-        "SELECT {ROW}, CAST(COUNT(*) OVER () AS BIGINT) AS total {from}
-         ORDER BY {order} LIMIT ${} OFFSET ${}",
-        n + 2,
-        n + 3
-    );
+    let limit = format!("ORDER BY {order} LIMIT ${} OFFSET ${}", n + 2, n + 3);
     let mut args = vec![Arg::Int(customer_id)];
     args.extend(values.iter().map(|v| Arg::Text(v)));
     let page = [Arg::Int(PAGE_SIZE), Arg::Int(q.offset())];
     let page_args: Vec<Arg> = args.iter().chain(&page).copied().collect();
     let mut reads = reads.into();
+    let count_sql = format!("SELECT COUNT(*) {from}");
+    // SQLite in the request's thread: the window count materialises the whole list (measured
+    // 81 µs against 48 + 5 for the page and a count on the demo customer's 36 invoices), and
+    // a partly filled page is its own count. Over a round trip (PostgreSQL) one statement is
+    // cheaper.
+    if reads.is_local() {
+        let rows: Vec<InvoiceRow> = Reads::from(&mut reads)
+            .all(&format!("SELECT {ROW} {from} {limit}"), &page_args)
+            .await?;
+        let shown = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        let total = if shown > 0 && shown < PAGE_SIZE {
+            q.offset() + shown
+        } else if shown == 0 && q.offset() == 0 {
+            0
+        } else {
+            let (count,): (i64,) = reads.one(&count_sql, &args).await?;
+            count
+        };
+        return Ok((rows, total));
+    }
+    let sql = format!("SELECT {ROW}, CAST(COUNT(*) OVER () AS BIGINT) AS total {from} {limit}");
     let rows: Vec<Counted> = Reads::from(&mut reads).all(&sql, &page_args).await?;
     let total = match rows.first() {
         Some(first) => first.total,
         None if q.offset() == 0 => 0,
         // A page past the end: the list's size needs its own count.
         None => {
-            let count_sql = format!("SELECT COUNT(*) {from}");
             let (count,): (i64,) = reads.one(&count_sql, &args).await?;
             count
         }
@@ -325,4 +340,117 @@ pub async fn filter_choices<'r>(
     choices.contracts.sort_unstable();
     choices.years.sort_unstable_by(|a, b| b.cmp(a));
     Ok(choices)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::infra::db::Db;
+    use crate::infra::reads::Reads;
+
+    /// The in-thread path (a page, then a count only when the page does not tell) and the
+    /// sqlx path (a window count) give the same rows and totals: a full first page, a partly
+    /// filled last one, one past the end, filters that leave a few rows or none, and a list of
+    /// exactly one full page (its count cannot be read off the page).
+    #[tokio::test]
+    async fn the_page_and_its_total_are_the_same_on_both_read_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/portal.db", dir.path().display()))
+            .await
+            .unwrap();
+        let clock = crate::Clock::system();
+        // The demo staff's TOTP keys are sealed: the same key as the audit chain's unit tests
+        // (one key per process).
+        crate::infra::seal::install(crate::infra::seal::DataKey::from_text(
+            "audit chain unit tests",
+        ));
+        crate::seed::demo::seed_if_empty(&db, &clock).await.unwrap();
+        let (customer,): (i64,) =
+            sqlx::query_as("SELECT id FROM customers WHERE customer_number = '100001'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        let today = clock.local_today();
+        let first = InvoiceQuery {
+            page: 1,
+            ..Default::default()
+        };
+        let all: i64 = {
+            let q = &first;
+            page_for_customer(&db.pool, customer, q, today)
+                .await
+                .unwrap()
+                .1
+        };
+        assert!(
+            all > PAGE_SIZE,
+            "the demo customer has more than a page of invoices"
+        );
+        let mut cases: Vec<(InvoiceQuery, i64)> = Vec::new();
+        for page in 1..=3 {
+            cases.push((
+                InvoiceQuery {
+                    page,
+                    ..first.clone()
+                },
+                all,
+            ));
+        }
+        let open = Some(StatusFilter::Open);
+        cases.push((
+            InvoiceQuery {
+                status: open,
+                ..first.clone()
+            },
+            -1,
+        ));
+        cases.push((
+            InvoiceQuery {
+                year: Some(1990),
+                ..first.clone()
+            },
+            0,
+        ));
+        let none_past_end = InvoiceQuery {
+            year: Some(1990),
+            page: 2,
+            ..first.clone()
+        };
+        cases.push((none_past_end, 0));
+        for (q, expected) in &cases {
+            let (sqlx_rows, sqlx_total) = page_for_customer(&db.pool, customer, q, today)
+                .await
+                .unwrap();
+            let local = Reads::Local(db.reads_local().unwrap());
+            let (rows, total) = page_for_customer(local, customer, q, today).await.unwrap();
+            let ids = |r: &[InvoiceRow]| r.iter().map(|i| i.id).collect::<Vec<_>>();
+            assert_eq!(ids(&rows), ids(&sqlx_rows), "{q:?}");
+            assert_eq!(total, sqlx_total, "{q:?}");
+            if *expected >= 0 {
+                assert_eq!(total, *expected, "{q:?}");
+            }
+        }
+        // Exactly one full page.
+        sqlx::query(
+            "DELETE FROM invoices WHERE id IN (SELECT i.id FROM invoices i
+                 JOIN contracts c ON c.id = i.contract_id WHERE c.customer_id = $1
+                 ORDER BY i.issue_date DESC, i.id DESC LIMIT -1 OFFSET $2)",
+        )
+        .bind(customer)
+        .bind(PAGE_SIZE)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        for page in 1..=2 {
+            let q = InvoiceQuery {
+                page,
+                ..first.clone()
+            };
+            let local = Reads::Local(db.reads_local().unwrap());
+            let (rows, total) = page_for_customer(local, customer, &q, today).await.unwrap();
+            let expected_rows = if page == 1 { PAGE_SIZE } else { 0 };
+            assert_eq!(i64::try_from(rows.len()).unwrap(), expected_rows);
+            assert_eq!(total, PAGE_SIZE, "page {page}");
+        }
+    }
 }

@@ -3,12 +3,13 @@
 //! session on every server instance.
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use sqlx::AnyPool;
 
 /// `last_seen` is written at most this often per login.
 const TOUCH_EVERY_SECONDS: i64 = 60;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct LoginRow {
     pub login_id: String,
     pub created_at: i64,
@@ -55,14 +56,10 @@ pub async fn seen(pool: &AnyPool, now: i64, login_id: &str, last_seen: i64) -> S
 }
 
 /// The account's logins, most recently seen first.
-pub async fn list(pool: &AnyPool, account_id: i64) -> StoreResult<Vec<LoginRow>> {
-    Ok(sqlx::query_as(
-        "SELECT login_id, created_at, last_seen, ip_address, user_agent FROM account_logins
-         WHERE account_id = $1 ORDER BY last_seen DESC",
-    )
-    .bind(account_id)
-    .fetch_all(pool)
-    .await?)
+pub async fn list<'r>(reads: impl Into<Reads<'r>>, account_id: i64) -> StoreResult<Vec<LoginRow>> {
+    let sql = "SELECT login_id, created_at, last_seen, ip_address, user_agent FROM account_logins
+         WHERE account_id = $1 ORDER BY last_seen DESC";
+    reads.into().all(sql, &[Arg::Int(account_id)]).await
 }
 
 /// Ends one login of the account (scoped: another account's login id does nothing).

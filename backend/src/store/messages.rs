@@ -4,6 +4,7 @@
 //! updates on the version staff saw.
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use domain::messages::ThreadStatus;
 use sqlx::{AnyConnection, AnyPool};
 
@@ -36,7 +37,7 @@ impl Author {
     }
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct ThreadRow {
     pub id: i64,
     pub customer_id: i64,
@@ -74,7 +75,7 @@ const THREAD: &str =
      JOIN customers c ON c.id = t.customer_id
      LEFT JOIN contracts k ON k.id = t.contract_id";
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct MessageRow {
     pub id: i64,
     pub author: String,
@@ -197,8 +198,8 @@ pub async fn mark_read(pool: &AnyPool, now: i64, thread_id: i64) -> StoreResult<
 }
 
 /// The customer's threads, newest activity first: one page and whether more follow.
-pub async fn for_customer(
-    pool: &AnyPool,
+pub async fn for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     limit: i64,
     offset: i64,
@@ -207,29 +208,24 @@ pub async fn for_customer(
         "{THREAD} WHERE t.customer_id = $1 ORDER BY t.last_activity_at DESC, t.id DESC
          LIMIT $2 OFFSET $3"
     );
-    let mut rows: Vec<ThreadRow> = sqlx::query_as(&sql)
-        .bind(customer_id)
-        .bind(limit + 1)
-        .bind(offset)
-        .fetch_all(pool)
-        .await?;
+    let args = [Arg::Int(customer_id), Arg::Int(limit + 1), Arg::Int(offset)];
+    let mut rows: Vec<ThreadRow> = reads.into().all(&sql, &args).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((rows, more))
 }
 
 /// A thread of this customer (None for anyone else's: the same as one that does not exist).
-pub async fn of_customer(
-    pool: &AnyPool,
+pub async fn of_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
     thread_id: i64,
 ) -> StoreResult<Option<ThreadRow>> {
     let sql = format!("{THREAD} WHERE t.id = $1 AND t.customer_id = $2");
-    Ok(sqlx::query_as(&sql)
-        .bind(thread_id)
-        .bind(customer_id)
-        .fetch_optional(pool)
-        .await?)
+    reads
+        .into()
+        .optional(&sql, &[Arg::Int(thread_id), Arg::Int(customer_id)])
+        .await
 }
 
 /// A thread by id (staff; on a transaction's connection).
@@ -242,18 +238,22 @@ pub async fn by_id(conn: Ex<'_>, thread_id: i64) -> StoreResult<Option<ThreadRow
 }
 
 /// The messages of a thread, oldest first; internal notes only when `notes`.
-pub async fn messages(conn: Ex<'_>, thread_id: i64, notes: bool) -> StoreResult<Vec<MessageRow>> {
+pub async fn messages<'r>(
+    reads: impl Into<Reads<'r>>,
+    thread_id: i64,
+    notes: bool,
+) -> StoreResult<Vec<MessageRow>> {
     let filter = if notes { "" } else { "AND m.author <> 'note'" };
     let sql = format!(
         "SELECT m.id, m.author, m.staff_id, s.display_name AS staff_name, m.body, m.created_at
          FROM messages m LEFT JOIN staff_accounts s ON s.id = m.staff_id
          WHERE m.thread_id = $1 {filter} ORDER BY m.id"
     );
-    Ok(sqlx::query_as(&sql).bind(thread_id).fetch_all(conn).await?)
+    reads.into().all(&sql, &[Arg::Int(thread_id)]).await
 }
 
 /// A file attached to a message.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct AttachmentRow {
     pub message_id: i64,
     pub file_id: String,
@@ -272,8 +272,8 @@ pub async fn attach(conn: Ex<'_>, message_id: i64, file_id: &str) -> StoreResult
 }
 
 /// The files attached to a thread's messages (with internal notes' or without), in order.
-pub async fn attachments(
-    conn: Ex<'_>,
+pub async fn attachments<'r>(
+    reads: impl Into<Reads<'r>>,
     thread_id: i64,
     notes: bool,
 ) -> StoreResult<Vec<AttachmentRow>> {
@@ -285,7 +285,7 @@ pub async fn attachments(
          JOIN uploaded_files f ON f.id = a.file_id
          WHERE m.thread_id = $1 {filter} ORDER BY a.message_id, f.created_at, f.file_name"
     );
-    Ok(sqlx::query_as(&sql).bind(thread_id).fetch_all(conn).await?)
+    reads.into().all(&sql, &[Arg::Int(thread_id)]).await
 }
 
 /// The customer a thread belongs to.
@@ -314,14 +314,12 @@ pub const UNREAD_REPLY: &str = "t.last_reply_at IS NOT NULL
     AND (t.customer_read_at IS NULL OR t.last_reply_at > t.customer_read_at)";
 
 /// Threads of the customer with a staff reply they have not read.
-pub async fn unread_count(pool: &AnyPool, customer_id: i64) -> StoreResult<i64> {
+pub async fn unread_count<'r>(reads: impl Into<Reads<'r>>, customer_id: i64) -> StoreResult<i64> {
     let sql = format!(
         "SELECT COUNT(*) FROM message_threads t WHERE t.customer_id = $1 AND {UNREAD_REPLY}"
     );
-    Ok(sqlx::query_scalar(&sql)
-        .bind(customer_id)
-        .fetch_one(pool)
-        .await?)
+    let (count,): (i64,) = reads.into().one(&sql, &[Arg::Int(customer_id)]).await?;
+    Ok(count)
 }
 
 /// When the customer sent messages since `since` (the sending limits).

@@ -33,7 +33,8 @@ pub async fn get_security() -> Result<Option<SecurityView>, AppError> {
     let message = session::take_flash(&s, server::SECURITY_FORM)
         .await?
         .message();
-    let rows = backend::store::logins::list(&session::db()?.pool, account.id).await?;
+    let db = session::db()?;
+    let rows = backend::store::logins::list(db.reads().await?, account.id).await?;
     let logins = rows
         .into_iter()
         .map(|r| LoginItem {

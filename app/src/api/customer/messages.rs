@@ -131,12 +131,13 @@ pub async fn new_message_page() -> Result<Option<NewMessageView>, AppError> {
     };
     let s = session::session().await?;
     let flash = session::take_flash(&s, NEW_MESSAGE_FORM).await?;
-    let pool = session::db()?.pool;
-    let contracts = backend::store::contracts::details_for_customer(&pool, me.customer_id)
-        .await?
-        .into_iter()
-        .map(|c| (c.contract_number, format!("{} {}", c.make, c.model)))
-        .collect();
+    let db = session::db()?;
+    let contracts =
+        backend::store::contracts::details_for_customer(db.reads().await?, me.customer_id)
+            .await?
+            .into_iter()
+            .map(|c| (c.contract_number, format!("{} {}", c.make, c.model)))
+            .collect();
     Ok(Some(NewMessageView {
         contracts,
         categories: domain::messages::Category::ALL
