@@ -80,12 +80,12 @@ test('a customer writes with a PDF, an agent answers with a file and a note from
   await expect(agent.getByRole('complementary', { name: 'Over deze klant' }).getByText(c.contract)).toBeVisible();
   await hydrated(agent, info);
   await expectAccessible(agent, info);
-  await agent.getByLabel('Tekst').fill('Vraagt naar vroegtijdige beëindiging.');
+  await agent.getByLabel('Tekst', { exact: true }).fill('Vraagt naar vroegtijdige beëindiging.');
   await agent.getByLabel('Bijlagen (optioneel)').setInputFiles({ name: 'intern-dossier.pdf', mimeType: 'application/pdf', buffer: PDF });
   await agent.getByRole('button', { name: 'Als interne notitie bewaren' }).click();
   await expect(agent.getByText('De interne notitie is bewaard.')).toBeVisible();
   await hydrated(agent, info);
-  await agent.getByLabel('Tekst').fill('Dat kan, met een vergoeding. We sturen u een berekening.');
+  await agent.getByLabel('Tekst', { exact: true }).fill('Dat kan, met een vergoeding. We sturen u een berekening.');
   await agent.getByLabel('Bijlagen (optioneel)').setInputFiles({ name: 'berekening.pdf', mimeType: 'application/pdf', buffer: PDF });
   await agent.getByRole('button', { name: 'Antwoord versturen' }).click();
   await expect(agent.getByText('Het antwoord is verstuurd')).toBeVisible();
