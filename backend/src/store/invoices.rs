@@ -346,7 +346,6 @@ pub async fn filter_choices<'r>(
 mod tests {
     use super::*;
     use crate::infra::db::Db;
-    use crate::infra::reads::Reads;
 
     /// The in-thread path (a page, then a count only when the page does not tell) and the
     /// sqlx path (a window count) give the same rows and totals: a full first page, a partly
