@@ -90,10 +90,36 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
 
 /// The text for `key` with `{name}` placeholders replaced by the given values.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let mut text = t(lang, key).to_string();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), value);
+    fill(t(lang, key), args)
+}
+
+/// Fills `{name}` placeholders in one pass: a value is inserted as it is (a `{…}` inside a
+/// value, such as a customer's own note, is never read as a placeholder), an unknown `{name}`
+/// stays as written.
+fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut text =
+        String::with_capacity(template.len() + args.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let filled = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((*value, close))
+        });
+        match filled {
+            Some((value, close)) => {
+                text.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
     }
+    text.push_str(rest);
     text
 }
 
@@ -416,6 +442,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_values_are_taken_as_written() {
+        assert_eq!(
+            fill("{n} of {total}, {n}", &[("n", "2"), ("total", "5")]),
+            "2 of 5, 2"
+        );
+        // A value that looks like a placeholder is text, whatever the arguments' order.
+        assert_eq!(
+            fill(
+                "Note: {note} ({date})",
+                &[("note", "{date}"), ("date", "1/2")]
+            ),
+            "Note: {date} (1/2)"
+        );
+        assert_eq!(fill("{unknown} {", &[("n", "1")]), "{unknown} {");
+        assert_eq!(fill("é {x}€", &[("x", "ü")]), "é ü€");
+        assert_eq!(fill("", &[]), "");
     }
 
     #[test]

@@ -163,7 +163,11 @@ pub async fn staff_customer(number: String) -> Result<Option<StaffCustomerView>,
             suspended_note: a.suspended_note,
         }),
         contracts: v.contracts.iter().map(contract_card).collect(),
-        invoices: v.invoices.iter().map(|i| invoice_item(i, today)).collect(),
+        invoices: v
+            .invoices
+            .into_iter()
+            .map(|i| invoice_item(i, today))
+            .collect(),
         invoice_count: v.invoice_count,
         documents: v.documents.into_iter().map(document_item).collect(),
         requests: v.requests.into_iter().map(request_item_for_staff).collect(),

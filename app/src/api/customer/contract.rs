@@ -113,7 +113,7 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
     let months_remaining = domain::model::months_remaining(terms.end, today, c.duration_months);
     let invoices = o
         .invoices
-        .iter()
+        .into_iter()
         .map(|i| server::invoice_item(i, today))
         .collect();
     let documents = o.documents.into_iter().map(server::document_item).collect();

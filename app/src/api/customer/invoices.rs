@@ -77,7 +77,7 @@ pub async fn invoice_list(
     Ok(Some(InvoiceListView {
         items: p
             .rows
-            .iter()
+            .into_iter()
             .map(|i| server::invoice_item(i, today))
             .collect(),
         total: p.total,
@@ -114,11 +114,14 @@ pub async fn invoice_page(number: String) -> Result<Option<InvoiceView>, AppErro
     else {
         return Err(AppError::NotFound);
     };
+    let amount_excl_vat = domain::format_eur(i.amount_excl_vat_cents);
+    let vat = domain::format_eur(i.vat_cents);
+    let payment_reference = i.payment_reference.clone();
     Ok(Some(InvoiceView {
-        item: server::invoice_item(&i, crate::session::clock()?.local_today()),
-        amount_excl_vat: domain::format_eur(i.amount_excl_vat_cents),
-        vat: domain::format_eur(i.vat_cents),
-        payment_reference: i.payment_reference.clone(),
+        item: server::invoice_item(i, crate::session::clock()?.local_today()),
+        amount_excl_vat,
+        vat,
+        payment_reference,
         vehicle: format!("{} {}", contract.make, contract.model),
         number_plate: contract.number_plate,
         iban: ctx.branding.iban.clone(),

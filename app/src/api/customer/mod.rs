@@ -147,24 +147,22 @@ mod server {
         }
     }
 
-    pub fn invoice_item(
-        i: &backend::store::invoices::InvoiceRow,
-        today: time::Date,
-    ) -> InvoiceItem {
+    /// The row's texts move into the item (a list page maps every row once).
+    pub fn invoice_item(i: backend::store::invoices::InvoiceRow, today: time::Date) -> InvoiceItem {
         let status = match InvoiceStatus::from_code(&i.status) {
             Some(s) if parse_iso_date(&i.due_date).is_some_and(|d| s.is_overdue(d, today)) => {
                 "overdue".to_string()
             }
-            _ => i.status.clone(),
+            _ => i.status,
         };
         InvoiceItem {
-            number: i.invoice_number.clone(),
-            contract_number: i.contract_number.clone(),
+            number: i.invoice_number,
+            contract_number: i.contract_number,
             issue_date: date(&i.issue_date),
             due_date: date(&i.due_date),
             amount: domain::format_eur(i.amount_incl_vat_cents),
             status,
-            description: i.description.clone(),
+            description: i.description,
         }
     }
 
