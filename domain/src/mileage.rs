@@ -3,6 +3,7 @@
 
 use crate::money::{format_date, format_int};
 use crate::refusal::Refusal;
+use std::fmt::Write as _;
 use time::Date;
 
 /// The highest odometer value the portal accepts; anything above is a typing error.
@@ -220,9 +221,9 @@ pub fn chart_svg(
     let top_km = nice_ceiling(top_km);
     let span = days(allowance.start, allowance.end).max(1) as f64;
     let x = |d: Date| {
-        LEFT + (days(allowance.start, d) as f64 / span).clamp(0.0, 1.0) * (W - LEFT - RIGHT)
+        Tenths(LEFT + (days(allowance.start, d) as f64 / span).clamp(0.0, 1.0) * (W - LEFT - RIGHT))
     };
-    let y = |km: i64| TOP + (1.0 - km as f64 / top_km as f64) * (H - TOP - BOTTOM);
+    let y = |km: i64| Tenths(TOP + (1.0 - km as f64 / top_km as f64) * (H - TOP - BOTTOM));
     let mut svg = format!(
         r##"<svg class="mileage-chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>"##,
         escape(labels.title),
@@ -232,80 +233,101 @@ pub fn chart_svg(
     for i in 0..=4 {
         let km = top_km * i / 4;
         let gy = y(km);
-        svg += &format!(
-            r##"<line x1="{LEFT}" y1="{gy:.1}" x2="{:.1}" y2="{gy:.1}" stroke="#d0d4da" stroke-width="1"/><text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" fill="#333">{}</text>"##,
-            W - RIGHT,
-            LEFT - 6.0,
-            gy + 4.0,
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{gy}" x2="{}" y2="{gy}" stroke="#d0d4da" stroke-width="1"/><text x="{}" y="{}" font-size="12" text-anchor="end" fill="#333">{}</text>"##,
+            Tenths(W - RIGHT),
+            Tenths(LEFT - 6.0),
+            Tenths(gy.0 + 4.0),
             format_int(km)
         );
     }
     // Start and end dates under the axis.
     let base = H - BOTTOM;
-    svg += &format!(
-        r##"<line x1="{LEFT}" y1="{base}" x2="{:.1}" y2="{base}" stroke="#333" stroke-width="1"/><text x="{LEFT}" y="{:.1}" font-size="12" fill="#333">{}</text><text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" fill="#333">{}</text>"##,
-        W - RIGHT,
-        base + 16.0,
+    let _ = write!(
+        svg,
+        r##"<line x1="{LEFT}" y1="{base}" x2="{}" y2="{base}" stroke="#333" stroke-width="1"/><text x="{LEFT}" y="{}" font-size="12" fill="#333">{}</text><text x="{}" y="{}" font-size="12" text-anchor="end" fill="#333">{}</text>"##,
+        Tenths(W - RIGHT),
+        Tenths(base + 16.0),
         format_date(allowance.start),
-        W - RIGHT,
-        base + 16.0,
+        Tenths(W - RIGHT),
+        Tenths(base + 16.0),
         format_date(allowance.end)
     );
     let legend_y = H - 12.0;
     if let Some(total) = allowance.total_km() {
-        svg += &format!(
-            r##"<line class="allowance" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#1f6f3f" stroke-width="2" stroke-dasharray="6 4"/>"##,
+        let _ = write!(
+            svg,
+            r##"<line class="allowance" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1f6f3f" stroke-width="2" stroke-dasharray="6 4"/>"##,
             x(allowance.start),
             y(0),
             x(allowance.end),
             y(total)
         );
-        svg += &legend(LEFT + 200.0, legend_y, "#1f6f3f", "6 4", labels.allowance);
+        legend(&mut svg, LEFT + 200.0, legend_y, "#1f6f3f", "6 4", labels.allowance);
     }
     if let (Some(p), Some(last)) = (projection, sorted.last()) {
-        svg += &format!(
-            r##"<line class="projection" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2" stroke-dasharray="2 4"/>"##,
+        let _ = write!(
+            svg,
+            r##"<line class="projection" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="2 4"/>"##,
             x(last.date),
             y(last.km),
             x(allowance.end),
             y(p.km_at_end),
             if p.exceeds() { "#b00020" } else { "#555" }
         );
-        svg += &legend(LEFT + 400.0, legend_y, "#555", "2 4", labels.projection);
+        legend(&mut svg, LEFT + 400.0, legend_y, "#555", "2 4", labels.projection);
     }
     if !sorted.is_empty() {
-        let points: Vec<String> = sorted
-            .iter()
-            .map(|r| format!("{:.1},{:.1}", x(r.date), y(r.km)))
-            .collect();
-        svg += &format!(
-            r##"<polyline class="readings" points="{}" fill="none" stroke="#0b4f9c" stroke-width="2"/>"##,
-            points.join(" ")
-        );
+        svg += r##"<polyline class="readings" points=""##;
+        for (i, r) in sorted.iter().enumerate() {
+            let gap = if i == 0 { "" } else { " " };
+            let _ = write!(svg, "{gap}{},{}", x(r.date), y(r.km));
+        }
+        svg += r##"" fill="none" stroke="#0b4f9c" stroke-width="2"/>"##;
         for r in &sorted {
-            svg += &format!(
-                r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b4f9c"><title>{} · {} km</title></circle>"##,
+            let _ = write!(
+                svg,
+                r##"<circle cx="{}" cy="{}" r="4" fill="#0b4f9c"><title>{} · {} km</title></circle>"##,
                 x(r.date),
                 y(r.km),
                 format_date(r.date),
                 format_int(r.km)
             );
         }
-        svg += &legend(LEFT, legend_y, "#0b4f9c", "none", labels.readings);
+        legend(&mut svg, LEFT, legend_y, "#0b4f9c", "none", labels.readings);
     }
     svg += "</svg>";
     svg
 }
 
-fn legend(x: f64, y: f64, color: &str, dash: &str, text: &str) -> String {
-    format!(
-        r##"<line x1="{x:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{color}" stroke-width="2" stroke-dasharray="{dash}"/><text x="{:.1}" y="{y:.1}" font-size="12" fill="#333">{}</text>"##,
-        y - 4.0,
-        x + 24.0,
-        y - 4.0,
-        x + 30.0,
+fn legend(svg: &mut String, x: f64, y: f64, color: &str, dash: &str, text: &str) {
+    let _ = write!(
+        svg,
+        r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{color}" stroke-width="2" stroke-dasharray="{dash}"/><text x="{}" y="{}" font-size="12" fill="#333">{}</text>"##,
+        Tenths(x),
+        Tenths(y - 4.0),
+        Tenths(x + 24.0),
+        Tenths(y - 4.0),
+        Tenths(x + 30.0),
+        Tenths(y),
         escape(text)
-    )
+    );
+}
+
+/// A chart coordinate with one decimal, as `{:.1}` writes it, but through integer formatting
+/// (the chart writes about a hundred of them per page; float formatting costs several times
+/// more). Halves round away from zero; coordinates are never that close to a half.
+#[derive(Clone, Copy)]
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let abs = tenths.unsigned_abs();
+        write!(f, "{sign}{}.{}", abs / 10, abs % 10)
+    }
 }
 
 /// The smallest of 1, 2 or 5 × 10ⁿ that is at least `value` (a round axis maximum).
@@ -512,6 +534,32 @@ mod tests {
         assert!(svg.contains("class=\"projection\""));
         assert!(svg.contains("01/01/2026 · 30.000 km"));
         assert!(!svg.contains("style="));
+    }
+
+    #[test]
+    fn coordinates_have_one_decimal_as_before() {
+        for v in [0.0, 72.0, 784.0, 16.04, 16.06, 123.44, 123.46, 299.95001, 1.0 / 3.0, -2.26] {
+            assert_eq!(Tenths(v).to_string(), format!("{v:.1}"), "{v}");
+        }
+        let readings = [r(date!(2025 - 06 - 01), 10_000), r(date!(2026 - 01 - 01), 30_000)];
+        let labels = ChartLabels {
+            title: "t",
+            description: "d",
+            readings: "r",
+            allowance: "a",
+            projection: "p",
+        };
+        let svg = chart_svg(&lease(), &readings, project(&lease(), &readings).as_ref(), &labels);
+        // Two points, one space apart, each coordinate with one decimal.
+        let points = svg.split("points=\"").nth(1).and_then(|p| p.split('"').next()).unwrap();
+        let pairs: Vec<&str> = points.split(' ').collect();
+        assert_eq!(pairs.len(), 2, "{points}");
+        for pair in pairs {
+            let (x, y) = pair.split_once(',').unwrap();
+            for c in [x, y] {
+                assert_eq!(c.split_once('.').map(|(_, d)| d.len()), Some(1), "{pair}");
+            }
+        }
     }
 
     #[test]
