@@ -20,7 +20,7 @@ use backend::store::accounts::AccountRow;
 use backend::{Clock, Db};
 use domain::Lang;
 use domain::model::StaffRole;
-use leptos::prelude::use_context;
+use leptos::prelude::with_context;
 use tower_sessions::Session;
 
 /// The signed-in customer, as every customer function sees it.
@@ -192,10 +192,8 @@ pub async fn resolve(
 /// The principal the middleware resolved for this request, if it did (pages; server
 /// functions called by the browser resolve their own).
 fn resolved() -> Option<std::sync::Arc<Principal>> {
-    use_context::<http::request::Parts>()?
-        .extensions
-        .get::<Resolved>()
-        .map(|r| r.0.clone())
+    with_context::<http::request::Parts, _>(|p| p.extensions.get::<Resolved>().map(|r| r.0.clone()))
+        .flatten()
 }
 
 /// The signed-in customer; otherwise a redirect to the sign-in page that comes back to

@@ -10,16 +10,13 @@ use domain::{Branding, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tower_sessions::Session;
 
 const ACCOUNT_KEY: &str = "account_id";
 const LOGIN_KEY: &str = "login_id";
 const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 const FLASH_KEY: &str = "flash";
-
-/// The public base URL (for links in e-mails), provided as context by the server.
-#[derive(Clone, Debug)]
-pub struct PublicUrl(pub String);
 
 /// Feedback for the next rendering of a form: a refusal (with its field) or a notice, and the
 /// values to show again.
@@ -87,15 +84,16 @@ pub async fn session() -> Result<Session, AppError> {
 }
 
 pub fn db() -> Result<Db, AppError> {
-    use_context::<Db>().ok_or(AppError::Internal)
+    with_context::<Arc<Ctx>, _>(|c| c.db.clone()).ok_or(AppError::Internal)
 }
 
 /// The portal's clock (the only source of "now"; fixed in tests).
 pub fn clock() -> Result<Clock, AppError> {
-    use_context::<Clock>().ok_or(AppError::Internal)
+    with_context::<Arc<Ctx>, _>(|c| c.clock.clone()).ok_or(AppError::Internal)
 }
 
-/// Owned handles to the services a server function may use.
+/// The services a server function may use: provided by the server as one context,
+/// `Arc<Ctx>`, for every request (one shared value, not six clones a request).
 pub struct Ctx {
     pub db: Db,
     pub clock: Clock,
@@ -119,20 +117,13 @@ impl Ctx {
     }
 }
 
-pub fn ctx() -> Result<Ctx, AppError> {
-    Ok(Ctx {
-        db: db()?,
-        clock: clock()?,
-        outboxes: use_context::<Outboxes>().ok_or(AppError::Internal)?,
-        branding: use_context::<Branding>().ok_or(AppError::Internal)?,
-        base_url: use_context::<PublicUrl>().map(|u| u.0).unwrap_or_default(),
-        files: use_context::<backend::infra::files::Files>().ok_or(AppError::Internal)?,
-    })
+pub fn ctx() -> Result<Arc<Ctx>, AppError> {
+    use_context::<Arc<Ctx>>().ok_or(AppError::Internal)
 }
 
 pub fn lang() -> Lang {
-    use_context::<http::request::Parts>()
-        .map(|parts| crate::shell::lang_from_headers(&parts.headers))
+    // Borrowed, not cloned (the parts hold all the request's headers), here and below.
+    with_context::<http::request::Parts, _>(|parts| crate::shell::lang_from_headers(&parts.headers))
         .unwrap_or_default()
 }
 
@@ -142,22 +133,24 @@ pub fn lang() -> Lang {
 pub struct ClientIp(pub std::net::IpAddr);
 
 pub fn client_ip() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0.to_string()))
-        .unwrap_or_else(|| "unknown".into())
+    with_context::<http::request::Parts, _>(|p| {
+        p.extensions.get::<ClientIp>().map(|c| c.0.to_string())
+    })
+    .flatten()
+    .unwrap_or_else(|| "unknown".into())
 }
 
 /// The request's `x-request-id` (set by the server for every request; a client's own is kept
 /// when it is short and printable), for the audit trail.
 pub fn request_id() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(clean_request_id)
-        })
-        .unwrap_or_default()
+    with_context::<http::request::Parts, _>(|p| {
+        p.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(clean_request_id)
+    })
+    .flatten()
+    .unwrap_or_default()
 }
 
 /// A request id as it may be stored: at most 64 printable ASCII characters.
@@ -169,14 +162,14 @@ pub fn clean_request_id(id: &str) -> String {
 }
 
 pub fn user_agent() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        })
-        .unwrap_or_default()
+    with_context::<http::request::Parts, _>(|p| {
+        p.headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    })
+    .flatten()
+    .unwrap_or_default()
 }
 
 /// Stores the flash for the form's next rendering. A "busy" refusal also says so in the
@@ -215,8 +208,8 @@ pub fn unavailable_answer() {
     let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let form_post = use_context::<http::request::Parts>()
-        .is_some_and(|p| p.method == http::Method::POST)
+    let form_post = with_context::<http::request::Parts, _>(|p| p.method == http::Method::POST)
+        .unwrap_or(false)
         && is_form_post();
     if !form_post {
         res.insert_header(
@@ -230,12 +223,13 @@ pub fn unavailable_answer() {
 /// Whether this call is a plain HTML form post (a browser that wants a page back), not an API
 /// client or the live app asking for JSON.
 pub fn is_form_post() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|p| {
+    with_context::<http::request::Parts, _>(|p| {
         p.headers
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// Takes the flash for `form` (other forms' flashes stay).

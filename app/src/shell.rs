@@ -32,13 +32,19 @@ pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
 
 /// The site info of the request being handled (branding from context, language from headers).
 pub fn site_info_for_request() -> Option<SiteInfo> {
-    let branding = use_context::<Branding>()?;
-    let lang = use_context::<http::request::Parts>()
-        .map(|parts| lang_from_headers(&parts.headers))
-        .unwrap_or_default();
-    let signed_in = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<domain::SignedIn>().cloned())
-        .unwrap_or_default();
+    let branding = with_context::<std::sync::Arc<crate::session::Ctx>, _>(|c| c.branding.clone())?;
+    // Borrowed, not cloned: the request's parts hold all its headers.
+    let (lang, signed_in) = with_context::<http::request::Parts, _>(|parts| {
+        (
+            lang_from_headers(&parts.headers),
+            parts
+                .extensions
+                .get::<domain::SignedIn>()
+                .cloned()
+                .unwrap_or_default(),
+        )
+    })
+    .unwrap_or_default();
     Some(SiteInfo {
         branding,
         lang,

@@ -21,9 +21,20 @@ use config::{MailTransport, Settings, SmsTransport, redact_url};
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
-/// Everything a request handler or server function may need.
+/// Everything a request handler or server function may need: one shared value (handlers get
+/// it per request, so a clone is one reference count, not one per part).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub settings: Arc<Settings>,
     pub db: Db,
     /// The only source of "now" (fixed in tests).
@@ -33,6 +44,8 @@ pub struct AppState {
     pub files: backend::infra::files::Files,
     pub sessions: PortalSessionStore,
     pub leptos: LeptosOptions,
+    /// What pages and server functions read from context (the same handles as above).
+    pub ctx: Arc<app::session::Ctx>,
 }
 
 impl AppState {
@@ -139,7 +152,15 @@ pub async fn prepare(
         .await
         .map_err(|e| db_error(e.to_string()))?;
     let files = backend::infra::files::Files::local(&settings.data_dir);
-    Ok(AppState {
+    let ctx = Arc::new(app::session::Ctx {
+        db: db.clone(),
+        clock: clock.clone(),
+        outboxes: outboxes.clone(),
+        branding: settings.branding.clone(),
+        base_url: settings.base_url.clone(),
+        files: files.clone(),
+    });
+    Ok(AppState(Arc::new(Shared {
         settings: Arc::new(settings),
         db,
         clock,
@@ -147,7 +168,8 @@ pub async fn prepare(
         files,
         sessions,
         leptos,
-    })
+        ctx,
+    })))
 }
 
 fn outboxes(settings: &Settings) -> Result<Outboxes, StartError> {

@@ -29,20 +29,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Provides what server functions and pages read from context.
 fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
-    let branding = state.settings.branding.clone();
-    let db = state.db.clone();
-    let clock = state.clock.clone();
-    let outboxes = state.outboxes.clone();
-    let files = state.files.clone();
-    let base_url = app::session::PublicUrl(state.settings.base_url.clone());
-    move || {
-        provide_context(base_url.clone());
-        provide_context(branding.clone());
-        provide_context(db.clone());
-        provide_context(clock.clone());
-        provide_context(outboxes.clone());
-        provide_context(files.clone());
-    }
+    let ctx = state.ctx.clone();
+    move || provide_context(ctx.clone())
 }
 
 pub fn router(state: AppState) -> Router {

@@ -39,7 +39,7 @@ pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
             .map(|sealed| open_from_session(&sealed))
             .transpose()?
     };
-    let issuer = session::ctx()?.branding.company_name;
+    let issuer = session::ctx()?.branding.company_name.clone();
     let pending_qr = pending.as_ref().and_then(|secret| {
         let url = backend::services::two_factor::otpauth_url(&issuer, &account.email, secret);
         backend::services::two_factor::qr_svg(&url).map(|svg| {
