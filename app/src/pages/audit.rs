@@ -13,31 +13,25 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.get(),
-        |q| {
-            let get = |k: &str| q.get(k).unwrap_or_default();
-            audit_trail(
-                get("staff"),
-                get("customer"),
-                get("action"),
-                get("from"),
-                get("until"),
-                get("before"),
-            )
-        },
+    let q = query.get_untracked();
+    let get = |k: &str| q.get(k).unwrap_or_default();
+    let data = audit_trail(
+        get("staff"),
+        get("customer"),
+        get("action"),
+        get("from"),
+        get("until"),
+        get("before"),
     );
     view! {
         <Title text=tr("page.audit.title") />
         <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
         <h1>{tr("page.audit.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => trail_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => trail_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

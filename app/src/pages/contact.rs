@@ -35,27 +35,16 @@ pub fn ContactPage() -> impl IntoView {
         confirm: ServerAction::new(),
         other: ServerAction::new(),
     };
-    let data = Resource::new(
-        move || {
-            a.address.version().get()
-                + a.email.version().get()
-                + a.code.version().get()
-                + a.confirm.version().get()
-                + a.other.version().get()
-        },
-        |_| contact_page(),
-    );
+    let data = contact_page();
     view! {
         <Title text=tr("page.contact.title") />
         <h1>{tr("page.contact.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => contact_view(v, a).into_any(),
-                Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => contact_view(v, a).into_any(),
+            Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

@@ -13,27 +13,17 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
-    let params = use_params_map();
+    let number = use_params_map()
+        .read_untracked()
+        .get("number")
+        .unwrap_or_default();
     let report = ServerAction::<ReportMileage>::new();
-    let data = Resource::new(
-        move || {
-            (
-                params.read().get("number").unwrap_or_default(),
-                report.version().get(),
-            )
-        },
-        |(number, _)| contract_page(number),
-    );
-    view! {
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(c)) => contract_view(c, report).into_any(),
-                Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    crate::pages::loaded(contract_page(number), move |result| match result {
+        Ok(Some(c)) => contract_view(c, report).into_any(),
+        Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
+        Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+        Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+    })
 }
 
 fn contract_view(mut c: ContractView, report: ServerAction<ReportMileage>) -> impl IntoView {

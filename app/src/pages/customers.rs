@@ -14,21 +14,19 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn CustomerSearchPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.get(),
-        |q| customer_search(q.get("q"), q.get("page").unwrap_or_default()),
-    );
+    let data = {
+        let q = query.get_untracked();
+        customer_search(q.get("q"), q.get("page").unwrap_or_default())
+    };
     view! {
         <Title text=tr("page.customers.title") />
         <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
         <h1>{tr("page.customers.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => search_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => search_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 
@@ -96,19 +94,14 @@ fn search_view(v: SearchView) -> impl IntoView {
 #[component]
 pub fn StaffCustomerPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
-        move || params.read().get("number").unwrap_or_default(),
-        staff_customer,
-    );
+    let data = staff_customer(params.read_untracked().get("number").unwrap_or_default());
     view! {
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => customer_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => customer_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

@@ -14,17 +14,15 @@ use leptos_meta::Title;
 #[component]
 pub fn DocumentsPage() -> impl IntoView {
     let request = ServerAction::<RequestDocument>::new();
-    let data = Resource::new(move || request.version().get(), |_| documents_page());
+    let data = documents_page();
     view! {
         <Title text=tr("page.documents.title") />
         <h1>{tr("page.documents.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => documents_view(v, request).into_any(),
-                Ok(None) => view! { <p><a href="/login?next=/documents">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => documents_view(v, request).into_any(),
+            Ok(None) => view! { <p><a href="/login?next=/documents">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

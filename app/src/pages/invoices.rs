@@ -14,28 +14,22 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.get(),
-        |q| {
-            invoice_list(
-                q.get("contract"),
-                q.get("year"),
-                q.get("status"),
-                q.get("sort"),
-                q.get("page"),
-            )
-        },
+    let q = query.get_untracked();
+    let data = invoice_list(
+        q.get("contract"),
+        q.get("year"),
+        q.get("status"),
+        q.get("sort"),
+        q.get("page"),
     );
     view! {
         <Title text=tr("page.invoices.title") />
         <h1>{tr("page.invoices.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => list_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/login?next=/invoices">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => list_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/login?next=/invoices">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 
@@ -126,19 +120,14 @@ fn list_view(mut v: InvoiceListView) -> impl IntoView {
 #[component]
 pub fn InvoicePage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
-        move || params.read().get("number").unwrap_or_default(),
-        invoice_page,
-    );
+    let data = invoice_page(params.read_untracked().get("number").unwrap_or_default());
     view! {
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => invoice_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => invoice_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

@@ -16,20 +16,15 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.read().get("page").unwrap_or_default(),
-        messages_page,
-    );
+    let data = messages_page(query.read_untracked().get("page").unwrap_or_default());
     view! {
         <Title text=tr("page.messages.title") />
         <h1>{tr("page.messages.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => list_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/login?next=/messages">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => list_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/login?next=/messages">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 
@@ -89,18 +84,16 @@ fn list_view(v: MessagesView) -> impl IntoView {
 
 #[component]
 pub fn NewMessagePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| new_message_page());
+    let data = new_message_page();
     view! {
         <Title text=tr("page.new_message.title") />
         <p class="breadcrumb"><a href="/messages">{tr("page.messages.title")}</a></p>
         <h1>{tr("page.new_message.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => new_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/login?next=/messages/new">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => new_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/login?next=/messages/new">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 
@@ -166,19 +159,14 @@ fn new_view(v: NewMessageView) -> impl IntoView {
 #[component]
 pub fn ThreadPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        thread_page,
-    );
+    let data = thread_page(params.read_untracked().get("id").unwrap_or_default());
     view! {
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => thread_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => thread_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

@@ -16,29 +16,23 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.get(),
-        |q| {
-            queue_page(
-                q.get("kind").unwrap_or_default(),
-                q.get("status").unwrap_or_default(),
-                q.get("assigned").unwrap_or_default(),
-                q.get("overdue").unwrap_or_default(),
-                q.get("page").unwrap_or_default(),
-            )
-        },
+    let q = query.get_untracked();
+    let data = queue_page(
+        q.get("kind").unwrap_or_default(),
+        q.get("status").unwrap_or_default(),
+        q.get("assigned").unwrap_or_default(),
+        q.get("overdue").unwrap_or_default(),
+        q.get("page").unwrap_or_default(),
     );
     view! {
         <Title text=tr("page.queue.title") />
         <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
         <h1>{tr("page.queue.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => queue_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => queue_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 
@@ -169,19 +163,14 @@ fn queue_view(v: QueueView) -> impl IntoView {
 #[component]
 pub fn StaffRequestPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        staff_request_page,
-    );
+    let data = staff_request_page(params.read_untracked().get("id").unwrap_or_default());
     view! {
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => request_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => request_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

@@ -12,21 +12,16 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn RepliesPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.read().get("edit").unwrap_or_default(),
-        replies_page,
-    );
+    let data = replies_page(query.read_untracked().get("edit").unwrap_or_default());
     view! {
         <Title text=tr("page.replies.title") />
         <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
         <h1>{tr("page.replies.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => replies_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => replies_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

@@ -51,25 +51,19 @@ pub fn options(current: &str, prefix: &str, values: &[&str]) -> impl IntoView + 
 #[component]
 pub fn RequestsPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.get(),
-        |q| {
-            requests_page(
-                q.get("status").unwrap_or_default(),
-                q.get("kind").unwrap_or_default(),
-            )
-        },
+    let q = query.get_untracked();
+    let data = requests_page(
+        q.get("status").unwrap_or_default(),
+        q.get("kind").unwrap_or_default(),
     );
     view! {
         <Title text=tr("page.requests.title") />
         <h1>{tr("page.requests.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => list_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/login?next=/requests">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => list_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/login?next=/requests">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 
@@ -97,19 +91,14 @@ fn list_view(v: RequestsView) -> impl IntoView {
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        request_page,
-    );
+    let data = request_page(params.read_untracked().get("id").unwrap_or_default());
     view! {
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => detail_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => detail_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 

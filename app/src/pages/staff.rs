@@ -12,18 +12,16 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| staff_list());
+    let data = staff_list();
     view! {
         <Title text=tr("page.staff.title") />
         <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
         <h1>{tr("page.staff.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => staff_view(v).into_any(),
-                Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {crate::pages::loaded(data, move |result| match result {
+            Ok(Some(v)) => staff_view(v).into_any(),
+            Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+        })}
     }
 }
 
@@ -122,21 +120,16 @@ fn staff_view(v: StaffListView) -> impl IntoView {
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.read().get("token").unwrap_or_default(),
-        setup_state,
-    );
+    let data = setup_state(query.read_untracked().get("token").unwrap_or_default());
     view! {
         <Title text=tr("page.setup.title") />
         <section class="form-page">
             <h1>{tr("page.setup.title")}</h1>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || data.get().map(|result| match result {
-                    Ok(v) if v.valid => setup_form(v, query.read_untracked().get("token").unwrap_or_default()).into_any(),
-                    Ok(_) => view! { <p class="form-error" role="alert">{tr("staff.setup_invalid")}</p> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-                })}
-            </Suspense>
+            {crate::pages::loaded(data, move |result| match result {
+                Ok(v) if v.valid => setup_form(v, query.read_untracked().get("token").unwrap_or_default()).into_any(),
+                Ok(_) => view! { <p class="form-error" role="alert">{tr("staff.setup_invalid")}</p> }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+            })}
         </section>
     }
 }
