@@ -16,23 +16,20 @@ pub fn SecurityPage() -> impl IntoView {
     let tf_start = ServerAction::<TwoFactorStart>::new();
     let tf_confirm = ServerAction::<TwoFactorConfirm>::new();
     let tf_disable = ServerAction::<TwoFactorDisable>::new();
-    let two_factor = Resource::new(
-        move || tf_start.version().get() + tf_confirm.version().get() + tf_disable.version().get(),
-        |_| get_two_factor(),
-    );
     let email_action = ServerAction::<ChangeEmail>::new();
-    let email = Resource::new(move || email_action.version().get(), |_| email_state());
-    let data = Resource::new(
-        move || end_one.version().get() + change.version().get(),
-        |_| get_security(),
-    );
+    // One after the other: each takes its own form's one-shot message from the session.
+    let data = async move {
+        let security = get_security().await;
+        let email = email_state().await;
+        let two_factor = get_two_factor().await;
+        (security, email, two_factor)
+    };
     view! {
         <Title text=tr("page.security.title") />
         <section class="form-page">
             <h1>{tr("page.security.title")}</h1>
             <p><a href="/dashboard">{tr("page.dashboard.title")}</a></p>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || data.get().map(|result| match result {
+            {crate::pages::loaded(data, move |(result, email, two_factor)| match result {
                     Ok(Some(v)) => {
                         let message = v.message.clone();
                         view! {
@@ -71,9 +68,8 @@ pub fn SecurityPage() -> impl IntoView {
                             <section id="email" aria-labelledby="email-title">
                                 <h2 id="email-title">{tr("security.email")}</h2>
                                 <p>{tr("security.email.current")}" "<strong>{v.email.clone()}</strong></p>
-                                <Suspense fallback=|| ()>
-                                    {move || email.get().map(|r| {
-                                        let (message, typed) = r.unwrap_or_else(|_| (Some(Message::form_error("error.internal")), String::new()));
+                                    {{
+                                        let (message, typed) = email.unwrap_or_else(|_| (Some(Message::form_error("error.internal")), String::new()));
                                         // The e-mail form's password field is `email_password`: the same refusal, its own text.
                                         let field_error = message.clone().map(|m| match m {
                                             Message::Error(e) if e.field == "current_password" => Message::Error(FieldError { key: "security.email_password_wrong".into(), field: "email_password".into() }),
@@ -88,17 +84,14 @@ pub fn SecurityPage() -> impl IntoView {
                                                 <button type="submit" class="button">{tr("security.email.submit")}</button>
                                             </ActionForm>
                                         }
-                                    })}
-                                </Suspense>
+                                    }}
                             </section>
                             <section id="two-factor" aria-labelledby="two-factor-title">
                                 <h2 id="two-factor-title">{tr("security.two_factor")}</h2>
-                                <Suspense fallback=|| ()>
-                                    {move || two_factor.get().map(|r| match r {
+                                    {match two_factor {
                                         Ok(Some(t)) => two_factor_view(t, tf_start, tf_confirm, tf_disable).into_any(),
                                         _ => ().into_any(),
-                                    })}
-                                </Suspense>
+                                    }}
                             </section>
                             <section aria-labelledby="compromised-title">
                                 <h2 id="compromised-title">{tr("security.compromised.title")}</h2>
@@ -112,7 +105,6 @@ pub fn SecurityPage() -> impl IntoView {
                     Ok(None) => view! { <p><a href="/login?next=/profile/security">{tr("nav.login")}</a></p> }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
                 })}
-            </Suspense>
         </section>
     }
 }
