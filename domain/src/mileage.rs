@@ -324,9 +324,26 @@ struct Tenths(f64);
 impl std::fmt::Display for Tenths {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let tenths = (self.0 * 10.0).round() as i64;
-        let sign = if tenths < 0 { "-" } else { "" };
-        let abs = tenths.unsigned_abs();
-        write!(f, "{sign}{}.{}", abs / 10, abs % 10)
+        // Digits from the right into a small buffer: no formatting machinery per number.
+        let mut buf = [0u8; 24];
+        let mut at = buf.len() - 2;
+        let mut rest = tenths.unsigned_abs();
+        buf[at + 1] = b'0' + (rest % 10) as u8;
+        buf[at] = b'.';
+        rest /= 10;
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if tenths < 0 {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -538,7 +555,7 @@ mod tests {
 
     #[test]
     fn coordinates_have_one_decimal_as_before() {
-        for v in [0.0, 72.0, 784.0, 16.04, 16.06, 123.44, 123.46, 299.95001, 1.0 / 3.0, -2.26] {
+        for v in [0.0, 0.04, 72.0, 784.0, 16.04, 16.06, 123.44, 123.46, 299.95001, 1.0 / 3.0, -2.26, 12_345_678.9] {
             assert_eq!(Tenths(v).to_string(), format!("{v:.1}"), "{v}");
         }
         let readings = [r(date!(2025 - 06 - 01), 10_000), r(date!(2026 - 01 - 01), 30_000)];
