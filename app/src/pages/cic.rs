@@ -9,14 +9,13 @@ use leptos_meta::Title;
 
 #[component]
 pub fn CicLoginPage() -> impl IntoView {
-    let state = Resource::new(|| (), |_| cic_login_state());
+    let state = cic_login_state();
     view! {
         <Title text=tr("page.cic_login.title") />
         <section class="form-page">
             <h1>{tr("page.cic_login.title")}</h1>
             <p>{tr("cic.login.intro")}</p>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || state.get().map(|result| {
+                {crate::pages::loaded(state, move |result| {
                     let v = result.unwrap_or_else(|_| CicLoginView { message: Some(Message::form_error("error.internal")), email: String::new() });
                     view! {
                         <form method="post" action="/api/cic/sign-in" class="form">
@@ -28,18 +27,16 @@ pub fn CicLoginPage() -> impl IntoView {
                         </form>
                     }
                 })}
-            </Suspense>
         </section>
     }
 }
 
 #[component]
 pub fn CicHomePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| cic_home());
+    let data = cic_home();
     view! {
         <Title text=tr("page.cic.title") />
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
+            {crate::pages::loaded(data, move |result| match result {
                 Ok(Some(home)) => {
                     let role = tr(&format!("staffrole.{}", home.role));
                     view! {
@@ -98,6 +95,5 @@ pub fn CicHomePage() -> impl IntoView {
                 Ok(None) => view! { <p><a href="/cic/login">{tr("page.cic_login.title")}</a></p> }.into_any(),
                 Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
             })}
-        </Suspense>
     }
 }

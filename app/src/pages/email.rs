@@ -14,16 +14,12 @@ pub fn EmailConfirmPage() -> impl IntoView {
     let action = ServerAction::<ConfirmEmail>::new();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let state = Resource::new(
-        move || (token(), action.version().get()),
-        |(t, _)| email_confirm_state(t),
-    );
+    let state = email_confirm_state(token());
     view! {
         <Title text=tr("page.email_confirm.title") />
         <section class="form-page">
             <h1>{tr("page.email_confirm.title")}</h1>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || state.get().map(|r| match r {
+                {crate::pages::loaded(state, move |r| match r {
                     Ok(v) => {
                         let form = v.new_email.clone().map(|email| view! {
                             <ActionForm action attr:class="form">
@@ -38,7 +34,6 @@ pub fn EmailConfirmPage() -> impl IntoView {
                     }
                     Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
                 })}
-            </Suspense>
         </section>
     }
 }
@@ -50,16 +45,12 @@ pub fn NotMePage() -> impl IntoView {
     let action = ServerAction::<NotMe>::new();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let state = Resource::new(
-        move || (token(), action.version().get()),
-        |(t, _)| not_me_state(t),
-    );
+    let state = not_me_state(token());
     view! {
         <Title text=tr("page.not_me.title") />
         <section class="form-page">
             <h1>{tr("page.not_me.title")}</h1>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || state.get().map(|r| match r {
+                {crate::pages::loaded(state, move |r| match r {
                     Ok(v) => {
                         let form = v.new_email.clone().map(|email| view! {
                             <ActionForm action attr:class="form">
@@ -74,7 +65,6 @@ pub fn NotMePage() -> impl IntoView {
                     }
                     Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
                 })}
-            </Suspense>
         </section>
     }
 }

@@ -14,24 +14,18 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
-        move || query.get(),
-        |q| {
-            let get = |k: &str| q.get(k).unwrap_or_default();
-            inbox_page(get("show"), get("category"), get("q"), get("page"))
-        },
-    );
+    let q = query.get_untracked();
+    let get = |k: &str| q.get(k).unwrap_or_default();
+    let data = inbox_page(get("show"), get("category"), get("q"), get("page"));
     view! {
         <Title text=tr("page.inbox.title") />
         <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
         <h1>{tr("page.inbox.title")}</h1>
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
+            {crate::pages::loaded(data, move |result| match result {
                 Ok(Some(v)) => inbox_view(v).into_any(),
                 Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
                 Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
             })}
-        </Suspense>
     }
 }
 
@@ -127,24 +121,17 @@ fn inbox_view(v: InboxView) -> impl IntoView {
 pub fn StaffThreadPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
-        move || {
-            (
-                params.read().get("id").unwrap_or_default(),
-                query.read().get("reply").unwrap_or_default(),
-            )
-        },
-        |(id, reply)| staff_thread(id, reply),
+    let data = staff_thread(
+        params.read_untracked().get("id").unwrap_or_default(),
+        query.read_untracked().get("reply").unwrap_or_default(),
     );
     view! {
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
+            {crate::pages::loaded(data, move |result| match result {
                 Ok(Some(v)) => thread_view(v).into_any(),
                 Ok(None) => view! { <p><a href="/cic/login">{tr("nav.login")}</a></p> }.into_any(),
                 Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
                 Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
             })}
-        </Suspense>
     }
 }
 

@@ -11,15 +11,14 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let state = Resource::new(|| (), |_| sign_in_state());
+    let state = sign_in_state();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Title text=tr("page.login.title") />
         <section class="form-page">
             <h1>{tr("page.login.title")}</h1>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || state.get().map(|result| {
+                {crate::pages::loaded(state, move |result| {
                     let v = result.unwrap_or_else(|_| crate::api::auth::SignInView { message: Some(Message::form_error("error.internal")), email: String::new(), signed_in: false });
                     view! {
                         {v.signed_in.then(|| view! { <p class="notice" role="status">{tr("login.already")}" "<a href="/dashboard">{tr("page.dashboard.title")}</a></p> })}
@@ -32,7 +31,6 @@ pub fn LoginPage() -> impl IntoView {
                         </form>
                     }
                 })}
-            </Suspense>
             <p><a href="/login/forgot">{tr("login.forgot")}</a></p>
             <p>{tr("login.no_account")}" "<a href="/register">{tr("nav.register")}</a></p>
             <aside class="help">

@@ -12,14 +12,13 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ForgotPage() -> impl IntoView {
     let action = ServerAction::<ForgotPassword>::new();
-    let state = Resource::new(move || action.version().get(), |_| forgot_state());
+    let state = forgot_state();
     view! {
         <Title text=tr("page.forgot.title") />
         <section class="form-page">
             <h1>{tr("page.forgot.title")}</h1>
             <p>{tr("forgot.intro")}</p>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || state.get().map(|message| {
+                {crate::pages::loaded(state, move |message| {
                     let message = message.unwrap_or_else(|_| Some(Message::form_error("error.internal")));
                     view! {
                         <ActionForm action attr:class="form">
@@ -29,7 +28,6 @@ pub fn ForgotPage() -> impl IntoView {
                         </ActionForm>
                     }
                 })}
-            </Suspense>
             <p><a href="/login">{tr("nav.login")}</a></p>
         </section>
     }
@@ -40,16 +38,12 @@ pub fn ResetPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let state = Resource::new(
-        move || (token(), action.version().get()),
-        |(t, _)| reset_state(t),
-    );
+    let state = reset_state(token());
     view! {
         <Title text=tr("page.reset.title") />
         <section class="form-page">
             <h1>{tr("page.reset.title")}</h1>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || state.get().map(|result| match result {
+                {crate::pages::loaded(state, move |result| match result {
                     Ok(v) if v.valid => view! {
                         <ActionForm action attr:class="form">
                             <FormMessage key=v.message.clone() />
@@ -64,7 +58,6 @@ pub fn ResetPage() -> impl IntoView {
                         <p><a href="/login/forgot">{tr("page.forgot.title")}</a></p>
                     }.into_any(),
                 })}
-            </Suspense>
         </section>
     }
 }

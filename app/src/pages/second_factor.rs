@@ -10,15 +10,14 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SecondFactorPage() -> impl IntoView {
-    let state = Resource::new(|| (), |_| second_factor_state());
+    let state = second_factor_state();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Title text=tr("page.second_factor.title") />
         <section class="form-page">
             <h1>{tr("page.second_factor.title")}</h1>
-            <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-                {move || state.get().map(|message| {
+                {crate::pages::loaded(state, move |message| {
                     let message = message.unwrap_or_else(|_| Some(Message::form_error("error.internal")));
                     view! {
                         <form method="post" action="/api/auth/second-factor" class="form">
@@ -29,7 +28,6 @@ pub fn SecondFactorPage() -> impl IntoView {
                         </form>
                     }
                 })}
-            </Suspense>
             <p><a href="/login">{tr("register.back")}</a></p>
         </section>
     }
