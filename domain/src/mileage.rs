@@ -264,7 +264,14 @@ pub fn chart_svg(
             x(allowance.end),
             y(total)
         );
-        legend(&mut svg, LEFT + 200.0, legend_y, "#1f6f3f", "6 4", labels.allowance);
+        legend(
+            &mut svg,
+            LEFT + 200.0,
+            legend_y,
+            "#1f6f3f",
+            "6 4",
+            labels.allowance,
+        );
     }
     if let (Some(p), Some(last)) = (projection, sorted.last()) {
         let _ = write!(
@@ -276,7 +283,14 @@ pub fn chart_svg(
             y(p.km_at_end),
             if p.exceeds() { "#b00020" } else { "#555" }
         );
-        legend(&mut svg, LEFT + 400.0, legend_y, "#555", "2 4", labels.projection);
+        legend(
+            &mut svg,
+            LEFT + 400.0,
+            legend_y,
+            "#555",
+            "2 4",
+            labels.projection,
+        );
     }
     if !sorted.is_empty() {
         svg += r##"<polyline class="readings" points=""##;
@@ -555,10 +569,26 @@ mod tests {
 
     #[test]
     fn coordinates_have_one_decimal_as_before() {
-        for v in [0.0, 0.04, 72.0, 784.0, 16.04, 16.06, 123.44, 123.46, 299.95001, 1.0 / 3.0, -2.26, 12_345_678.9] {
+        for v in [
+            0.0,
+            0.04,
+            72.0,
+            784.0,
+            16.04,
+            16.06,
+            123.44,
+            123.46,
+            299.95001,
+            1.0 / 3.0,
+            -2.26,
+            12_345_678.9,
+        ] {
             assert_eq!(Tenths(v).to_string(), format!("{v:.1}"), "{v}");
         }
-        let readings = [r(date!(2025 - 06 - 01), 10_000), r(date!(2026 - 01 - 01), 30_000)];
+        let readings = [
+            r(date!(2025 - 06 - 01), 10_000),
+            r(date!(2026 - 01 - 01), 30_000),
+        ];
         let labels = ChartLabels {
             title: "t",
             description: "d",
@@ -566,9 +596,18 @@ mod tests {
             allowance: "a",
             projection: "p",
         };
-        let svg = chart_svg(&lease(), &readings, project(&lease(), &readings).as_ref(), &labels);
+        let svg = chart_svg(
+            &lease(),
+            &readings,
+            project(&lease(), &readings).as_ref(),
+            &labels,
+        );
         // Two points, one space apart, each coordinate with one decimal.
-        let points = svg.split("points=\"").nth(1).and_then(|p| p.split('"').next()).unwrap();
+        let points = svg
+            .split("points=\"")
+            .nth(1)
+            .and_then(|p| p.split('"').next())
+            .unwrap();
         let pairs: Vec<&str> = points.split(' ').collect();
         assert_eq!(pairs.len(), 2, "{points}");
         for pair in pairs {
