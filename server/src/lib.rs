@@ -49,6 +49,49 @@ pub struct Shared {
 }
 
 impl AppState {
+    fn new(
+        settings: Arc<Settings>,
+        db: Db,
+        clock: Clock,
+        outboxes: Outboxes,
+        files: backend::infra::files::Files,
+        sessions: PortalSessionStore,
+        leptos: LeptosOptions,
+    ) -> AppState {
+        let ctx = Arc::new(app::session::Ctx {
+            db: db.clone(),
+            clock: clock.clone(),
+            outboxes: outboxes.clone(),
+            branding: settings.branding.clone(),
+            base_url: settings.base_url.clone(),
+            files: files.clone(),
+        });
+        AppState(Arc::new(Shared {
+            settings,
+            db,
+            clock,
+            outboxes,
+            files,
+            sessions,
+            leptos,
+            ctx,
+        }))
+    }
+
+    /// The same state with another store for uploaded files, for handlers and server
+    /// functions alike (tests use one that fails).
+    pub fn with_files(&self, files: backend::infra::files::Files) -> AppState {
+        AppState::new(
+            self.settings.clone(),
+            self.db.clone(),
+            self.clock.clone(),
+            self.outboxes.clone(),
+            files,
+            self.sessions.clone(),
+            self.leptos.clone(),
+        )
+    }
+
     /// What the services need, from this state.
     pub fn services(&self) -> backend::services::Services<'_> {
         backend::services::Services {
@@ -152,24 +195,15 @@ pub async fn prepare(
         .await
         .map_err(|e| db_error(e.to_string()))?;
     let files = backend::infra::files::Files::local(&settings.data_dir);
-    let ctx = Arc::new(app::session::Ctx {
-        db: db.clone(),
-        clock: clock.clone(),
-        outboxes: outboxes.clone(),
-        branding: settings.branding.clone(),
-        base_url: settings.base_url.clone(),
-        files: files.clone(),
-    });
-    Ok(AppState(Arc::new(Shared {
-        settings: Arc::new(settings),
+    Ok(AppState::new(
+        Arc::new(settings),
         db,
         clock,
         outboxes,
         files,
         sessions,
         leptos,
-        ctx,
-    })))
+    ))
 }
 
 fn outboxes(settings: &Settings) -> Result<Outboxes, StartError> {

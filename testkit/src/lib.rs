@@ -419,7 +419,7 @@ async fn start(
         .await
         .expect("server starts");
     if let Some(files) = files {
-        state.files = files;
+        state = state.with_files(files);
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
