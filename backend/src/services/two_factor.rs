@@ -95,8 +95,12 @@ pub enum Factor {
     Recovery,
 }
 
-pub async fn is_enabled(pool: &AnyPool, account_id: i64) -> StoreResult<bool> {
-    Ok(accounts::totp(pool, account_id).await?.is_some())
+/// Whether the account signs in with a second factor.
+pub async fn is_enabled<'r>(
+    reads: impl Into<crate::infra::reads::Reads<'r>>,
+    account_id: i64,
+) -> StoreResult<bool> {
+    accounts::has_totp(reads, account_id).await
 }
 
 /// Checks an app code (claiming its step) or, failing that, a recovery code (using it up).

@@ -297,6 +297,19 @@ pub async fn totp(pool: &AnyPool, account_id: i64) -> StoreResult<Option<(String
     Ok(row.and_then(|(s, step)| s.map(|s| (s, step))))
 }
 
+/// Whether the account has an authenticator app bound: a page's read, so any read path (on
+/// SQLite the request's own thread, not a hand-off to sqlx's).
+pub async fn has_totp<'r>(reads: impl Into<Reads<'r>>, account_id: i64) -> StoreResult<bool> {
+    let row: Option<(i64,)> = reads
+        .into()
+        .optional(
+            "SELECT id FROM portal_accounts WHERE id = $1 AND totp_secret IS NOT NULL",
+            &[Arg::Int(account_id)],
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
 /// Claims a TOTP time step, so a code is accepted once; `true` only for the request that did.
 pub async fn claim_totp_step(pool: &AnyPool, account_id: i64, step: i64) -> StoreResult<bool> {
     let claimed = sqlx::query(

@@ -28,8 +28,8 @@ pub async fn get_two_factor() -> Result<Option<TwoFactorView>, AppError> {
     let Some((account, _)) = server::signed_in(&s, "/profile/security").await? else {
         return Ok(None);
     };
-    let pool = session::db()?.pool;
-    let enabled = backend::services::two_factor::is_enabled(&pool, account.id).await?;
+    let db = session::db()?;
+    let enabled = backend::services::two_factor::is_enabled(db.reads().await?, account.id).await?;
     let flash = session::take_flash(&s, TWO_FACTOR_FORM).await?;
     let pending: Option<String> = if enabled {
         None
