@@ -39,8 +39,9 @@ use leptos::prelude::*;
 /// The page is then written in one go into one string (Leptos's synchronous renderer, which
 /// sizes its buffer first), not element by element through the streaming renderer, which
 /// gives every element a string of its own that grows attribute by attribute and is then
-/// copied into the page. Nothing in a page's data view waits for anything more, so nothing
-/// is lost: islands inside it are written the same way and hydrate as before.
+/// copied into the page. So `view` must not wait for anything itself (no `Resource` or
+/// `Suspense` inside: the synchronous renderer would write their fallback); islands inside it
+/// are written the same way as before and hydrate as before.
 pub fn loaded<T, V>(
     data: impl std::future::Future<Output = T> + Send + 'static,
     view: impl FnOnce(T) -> V + Send + 'static,
