@@ -94,15 +94,7 @@ impl AppState {
 
     /// What the services need, from this state.
     pub fn services(&self) -> backend::services::Services<'_> {
-        backend::services::Services {
-            pool: &self.db.pool,
-            db: &self.db,
-            clock: &self.clock,
-            outboxes: &self.outboxes,
-            branding: &self.settings.branding,
-            base_url: &self.settings.base_url,
-            files: &*self.files.0,
-        }
+        self.ctx.services()
     }
 }
 

@@ -14,10 +14,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn CustomerSearchPage() -> impl IntoView {
     let query = use_query_map();
-    let data = {
-        let q = query.get_untracked();
-        customer_search(q.get("q"), q.get("page").unwrap_or_default())
-    };
+    let q = query.get_untracked();
+    let data = customer_search(q.get("q"), q.get("page").unwrap_or_default());
     view! {
         <Title text=tr("page.customers.title") />
         <p class="breadcrumb"><a href="/cic">{tr("page.cic.title")}</a></p>
