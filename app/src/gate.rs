@@ -119,7 +119,7 @@ pub async fn staff_in(
     let Some(staff_id) = session::staff_id_at(s, clock.epoch()).await? else {
         return Ok(None);
     };
-    let staff = backend::store::staff::by_id(&db.pool, staff_id)
+    let staff = backend::store::staff::by_id(db.reads().await?, staff_id)
         .await?
         .filter(|row| row.active == 1 && row.setup_pending == 0);
     let Some(row) = staff else {

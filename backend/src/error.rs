@@ -16,6 +16,10 @@ pub enum StoreError {
     /// A read on SQLite's local connections ([`crate::infra::reads`]).
     #[error("database error: {0}")]
     Local(#[from] rusqlite::Error),
+    /// A write handed to another task (the audit trail's group commit) that ended without
+    /// saying how it went.
+    #[error("{0}")]
+    Interrupted(&'static str),
 }
 
 impl From<serde_rusqlite::Error> for StoreError {

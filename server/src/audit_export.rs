@@ -73,7 +73,7 @@ pub async fn audit_csv(
     let origin = app::gate::Origin::of_request(&headers, client.as_ref().map(|c| &c.0));
     let now = state.clock.epoch();
     let rx = match backend::services::audit_trail::export(
-        state.db.pool.clone(),
+        state.db.clone(),
         now,
         origin.reader(staff.staff_id),
         filter,

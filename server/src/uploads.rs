@@ -210,7 +210,7 @@ pub async fn staff_file(
     };
     let origin = app::gate::Origin::of_request(&headers, client.as_ref().map(|c| &c.0));
     let found = backend::services::files::for_staff(
-        &state.db.pool,
+        &state.db,
         &*state.files.0,
         state.clock.epoch(),
         origin.reader(staff.staff_id),

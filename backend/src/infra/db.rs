@@ -66,6 +66,8 @@ pub struct Db {
     pub backend: Backend,
     /// SQLite's read-only connections for the pages' reads (`None` on PostgreSQL).
     local: Option<Arc<LocalReads>>,
+    /// Audit entries waiting for the next group commit ([`crate::store::audit::record_alone`]).
+    audit_waiting: Arc<crate::store::audit::Waiting>,
 }
 
 impl Db {
@@ -127,6 +129,7 @@ impl Db {
                     typed: TypedPool::Sqlite(typed),
                     backend,
                     local: Some(Arc::new(local)),
+                    audit_waiting: Arc::default(),
                 })
             }
             Backend::Postgres => {
@@ -146,6 +149,7 @@ impl Db {
                     typed: TypedPool::Postgres(typed),
                     backend,
                     local: None,
+                    audit_waiting: Arc::default(),
                 })
             }
         }
@@ -164,6 +168,11 @@ impl Db {
     #[cfg(test)]
     pub(crate) fn reads_local(&self) -> Option<&LocalReads> {
         self.local.as_deref()
+    }
+
+    /// Audit entries waiting for the next group commit.
+    pub fn audit_waiting(&self) -> &crate::store::audit::Waiting {
+        &self.audit_waiting
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {

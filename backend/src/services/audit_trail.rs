@@ -134,14 +134,14 @@ const BATCH: i64 = 1_000;
 /// in batches of 1,000, handed on in chunks of about 64 KB (memory stays flat for a million entries). Ends when
 /// all rows are written or the receiver has gone.
 pub async fn export(
-    pool: AnyPool,
+    db: crate::infra::db::Db,
     now: i64,
     who: Reader<'_>,
     filter: AuditFilter,
 ) -> StoreResult<tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>> {
     let detail = described(&filter);
     audit::record_alone(
-        &pool,
+        &db,
         now,
         &who.entry(
             "export_audit_log",
@@ -151,6 +151,7 @@ pub async fn export(
         ),
     )
     .await?;
+    let pool = db.pool;
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     tokio::spawn(async move {
         let writer = || csv::Writer::from_writer(Vec::with_capacity(CHUNK + 16 * 1024));

@@ -402,10 +402,10 @@ pub async fn queue(
     staff: Staff<'_>,
     filter: &requests::QueueFilter,
 ) -> Result<(Vec<RequestRow>, i64), ServiceError> {
-    let page = requests::queue(s.pool, filter).await?;
+    let page = requests::queue(s.db.reads().await?, filter).await?;
     let detail = format!("{} of {} requests", page.0.len(), page.1);
     audit::record_alone(
-        s.pool,
+        s.db,
         s.clock.epoch(),
         &staff.entry("view_work_queue", None, None, &detail),
     )

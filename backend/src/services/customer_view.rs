@@ -41,7 +41,7 @@ pub async fn search(
     let (rows, more) = customers::search(s.pool, &term, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let detail = format!("\"{}\" page {page}: {} found", term.folded, rows.len());
     audit::record_alone(
-        s.pool,
+        s.db,
         s.clock.epoch(),
         &who.entry("search_customers", None, None, &detail),
     )
@@ -101,7 +101,7 @@ pub async fn open(
     let requests = requests::for_customer(&mut *conn, customer.id).await?;
     drop(conn);
     audit::record_alone(
-        s.pool,
+        s.db,
         s.clock.epoch(),
         &who.entry("view_customer", Some(&customer.customer_number), None, ""),
     )

@@ -54,12 +54,13 @@ pub async fn for_customer(
 
 /// An uploaded file for staff: the audit row is written before the bytes are handed out.
 pub async fn for_staff(
-    pool: &sqlx::AnyPool,
+    db: &crate::infra::db::Db,
     store: &dyn FileStore,
     now: i64,
     staff: Reader<'_>,
     file_id: &str,
 ) -> Result<Option<(FileRow, Vec<u8>)>, ServiceError> {
+    let pool = &db.pool;
     let Some(row) = crate::store::files::by_id(pool, file_id).await? else {
         return Ok(None);
     };
@@ -72,7 +73,7 @@ pub async fn for_staff(
         .unwrap_or_default();
     let object = format!("file {}", row.id);
     audit::record_alone(
-        pool,
+        db,
         now,
         &staff.entry("view_uploaded_file", Some(&number), Some(&object), ""),
     )

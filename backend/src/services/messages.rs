@@ -462,10 +462,10 @@ pub async fn inbox(
     who: Reader<'_>,
     filter: &messages::InboxFilter,
 ) -> Result<(Vec<messages::InboxRow>, bool), ServiceError> {
-    let page = messages::inbox(s.pool, filter).await?;
+    let page = messages::inbox(s.db.reads().await?, filter).await?;
     let detail = format!("{} threads", page.0.len());
     audit::record_alone(
-        s.pool,
+        s.db,
         s.clock.epoch(),
         &who.entry("view_inbox", None, None, &detail),
     )

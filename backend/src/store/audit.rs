@@ -5,7 +5,7 @@
 //! updating the single `audit_head` row first, in the caller's transaction; triggers refuse
 //! UPDATE and DELETE of an entry on both databases. [`verify`] walks the chain.
 
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::infra::seal;
 use domain::audit::AuditFilter;
 use futures_util::TryStreamExt;
@@ -78,36 +78,42 @@ fn entry_hash(prev: &str, f: &Fields<'_>) -> Result<String, seal::SealError> {
 /// row is updated first (so concurrent appends wait for each other), then the entry is written
 /// with the previous hash and its own, then the head moves on.
 pub async fn record(conn: &mut AnyConnection, now: i64, e: &Entry<'_>) -> StoreResult<()> {
-    record_many(conn, now, std::slice::from_ref(e)).await
+    append(conn, &[(now, *e)]).await
 }
 
-/// Appends entries at `now` in the caller's (write) transaction, in order: the head row is
-/// updated first (so concurrent appends wait for each other), the entries are written with
-/// their links and hashes (multi-row inserts), then the head moves on to the last one. Many
-/// at once: the bulk seed of the export benchmark.
+/// Appends entries at `now` in the caller's (write) transaction, in order (the bulk seed of the
+/// export benchmark).
 pub async fn record_many(
     conn: &mut AnyConnection,
     now: i64,
     entries: &[Entry<'_>],
 ) -> StoreResult<()> {
+    let stamped: Vec<(i64, Entry<'_>)> = entries.iter().map(|e| (now, *e)).collect();
+    append(conn, &stamped).await
+}
+
+/// Appends entries, each at its own time, in the caller's (write) transaction and in order: the
+/// head row is updated first (so concurrent appends wait for each other) and gives the last
+/// hash, the entries are written with their links and hashes (multi-row inserts), then the
+/// head moves on to the last one.
+async fn append(conn: &mut AnyConnection, entries: &[(i64, Entry<'_>)]) -> StoreResult<()> {
     const ROWS: usize = 500;
-    sqlx::query("UPDATE audit_head SET entries = entries + $1 WHERE id = 1")
-        .bind(i64::try_from(entries.len()).unwrap_or(i64::MAX))
-        .execute(&mut *conn)
-        .await?;
-    let mut prev: String = sqlx::query_scalar("SELECT last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
+    let mut prev: String = sqlx::query_scalar(
+        "UPDATE audit_head SET entries = entries + $1 WHERE id = 1 RETURNING last_hash",
+    )
+    .bind(i64::try_from(entries.len()).unwrap_or(i64::MAX))
+    .fetch_one(&mut *conn)
+    .await?;
     for chunk in entries.chunks(ROWS) {
         let mut hashes = Vec::with_capacity(chunk.len());
-        for e in chunk {
+        for (at, e) in chunk {
             let hash = entry_hash(
                 &prev,
                 &Fields {
                     staff_id: e.staff_id,
                     action: e.action,
                     subject: e.detail,
-                    at: now,
+                    at: *at,
                     ip: e.ip,
                     customer: e.customer,
                     object: e.object,
@@ -140,12 +146,12 @@ pub async fn record_many(
             values.join(", ")
         );
         let mut q = sqlx::query(&sql);
-        for (e, (prev_hash, hash)) in chunk.iter().zip(hashes) {
+        for ((at, e), (prev_hash, hash)) in chunk.iter().zip(hashes) {
             q = q
                 .bind(e.staff_id)
                 .bind(e.action)
                 .bind(e.detail)
-                .bind(now)
+                .bind(*at)
                 .bind(e.ip)
                 .bind(prev_hash)
                 .bind(hash)
@@ -167,14 +173,151 @@ pub async fn record_many(
 /// queue in the process does not. Between instances the head row still serialises.
 pub static APPENDS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// [`record`] in a write transaction of its own, for an action that has no other writes; the
-/// caller hands out what it read only once this returned.
-pub async fn record_alone(pool: &AnyPool, now: i64, e: &Entry<'_>) -> StoreResult<()> {
-    let _turn = APPENDS.lock().await;
-    let mut tx = crate::infra::db::begin_write(pool).await?;
-    record(&mut tx, now, e).await?;
-    tx.commit().await?;
-    Ok(())
+/// The entries of one database waiting for [`record_alone`]'s next group commit (kept in
+/// [`crate::infra::db::Db`]).
+#[derive(Debug, Default)]
+pub struct Waiting(std::sync::Mutex<Vec<Queued>>);
+
+/// An entry waiting to be written, and where its outcome goes.
+#[derive(Debug)]
+struct Queued {
+    at: i64,
+    entry: OwnedEntry,
+    done: tokio::sync::oneshot::Sender<StoreResult<()>>,
+}
+
+#[derive(Debug)]
+struct OwnedEntry {
+    staff_id: i64,
+    action: String,
+    customer: Option<String>,
+    object: Option<String>,
+    detail: String,
+    ip: String,
+    request_id: Option<String>,
+}
+
+impl OwnedEntry {
+    fn of(e: &Entry<'_>) -> Self {
+        OwnedEntry {
+            staff_id: e.staff_id,
+            action: e.action.to_owned(),
+            customer: e.customer.map(str::to_owned),
+            object: e.object.map(str::to_owned),
+            detail: e.detail.to_owned(),
+            ip: e.ip.to_owned(),
+            request_id: e.request_id.map(str::to_owned),
+        }
+    }
+
+    fn entry(&self) -> Entry<'_> {
+        Entry {
+            staff_id: self.staff_id,
+            action: &self.action,
+            customer: self.customer.as_deref(),
+            object: self.object.as_deref(),
+            detail: &self.detail,
+            ip: &self.ip,
+            request_id: self.request_id.as_deref(),
+        }
+    }
+}
+
+impl Waiting {
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<Queued>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn take(&self) -> Vec<Queued> {
+        std::mem::take(&mut *self.queue())
+    }
+
+    /// How many entries wait (tests of the group commit).
+    pub fn len(&self) -> usize {
+        self.queue().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// [`record`] for an action that has no other writes (a staff member's read of a list): the
+/// entry is written and committed before this returns, and the caller hands out what it read
+/// only then. Entries that arrive together are written in one transaction (group commit): each
+/// waits for [`APPENDS`]; the first to get it writes every entry waiting by then, and the others
+/// find theirs written when their turn comes. Under load that is one write transaction for many
+/// page views instead of one each (issue 13). The group is written by a task of its own, so a
+/// request that goes away mid-write (a closed connection) does not take the others' entries
+/// with it. If the group's transaction fails, each of its entries is tried alone, so that one
+/// bad entry fails only its own request.
+pub async fn record_alone(db: &crate::infra::db::Db, now: i64, e: &Entry<'_>) -> StoreResult<()> {
+    let (done, mut outcome) = tokio::sync::oneshot::channel();
+    db.audit_waiting().queue().push(Queued {
+        at: now,
+        entry: OwnedEntry::of(e),
+        done,
+    });
+    let turn = APPENDS.lock().await;
+    match outcome.try_recv() {
+        // An earlier group took this entry and has ended (it holds the turn until then).
+        Ok(result) => return result,
+        Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+            return Err(StoreError::Interrupted(GROUP_ENDED));
+        }
+        // Still waiting: only the holder of the turn takes entries, so this one is there.
+        Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+    }
+    let group = db.audit_waiting().take();
+    let pool = db.pool.clone();
+    tokio::spawn(async move {
+        let _turn = turn;
+        write_group(&pool, group).await;
+    });
+    outcome
+        .await
+        .unwrap_or_else(|_| Err(StoreError::Interrupted(GROUP_ENDED)))
+}
+
+const GROUP_ENDED: &str = "the audit group commit ended without an outcome";
+
+/// Writes a group in one transaction and tells each entry's waiter; on failure, each entry alone.
+async fn write_group(pool: &AnyPool, group: Vec<Queued>) {
+    async fn alone(pool: &AnyPool, stamped: &[(i64, Entry<'_>)]) -> StoreResult<()> {
+        let mut tx = crate::infra::db::begin_write(pool).await?;
+        match append(&mut tx, stamped).await {
+            Ok(()) => Ok(tx.commit().await?),
+            Err(e) => {
+                // At once, so that the next try does not wait for the connection's next use.
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+    let stamped: Vec<(i64, Entry<'_>)> = group.iter().map(|q| (q.at, q.entry.entry())).collect();
+    let together = alone(pool, &stamped).await;
+    drop(stamped);
+    match together {
+        Ok(()) => {
+            for q in group {
+                let _ = q.done.send(Ok(()));
+            }
+        }
+        Err(e) if group.len() == 1 => {
+            if let Some(q) = group.into_iter().next() {
+                let _ = q.done.send(Err(e));
+            }
+        }
+        Err(e) => {
+            tracing::warn!(entries = group.len(), error = %e, "audit group commit failed; writing its entries one by one");
+            for q in group {
+                let result = alone(pool, &[(q.at, q.entry.entry())]).await;
+                let _ = q.done.send(result);
+            }
+        }
+    }
 }
 
 /// What a walk along the chain found.

@@ -354,7 +354,7 @@ pub struct InboxFilter {
 }
 
 /// A thread in the inbox, with its customer's name and the assignee's.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct InboxRow {
     pub id: i64,
     pub subject: String,
@@ -372,7 +372,10 @@ pub struct InboxRow {
 
 /// The inbox: threads waiting longest first, then the newest activity; one page and whether
 /// more follow.
-pub async fn inbox(pool: &AnyPool, f: &InboxFilter) -> StoreResult<(Vec<InboxRow>, bool)> {
+pub async fn inbox<'r>(
+    reads: impl Into<Reads<'r>>,
+    f: &InboxFilter,
+) -> StoreResult<(Vec<InboxRow>, bool)> {
     let mut conditions = vec!["1 = 1".to_string()];
     let mut texts: Vec<String> = Vec::new();
     let mut n = 0;
@@ -423,14 +426,12 @@ pub async fn inbox(pool: &AnyPool, f: &InboxFilter) -> StoreResult<(Vec<InboxRow
          LIMIT {limit} OFFSET {offset}",
         conditions.join(" AND ")
     );
-    let mut q = sqlx::query_as::<_, InboxRow>(&sql);
-    for t in texts {
-        q = q.bind(t);
-    }
+    let mut args: Vec<Arg<'_>> = texts.iter().map(|t| Arg::Text(t)).collect();
     if let Some(id) = f.assigned_to {
-        q = q.bind(id);
+        args.push(Arg::Int(id));
     }
-    let mut rows = q.bind(f.limit + 1).bind(f.offset).fetch_all(pool).await?;
+    args.extend([Arg::Int(f.limit + 1), Arg::Int(f.offset)]);
+    let mut rows: Vec<InboxRow> = reads.into().all(&sql, &args).await?;
     let more = rows.len() as i64 > f.limit;
     rows.truncate(usize::try_from(f.limit).unwrap_or(0));
     Ok((rows, more))

@@ -505,59 +505,48 @@ pub const QUEUE_COUNT_CAP: i64 = 1_000;
 /// is shown as "1.000+"). Only the filters in use are in the SQL, and open requests are
 /// walked through the `open_since` indexes, so the queue costs the same with 100 or 100,000
 /// open requests (and with any number of closed ones).
-pub async fn queue(pool: &AnyPool, f: &QueueFilter) -> StoreResult<(Vec<RequestRow>, i64)> {
+pub async fn queue<'r>(
+    reads: impl Into<Reads<'r>>,
+    f: &QueueFilter,
+) -> StoreResult<(Vec<RequestRow>, i64)> {
     if f.status.is_some_and(|s| !s.is_pending()) {
         return Ok((Vec::new(), 0));
     }
+    let mut reads = reads.into();
     let mut conditions = vec!["r.open_since IS NOT NULL".to_string()];
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
+    let mut args: Vec<Arg<'_>> = Vec::new();
+    let mut bind = |arg: Arg<'static>| {
+        args.push(arg);
+        format!("${}", args.len())
     };
-    if f.status.is_some() {
-        conditions.push(format!("r.status = {}", next()));
+    if let Some(s) = f.status {
+        conditions.push(format!("r.status = {}", bind(Arg::Text(s.code()))));
     }
-    if f.kind.is_some() {
-        conditions.push(format!("r.kind = {}", next()));
+    if let Some(k) = f.kind {
+        conditions.push(format!("r.kind = {}", bind(Arg::Text(k.code()))));
     }
     match f.assignee {
         Assignee::Anyone => {}
         Assignee::Unassigned => conditions.push("r.assigned_staff_id IS NULL".into()),
-        Assignee::Staff(_) => conditions.push(format!("r.assigned_staff_id = {}", next())),
+        Assignee::Staff(id) => {
+            conditions.push(format!("r.assigned_staff_id = {}", bind(Arg::Int(id))));
+        }
     }
-    if f.submitted_before.is_some() {
-        conditions.push(format!("r.open_since < {}", next()));
+    if let Some(before) = f.submitted_before {
+        conditions.push(format!("r.open_since < {}", bind(Arg::Int(before))));
     }
     let filter = conditions.join(" AND ");
-    let (limit, offset) = (next(), next());
+    let (limit, offset) = (bind(Arg::Int(f.limit)), bind(Arg::Int(f.offset)));
+    let filters = args.len() - 2;
     let count_sql = format!(
         "SELECT COUNT(*) FROM (SELECT 1 FROM service_requests r WHERE {filter} LIMIT {}) AS open",
         QUEUE_COUNT_CAP + 1
     );
     let list_sql =
         format!("{ROW} WHERE {filter} ORDER BY r.open_since, r.id LIMIT {limit} OFFSET {offset}");
-    let mut count = sqlx::query_scalar(&count_sql);
-    let mut list = sqlx::query_as(&list_sql);
-    macro_rules! bind_filters {
-        ($q:ident) => {
-            if let Some(s) = f.status {
-                $q = $q.bind(s.code());
-            }
-            if let Some(k) = f.kind {
-                $q = $q.bind(k.code());
-            }
-            if let Assignee::Staff(id) = f.assignee {
-                $q = $q.bind(id);
-            }
-            if let Some(before) = f.submitted_before {
-                $q = $q.bind(before);
-            }
-        };
-    }
-    bind_filters!(count);
-    bind_filters!(list);
-    let total: i64 = count.fetch_one(pool).await?;
-    let rows = list.bind(f.limit).bind(f.offset).fetch_all(pool).await?;
+    let (total,): (i64,) = Reads::from(&mut reads)
+        .one(&count_sql, &args[..filters])
+        .await?;
+    let rows = reads.all(&list_sql, &args).await?;
     Ok((rows, total))
 }

@@ -1,10 +1,11 @@
 //! Storage of CIC staff accounts.
 
 use crate::error::StoreResult;
+use crate::infra::reads::{Arg, Reads};
 use domain::model::StaffRole;
 use sqlx::AnyPool;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct StaffRow {
     pub id: i64,
     pub email: String,
@@ -61,9 +62,17 @@ pub struct StaffLogin {
     pub setup_pending: i64,
 }
 
-pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<StaffRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM staff_accounts WHERE id = $1");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+/// A staff account by id (the access gate reads it on every staff request: in the request's
+/// thread on SQLite when given `db.reads()`).
+pub async fn by_id<'r>(reads: impl Into<Reads<'r>>, id: i64) -> StoreResult<Option<StaffRow>> {
+    reads
+        .into()
+        .optional(
+            "SELECT id, email, display_name, role, active, version, setup_pending, lang
+             FROM staff_accounts WHERE id = $1",
+            &[Arg::Int(id)],
+        )
+        .await
 }
 
 /// The same, on a transaction's connection.

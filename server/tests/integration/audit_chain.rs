@@ -144,3 +144,136 @@ both_backends!(
         assert!(stored >= 1_236, "{stored}");
     }
 );
+
+// Staff page views that arrive together are audited in one write (a group commit, issue 13):
+// every view still answers only once its own entry is stored, none is lost or written twice,
+// and the chain stays whole.
+both_backends!(
+    page_views_at_once_each_get_their_entry_in_an_intact_chain,
+    |backend: Backend| async move {
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let pool = &app.state.db.pool;
+        let agent = app.staff(StaffRole::Agent).await;
+        let count = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM staff_audit")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        };
+        let before = count().await;
+        let views = (0..24).map(|i| {
+            let path = if i % 2 == 0 {
+                "/cic/queue"
+            } else {
+                "/cic/inbox"
+            };
+            app.page_as(&agent, path)
+        });
+        for body in futures_util::future::join_all(views).await {
+            assert!(body.contains("<h1"), "a page answered: {body:.200}");
+        }
+        assert_eq!(count().await, before + 24, "one entry per view");
+        let actions: Vec<String> =
+            sqlx::query_scalar("SELECT action FROM staff_audit ORDER BY id DESC LIMIT 24")
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            actions.iter().filter(|a| *a == "view_work_queue").count(),
+            12
+        );
+        assert_eq!(actions.iter().filter(|a| *a == "view_inbox").count(), 12);
+        let report =
+            backend::services::staff_access::verify_audit_chain(pool, app.state.clock.epoch())
+                .await
+                .unwrap();
+        assert!(report.ok(), "{}", report.describe());
+    }
+);
+
+// In a group, each entry keeps its own outcome: one the database refuses (a staff member who
+// does not exist) fails alone, and a request that goes away while its group is being written
+// does not take the others' entries with it.
+both_backends!(
+    a_refused_entry_or_a_request_gone_fails_nobody_else_in_its_group,
+    |backend: Backend| async move {
+        use backend::store::audit::{APPENDS, Entry, record_alone};
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let db = &app.state.db;
+        let now = app.state.clock.epoch();
+        let staff_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM staff_accounts")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_audit")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        // Another append is being written: the next ones wait, and are written as one group.
+        let turn = APPENDS.lock().await;
+        let tasks: Vec<_> = (0..12)
+            .map(|i| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let detail = format!("read {i}");
+                    let entry = Entry {
+                        staff_id: if i == 5 { 999_999 } else { staff_id },
+                        action: "view_work_queue",
+                        customer: None,
+                        object: None,
+                        detail: &detail,
+                        ip: "10.0.0.1",
+                        request_id: None,
+                    };
+                    record_alone(&db, now, &entry).await
+                })
+            })
+            .collect();
+        for _ in 0..500 {
+            if db.audit_waiting().len() == 12 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(
+            db.audit_waiting().len(),
+            12,
+            "the entries wait for their turn"
+        );
+        drop(turn);
+        // The first in line takes the group and starts writing it; then its request goes away.
+        tokio::task::yield_now().await;
+        tasks[0].abort();
+        let mut outcomes = Vec::new();
+        for (i, task) in tasks.into_iter().enumerate().skip(1) {
+            outcomes.push((i, task.await.unwrap()));
+        }
+        for (i, outcome) in &outcomes {
+            if *i == 5 {
+                assert!(
+                    outcome.is_err(),
+                    "the unknown staff member's entry is refused"
+                );
+            } else {
+                assert!(outcome.is_ok(), "entry {i}: {outcome:?}");
+            }
+        }
+        let details: Vec<String> =
+            sqlx::query_scalar("SELECT subject FROM staff_audit ORDER BY id DESC LIMIT 11")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_audit")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        // The entry of the request that went away was taken into the group and is stored too.
+        assert_eq!(stored, before + 11, "{details:?}");
+        assert!(!details.contains(&"read 5".to_string()), "{details:?}");
+        assert!(details.contains(&"read 0".to_string()), "{details:?}");
+        let report = backend::services::staff_access::verify_audit_chain(&db.pool, now)
+            .await
+            .unwrap();
+        assert!(report.ok(), "{}", report.describe());
+    }
+);
