@@ -8,8 +8,9 @@ use leptos::prelude::*;
 /// An invoice status as a badge (overdue stands out), in `lang` (a table's rows look the
 /// page's language up once, not once per row).
 pub fn status_badge(lang: Lang, status: &str) -> impl IntoView + use<> {
-    let class = format!("status status-{status}");
-    view! { <span class=class>{i18n::t(lang, &format!("invoicestatus.{status}"))}</span> }
+    let class = ["status status-", status].concat();
+    let text = i18n::t(lang, &["invoicestatus.", status].concat());
+    view! { <span class=class>{text}</span> }
 }
 
 /// A table of invoices; `show_contract` adds the contract column (the list across contracts).
@@ -45,8 +46,8 @@ pub fn InvoiceTable(
                 </thead>
                 <tbody>
                     {items.into_iter().map(move |i| {
-                        let href = format!("/invoices/{}", i.number);
-                        let pdf = format!("/invoices/{}/pdf", i.number);
+                        let href = ["/invoices/", &i.number].concat();
+                        let pdf = [&href, "/pdf"].concat();
                         let pdf_label = i18n::tf(lang, "invoices.download_label", &[("number", &i.number)]);
                         let status = status_badge(lang, &i.status);
                         view! {

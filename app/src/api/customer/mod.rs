@@ -98,7 +98,7 @@ mod server {
     use crate::error::AppError;
     use crate::session::{self, Flash};
     use domain::model::{ContractStatus, InvoiceStatus, RequestStatus};
-    use domain::money::{format_date, format_int, parse_iso_date};
+    use domain::money::{format_date, parse_iso_date};
     use tower_sessions::Session;
 
     pub const MILEAGE_FORM: &str = "mileage";
@@ -129,7 +129,10 @@ mod server {
     }
 
     pub fn km(value: i64) -> String {
-        format!("{}\u{a0}km", format_int(value))
+        let mut out = String::with_capacity(32);
+        domain::money::push_int(&mut out, value);
+        out.push_str("\u{a0}km");
+        out
     }
 
     pub fn card(c: &backend::store::contracts::ContractDetail) -> ContractCard {
