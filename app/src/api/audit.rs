@@ -135,7 +135,7 @@ pub async fn audit_trail(
     let origin = crate::gate::Origin::current();
     let before = before.trim().parse::<i64>().ok().filter(|b| *b > 0);
     let page = audit_trail::browse(
-        &ctx.db.pool,
+        &ctx.db,
         ctx.clock.epoch(),
         origin.reader(me.staff_id),
         me.role,

@@ -108,11 +108,11 @@ pub async fn cic_home() -> Result<Option<CicHomeView>, AppError> {
     };
     let origin = crate::gate::Origin::current();
     let rows = read_audited(
-        &session::db()?.pool,
+        &session::db()?,
         session::clock()?.epoch(),
         origin.reader(staff.staff_id),
         "view_security_incidents",
-        |conn| Box::pin(backend::store::incidents::open(conn)),
+        |reads| Box::pin(backend::store::incidents::open(reads)),
         |rows| Note::detail(format!("{} incidents", rows.len())),
     )
     .await?;

@@ -48,7 +48,7 @@ fn described(f: &AuditFilter) -> String {
 
 /// One page of entries (newest first) older than `before`, as `role` may see them; audited.
 pub async fn browse(
-    pool: &AnyPool,
+    db: &crate::infra::db::Db,
     now: i64,
     who: Reader<'_>,
     role: StaffRole,
@@ -59,11 +59,11 @@ pub async fn browse(
     let detail = described(&filter);
     let customer = filter.customer.clone();
     let (rows, more) = read_audited(
-        pool,
+        db,
         now,
         who,
         "view_audit_log",
-        |conn| Box::pin(async move { audit::page(conn, &filter, before, PAGE_SIZE).await }),
+        |reads| Box::pin(async move { audit::page(reads, &filter, before, PAGE_SIZE).await }),
         move |_| Note {
             customer,
             object: None,

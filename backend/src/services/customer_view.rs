@@ -74,21 +74,22 @@ pub async fn open(
     who: Reader<'_>,
     number: &str,
 ) -> Result<Option<CustomerView>, ServiceError> {
-    let Some(customer) = customers::by_number(s.pool, number.trim()).await? else {
+    // The page's reads (in the request's thread on SQLite), then the audit entry.
+    let mut reads = s.db.reads().await?;
+    let Some(customer) = customers::by_number(&mut reads, number.trim()).await? else {
         return Ok(None);
     };
-    let Some(contact) = customers::contact(s.pool, customer.id).await? else {
+    let Some(contact) = customers::contact(&mut reads, customer.id).await? else {
         return Ok(None);
     };
-    let account = accounts::state_for_customer(s.pool, customer.id).await?;
-    let incidents = match accounts::id_for_customer(s.pool, customer.id).await? {
-        Some(account_id) => incidents::of_account(s.pool, account_id).await?,
+    let account = accounts::state_for_customer(&mut reads, customer.id).await?;
+    let incidents = match accounts::id_for_customer(&mut reads, customer.id).await? {
+        Some(account_id) => incidents::of_account(&mut reads, account_id).await?,
         None => Vec::new(),
     };
-    let mut conn = s.pool.acquire().await?;
-    let contracts = contracts::details_for_customer(&mut *conn, customer.id).await?;
+    let contracts = contracts::details_for_customer(&mut reads, customer.id).await?;
     let (invoices, invoice_count) = invoices::page_for_customer(
-        &mut *conn,
+        &mut reads,
         customer.id,
         &InvoiceQuery {
             page: 1,
@@ -97,9 +98,9 @@ pub async fn open(
         s.clock.local_today(),
     )
     .await?;
-    let documents = documents::for_customer(&mut *conn, customer.id).await?;
-    let requests = requests::for_customer(&mut *conn, customer.id).await?;
-    drop(conn);
+    let documents = documents::for_customer(&mut reads, customer.id).await?;
+    let requests = requests::for_customer(&mut reads, customer.id).await?;
+    drop(reads);
     audit::record_alone(
         s.db,
         s.clock.epoch(),

@@ -261,20 +261,25 @@ pub async fn open_for_staff(
     who: Reader<'_>,
     thread_id: i64,
 ) -> Result<Option<Opened>, ServiceError> {
-    let now = s.clock.epoch();
-    let _turn = audit::APPENDS.lock().await;
-    let mut tx = crate::infra::db::begin_write(s.pool).await?;
-    let Some(thread) = messages::by_id(&mut tx, thread_id).await? else {
-        tx.rollback().await?;
+    let mut reads = s.db.reads().await?;
+    let Some(thread) = messages::by_id(&mut reads, thread_id).await? else {
         return Ok(None);
     };
-    let list = messages::messages(&mut *tx, thread_id, true).await?;
-    let files = messages::attachments(&mut *tx, thread_id, true).await?;
-    let seen = messages::last_visible_id(&mut tx, thread_id).await?;
+    let list = messages::messages(&mut reads, thread_id, true).await?;
+    let files = messages::attachments(&mut reads, thread_id, true).await?;
+    drop(reads);
+    // The newest message the customer can see among those shown (a reply sent with it is
+    // refused if a newer one came in since).
+    let seen = list
+        .iter()
+        .filter(|m| m.author != "note")
+        .map(|m| m.id)
+        .max()
+        .unwrap_or(0);
     let object = format!("thread {thread_id}");
-    audit::record(
-        &mut tx,
-        now,
+    audit::record_alone(
+        s.db,
+        s.clock.epoch(),
         &who.entry(
             "view_thread",
             Some(&thread.customer_number),
@@ -283,7 +288,6 @@ pub async fn open_for_staff(
         ),
     )
     .await?;
-    tx.commit().await?;
     Ok(Some(Opened {
         thread,
         messages: list,
@@ -349,7 +353,7 @@ pub async fn act(
         let now = s.clock.epoch();
         let _turn = audit::APPENDS.lock().await;
         let mut tx = crate::infra::db::begin_write(s.pool).await?;
-        let Some(thread) = messages::by_id(&mut tx, thread_id).await? else {
+        let Some(thread) = messages::by_id(&mut *tx, thread_id).await? else {
             tx.rollback().await?;
             return Ok(Ok(None));
         };

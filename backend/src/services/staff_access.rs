@@ -1,11 +1,12 @@
-//! The only way staff read customer data: [`read_audited`] runs the read and writes its line of
-//! the staff audit log in one transaction, and returns the data only once both are committed.
-//! No audit row, no data; a later feature cannot forget the audit because there is no other
-//! door.
+//! The only way staff read customer data: [`read_audited`] runs the read, writes its line of
+//! the staff audit log, and returns the data only once that line is committed. No audit row,
+//! no data; a later feature cannot forget the audit because there is no other door.
 
 use crate::error::StoreResult;
+use crate::infra::db::Db;
+use crate::infra::reads::Reads;
 use crate::store::audit::Entry;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyPool;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -56,12 +57,15 @@ impl Note {
     }
 }
 
-/// A read on the audit transaction's connection.
+/// A read for [`read_audited`].
 pub type Read<'c, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'c>>;
 
-/// Runs `read` and records `action` with what `note(&data)` says in the same transaction.
+/// Runs `read` (a page's reads: in the request's thread on SQLite), then records `action` with
+/// what `note(&data)` says, and hands the data out only once the entry is committed. The read
+/// does not wait for the audit trail's turn: only the entry does (with the entries arriving
+/// at the same time, [`crate::store::audit::record_alone`]).
 pub async fn read_audited<T, R, S>(
-    pool: &AnyPool,
+    db: &Db,
     now: i64,
     who: Reader<'_>,
     action: &str,
@@ -69,12 +73,10 @@ pub async fn read_audited<T, R, S>(
     note: S,
 ) -> StoreResult<T>
 where
-    R: for<'c> FnOnce(&'c mut AnyConnection) -> Read<'c, T>,
+    R: for<'c> FnOnce(Reads<'c>) -> Read<'c, T>,
     S: FnOnce(&T) -> Note,
 {
-    let _turn = crate::store::audit::APPENDS.lock().await;
-    let mut tx = crate::infra::db::begin_write(pool).await?;
-    let data = read(&mut tx).await?;
+    let data = read(db.reads().await?).await?;
     let n = note(&data);
     let entry = who.entry(
         action,
@@ -82,8 +84,7 @@ where
         n.object.as_deref(),
         &n.detail,
     );
-    crate::store::audit::record(&mut tx, now, &entry).await?;
-    tx.commit().await?;
+    crate::store::audit::record_alone(db, now, &entry).await?;
     Ok(data)
 }
 

@@ -350,7 +350,7 @@ pub async fn mark_signed_in(pool: &AnyPool, now: i64, account_id: i64) -> StoreR
 
 /// A portal account as staff see it: never the password or the second-factor secret, only
 /// whether there is one.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct AccountState {
     pub email: String,
     pub created_at: i64,
@@ -363,29 +363,35 @@ pub struct AccountState {
     pub suspended_note: Option<String>,
 }
 
-pub async fn state_for_customer(
-    pool: &AnyPool,
+pub async fn state_for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
     customer_id: i64,
 ) -> StoreResult<Option<AccountState>> {
-    Ok(sqlx::query_as(
-        "SELECT email, created_at, last_sign_in_at,
-            CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor,
-            must_reset_password, active, suspended_at, suspended_reason, suspended_note
-         FROM portal_accounts WHERE customer_id = $1",
-    )
-    .bind(customer_id)
-    .fetch_optional(pool)
-    .await?)
+    reads
+        .into()
+        .optional(
+            "SELECT email, created_at, last_sign_in_at,
+                CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor,
+                must_reset_password, active, suspended_at, suspended_reason, suspended_note
+             FROM portal_accounts WHERE customer_id = $1",
+            &[Arg::Int(customer_id)],
+        )
+        .await
 }
 
 /// The id of the customer's portal account, if they registered.
-pub async fn id_for_customer(pool: &AnyPool, customer_id: i64) -> StoreResult<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM portal_accounts WHERE customer_id = $1")
-            .bind(customer_id)
-            .fetch_optional(pool)
-            .await?,
-    )
+pub async fn id_for_customer<'r>(
+    reads: impl Into<Reads<'r>>,
+    customer_id: i64,
+) -> StoreResult<Option<i64>> {
+    let row: Option<(i64,)> = reads
+        .into()
+        .optional(
+            "SELECT id FROM portal_accounts WHERE customer_id = $1",
+            &[Arg::Int(customer_id)],
+        )
+        .await?;
+    Ok(row.map(|(id,)| id))
 }
 
 /// Suspends the account's portal access if it is not suspended yet (conditional: of two

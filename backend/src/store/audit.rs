@@ -484,7 +484,7 @@ pub async fn last_check(pool: &AnyPool) -> StoreResult<Option<(i64, bool, String
     Ok(row.map(|(at, ok, detail)| (at, ok != 0, detail)))
 }
 /// One entry of the staff audit trail as admins browse and export it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct AuditRow {
     pub id: i64,
     pub staff_id: i64,
@@ -555,18 +555,26 @@ fn bind_all<'q, O>(
 
 /// One page of entries matching `f`, newest first, older than `before` when given; and whether
 /// there are more.
-pub async fn page(
-    conn: &mut AnyConnection,
+pub async fn page<'r>(
+    reads: impl Into<crate::infra::reads::Reads<'r>>,
     f: &AuditFilter,
     before: Option<i64>,
     limit: i64,
 ) -> StoreResult<(Vec<AuditRow>, bool)> {
+    use crate::infra::reads::Arg as Bound;
     let (filter, args) = filtered(f, before);
     let sql = format!(
         "{ROW} WHERE {filter} ORDER BY l.id DESC LIMIT {}",
         limit.clamp(1, 500) + 1
     );
-    let mut rows: Vec<AuditRow> = bind_all(sqlx::query_as(&sql), args).fetch_all(conn).await?;
+    let bound: Vec<Bound<'_>> = args
+        .iter()
+        .map(|a| match a {
+            Arg::Int(i) => Bound::Int(*i),
+            Arg::Text(t) => Bound::Text(t),
+        })
+        .collect();
+    let mut rows: Vec<AuditRow> = reads.into().all(&sql, &bound).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit.max(0) as usize);
     Ok((rows, more))

@@ -24,7 +24,7 @@ impl Upsert {
 }
 
 /// A customer as the portal shows it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct CustomerRow {
     pub id: i64,
     pub customer_number: String,
@@ -40,12 +40,12 @@ pub struct CustomerRow {
 
 const COLUMNS: &str = "id, customer_number, kind, first_name, last_name, company_name, company_number, mobile, email, language";
 
-pub async fn by_number(pool: &AnyPool, number: &str) -> StoreResult<Option<CustomerRow>> {
+pub async fn by_number<'r>(
+    reads: impl Into<Reads<'r>>,
+    number: &str,
+) -> StoreResult<Option<CustomerRow>> {
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE customer_number = $1");
-    Ok(sqlx::query_as(&sql)
-        .bind(number)
-        .fetch_optional(pool)
-        .await?)
+    reads.into().optional(&sql, &[Arg::Text(number)]).await
 }
 
 pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<CustomerRow>> {

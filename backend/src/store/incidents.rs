@@ -1,7 +1,6 @@
 //! Security incidents (the only writer of `security_incidents`): reports that an account may be compromised, for the CIC.
 
 use crate::error::StoreResult;
-use sqlx::AnyPool;
 
 /// Records a security incident for the CIC.
 pub async fn record<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
@@ -22,17 +21,21 @@ pub async fn record<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
 }
 
 /// Open incidents of an account (kind, time), newest first.
-pub async fn of_account(pool: &AnyPool, account_id: i64) -> StoreResult<Vec<(String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT kind, created_at FROM security_incidents WHERE account_id = $1 ORDER BY created_at DESC",
-    )
-    .bind(account_id)
-    .fetch_all(pool)
-    .await?)
+pub async fn of_account<'r>(
+    reads: impl Into<crate::infra::reads::Reads<'r>>,
+    account_id: i64,
+) -> StoreResult<Vec<(String, i64)>> {
+    reads
+        .into()
+        .all(
+            "SELECT kind, created_at FROM security_incidents WHERE account_id = $1 ORDER BY created_at DESC",
+            &[crate::infra::reads::Arg::Int(account_id)],
+        )
+        .await
 }
 
 /// An open security incident as the CIC sees it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct IncidentRow {
     pub id: i64,
     pub customer_number: String,
@@ -44,14 +47,18 @@ pub struct IncidentRow {
 
 /// Security incidents not yet handled, newest first (staff read them through
 /// `staff_access::read_audited`).
-pub async fn open(conn: &mut sqlx::AnyConnection) -> StoreResult<Vec<IncidentRow>> {
-    Ok(sqlx::query_as(
-        "SELECT i.id, c.customer_number, a.first_name, a.last_name, i.kind, i.created_at
-         FROM security_incidents i
-         JOIN portal_accounts a ON a.id = i.account_id
-         JOIN customers c ON c.id = a.customer_id
-         WHERE i.handled_at IS NULL ORDER BY i.created_at DESC LIMIT 100",
-    )
-    .fetch_all(conn)
-    .await?)
+pub async fn open<'r>(
+    reads: impl Into<crate::infra::reads::Reads<'r>>,
+) -> StoreResult<Vec<IncidentRow>> {
+    reads
+        .into()
+        .all(
+            "SELECT i.id, c.customer_number, a.first_name, a.last_name, i.kind, i.created_at
+             FROM security_incidents i
+             JOIN portal_accounts a ON a.id = i.account_id
+             JOIN customers c ON c.id = a.customer_id
+             WHERE i.handled_at IS NULL ORDER BY i.created_at DESC LIMIT 100",
+            &[],
+        )
+        .await
 }

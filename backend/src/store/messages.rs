@@ -228,13 +228,13 @@ pub async fn of_customer<'r>(
         .await
 }
 
-/// A thread by id (staff; on a transaction's connection).
-pub async fn by_id(conn: Ex<'_>, thread_id: i64) -> StoreResult<Option<ThreadRow>> {
+/// A thread by id (staff).
+pub async fn by_id<'r>(
+    reads: impl Into<Reads<'r>>,
+    thread_id: i64,
+) -> StoreResult<Option<ThreadRow>> {
     let sql = format!("{THREAD} WHERE t.id = $1");
-    Ok(sqlx::query_as(&sql)
-        .bind(thread_id)
-        .fetch_optional(conn)
-        .await?)
+    reads.into().optional(&sql, &[Arg::Int(thread_id)]).await
 }
 
 /// The messages of a thread, oldest first; internal notes only when `notes`.

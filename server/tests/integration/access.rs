@@ -191,18 +191,17 @@ both_backends!(
     a_staff_read_whose_audit_fails_returns_nothing,
     |backend: Backend| async move {
         let app = spawn(backend, true).await;
-        let pool = &app.state.db.pool;
         let reader = backend::services::staff_access::Reader {
             staff_id: 999_999, // no such staff member: the audit row's foreign key refuses it
             ip: "127.0.0.1",
             request_id: "",
         };
         let read = backend::services::staff_access::read_audited(
-            pool,
+            &app.state.db,
             app.state.clock.epoch(),
             reader,
             "view_security_incidents",
-            |conn| Box::pin(backend::store::incidents::open(conn)),
+            |reads| Box::pin(backend::store::incidents::open(reads)),
             |rows| {
                 backend::services::staff_access::Note::detail(format!("{} incidents", rows.len()))
             },
