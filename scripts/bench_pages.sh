@@ -96,5 +96,13 @@ row "/messages" "$COOKIE" /messages
 row "/messages/{thread}" "$COOKIE" "/messages/$THREAD"
 row "/profile/security" "$COOKIE" /profile/security
 row "/profile/contact" "$COOKIE" /profile/contact
+row "/contracts/{number}/plate" "$COOKIE" /contracts/LC-2023-0001/plate
+row "/contracts/{number}/allowance" "$COOKIE" /contracts/LC-2023-0001/allowance
+row "/messages/new" "$COOKIE" /messages/new
+row "/cic (staff, audited)" "$STAFF_COOKIE" /cic
 row "/cic/queue (staff, audited)" "$STAFF_COOKIE" /cic/queue
-row "/cic/inbox (staff)" "$STAFF_COOKIE" /cic/inbox
+row "/cic/inbox (staff, audited)" "$STAFF_COOKIE" /cic/inbox
+row "/cic/threads/{thread} (staff, audited)" "$STAFF_COOKIE" "/cic/threads/$THREAD"
+row "/cic/customers?q=Jan (staff, audited)" "$STAFF_COOKIE" "/cic/customers?q=Jan"
+row "/cic/customers/{number} (staff, audited)" "$STAFF_COOKIE" /cic/customers/100001
+row "/cic/replies (staff)" "$STAFF_COOKIE" /cic/replies

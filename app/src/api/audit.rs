@@ -85,7 +85,7 @@ pub async fn audit_trail(
     };
     let ctx = session::ctx()?;
     let is_admin = me.role == StaffRole::Admin;
-    let staff_rows = backend::store::staff::list(&ctx.db.pool).await?;
+    let staff_rows = backend::store::staff::list(ctx.db.reads().await?).await?;
     let clip = |s: &str| s.chars().take(60).collect::<String>();
     let mut view = AuditView {
         is_admin,

@@ -187,7 +187,7 @@ pub async fn staff_thread(
     let services = ctx.services();
     let (contracts, open) = messages::beside(&services, thread.customer_id).await?;
     let colleagues: Vec<(i64, String)> = {
-        let mut list: Vec<(i64, String)> = backend::store::staff::list(&ctx.db.pool)
+        let mut list: Vec<(i64, String)> = backend::store::staff::list(ctx.db.reads().await?)
             .await?
             .into_iter()
             .filter(|m| m.active == 1 && m.setup_pending == 0)

@@ -189,7 +189,7 @@ pub async fn staff_request_page(id: String) -> Result<Option<StaffRequestView>, 
     let Some(v) = changes::open(&ctx.services(), who, id).await? else {
         return Err(AppError::NotFound);
     };
-    let mut colleagues: Vec<(i64, String)> = backend::store::staff::list(&ctx.db.pool)
+    let mut colleagues: Vec<(i64, String)> = backend::store::staff::list(ctx.db.reads().await?)
         .await?
         .into_iter()
         .filter(|m| m.active == 1)

@@ -20,30 +20,38 @@ const COUNTRIES: [&str; 12] = [
     "BE", "NL", "FR", "DE", "LU", "GB", "IT", "ES", "PT", "PL", "AT", "CH",
 ];
 
+/// The page around a change form, loaded once ([`crate::pages::loaded`]).
 fn frame(
     title_key: &'static str,
-    data: Resource<Result<Option<ChangeFormView>, crate::error::AppError>>,
-    body: fn(ChangeFormView) -> AnyView,
+    data: impl std::future::Future<Output = Result<Option<ChangeFormView>, crate::error::AppError>>
+    + Send
+    + 'static,
+    body: impl FnOnce(ChangeFormView) -> AnyView + Send + 'static,
 ) -> impl IntoView {
-    view! {
-        <Suspense fallback=|| view! { <p>{tr("common.loading")}</p> }>
-            {move || data.get().map(|result| match result {
-                Ok(Some(v)) => {
-                    let title = format!("{} · {}", tr(title_key), v.contract_number);
-                    let back = format!("/contracts/{}", v.contract_number);
-                    view! {
-                        <Title text=title.clone() />
-                        <p class="breadcrumb"><a href=back>{v.vehicle.clone()}" · "{v.contract_number.clone()}</a></p>
-                        <h1>{title}</h1>
-                        {body(v)}
-                    }.into_any()
-                }
-                Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    crate::pages::loaded(data, move |result| match result {
+        Ok(Some(v)) => {
+            let title = format!("{} · {}", tr(title_key), v.contract_number);
+            let back = format!("/contracts/{}", v.contract_number);
+            view! {
+                <Title text=title.clone() />
+                <p class="breadcrumb"><a href=back>{v.vehicle.clone()}" · "{v.contract_number.clone()}</a></p>
+                <h1>{title}</h1>
+                {body(v)}
+            }
+            .into_any()
+        }
+        Ok(None) => view! { <p><a href="/login">{tr("nav.login")}</a></p> }.into_any(),
+        Err(crate::error::AppError::NotFound) => view! { <NotFound /> }.into_any(),
+        Err(e) => view! { <p class="form-error" role="alert">{tr(e.message_key())}</p> }.into_any(),
+    })
+}
+
+/// The contract number in the address.
+fn number() -> String {
+    use_params_map()
+        .read_untracked()
+        .get("number")
+        .unwrap_or_default()
 }
 
 /// The open request of this kind, instead of the form: one at a time per contract.
@@ -70,12 +78,7 @@ fn not_changeable(v: &ChangeFormView) -> Option<AnyView> {
 
 #[component]
 pub fn PlatePage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.read().get("number").unwrap_or_default(),
-        plate_page,
-    );
-    frame("change.plate.title", data, plate_view)
+    frame("change.plate.title", plate_page(number()), plate_view)
 }
 
 fn plate_view(v: ChangeFormView) -> AnyView {
@@ -128,28 +131,18 @@ fn plate_view(v: ChangeFormView) -> AnyView {
 
 #[component]
 pub fn AllowancePage() -> impl IntoView {
-    let params = use_params_map();
     let request = ServerAction::<RequestAllowance>::new();
-    let data = Resource::new(
-        move || {
-            (
-                params.read().get("number").unwrap_or_default(),
-                request.version().get(),
-            )
-        },
-        |(number, _)| allowance_page(number),
-    );
-    provide_context(request);
-    frame("change.allowance.title", data, allowance_view)
+    frame(
+        "change.allowance.title",
+        allowance_page(number()),
+        move |v| allowance_view(v, request),
+    )
 }
 
-fn allowance_view(v: ChangeFormView) -> AnyView {
+fn allowance_view(v: ChangeFormView, request: ServerAction<RequestAllowance>) -> AnyView {
     if let Some(blocked) = not_changeable(&v).or_else(|| open_request(&v)) {
         return blocked;
     }
-    let Some(request) = use_context::<ServerAction<RequestAllowance>>() else {
-        return ().into_any();
-    };
     let message: Option<Message> = v.message.clone();
     let value = |k: &str| v.values.get(k).cloned().unwrap_or_default();
     let km_value = value("km_per_year");

@@ -489,8 +489,9 @@ pub async fn beside(
     ),
     ServiceError,
 > {
-    let list = contracts::details_for_customer(s.pool, customer_id).await?;
-    let open = crate::store::requests::for_customer(s.pool, customer_id)
+    let mut reads = s.db.reads().await?;
+    let list = contracts::details_for_customer(&mut reads, customer_id).await?;
+    let open = crate::store::requests::for_customer(reads, customer_id)
         .await?
         .into_iter()
         .filter(|r| {

@@ -11,7 +11,7 @@ pub type Outcome<T> = Result<Result<T, MessageRefusal>, ServiceError>;
 
 /// Every saved reply, by language and title.
 pub async fn all(s: &Services<'_>) -> Result<Vec<SavedReplyRow>, ServiceError> {
-    Ok(store::all(s.pool).await?)
+    Ok(store::all(s.db.reads().await?).await?)
 }
 
 /// Every saved reply, those in `lang` first.
@@ -19,7 +19,7 @@ pub async fn for_language(
     s: &Services<'_>,
     lang: domain::Lang,
 ) -> Result<Vec<SavedReplyRow>, ServiceError> {
-    let mut all = store::all(s.pool).await?;
+    let mut all = store::all(s.db.reads().await?).await?;
     all.sort_by_key(|r| r.lang != lang.code());
     Ok(all)
 }

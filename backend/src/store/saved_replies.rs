@@ -3,7 +3,7 @@
 use crate::error::StoreResult;
 use sqlx::{AnyConnection, AnyPool};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct SavedReplyRow {
     pub id: i64,
     pub lang: String,
@@ -16,9 +16,11 @@ pub struct SavedReplyRow {
 const COLUMNS: &str = "id, lang, title, body, updated_at, version";
 
 /// Every saved reply, by language and title.
-pub async fn all(pool: &AnyPool) -> StoreResult<Vec<SavedReplyRow>> {
+pub async fn all<'r>(
+    reads: impl Into<crate::infra::reads::Reads<'r>>,
+) -> StoreResult<Vec<SavedReplyRow>> {
     let sql = format!("SELECT {COLUMNS} FROM saved_replies ORDER BY lang, title, id");
-    Ok(sqlx::query_as(&sql).fetch_all(pool).await?)
+    reads.into().all(&sql, &[]).await
 }
 
 pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<SavedReplyRow>> {

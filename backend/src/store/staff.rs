@@ -45,9 +45,9 @@ pub async fn create(
     .await?)
 }
 
-pub async fn list(pool: &AnyPool) -> StoreResult<Vec<StaffRow>> {
+pub async fn list<'r>(reads: impl Into<Reads<'r>>) -> StoreResult<Vec<StaffRow>> {
     let sql = format!("SELECT {COLUMNS} FROM staff_accounts ORDER BY display_name, id");
-    Ok(sqlx::query_as(&sql).fetch_all(pool).await?)
+    reads.into().all(&sql, &[]).await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -68,8 +68,7 @@ pub async fn by_id<'r>(reads: impl Into<Reads<'r>>, id: i64) -> StoreResult<Opti
     reads
         .into()
         .optional(
-            "SELECT id, email, display_name, role, active, version, setup_pending, lang
-             FROM staff_accounts WHERE id = $1",
+            &format!("SELECT {COLUMNS} FROM staff_accounts WHERE id = $1"),
             &[Arg::Int(id)],
         )
         .await
