@@ -20,6 +20,10 @@ pub enum StoreError {
     /// saying how it went.
     #[error("{0}")]
     Interrupted(&'static str),
+    /// The database could not be reached for a write shared with others (the audit trail's
+    /// group commit): the others' copy of the first one's unavailable error.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<serde_rusqlite::Error> for StoreError {
@@ -43,6 +47,7 @@ impl StoreError {
             StoreError::Local(rusqlite::Error::SqliteFailure(e, _)) => {
                 unavailable_code(&e.extended_code.to_string())
             }
+            StoreError::Unavailable(_) => true,
             _ => false,
         }
     }

@@ -305,8 +305,15 @@ async fn write_group(pool: &AnyPool, group: Vec<Queued>) {
                 let _ = q.done.send(Ok(()));
             }
         }
-        Err(e) if group.len() == 1 => {
-            if let Some(q) = group.into_iter().next() {
+        // One entry, or the database is unavailable (an outage fails every entry alike; trying
+        // them one by one would wait for the database once per entry).
+        Err(e) if group.len() == 1 || e.is_unavailable() => {
+            let cause = e.to_string();
+            let mut first = Some(e);
+            for q in group {
+                let e = first
+                    .take()
+                    .unwrap_or_else(|| StoreError::Unavailable(cause.clone()));
                 let _ = q.done.send(Err(e));
             }
         }

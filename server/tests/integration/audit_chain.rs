@@ -145,6 +145,14 @@ both_backends!(
     }
 );
 
+/// How many entries the audit trail holds.
+async fn stored(pool: &sqlx::AnyPool) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM staff_audit")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 // Staff page views that arrive together are audited in one write (a group commit, issue 13):
 // every view still answers only once its own entry is stored, none is lost or written twice,
 // and the chain stays whole.
@@ -154,13 +162,7 @@ both_backends!(
         let app = spawn_at(backend, true, mid_november_2026()).await;
         let pool = &app.state.db.pool;
         let agent = app.staff(StaffRole::Agent).await;
-        let count = || async {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM staff_audit")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        };
-        let before = count().await;
+        let before = stored(pool).await;
         let views = (0..24).map(|i| {
             let path = if i % 2 == 0 {
                 "/cic/queue"
@@ -172,7 +174,7 @@ both_backends!(
         for body in futures_util::future::join_all(views).await {
             assert!(body.contains("<h1"), "a page answered: {body:.200}");
         }
-        assert_eq!(count().await, before + 24, "one entry per view");
+        assert_eq!(stored(pool).await, before + 24, "one entry per view");
         let actions: Vec<String> =
             sqlx::query_scalar("SELECT action FROM staff_audit ORDER BY id DESC LIMIT 24")
                 .fetch_all(pool)
@@ -205,10 +207,7 @@ both_backends!(
             .fetch_one(&db.pool)
             .await
             .unwrap();
-        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_audit")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+        let before = stored(&db.pool).await;
         // Another append is being written: the next ones wait, and are written as one group.
         let turn = APPENDS.lock().await;
         let tasks: Vec<_> = (0..12)
@@ -263,12 +262,8 @@ both_backends!(
                 .fetch_all(&db.pool)
                 .await
                 .unwrap();
-        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_audit")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
         // The entry of the request that went away was taken into the group and is stored too.
-        assert_eq!(stored, before + 11, "{details:?}");
+        assert_eq!(stored(&db.pool).await, before + 11, "{details:?}");
         assert!(!details.contains(&"read 5".to_string()), "{details:?}");
         assert!(details.contains(&"read 0".to_string()), "{details:?}");
         let report = backend::services::staff_access::verify_audit_chain(&db.pool, now)

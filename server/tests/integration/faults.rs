@@ -363,3 +363,65 @@ both_backends!(
         assert_eq!(res.status(), http::StatusCode::OK);
     }
 );
+
+// Staff page views waiting for the same audit commit when PostgreSQL goes away all get
+// "temporarily unavailable" at once: the group is not retried entry by entry (which would wait
+// for the database once per entry, past the request time limit).
+#[tokio::test]
+async fn an_outage_fails_a_whole_audit_group_at_once_as_unavailable() {
+    use backend::store::audit::{APPENDS, Entry, record_alone};
+    let proxy = DbProxy::start("127.0.0.1:5432").await;
+    let url = proxy.url(&common::fresh_postgres().await);
+    let app = spawn_with(
+        Backend::Sqlite,
+        true,
+        &[("DATABASE_URL", url.as_str()), ("PORTAL_DEMO", "true")],
+    )
+    .await;
+    let db = &app.state.db;
+    let now = app.state.clock.epoch();
+    let staff_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM staff_accounts")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let turn = APPENDS.lock().await;
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let detail = format!("read {i}");
+                let entry = Entry {
+                    staff_id,
+                    action: "view_work_queue",
+                    customer: None,
+                    object: None,
+                    detail: &detail,
+                    ip: "10.0.0.1",
+                    request_id: None,
+                };
+                record_alone(&db, now, &entry).await
+            })
+        })
+        .collect();
+    while db.audit_waiting().len() < 8 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    proxy.cut();
+    let started = Instant::now();
+    drop(turn);
+    for task in tasks {
+        let outcome = task.await.unwrap();
+        assert!(
+            outcome
+                .as_ref()
+                .is_err_and(backend::StoreError::is_unavailable),
+            "{outcome:?}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the group failed at once, not entry by entry: {:?}",
+        started.elapsed()
+    );
+    proxy.restore();
+}
