@@ -196,10 +196,11 @@ pub async fn staff_thread(
         list.sort_by_key(|(id, _)| *id != staff.staff_id);
         list
     };
-    let customer_lang = backend::store::accounts::notice_address(&ctx.db.pool, thread.customer_id)
-        .await?
-        .and_then(|(_, lang)| domain::Lang::from_code(&lang))
-        .unwrap_or_default();
+    let customer_lang =
+        backend::store::accounts::notice_address(ctx.db.reads().await?, thread.customer_id)
+            .await?
+            .and_then(|(_, lang)| domain::Lang::from_code(&lang))
+            .unwrap_or_default();
     let saved = backend::services::saved_replies::for_language(&services, customer_lang).await?;
     let chosen = reply
         .trim()

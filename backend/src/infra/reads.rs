@@ -98,6 +98,16 @@ impl Reads<'_> {
         matches!(self, Reads::Local(_))
     }
 
+    /// Whether the reads run on SQLite (for what only SQLite has, such as an FTS5 `MATCH`).
+    pub fn is_sqlite(&self) -> bool {
+        match self {
+            Reads::Local(_) => true,
+            Reads::Pool(pool) => pool.connect_options().database_url.scheme() == "sqlite",
+            Reads::Conn(conn) => conn.backend_name() == "SQLite",
+            Reads::Held(conn) => conn.backend_name() == "SQLite",
+        }
+    }
+
     /// Every row of the statement.
     pub async fn all<T: ReadRow>(self, sql: &str, args: &[Arg<'_>]) -> StoreResult<Vec<T>> {
         let query = || bind_all!(sqlx::query_as::<Any, T>(sql), args);

@@ -38,7 +38,13 @@ pub async fn search(
         Err(r) => return Ok(Err(r)),
     };
     let page = page.clamp(1, 10_000);
-    let (rows, more) = customers::search(s.pool, &term, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (rows, more) = customers::search(
+        s.db.reads().await?,
+        &term,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
     let detail = format!("\"{}\" page {page}: {} found", term.folded, rows.len());
     audit::record_alone(
         s.db,

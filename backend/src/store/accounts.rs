@@ -325,17 +325,18 @@ pub async fn claim_totp_step(pool: &AnyPool, account_id: i64, step: i64) -> Stor
 
 /// Where a customer's portal notices go: the account's e-mail address and the customer's
 /// language. None when the customer has no portal account.
-pub async fn notice_address<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    ex: E,
+pub async fn notice_address<'c>(
+    reads: impl Into<Reads<'c>>,
     customer_id: i64,
 ) -> StoreResult<Option<(String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT a.email, c.language FROM portal_accounts a JOIN customers c ON c.id = a.customer_id
-         WHERE a.customer_id = $1",
-    )
-    .bind(customer_id)
-    .fetch_optional(ex)
-    .await?)
+    reads
+        .into()
+        .optional(
+            "SELECT a.email, c.language FROM portal_accounts a JOIN customers c ON c.id = a.customer_id
+             WHERE a.customer_id = $1",
+            &[Arg::Int(customer_id)],
+        )
+        .await
 }
 
 /// Notes a completed sign-in (shown to staff as "last sign-in").

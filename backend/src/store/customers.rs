@@ -356,7 +356,7 @@ pub async fn fill_missing_search(pool: &AnyPool) -> StoreResult<usize> {
 }
 
 /// One customer in the staff's search results.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
 pub struct FoundRow {
     pub customer_number: String,
     pub kind: String,
@@ -382,46 +382,37 @@ impl FoundRow {
 /// one page of `limit` and whether more follow. On SQLite a term of 3 characters or more is
 /// looked up in the trigram index (`customer_search`, migration 0017) rather than by reading
 /// every document; PostgreSQL's planner uses its trigram index for the `LIKE` by itself.
-pub async fn search(
-    pool: &AnyPool,
+pub async fn search<'c>(
+    reads: impl Into<Reads<'c>>,
     term: &domain::search::Term,
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<FoundRow>, bool)> {
-    const COLUMNS: &str = "customer_number, kind, first_name, last_name, company_name, email, city";
-    let mut conn = pool.acquire().await?;
-    let indexed = match term.fts_query() {
-        Some(q) if conn.backend_name() == "SQLite" => Some(q),
-        _ => None,
-    };
-    let mut rows: Vec<FoundRow> = match indexed {
+    const INDEXED: &str =
+        "SELECT customer_number, kind, first_name, last_name, company_name, email, city
+         FROM customers
+         WHERE id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH $1)
+         ORDER BY customer_number LIMIT $2 OFFSET $3";
+    const SCANNED: &str =
+        "SELECT customer_number, kind, first_name, last_name, company_name, email, city
+         FROM customers
+         WHERE search_text LIKE $1 ESCAPE '\\' OR search_text LIKE $2 ESCAPE '\\'
+         ORDER BY customer_number LIMIT $3 OFFSET $4";
+    let reads = reads.into();
+    let mut rows: Vec<FoundRow> = match term.fts_query().filter(|_| reads.is_sqlite()) {
         Some(query) => {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM customers
-                 WHERE id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH $1)
-                 ORDER BY customer_number LIMIT $2 OFFSET $3"
-            );
-            sqlx::query_as(&sql)
-                .bind(query)
-                .bind(limit + 1)
-                .bind(offset)
-                .fetch_all(&mut *conn)
-                .await?
+            let args = [Arg::Text(&query), Arg::Int(limit + 1), Arg::Int(offset)];
+            reads.all(INDEXED, &args).await?
         }
         None => {
             let (folded, compact) = term.patterns();
-            let sql = format!(
-                "SELECT {COLUMNS} FROM customers
-                 WHERE search_text LIKE $1 ESCAPE '\\' OR search_text LIKE $2 ESCAPE '\\'
-                 ORDER BY customer_number LIMIT $3 OFFSET $4"
-            );
-            sqlx::query_as(&sql)
-                .bind(folded)
-                .bind(compact)
-                .bind(limit + 1)
-                .bind(offset)
-                .fetch_all(&mut *conn)
-                .await?
+            let args = [
+                Arg::Text(&folded),
+                Arg::Text(&compact),
+                Arg::Int(limit + 1),
+                Arg::Int(offset),
+            ];
+            reads.all(SCANNED, &args).await?
         }
     };
     let more = rows.len() as i64 > limit;
