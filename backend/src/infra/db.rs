@@ -68,6 +68,9 @@ pub struct Db {
     local: Option<Arc<LocalReads>>,
     /// Audit entries waiting for the next group commit ([`crate::store::audit::record_alone`]).
     audit_waiting: Arc<crate::store::audit::Waiting>,
+    /// SQLite: the connection the audit trail's group commits are written on, in a blocking
+    /// thread (`None` on PostgreSQL).
+    audit_writer: Option<Arc<std::sync::Mutex<rusqlite::Connection>>>,
 }
 
 impl Db {
@@ -124,12 +127,14 @@ impl Db {
                 // One read connection per core (at least 2): a local read holds its connection
                 // only while its statement runs in a worker thread, so more would sit idle.
                 let local = LocalReads::open(&file, cores.max(2))?;
+                let audit_writer = open_writer(&file)?;
                 Ok(Db {
                     pool,
                     typed: TypedPool::Sqlite(typed),
                     backend,
                     local: Some(Arc::new(local)),
                     audit_waiting: Arc::default(),
+                    audit_writer: Some(Arc::new(std::sync::Mutex::new(audit_writer))),
                 })
             }
             Backend::Postgres => {
@@ -150,6 +155,7 @@ impl Db {
                     backend,
                     local: None,
                     audit_waiting: Arc::default(),
+                    audit_writer: None,
                 })
             }
         }
@@ -168,6 +174,11 @@ impl Db {
     #[cfg(test)]
     pub(crate) fn reads_local(&self) -> Option<&LocalReads> {
         self.local.as_deref()
+    }
+
+    /// SQLite's connection for the audit trail's group commits.
+    pub(crate) fn audit_writer(&self) -> Option<&Arc<std::sync::Mutex<rusqlite::Connection>>> {
+        self.audit_writer.as_ref()
     }
 
     /// Audit entries waiting for the next group commit.
@@ -200,6 +211,20 @@ impl Db {
             .await?;
         Ok(count == 0)
     }
+}
+
+/// An SQLite connection for writes outside sqlx (the audit trail's group commit), set up as the
+/// pool's are: foreign keys checked, a writer that finds the database locked waits up to 5 s,
+/// commits not flushed to disk one by one (`synchronous = NORMAL`, safe in WAL mode).
+fn open_writer(path: &std::path::Path) -> StoreResult<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
 }
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once

@@ -92,61 +92,75 @@ pub async fn record_many(
     append(conn, &stamped).await
 }
 
+/// Entries a multi-row insert writes at most.
+const INSERT_ROWS: usize = 500;
+
+/// The statement that moves the head on by `$1` entries and gives the last hash: the first of
+/// every append, so that appends wait for each other on the head row.
+const TAKE_HEAD: &str =
+    "UPDATE audit_head SET entries = entries + $1 WHERE id = 1 RETURNING last_hash";
+const MOVE_HEAD: &str = "UPDATE audit_head SET last_hash = $1 WHERE id = 1";
+
+/// The insert of `rows` entries (`$1` to `$10` for the first, and so on).
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO staff_audit (staff_id, action, subject, at, ip_address, prev_hash, hash,
+                                  customer_number, object, request_id) VALUES ",
+    );
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 1..=10 {
+            if column > 1 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * 10 + column).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// The link and hash of each entry after `prev`, in order (each entry links to the one before
+/// it), and the last hash.
+fn chain(
+    mut prev: String,
+    entries: &[(i64, Entry<'_>)],
+) -> StoreResult<(Vec<(String, String)>, String)> {
+    let mut links = Vec::with_capacity(entries.len());
+    for (at, e) in entries {
+        let hash = entry_hash(
+            &prev,
+            &Fields {
+                staff_id: e.staff_id,
+                action: e.action,
+                subject: e.detail,
+                at: *at,
+                ip: e.ip,
+                customer: e.customer,
+                object: e.object,
+                request_id: e.request_id,
+            },
+        )?;
+        links.push((std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    Ok((links, prev))
+}
+
 /// Appends entries, each at its own time, in the caller's (write) transaction and in order: the
 /// head row is updated first (so concurrent appends wait for each other) and gives the last
 /// hash, the entries are written with their links and hashes (multi-row inserts), then the
 /// head moves on to the last one.
 async fn append(conn: &mut AnyConnection, entries: &[(i64, Entry<'_>)]) -> StoreResult<()> {
-    const ROWS: usize = 500;
-    let mut prev: String = sqlx::query_scalar(
-        "UPDATE audit_head SET entries = entries + $1 WHERE id = 1 RETURNING last_hash",
-    )
-    .bind(i64::try_from(entries.len()).unwrap_or(i64::MAX))
-    .fetch_one(&mut *conn)
-    .await?;
-    for chunk in entries.chunks(ROWS) {
-        let mut hashes = Vec::with_capacity(chunk.len());
-        for (at, e) in chunk {
-            let hash = entry_hash(
-                &prev,
-                &Fields {
-                    staff_id: e.staff_id,
-                    action: e.action,
-                    subject: e.detail,
-                    at: *at,
-                    ip: e.ip,
-                    customer: e.customer,
-                    object: e.object,
-                    request_id: e.request_id,
-                },
-            )?;
-            hashes.push((std::mem::replace(&mut prev, hash.clone()), hash));
-        }
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = i * 10;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO staff_audit (staff_id, action, subject, at, ip_address, prev_hash, hash,
-                                      customer_number, object, request_id) VALUES {}",
-            values.join(", ")
-        );
+    let prev: String = sqlx::query_scalar(TAKE_HEAD)
+        .bind(i64::try_from(entries.len()).unwrap_or(i64::MAX))
+        .fetch_one(&mut *conn)
+        .await?;
+    let (links, last) = chain(prev, entries)?;
+    for (chunk, links) in entries.chunks(INSERT_ROWS).zip(links.chunks(INSERT_ROWS)) {
+        let sql = insert_sql(chunk.len());
         let mut q = sqlx::query(&sql);
-        for ((at, e), (prev_hash, hash)) in chunk.iter().zip(hashes) {
+        for ((at, e), (prev_hash, hash)) in chunk.iter().zip(links) {
             q = q
                 .bind(e.staff_id)
                 .bind(e.action)
@@ -161,10 +175,45 @@ async fn append(conn: &mut AnyConnection, entries: &[(i64, Entry<'_>)]) -> Store
         }
         q.execute(&mut *conn).await?;
     }
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&prev)
+    sqlx::query(MOVE_HEAD)
+        .bind(&last)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// [`append`] in a write transaction of its own on an SQLite connection of this thread (the
+/// group commit's, see [`Writer`]): the same statements, committed before this returns.
+fn append_local(conn: &mut rusqlite::Connection, entries: &[(i64, Entry<'_>)]) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let count = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    let prev: String = tx
+        .prepare_cached(TAKE_HEAD)?
+        .query_row([count], |row| row.get(0))?;
+    let (links, last) = chain(prev, entries)?;
+    for (chunk, links) in entries.chunks(INSERT_ROWS).zip(links.chunks(INSERT_ROWS)) {
+        let mut insert = tx.prepare_cached(&insert_sql(chunk.len()))?;
+        let mut i = 0;
+        let mut bind = |value: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
+            i += 1;
+            insert.raw_bind_parameter(i, value)
+        };
+        for ((at, e), (prev_hash, hash)) in chunk.iter().zip(links) {
+            bind(&e.staff_id)?;
+            bind(&e.action)?;
+            bind(&e.detail)?;
+            bind(at)?;
+            bind(&e.ip)?;
+            bind(prev_hash)?;
+            bind(hash)?;
+            bind(&e.customer)?;
+            bind(&e.object)?;
+            bind(&e.request_id)?;
+        }
+        insert.raw_execute()?;
+    }
+    tx.prepare_cached(MOVE_HEAD)?.execute([&last])?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -271,10 +320,10 @@ pub async fn record_alone(db: &crate::infra::db::Db, now: i64, e: &Entry<'_>) ->
         Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
     }
     let group = db.audit_waiting().take();
-    let pool = db.pool.clone();
+    let writer = Writer::of(db);
     tokio::spawn(async move {
         let _turn = turn;
-        write_group(&pool, group).await;
+        write_group(&writer, group).await;
     });
     outcome
         .await
@@ -283,22 +332,69 @@ pub async fn record_alone(db: &crate::infra::db::Db, now: i64, e: &Entry<'_>) ->
 
 const GROUP_ENDED: &str = "the audit group commit ended without an outcome";
 
-/// Writes a group in one transaction and tells each entry's waiter; on failure, each entry alone.
-async fn write_group(pool: &AnyPool, group: Vec<Queued>) {
-    async fn alone(pool: &AnyPool, stamped: &[(i64, Entry<'_>)]) -> StoreResult<()> {
-        let mut tx = crate::infra::db::begin_write(pool).await?;
-        match append(&mut tx, stamped).await {
-            Ok(()) => Ok(tx.commit().await?),
-            Err(e) => {
-                // At once, so that the next try does not wait for the connection's next use.
-                let _ = tx.rollback().await;
-                Err(e)
+/// Where a group commit writes. On SQLite, a connection of its own in a blocking thread: the
+/// whole transaction is one hand-off there, where sqlx's connection thread takes four (begin,
+/// head, insert, commit), each a wake-up of two threads (issue 13: audited pages measured two
+/// context switches a request more than the others). PostgreSQL: the pool.
+enum Writer {
+    Pool(AnyPool),
+    Local(std::sync::Arc<std::sync::Mutex<rusqlite::Connection>>),
+}
+
+impl Writer {
+    fn of(db: &crate::infra::db::Db) -> Writer {
+        match db.audit_writer() {
+            Some(conn) => Writer::Local(conn.clone()),
+            None => Writer::Pool(db.pool.clone()),
+        }
+    }
+
+    /// Writes `group` in one transaction; gives the group back with the outcome (None: the
+    /// blocking thread ended without one, and the group is gone with it).
+    async fn write(&self, group: Vec<Queued>) -> Option<(Vec<Queued>, StoreResult<()>)> {
+        fn stamped(group: &[Queued]) -> Vec<(i64, Entry<'_>)> {
+            group.iter().map(|q| (q.at, q.entry.entry())).collect()
+        }
+        match self {
+            Writer::Pool(pool) => {
+                let result = async {
+                    let mut tx = crate::infra::db::begin_write(pool).await?;
+                    match append(&mut tx, &stamped(&group)).await {
+                        Ok(()) => Ok(tx.commit().await?),
+                        Err(e) => {
+                            // At once, so that the next try does not wait for the connection's
+                            // next use.
+                            let _ = tx.rollback().await;
+                            Err(e)
+                        }
+                    }
+                }
+                .await;
+                Some((group, result))
+            }
+            Writer::Local(conn) => {
+                let conn = conn.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mut conn = conn
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let result = append_local(&mut conn, &stamped(&group));
+                    (group, result)
+                })
+                .await
+                .ok()
             }
         }
     }
-    let stamped: Vec<(i64, Entry<'_>)> = group.iter().map(|q| (q.at, q.entry.entry())).collect();
-    let together = alone(pool, &stamped).await;
-    drop(stamped);
+}
+
+/// Writes a group in one transaction and tells each entry's waiter; on failure, each entry alone.
+/// A waiter whose entry is lost with a failed thread hears that its group ended without an
+/// outcome.
+async fn write_group(writer: &Writer, group: Vec<Queued>) {
+    let Some((group, together)) = writer.write(group).await else {
+        return;
+    };
     match together {
         Ok(()) => {
             for q in group {
@@ -320,8 +416,11 @@ async fn write_group(pool: &AnyPool, group: Vec<Queued>) {
         Err(e) => {
             tracing::warn!(entries = group.len(), error = %e, "audit group commit failed; writing its entries one by one");
             for q in group {
-                let result = alone(pool, &[(q.at, q.entry.entry())]).await;
-                let _ = q.done.send(result);
+                if let Some((mut alone, result)) = writer.write(vec![q]).await
+                    && let Some(q) = alone.pop()
+                {
+                    let _ = q.done.send(result);
+                }
             }
         }
     }
@@ -608,6 +707,21 @@ pub async fn batch_after(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // A multi-row insert numbers its values in order, ten a row: both writers bind them by
+    // position.
+    #[test]
+    fn an_insert_numbers_its_values_in_order() {
+        let sql = insert_sql(2);
+        assert!(
+            sql.ends_with(
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10), \
+                 ($11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+            ),
+            "{sql}"
+        );
+        assert_eq!(insert_sql(500).matches('$').count(), 5000);
+    }
 
     /// A chain of `n` entries as [`record`] writes them (the even ones with a customer and a
     /// request id, the odd ones in the older form without).
