@@ -7,7 +7,9 @@
 //! 25 invoices at about 200 µs against about 50 µs. So on SQLite the pages' reads run here, in
 //! the request's thread, on a few read-only connections of their own ([`LocalReads`]); on
 //! PostgreSQL (a network round trip either way) and for reads inside a caller's connection or
-//! transaction they go through sqlx as before. Writes, transactions and migrations stay on sqlx.
+//! transaction they go through sqlx as before. Writes, transactions and migrations stay on sqlx, but
+//! for the audit trail's group commit (`store::audit`), written on SQLite in one blocking hand-off
+//! on a connection of its own.
 //!
 //! A store function that reads for a page takes `impl Into<Reads>`: its callers pass a pool,
 //! a connection or a transaction as they did, or [`crate::infra::db::Db::reads`] for the fast
