@@ -153,6 +153,44 @@ async fn stored(pool: &sqlx::AnyPool) -> i64 {
         .unwrap()
 }
 
+/// A staff member of the demo data.
+pub(crate) async fn a_staff_id(pool: &sqlx::AnyPool) -> i64 {
+    sqlx::query_scalar("SELECT MIN(id) FROM staff_accounts")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// `n` staff page views, each waiting for the audit group commit with its line ("read {i}",
+/// by `staff(i)`).
+pub(crate) fn queued_views(
+    db: &backend::Db,
+    now: i64,
+    n: usize,
+    staff: impl Fn(usize) -> i64,
+) -> Vec<tokio::task::JoinHandle<Result<(), backend::StoreError>>> {
+    use backend::store::audit::{Entry, record_alone};
+    (0..n)
+        .map(|i| {
+            let db = db.clone();
+            let staff_id = staff(i);
+            tokio::spawn(async move {
+                let detail = format!("read {i}");
+                let entry = Entry {
+                    staff_id,
+                    action: "view_work_queue",
+                    customer: None,
+                    object: None,
+                    detail: &detail,
+                    ip: "10.0.0.1",
+                    request_id: None,
+                };
+                record_alone(&db, now, &entry).await
+            })
+        })
+        .collect()
+}
+
 // Staff page views that arrive together are audited in one write (a group commit, issue 13):
 // every view still answers only once its own entry is stored, none is lost or written twice,
 // and the chain stays whole.
@@ -199,35 +237,15 @@ both_backends!(
 both_backends!(
     a_refused_entry_or_a_request_gone_fails_nobody_else_in_its_group,
     |backend: Backend| async move {
-        use backend::store::audit::{APPENDS, Entry, record_alone};
+        use backend::store::audit::APPENDS;
         let app = spawn_at(backend, true, mid_november_2026()).await;
         let db = &app.state.db;
         let now = app.state.clock.epoch();
-        let staff_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM staff_accounts")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+        let staff_id = a_staff_id(&db.pool).await;
         let before = stored(&db.pool).await;
         // Another append is being written: the next ones wait, and are written as one group.
         let turn = APPENDS.lock().await;
-        let tasks: Vec<_> = (0..12)
-            .map(|i| {
-                let db = db.clone();
-                tokio::spawn(async move {
-                    let detail = format!("read {i}");
-                    let entry = Entry {
-                        staff_id: if i == 5 { 999_999 } else { staff_id },
-                        action: "view_work_queue",
-                        customer: None,
-                        object: None,
-                        detail: &detail,
-                        ip: "10.0.0.1",
-                        request_id: None,
-                    };
-                    record_alone(&db, now, &entry).await
-                })
-            })
-            .collect();
+        let tasks = queued_views(db, now, 12, |i| if i == 5 { 999_999 } else { staff_id });
         for _ in 0..500 {
             if db.audit_waiting().len() == 12 {
                 break;

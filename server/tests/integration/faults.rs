@@ -103,19 +103,25 @@ async fn page(client: &reqwest::Client, url: String) -> (u16, String, Duration) 
     (status, res.text().await.unwrap(), started.elapsed())
 }
 
+/// The portal (with the demo data if `demo`) on a fresh PostgreSQL database that it reaches
+/// through a proxy the test can cut.
+async fn behind_proxy(demo: bool) -> (DbProxy, common::TestApp) {
+    let proxy = DbProxy::start("127.0.0.1:5432").await;
+    let url = proxy.url(&common::fresh_postgres().await);
+    let mut vars = vec![("DATABASE_URL", url.as_str())];
+    if demo {
+        vars.push(("PORTAL_DEMO", "true"));
+    }
+    let app = spawn_with(Backend::Sqlite, demo, &vars).await;
+    (proxy, app)
+}
+
 // PostgreSQL goes away under a signed-in customer: pages, server functions and /readyz say
 // "temporarily unavailable" (503, translated, within the request time limit); when it is
 // back the portal serves again by itself, the customer still signed in.
 #[tokio::test]
 async fn a_database_outage_is_503_and_the_portal_recovers_by_itself() {
-    let proxy = DbProxy::start("127.0.0.1:5432").await;
-    let url = proxy.url(&common::fresh_postgres().await);
-    let app = spawn_with(
-        Backend::Sqlite,
-        true,
-        &[("DATABASE_URL", url.as_str()), ("PORTAL_DEMO", "true")],
-    )
-    .await;
+    let (proxy, app) = behind_proxy(true).await;
     let an = app.signed_in_customer("100001", "an@example.be").await;
     let (status, html, _) = page(&an, app.url("/dashboard")).await;
     assert_eq!(status, 200);
@@ -198,9 +204,7 @@ async fn sessions_in_memory(app: &common::TestApp, on: bool, limit: Duration) ->
 // instance), and serves from memory again once it listens on a new connection.
 #[tokio::test]
 async fn a_silently_dropped_session_listener_is_noticed_and_replaced() {
-    let proxy = DbProxy::start("127.0.0.1:5432").await;
-    let url = proxy.url(&common::fresh_postgres().await);
-    let app = spawn_with(Backend::Sqlite, false, &[("DATABASE_URL", url.as_str())]).await;
+    let (proxy, app) = behind_proxy(false).await;
     assert!(
         sessions_in_memory(&app, true, Duration::from_secs(5)).await,
         "listening"
@@ -369,40 +373,14 @@ both_backends!(
 // for the database once per entry, past the request time limit).
 #[tokio::test]
 async fn an_outage_fails_a_whole_audit_group_at_once_as_unavailable() {
-    use backend::store::audit::{APPENDS, Entry, record_alone};
-    let proxy = DbProxy::start("127.0.0.1:5432").await;
-    let url = proxy.url(&common::fresh_postgres().await);
-    let app = spawn_with(
-        Backend::Sqlite,
-        true,
-        &[("DATABASE_URL", url.as_str()), ("PORTAL_DEMO", "true")],
-    )
-    .await;
+    use crate::audit_chain::{a_staff_id, queued_views};
+    use backend::store::audit::APPENDS;
+    let (proxy, app) = behind_proxy(true).await;
     let db = &app.state.db;
     let now = app.state.clock.epoch();
-    let staff_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM staff_accounts")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let staff_id = a_staff_id(&db.pool).await;
     let turn = APPENDS.lock().await;
-    let tasks: Vec<_> = (0..8)
-        .map(|i| {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let detail = format!("read {i}");
-                let entry = Entry {
-                    staff_id,
-                    action: "view_work_queue",
-                    customer: None,
-                    object: None,
-                    detail: &detail,
-                    ip: "10.0.0.1",
-                    request_id: None,
-                };
-                record_alone(&db, now, &entry).await
-            })
-        })
-        .collect();
+    let tasks = queued_views(db, now, 8, |_| staff_id);
     while db.audit_waiting().len() < 8 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
