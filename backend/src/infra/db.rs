@@ -124,8 +124,8 @@ impl Db {
                     })
                     .connect(url)
                     .await?;
-                // One read connection per core (at least 2): a local read holds its connection
-                // only while its statement runs in a worker thread, so more would sit idle.
+                // One read connection per core (at least 2) to begin with: a page's reads
+                // hold one while they run in a worker thread; more are opened if needed.
                 let local = LocalReads::open(&file, cores.max(2))?;
                 let audit_writer = open_writer(&file)?;
                 Ok(Db {
@@ -165,15 +165,15 @@ impl Db {
     /// connection held for all of them (one wait for the pool instead of one per read).
     pub async fn reads(&self) -> StoreResult<Reads<'_>> {
         Ok(match &self.local {
-            Some(local) => Reads::Local(local),
+            Some(local) => Reads::Local(local.take()?),
             None => Reads::Held(self.pool.acquire().await?),
         })
     }
 
     /// SQLite's local read connections, if this database has them (tests of the read path).
     #[cfg(test)]
-    pub(crate) fn reads_local(&self) -> Option<&LocalReads> {
-        self.local.as_deref()
+    pub(crate) fn reads_local(&self) -> Option<&Arc<LocalReads>> {
+        self.local.as_ref()
     }
 
     /// SQLite's connection for the audit trail's group commits.

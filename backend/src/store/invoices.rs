@@ -420,7 +420,7 @@ mod tests {
             let (sqlx_rows, sqlx_total) = page_for_customer(&db.pool, customer, q, today)
                 .await
                 .unwrap();
-            let local = Reads::Local(db.reads_local().unwrap());
+            let local = Reads::Local(db.reads_local().unwrap().take().unwrap());
             let (rows, total) = page_for_customer(local, customer, q, today).await.unwrap();
             let ids = |r: &[InvoiceRow]| r.iter().map(|i| i.id).collect::<Vec<_>>();
             assert_eq!(ids(&rows), ids(&sqlx_rows), "{q:?}");
@@ -445,7 +445,7 @@ mod tests {
                 page,
                 ..first.clone()
             };
-            let local = Reads::Local(db.reads_local().unwrap());
+            let local = Reads::Local(db.reads_local().unwrap().take().unwrap());
             let (rows, total) = page_for_customer(local, customer, &q, today).await.unwrap();
             let expected_rows = if page == 1 { PAGE_SIZE } else { 0 };
             assert_eq!(i64::try_from(rows.len()).unwrap(), expected_rows);
