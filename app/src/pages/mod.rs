@@ -51,6 +51,9 @@ where
     V: IntoView + 'static,
 {
     Suspend::new(async move {
-        leptos::tachys::html::InertElement::new(view(data.await).into_view().to_html())
+        let data = data.await;
+        leptos::tachys::html::InertElement::new(crate::i18n::in_page_language(|| {
+            view(data).into_view().to_html()
+        }))
     })
 }
