@@ -5,6 +5,7 @@
 
 use crate::error::StoreResult;
 use crate::infra::db::Db;
+use crate::infra::reads::Reads;
 use crate::services::self_service::allowance;
 use crate::store::contracts::{self, ContractDetail};
 use crate::store::documents::{self, DocumentRow};
@@ -66,7 +67,43 @@ pub async fn contract(
     number: &str,
 ) -> StoreResult<Option<ContractOverview>> {
     let mut reads = db.reads().await?;
-    let Some(c) = contracts::detail_for_customer(&mut reads, customer_id, number).await? else {
+    let Some(t) = terms_in(&mut reads, customer_id, number).await? else {
+        return Ok(None);
+    };
+    Ok(Some(ContractOverview {
+        invoices: invoices::for_contract(&mut reads, customer_id, t.contract.id).await?,
+        documents: documents::for_contract(&mut reads, customer_id, t.contract.id).await?,
+        contract: t.contract,
+        terms: t.terms,
+        readings: t.readings,
+        requests: t.requests,
+    }))
+}
+
+/// One contract with what its change forms (number plate, allowance) show: its mileage terms,
+/// readings and requests, not its invoices or documents.
+pub struct ContractTerms {
+    pub contract: ContractDetail,
+    pub terms: Allowance,
+    pub readings: Vec<Reading>,
+    pub requests: Vec<RequestRow>,
+}
+
+/// `None` when the customer has no contract with this number.
+pub async fn contract_terms(
+    db: &Db,
+    customer_id: i64,
+    number: &str,
+) -> StoreResult<Option<ContractTerms>> {
+    terms_in(&mut db.reads().await?, customer_id, number).await
+}
+
+async fn terms_in(
+    reads: &mut Reads<'_>,
+    customer_id: i64,
+    number: &str,
+) -> StoreResult<Option<ContractTerms>> {
+    let Some(c) = contracts::detail_for_customer(&mut *reads, customer_id, number).await? else {
         return Ok(None);
     };
     let terms = allowance(&c).ok_or_else(|| {
@@ -75,12 +112,10 @@ pub async fn contract(
             c.contract_number
         ))
     })?;
-    Ok(Some(ContractOverview {
+    Ok(Some(ContractTerms {
         terms,
-        readings: mileage::for_contract(&mut reads, customer_id, c.id).await?,
-        invoices: invoices::for_contract(&mut reads, customer_id, c.id).await?,
-        documents: documents::for_contract(&mut reads, customer_id, c.id).await?,
-        requests: requests::for_contract(&mut reads, customer_id, c.id).await?,
+        readings: mileage::for_contract(&mut *reads, customer_id, c.id).await?,
+        requests: requests::for_contract(&mut *reads, customer_id, c.id).await?,
         contract: c,
     }))
 }

@@ -163,7 +163,8 @@ async fn change_form(
     let s = session::session().await?;
     let db = session::db()?;
     let today = session::clock()?.local_today();
-    let Some(o) = backend::services::overview::contract(&db, me.customer_id, &number).await? else {
+    let Some(o) = backend::services::overview::contract_terms(&db, me.customer_id, &number).await?
+    else {
         return Err(AppError::NotFound);
     };
     let (c, terms, readings) = (o.contract, o.terms, o.readings);
