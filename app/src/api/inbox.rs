@@ -173,35 +173,21 @@ pub async fn staff_thread(
     let s = session::session().await?;
     let ctx = session::ctx()?;
     let origin = crate::gate::Origin::current();
-    let Some(opened) = backend::services::messages::open_for_staff(
-        &ctx.services(),
-        origin.reader(staff.staff_id),
-        id,
-    )
-    .await?
+    let Some(view) =
+        messages::staff_thread(&ctx.services(), origin.reader(staff.staff_id), id).await?
     else {
         return Err(AppError::NotFound);
     };
     let flash = session::take_flash(&s, THREAD_FORM).await?;
+    let messages::StaffThread {
+        opened,
+        contracts,
+        open_requests: open,
+        mut colleagues,
+        saved_replies: saved,
+    } = view;
     let thread = opened.thread;
-    let services = ctx.services();
-    let (contracts, open) = messages::beside(&services, thread.customer_id).await?;
-    let colleagues: Vec<(i64, String)> = {
-        let mut list: Vec<(i64, String)> = backend::store::staff::list(ctx.db.reads().await?)
-            .await?
-            .into_iter()
-            .filter(|m| m.active == 1 && m.setup_pending == 0)
-            .map(|m| (m.id, m.display_name))
-            .collect();
-        list.sort_by_key(|(id, _)| *id != staff.staff_id);
-        list
-    };
-    let customer_lang =
-        backend::store::accounts::notice_address(ctx.db.reads().await?, thread.customer_id)
-            .await?
-            .and_then(|(_, lang)| domain::Lang::from_code(&lang))
-            .unwrap_or_default();
-    let saved = backend::services::saved_replies::for_language(&services, customer_lang).await?;
+    colleagues.sort_by_key(|(id, _)| *id != staff.staff_id);
     let chosen = reply
         .trim()
         .parse::<i64>()

@@ -262,12 +262,75 @@ pub async fn open_for_staff(
     thread_id: i64,
 ) -> Result<Option<Opened>, ServiceError> {
     let mut reads = s.db.reads().await?;
-    let Some(thread) = messages::by_id(&mut reads, thread_id).await? else {
+    let opened = thread_for_staff(&mut reads, thread_id).await?;
+    drop(reads);
+    let Some(opened) = opened else {
         return Ok(None);
     };
-    let list = messages::messages(&mut reads, thread_id, true).await?;
-    let files = messages::attachments(&mut reads, thread_id, true).await?;
+    record_thread_view(s, who, &opened).await?;
+    Ok(Some(opened))
+}
+
+/// The staff thread page's data: the thread and what is shown beside it.
+#[derive(Debug)]
+pub struct StaffThread {
+    pub opened: Opened,
+    /// The customer's contracts and open requests.
+    pub contracts: Vec<contracts::ContractDetail>,
+    pub open_requests: Vec<crate::store::requests::RequestRow>,
+    /// Active staff members who finished their set-up (id, name), by name: whom the thread
+    /// can be assigned to.
+    pub colleagues: Vec<(i64, String)>,
+    /// Every saved reply, those in the language of the customer's notices first.
+    pub saved_replies: Vec<crate::store::saved_replies::SavedReplyRow>,
+}
+
+/// [`open_for_staff`] with what the thread page shows beside the thread, all read through one
+/// handle (one snapshot) before the view is audited.
+pub async fn staff_thread(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    thread_id: i64,
+) -> Result<Option<StaffThread>, ServiceError> {
+    let mut reads = s.db.reads().await?;
+    let Some(opened) = thread_for_staff(&mut reads, thread_id).await? else {
+        return Ok(None);
+    };
+    let customer_id = opened.thread.customer_id;
+    let (contracts, open_requests) = beside_in(&mut reads, customer_id).await?;
+    let colleagues = crate::store::staff::list(&mut reads)
+        .await?
+        .into_iter()
+        .filter(|m| m.active == 1 && m.setup_pending == 0)
+        .map(|m| (m.id, m.display_name))
+        .collect();
+    let customer_lang = accounts::notice_address(&mut reads, customer_id)
+        .await?
+        .and_then(|(_, lang)| Lang::from_code(&lang))
+        .unwrap_or_default();
+    let mut saved_replies = crate::store::saved_replies::all(&mut reads).await?;
+    saved_replies.sort_by_key(|r| r.lang != customer_lang.code());
     drop(reads);
+    record_thread_view(s, who, &opened).await?;
+    Ok(Some(StaffThread {
+        opened,
+        contracts,
+        open_requests,
+        colleagues,
+        saved_replies,
+    }))
+}
+
+/// A thread with its messages and files, internal notes included, and `seen`.
+async fn thread_for_staff(
+    reads: &mut crate::infra::reads::Reads<'_>,
+    thread_id: i64,
+) -> Result<Option<Opened>, ServiceError> {
+    let Some(thread) = messages::by_id(&mut *reads, thread_id).await? else {
+        return Ok(None);
+    };
+    let list = messages::messages(&mut *reads, thread_id, true).await?;
+    let files = messages::attachments(&mut *reads, thread_id, true).await?;
     // The newest message the customer can see among those shown (a reply sent with it is
     // refused if a newer one came in since).
     let seen = list
@@ -276,24 +339,33 @@ pub async fn open_for_staff(
         .map(|m| m.id)
         .max()
         .unwrap_or(0);
-    let object = format!("thread {thread_id}");
-    audit::record_alone(
-        s.db,
-        s.clock.epoch(),
-        &who.entry(
-            "view_thread",
-            Some(&thread.customer_number),
-            Some(&object),
-            "",
-        ),
-    )
-    .await?;
     Ok(Some(Opened {
         thread,
         messages: list,
         attachments: files,
         seen,
     }))
+}
+
+/// The audit line of a staff view of a thread; the view is shown only once it is committed.
+async fn record_thread_view(
+    s: &Services<'_>,
+    who: Reader<'_>,
+    opened: &Opened,
+) -> Result<(), ServiceError> {
+    let object = format!("thread {}", opened.thread.id);
+    audit::record_alone(
+        s.db,
+        s.clock.epoch(),
+        &who.entry(
+            "view_thread",
+            Some(&opened.thread.customer_number),
+            Some(&object),
+            "",
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// What a staff member does to a thread.
@@ -477,10 +549,9 @@ pub async fn inbox(
     Ok(page)
 }
 
-/// What staff see beside a thread: the customer's contracts and open requests (part of the
-/// audited thread view).
-pub async fn beside(
-    s: &Services<'_>,
+/// What staff see beside a thread: the customer's contracts and open requests.
+async fn beside_in(
+    reads: &mut crate::infra::reads::Reads<'_>,
     customer_id: i64,
 ) -> Result<
     (
@@ -489,9 +560,8 @@ pub async fn beside(
     ),
     ServiceError,
 > {
-    let mut reads = s.db.reads().await?;
-    let list = contracts::details_for_customer(&mut reads, customer_id).await?;
-    let open = crate::store::requests::for_customer(reads, customer_id)
+    let list = contracts::details_for_customer(&mut *reads, customer_id).await?;
+    let open = crate::store::requests::for_customer(&mut *reads, customer_id)
         .await?
         .into_iter()
         .filter(|r| {

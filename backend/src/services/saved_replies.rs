@@ -1,5 +1,6 @@
 //! Saved replies: admins write and keep texts in Dutch, French and English (audited); agents
-//! start a reply from one (the thread page offers those in the customer's language first).
+//! start a reply from one (the thread page offers those in the customer's language first:
+//! `services::messages::staff_thread`).
 
 use crate::services::staff_access::Reader;
 use crate::services::{ServiceError, Services};
@@ -12,16 +13,6 @@ pub type Outcome<T> = Result<Result<T, MessageRefusal>, ServiceError>;
 /// Every saved reply, by language and title.
 pub async fn all(s: &Services<'_>) -> Result<Vec<SavedReplyRow>, ServiceError> {
     Ok(store::all(s.db.reads().await?).await?)
-}
-
-/// Every saved reply, those in `lang` first.
-pub async fn for_language(
-    s: &Services<'_>,
-    lang: domain::Lang,
-) -> Result<Vec<SavedReplyRow>, ServiceError> {
-    let mut all = store::all(s.db.reads().await?).await?;
-    all.sort_by_key(|r| r.lang != lang.code());
-    Ok(all)
 }
 
 pub async fn by_id(s: &Services<'_>, id: i64) -> Result<Option<SavedReplyRow>, ServiceError> {
