@@ -254,26 +254,11 @@ pub async fn unread(s: &Services<'_>, customer_id: i64) -> Result<i64, ServiceEr
 
 // ---- Staff ----
 
-/// A thread as staff see it (audited): with internal notes, and the id of the newest message
-/// the customer can see (sent back with a reply for the collision check).
-pub async fn open_for_staff(
-    s: &Services<'_>,
-    who: Reader<'_>,
-    thread_id: i64,
-) -> Result<Option<Opened>, ServiceError> {
-    let mut reads = s.db.reads().await?;
-    let opened = thread_for_staff(&mut reads, thread_id).await?;
-    drop(reads);
-    let Some(opened) = opened else {
-        return Ok(None);
-    };
-    record_thread_view(s, who, &opened).await?;
-    Ok(Some(opened))
-}
-
-/// The staff thread page's data: the thread and what is shown beside it.
+/// A thread as staff see it (audited), with what the thread page shows beside it.
 #[derive(Debug)]
 pub struct StaffThread {
+    /// With internal notes, and the id of the newest message the customer can see (sent back
+    /// with a reply for the collision check).
     pub opened: Opened,
     /// The customer's contracts and open requests.
     pub contracts: Vec<contracts::ContractDetail>,
@@ -285,8 +270,8 @@ pub struct StaffThread {
     pub saved_replies: Vec<crate::store::saved_replies::SavedReplyRow>,
 }
 
-/// [`open_for_staff`] with what the thread page shows beside the thread, all read through one
-/// handle (one snapshot) before the view is audited.
+/// The thread and what is shown beside it, all read through one handle (one snapshot), then
+/// the view audited; the data is handed out only once the audit line is committed.
 pub async fn staff_thread(
     s: &Services<'_>,
     who: Reader<'_>,

@@ -50,14 +50,12 @@ pub async fn dashboard(
     })
 }
 
-/// One contract with its mileage terms, readings, invoices, documents and requests.
+/// One contract with its mileage terms, readings and requests, and its invoices and
+/// documents.
 pub struct ContractOverview {
-    pub contract: ContractDetail,
-    pub terms: Allowance,
-    pub readings: Vec<Reading>,
+    pub with_terms: ContractTerms,
     pub invoices: Vec<InvoiceRow>,
     pub documents: Vec<DocumentRow>,
-    pub requests: Vec<RequestRow>,
 }
 
 /// `None` when the customer has no contract with this number.
@@ -67,16 +65,14 @@ pub async fn contract(
     number: &str,
 ) -> StoreResult<Option<ContractOverview>> {
     let mut reads = db.reads().await?;
-    let Some(t) = terms_in(&mut reads, customer_id, number).await? else {
+    let Some(with_terms) = terms_in(&mut reads, customer_id, number).await? else {
         return Ok(None);
     };
+    let id = with_terms.contract.id;
     Ok(Some(ContractOverview {
-        invoices: invoices::for_contract(&mut reads, customer_id, t.contract.id).await?,
-        documents: documents::for_contract(&mut reads, customer_id, t.contract.id).await?,
-        contract: t.contract,
-        terms: t.terms,
-        readings: t.readings,
-        requests: t.requests,
+        invoices: invoices::for_contract(&mut reads, customer_id, id).await?,
+        documents: documents::for_contract(&mut reads, customer_id, id).await?,
+        with_terms,
     }))
 }
 

@@ -162,10 +162,11 @@ both_backends!(
         };
 
         // Opening is audited; the page remembers the newest message it showed.
-        let opened = messaging::open_for_staff(&s, who, id)
+        let opened = messaging::staff_thread(&s, who, id)
             .await
             .unwrap()
-            .unwrap();
+            .unwrap()
+            .opened;
         let (thread, seen) = (opened.thread, opened.seen);
         let views: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM staff_audit WHERE action = 'view_thread' AND customer_number = '100001'",
@@ -193,10 +194,11 @@ both_backends!(
         .await
         .unwrap();
         assert_eq!(stale, Err(MessageRefusal::Changed));
-        let opened = messaging::open_for_staff(&s, who, id)
+        let opened = messaging::staff_thread(&s, who, id)
             .await
             .unwrap()
-            .unwrap();
+            .unwrap()
+            .opened;
         let (thread, seen) = (opened.thread, opened.seen);
         messaging::act(
             &s,
@@ -210,10 +212,11 @@ both_backends!(
         .await
         .unwrap()
         .unwrap();
-        let thread = messaging::open_for_staff(&s, who, id)
+        let thread = messaging::staff_thread(&s, who, id)
             .await
             .unwrap()
             .unwrap()
+            .opened
             .thread;
         messaging::act(
             &s,
@@ -258,10 +261,11 @@ both_backends!(
         assert!(!notice.contains("vergoeding") && !notice.contains("Klant belt"));
 
         // Closed: the customer cannot write in it; reopened, they can.
-        let thread = messaging::open_for_staff(&s, who, id)
+        let thread = messaging::staff_thread(&s, who, id)
             .await
             .unwrap()
             .unwrap()
+            .opened
             .thread;
         messaging::act(&s, who, id, thread.version, StaffAction::Close, "", &[])
             .await
@@ -271,10 +275,11 @@ both_backends!(
             messaging::reply(&s, an, id, "Nog iets", &[]).await.unwrap(),
             Err(MessageRefusal::Closed)
         );
-        let thread = messaging::open_for_staff(&s, who, id)
+        let thread = messaging::staff_thread(&s, who, id)
             .await
             .unwrap()
             .unwrap()
+            .opened
             .thread;
         assert_eq!(
             messaging::act(&s, who, id, thread.version, StaffAction::Close, "", &[])

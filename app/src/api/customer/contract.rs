@@ -76,7 +76,12 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
     else {
         return Err(AppError::NotFound);
     };
-    let (c, terms, readings) = (o.contract, o.terms, o.readings);
+    let backend::services::overview::ContractTerms {
+        contract: c,
+        terms,
+        readings,
+        requests,
+    } = o.with_terms;
     let projection = project(&terms, &readings);
     let lang = session::lang();
     let reading_item = |r: &domain::mileage::Reading| ReadingItem {
@@ -117,7 +122,7 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
         .map(|i| server::invoice_item(i, today))
         .collect();
     let documents = o.documents.into_iter().map(server::document_item).collect();
-    let requests = o.requests.into_iter().map(server::request_item).collect();
+    let requests = requests.into_iter().map(server::request_item).collect();
     let flash = session::take_flash(&s, server::MILEAGE_FORM).await?;
     let mileage_form = if flash.values.get("contract") == Some(&c.contract_number) {
         MileageForm {
