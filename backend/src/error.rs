@@ -26,15 +26,6 @@ pub enum StoreError {
     Unavailable(String),
 }
 
-impl From<serde_rusqlite::Error> for StoreError {
-    fn from(e: serde_rusqlite::Error) -> Self {
-        match e {
-            serde_rusqlite::Error::Rusqlite(e) => StoreError::Local(e),
-            other => StoreError::Corrupt(other.to_string()),
-        }
-    }
-}
-
 pub type StoreResult<T> = Result<T, StoreError>;
 
 impl StoreError {

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod password;
 pub mod pdf;
 pub mod reads;
+pub mod row_decode;
 pub mod seal;
 pub mod sessions;
 pub mod totp;

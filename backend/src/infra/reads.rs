@@ -14,8 +14,8 @@
 //! A store function that reads for a page takes `impl Into<Reads>`: its callers pass a pool,
 //! a connection or a transaction as they did, or [`crate::infra::db::Db::reads`] for the fast
 //! path. The SQL is the same portable text either way (`$1`, `$2` bound by number), and a row
-//! type derives both `sqlx::FromRow` and `serde::Deserialize` (by column name, or by position
-//! for tuples).
+//! type derives both `sqlx::FromRow` and `serde::Deserialize` (read by position here, its
+//! fields checked against the column names: [`crate::infra::row_decode`]).
 //!
 //! A local read blocks its worker thread for the statement's few microseconds (the statement
 //! cache keeps them prepared). In WAL mode a reader does not wait for the writer; a read that
@@ -23,10 +23,12 @@
 //! timeout and then fails as "temporarily unavailable", like sqlx's.
 
 use crate::error::{StoreError, StoreResult};
+use crate::infra::row_decode::{Layout, from_row};
 use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool};
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -275,12 +277,12 @@ impl LocalConn {
                 Arg::Text(v) => statement.raw_bind_parameter(i, v)?,
             }
         }
-        let columns = serde_rusqlite::columns_from_statement(&statement);
+        let layout = Cell::new(Layout::Unknown);
         let mut rows = statement.raw_query();
         let mut out = Vec::new();
         while more(&out) {
             let Some(row) = rows.next()? else { break };
-            out.push(serde_rusqlite::from_row_with_columns::<T>(row, &columns)?);
+            out.push(from_row::<T>(row, &layout)?);
         }
         Ok(out)
     }

@@ -36,11 +36,13 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> StoreResult<Option<AccountRow>> {
     Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
 }
 
-/// An account with one of its logins, as the access gate reads them on every request.
+/// An account with one of its logins, as the access gate reads them on every request. Read
+/// locally as the account's columns and two more (a tuple: `#[serde(flatten)]` would buffer
+/// every column by name first).
 #[derive(Clone, Debug, sqlx::FromRow, serde::Deserialize)]
+#[serde(from = "(AccountRow, Option<i64>, i64)")]
 pub struct WithLogin {
     #[sqlx(flatten)]
-    #[serde(flatten)]
     pub account: AccountRow,
     /// When the login was last seen; `None` when the login was ended (or is not this
     /// account's).
@@ -48,6 +50,16 @@ pub struct WithLogin {
     /// The customer's message threads with a reply they have not read (the page header
     /// shows it on every page, so it comes in the same statement).
     pub unread_replies: i64,
+}
+
+impl From<(AccountRow, Option<i64>, i64)> for WithLogin {
+    fn from((account, last_seen, unread_replies): (AccountRow, Option<i64>, i64)) -> Self {
+        WithLogin {
+            account,
+            last_seen,
+            unread_replies,
+        }
+    }
 }
 
 /// The account, whether `login_id` is still one of its logins and the customer's unread
