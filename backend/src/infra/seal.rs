@@ -53,19 +53,40 @@ impl Column {
     }
 }
 
-static KEY: RwLock<Option<DataKey>> = RwLock::new(None);
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// The installed key and the audit MAC keyed with the audit key derived from it (derived and
+/// keyed once: a staff page writes an audit entry on every request).
+struct Installed {
+    data: DataKey,
+    audit: HmacSha256,
+}
+
+static KEY: RwLock<Option<Installed>> = RwLock::new(None);
 
 /// Sets the process's data key (at start-up).
 pub fn install(key: DataKey) {
+    let Some(audit) = audit_hmac(&key) else {
+        return;
+    };
     if let Ok(mut slot) = KEY.write() {
-        *slot = Some(key);
+        *slot = Some(Installed { data: key, audit });
     }
+}
+
+/// HMAC-SHA256 keyed with the audit key: HMAC-SHA256(data key, "portal audit chain v1").
+fn audit_hmac(key: &DataKey) -> Option<HmacSha256> {
+    use hmac::Mac;
+    let mut derive = <HmacSha256 as Mac>::new_from_slice(&key.0).ok()?;
+    derive.update(b"portal audit chain v1");
+    let audit_key = derive.finalize().into_bytes();
+    <HmacSha256 as Mac>::new_from_slice(&audit_key).ok()
 }
 
 fn key() -> Result<DataKey, SealError> {
     KEY.read()
         .ok()
-        .and_then(|k| k.clone())
+        .and_then(|k| k.as_ref().map(|k| k.data.clone()))
         .ok_or(SealError::NoKey)
 }
 
@@ -81,13 +102,12 @@ pub enum SealError {
 /// from the configuration and never from the database, so rows written straight into the
 /// database cannot carry a valid hash (`store::audit`).
 pub fn audit_mac(message: &[u8]) -> Result<[u8; 32], SealError> {
-    use hmac::{Hmac, Mac};
-    type HmacSha256 = Hmac<Sha256>;
-    let data = key()?;
-    let mut derive = <HmacSha256 as Mac>::new_from_slice(&data.0).map_err(|_| SealError::NoKey)?;
-    derive.update(b"portal audit chain v1");
-    let audit_key = derive.finalize().into_bytes();
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(&audit_key).map_err(|_| SealError::NoKey)?;
+    use hmac::Mac;
+    let mut mac = KEY
+        .read()
+        .ok()
+        .and_then(|k| k.as_ref().map(|k| k.audit.clone()))
+        .ok_or(SealError::NoKey)?;
     mac.update(message);
     Ok(mac.finalize().into_bytes().into())
 }
@@ -178,6 +198,20 @@ mod tests {
             Err(SealError::Unreadable)
         );
         assert_eq!(format!("{key:?}"), "DataKey(<redacted>)");
+    }
+
+    // The audit key is derived as it always was (kept keyed since, not derived per entry):
+    // the chains already stored must still verify. The value was computed apart (Python's
+    // hmac) from the data key and the derivation.
+    #[test]
+    fn the_audit_mac_is_the_one_stored_chains_were_written_with() {
+        use hmac::Mac;
+        let mut mac = audit_hmac(&DataKey::from_text("audit chain unit tests")).unwrap();
+        mac.update(b"prev\x1f1\x1fview_customer");
+        assert_eq!(
+            hex::encode(mac.finalize().into_bytes()),
+            "11930cebee8ce96b2a3a7f777799433ac8b06b7a8d5c34a0e40d43fb4ff628df"
+        );
     }
 
     #[test]
