@@ -80,13 +80,12 @@ pub fn from_row<T: de::DeserializeOwned>(
     layout: &Cell<Layout>,
 ) -> Result<T> {
     let at = Cell::new(0);
-    let value = T::deserialize(Cursor {
+    T::deserialize(Cursor {
         row,
         at: &at,
         layout,
         top: true,
-    })?;
-    Ok(value)
+    })
 }
 
 /// The row read from column `at` on: a struct or tuple takes as many columns as it has
@@ -169,6 +168,13 @@ impl<'de> de::Deserializer<'de> for Cursor<'_, '_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        // By name means the whole row: a part of it (a flattened struct in a tuple) cannot be.
+        if !self.top {
+            return Err(DecodeError::Shape(format!(
+                "the columns from {} cannot be read by name",
+                self.at.get()
+            )));
+        }
         visitor.visit_map(ByName {
             row: self.row,
             idx: 0,
@@ -437,10 +443,18 @@ mod tests {
         );
     }
 
-    // A tuple takes its elements in order, a struct inside it as many columns as its fields.
+    // A tuple takes its elements in order, a struct inside it as many columns as its fields;
+    // a part of a row is never read by name (that would read the whole row).
     #[test]
     fn a_struct_in_a_tuple_takes_its_own_columns() {
         let conn = db();
+        let mut statement = conn
+            .prepare("SELECT 'x' AS tag, id, name, note, 7 AS total FROM t")
+            .unwrap();
+        let mut r = statement.query([]).unwrap();
+        let row = r.next().unwrap().unwrap();
+        let flattened = from_row::<(String, Flattened)>(row, &Cell::new(Layout::Unknown));
+        assert!(flattened.is_err(), "{flattened:?}");
         let (extended, _) = rows::<(Account, Option<i64>, i64)>(
             &conn,
             "SELECT id, name, note, NULL AS seen, id * 10 AS n FROM t ORDER BY id",

@@ -66,6 +66,7 @@ static KEY: RwLock<Option<Installed>> = RwLock::new(None);
 
 /// Sets the process's data key (at start-up).
 pub fn install(key: DataKey) {
+    // HMAC takes a key of any length: `audit_hmac` is never `None`.
     let Some(audit) = audit_hmac(&key) else {
         return;
     };
