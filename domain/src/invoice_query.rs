@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: i64 = 25;
+/// The invoices a contract's page shows, newest first; the rest are one link away, in the
+/// invoice list filtered on the contract (a page that stays the same size as a contract ages).
+pub const LATEST_ON_CONTRACT: i64 = 6;
 
 /// The status filter: "open" includes overdue invoices; "overdue" is open and past due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +76,15 @@ pub struct InvoiceQuery {
 impl InvoiceQuery {
     pub fn offset(&self) -> i64 {
         (self.page - 1) * PAGE_SIZE
+    }
+
+    /// The invoice list filtered on one contract.
+    pub fn of_contract(number: &str) -> InvoiceQuery {
+        InvoiceQuery {
+            contract: Some(number.to_string()),
+            page: 1,
+            ..InvoiceQuery::default()
+        }
     }
 
     /// The query string of this query on another page (for pagination links).
@@ -228,5 +240,17 @@ mod tests {
         assert_eq!(page_count(0), 1);
         assert_eq!(page_count(25), 1);
         assert_eq!(page_count(26), 2);
+    }
+
+    #[test]
+    fn the_list_of_one_contract() {
+        assert_eq!(
+            InvoiceQuery::of_contract("LC-2023-0001").href(1),
+            "/invoices?contract=LC-2023-0001"
+        );
+        assert_eq!(
+            InvoiceQuery::of_contract("A&B 1").href(1),
+            "/invoices?contract=A%26B%201"
+        );
     }
 }

@@ -47,6 +47,13 @@ test('a customer follows a contract, reports a reading, browses invoices, downlo
   await expect(page.locator('svg.mileage-chart circle title', { hasText: `${c.shown} km` })).toHaveCount(1);
   await expect(page.getByText(new RegExp(`${c.shown.replace('.', '\\.')}\\s*km \\(`))).toBeVisible();
 
+  // The contract page lists its six newest invoices and links to all twelve.
+  const contractInvoices = page.getByRole('region', { name: 'Facturen' });
+  await expect(contractInvoices.getByRole('row')).toHaveCount(7);
+  await contractInvoices.getByRole('link', { name: 'Alle facturen van dit contract' }).click();
+  await expect(page).toHaveURL(new RegExp(`/invoices\\?contract=${c.contract}$`));
+  await expect(page.getByText('12 facturen · pagina 1 van 1')).toBeVisible();
+
   // Invoices across contracts: 25 per page, filters and pages as links and a GET form.
   // On the phone the navigation is behind the header's menu button.
   await page.locator('summary', { hasText: 'Menu' }).click();

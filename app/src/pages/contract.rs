@@ -151,6 +151,9 @@ fn contract_view(mut c: ContractView, report: ServerAction<ReportMileage>) -> im
             } else {
                 view! { <InvoiceTable items=invoices /> }.into_any()
             }}
+            {c.all_invoices.clone().map(|href| view! {
+                <p><a href=href>{tr("contract.all_invoices")}</a></p>
+            })}
         </section>
         <section aria-labelledby="documents-title">
             <h2 id="documents-title">{tr("page.documents.title")}</h2>

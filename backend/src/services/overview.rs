@@ -13,7 +13,7 @@ use crate::store::invoices::{self, InvoiceRow, OpenSummary};
 use crate::store::requests::{self, RequestRow};
 use crate::store::{announcements, mileage};
 use domain::Lang;
-use domain::invoice_query::InvoiceQuery;
+use domain::invoice_query::{InvoiceQuery, LATEST_ON_CONTRACT};
 use domain::mileage::{Allowance, Reading};
 use domain::model::ContractStatus;
 use sqlx::AnyPool;
@@ -50,11 +50,14 @@ pub async fn dashboard(
     })
 }
 
-/// One contract with its mileage terms, readings and requests, and its invoices and
+/// One contract with its mileage terms, readings and requests, its latest invoices and its
 /// documents.
 pub struct ContractOverview {
     pub with_terms: ContractTerms,
+    /// The newest [`LATEST_ON_CONTRACT`] invoices, newest first.
     pub invoices: Vec<InvoiceRow>,
+    /// The contract has more invoices than these.
+    pub more_invoices: bool,
     pub documents: Vec<DocumentRow>,
 }
 
@@ -69,8 +72,14 @@ pub async fn contract(
         return Ok(None);
     };
     let id = with_terms.contract.id;
+    // One more than shown tells whether there are more.
+    let mut latest =
+        invoices::latest_for_contract(&mut reads, customer_id, id, LATEST_ON_CONTRACT + 1).await?;
+    let more_invoices = latest.len() as i64 > LATEST_ON_CONTRACT;
+    latest.truncate(LATEST_ON_CONTRACT as usize);
     Ok(Some(ContractOverview {
-        invoices: invoices::for_contract(&mut reads, customer_id, id).await?,
+        invoices: latest,
+        more_invoices,
         documents: documents::for_contract(&mut reads, customer_id, id).await?,
         with_terms,
     }))

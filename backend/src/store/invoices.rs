@@ -222,19 +222,28 @@ pub async fn for_customer_by_number<'r>(
         .await
 }
 
-/// A contract's invoices, newest first.
-pub async fn for_contract<'r>(
+/// A contract's `limit` newest invoices, newest first.
+pub async fn latest_for_contract<'r>(
     reads: impl Into<Reads<'r>>,
     customer_id: i64,
     contract_id: i64,
+    limit: i64,
 ) -> StoreResult<Vec<InvoiceRow>> {
     let sql = format!(
         "SELECT {ROW} FROM invoices i JOIN contracts c ON c.id = i.contract_id
-         WHERE c.customer_id = $1 AND i.contract_id = $2 ORDER BY i.issue_date DESC, i.id DESC"
+         WHERE c.customer_id = $1 AND i.contract_id = $2 ORDER BY i.issue_date DESC, i.id DESC
+         LIMIT $3"
     );
     reads
         .into()
-        .all(&sql, &[Arg::Int(customer_id), Arg::Int(contract_id)])
+        .all(
+            &sql,
+            &[
+                Arg::Int(customer_id),
+                Arg::Int(contract_id),
+                Arg::Int(limit),
+            ],
+        )
         .await
 }
 

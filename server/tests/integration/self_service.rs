@@ -206,6 +206,62 @@ both_backends!(
 );
 
 both_backends!(
+    contract_page_shows_the_latest_invoices_and_links_to_all,
+    |backend: Backend| async move {
+        let app = spawn_at(backend, true, mid_november_2026()).await;
+        let an = customer(&app, "100001", "an@example.be").await;
+        let pool = &app.state.db.pool;
+        let numbers_of = |sql: &'static str| async move {
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        };
+        let all = numbers_of(
+            "SELECT i.invoice_number FROM invoices i JOIN contracts c ON c.id = i.contract_id
+             WHERE c.contract_number = 'LC-2023-0001' ORDER BY i.issue_date DESC, i.id DESC",
+        )
+        .await;
+        assert_eq!(all.len(), 12, "the demo contract's invoices");
+        // Its page shows the six newest, newest first, and links to the list of all twelve.
+        let (_, page) = html(&an, &app, "/contracts/LC-2023-0001").await;
+        assert_eq!(invoice_numbers(&page), all[..6].to_vec());
+        let link = "<a href=\"/invoices?contract=LC-2023-0001\">Alle facturen van dit contract</a>";
+        assert!(page.contains(link), "link to all invoices");
+        let (_, list) = html(&an, &app, "/invoices?contract=LC-2023-0001").await;
+        assert_eq!(invoice_numbers(&list), all);
+        // In the customer's language.
+        get(&an, &app, "/lang/fr").await;
+        let (_, fr) = html(&an, &app, "/contracts/LC-2023-0001").await;
+        assert!(fr.contains("Toutes les factures de ce contrat"));
+        get(&an, &app, "/lang/nl").await;
+        // With six invoices left, all of them show and there is no link.
+        sqlx::query(
+            "DELETE FROM invoices WHERE issue_date < $1 AND contract_id =
+             (SELECT id FROM contracts WHERE contract_number = 'LC-2023-0001')",
+        )
+        .bind(
+            numbers_of(
+                "SELECT i.issue_date FROM invoices i JOIN contracts c ON c.id = i.contract_id
+                 WHERE c.contract_number = 'LC-2023-0001'
+                 ORDER BY i.issue_date DESC, i.id DESC LIMIT 1 OFFSET 5",
+            )
+            .await[0]
+                .clone(),
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        let (_, six) = html(&an, &app, "/contracts/LC-2023-0001").await;
+        assert_eq!(invoice_numbers(&six), all[..6].to_vec());
+        assert!(
+            !six.contains("/invoices?contract="),
+            "no link when all are shown"
+        );
+    }
+);
+
+both_backends!(
     mileage_readings_are_checked_and_kept,
     |backend: Backend| async move {
         let app = spawn_at(backend, true, mid_november_2026()).await;

@@ -47,7 +47,10 @@ pub struct ContractView {
     /// The server-rendered SVG chart (no script needed), if there is anything to draw.
     pub chart_svg: Option<String>,
     pub projection: Option<ProjectionView>,
+    /// The newest invoices of the contract.
     pub invoices: Vec<InvoiceItem>,
+    /// The invoice list filtered on this contract, when it has more invoices than shown.
+    pub all_invoices: Option<String>,
     pub documents: Vec<DocumentItem>,
     pub requests: Vec<RequestItem>,
     pub mileage_form: MileageForm,
@@ -152,6 +155,9 @@ pub async fn contract_page(number: String) -> Result<Option<ContractView>, AppEr
             exceeds: p.exceeds(),
         }),
         invoices,
+        all_invoices: o
+            .more_invoices
+            .then(|| domain::invoice_query::InvoiceQuery::of_contract(&c.contract_number).href(1)),
         documents,
         requests,
         mileage_form,
