@@ -94,6 +94,11 @@ ensure_wrk() {
   command -v wrk >/dev/null 2>&1 || apt_install wrk
 }
 
+# Instruction counts per request (scripts/bench_instructions.sh): valgrind's callgrind.
+ensure_valgrind() {
+  command -v callgrind_control >/dev/null 2>&1 || apt_install valgrind
+}
+
 # The load test's users (scripts/load.sh): Python with aiohttp, in its own virtual environment.
 LOAD_PY="$ROOT/scripts/load/.venv/bin/python"
 ensure_load_python() {
