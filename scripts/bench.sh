@@ -5,7 +5,8 @@
 # server functions, the CIC work queue and customer search on the demo and the seed data set,
 # the audit trail's CSV export of a million entries, approvals by 50 agents at once, and
 # invoice PDFs (time and memory), messaging (scripts/bench_messages.sh) and the table of every
-# page's requests/s and p99 (scripts/bench_pages.sh). Release build;
+# page's requests/s and p99 (scripts/bench_pages.sh) and instructions a request
+# (scripts/bench_instructions.sh). Release build;
 # loopback only;
 # every load run is bounded (wrk -d).
 set -euo pipefail
@@ -261,3 +262,4 @@ rm -rf "$DATA"
 # Messaging: lists and threads with a million messages, 10 MB attachments.
 BENCH_PORT=$((PORT + 10)) "$ROOT/scripts/bench_messages.sh"
 BENCH_PORT=$((PORT + 20)) "$ROOT/scripts/bench_pages.sh"
+env -u DATABASE_URL BENCH_PORT=$((PORT + 30)) "$ROOT/scripts/bench_instructions.sh"

@@ -18,7 +18,7 @@ PORT="${BENCH_PORT:-3225}"
 DATA="$(mktemp -d)"
 N="${BENCH_REQUESTS:-20}"
 SERVER="${BENCH_SERVER:-$ROOT/target/release/server}"
-[ -x "$SERVER" ] || { say "release build"; cargo leptos build --release --split >/dev/null; }
+[ -x "$SERVER" ] || { say "release build"; cargo leptos build --release >/dev/null; }
 
 source "$ROOT/scripts/bench_lib.sh"
 bench_env error
