@@ -72,25 +72,4 @@ row() {
   k=$(count "$2" "$3")
   echo "| $1 | $k | $(( terms * 100 / k )) % |"
 }
-row "/ landing" "" /
-row "/login" "" /login
-row "/dashboard" "$COOKIE" /dashboard
-row "/contracts/LC-2023-0001" "$COOKIE" /contracts/LC-2023-0001
-row "/invoices" "$COOKIE" /invoices
-row "/invoices/{number}" "$COOKIE" "/invoices/$INVOICE"
-row "/documents" "$COOKIE" /documents
-row "/requests" "$COOKIE" /requests
-row "/messages" "$COOKIE" /messages
-row "/messages/{thread}" "$COOKIE" "/messages/$THREAD"
-row "/profile/security" "$COOKIE" /profile/security
-row "/profile/contact" "$COOKIE" /profile/contact
-row "/contracts/{number}/plate" "$COOKIE" /contracts/LC-2023-0001/plate
-row "/contracts/{number}/allowance" "$COOKIE" /contracts/LC-2023-0001/allowance
-row "/messages/new" "$COOKIE" /messages/new
-row "/cic (staff, audited)" "$STAFF_COOKIE" /cic
-row "/cic/queue (staff, audited)" "$STAFF_COOKIE" /cic/queue
-row "/cic/inbox (staff, audited)" "$STAFF_COOKIE" /cic/inbox
-row "/cic/threads/{thread} (staff, audited)" "$STAFF_COOKIE" "/cic/threads/$THREAD"
-row "/cic/customers?q=Jan (staff, audited)" "$STAFF_COOKIE" "/cic/customers?q=Jan"
-row "/cic/customers/{number} (staff, audited)" "$STAFF_COOKIE" /cic/customers/100001
-row "/cic/replies (staff)" "$STAFF_COOKIE" /cic/replies
+each_page row

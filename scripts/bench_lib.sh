@@ -88,3 +88,30 @@ thread_and_invoice() {
   THREAD=$(json "$COOKIE" customer/messages | python3 -c 'import json,sys; print(json.load(sys.stdin)["threads"][0]["id"])')
   INVOICE=$(json "$COOKIE" customer/invoices | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["number"])')
 }
+
+# Every page the page benchmarks measure (bench_pages.sh, bench_instructions.sh), after
+# register_bench_customer, staff_sign_in and thread_and_invoice: calls "$1 LABEL COOKIE PATH".
+each_page() {
+  "$1" "/ landing" "" /
+  "$1" "/login" "" /login
+  "$1" "/dashboard" "$COOKIE" /dashboard
+  "$1" "/contracts/LC-2023-0001" "$COOKIE" /contracts/LC-2023-0001
+  "$1" "/invoices" "$COOKIE" /invoices
+  "$1" "/invoices/{number}" "$COOKIE" "/invoices/$INVOICE"
+  "$1" "/documents" "$COOKIE" /documents
+  "$1" "/requests" "$COOKIE" /requests
+  "$1" "/messages" "$COOKIE" /messages
+  "$1" "/messages/{thread}" "$COOKIE" "/messages/$THREAD"
+  "$1" "/profile/security" "$COOKIE" /profile/security
+  "$1" "/profile/contact" "$COOKIE" /profile/contact
+  "$1" "/contracts/{number}/plate" "$COOKIE" /contracts/LC-2023-0001/plate
+  "$1" "/contracts/{number}/allowance" "$COOKIE" /contracts/LC-2023-0001/allowance
+  "$1" "/messages/new" "$COOKIE" /messages/new
+  "$1" "/cic (staff, audited)" "$STAFF_COOKIE" /cic
+  "$1" "/cic/queue (staff, audited)" "$STAFF_COOKIE" /cic/queue
+  "$1" "/cic/inbox (staff, audited)" "$STAFF_COOKIE" /cic/inbox
+  "$1" "/cic/threads/{thread} (staff, audited)" "$STAFF_COOKIE" "/cic/threads/$THREAD"
+  "$1" "/cic/customers?q=Jan (staff, audited)" "$STAFF_COOKIE" "/cic/customers?q=Jan"
+  "$1" "/cic/customers/{number} (staff, audited)" "$STAFF_COOKIE" /cic/customers/100001
+  "$1" "/cic/replies (staff)" "$STAFF_COOKIE" /cic/replies
+}

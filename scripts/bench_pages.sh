@@ -85,28 +85,7 @@ row() {
   read -r rps p cpu dbcpu < <(load "$cookie" "$path")
   echo "| $label | $rps | $p | $(( rps * 100 / terms )) % | $(( rps * 100 / plain )) % | $cpu | $dbcpu |"
 }
-row "/ landing" "" /
-row "/login" "" /login
-row "/dashboard" "$COOKIE" /dashboard
-row "/contracts/LC-2023-0001" "$COOKIE" /contracts/LC-2023-0001
-row "/invoices" "$COOKIE" /invoices
-row "/invoices/{number}" "$COOKIE" "/invoices/$INVOICE"
-row "/documents" "$COOKIE" /documents
-row "/requests" "$COOKIE" /requests
-row "/messages" "$COOKIE" /messages
-row "/messages/{thread}" "$COOKIE" "/messages/$THREAD"
-row "/profile/security" "$COOKIE" /profile/security
-row "/profile/contact" "$COOKIE" /profile/contact
-row "/contracts/{number}/plate" "$COOKIE" /contracts/LC-2023-0001/plate
-row "/contracts/{number}/allowance" "$COOKIE" /contracts/LC-2023-0001/allowance
-row "/messages/new" "$COOKIE" /messages/new
-row "/cic (staff, audited)" "$STAFF_COOKIE" /cic
-row "/cic/queue (staff, audited)" "$STAFF_COOKIE" /cic/queue
-row "/cic/inbox (staff, audited)" "$STAFF_COOKIE" /cic/inbox
-row "/cic/threads/{thread} (staff, audited)" "$STAFF_COOKIE" "/cic/threads/$THREAD"
-row "/cic/customers?q=Jan (staff, audited)" "$STAFF_COOKIE" "/cic/customers?q=Jan"
-row "/cic/customers/{number} (staff, audited)" "$STAFF_COOKIE" /cic/customers/100001
-row "/cic/replies (staff)" "$STAFF_COOKIE" /cic/replies
+each_page row
 # /terms once more: a machine whose speed changed during the run (a shared one does, by ±30 %
 # within minutes) shows here, and the shares above are then no better than that change.
 read -r again again_p99 again_cpu _ < <(load "" /terms)
