@@ -33,11 +33,26 @@ fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     move || provide_context(ctx.clone())
 }
 
+/// The app's page routes, worked out once per process. Working them out renders the app with
+/// every resource's loading switched off, process-wide (Leptos's `SuppressResourceLoad`, a
+/// global flag): done again by a second server in the same process (the integration tests run
+/// dozens side by side) while another one rendered a page, that page's data never loaded and
+/// the request hung until its time limit (a 503 after 30 s).
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            generate_route_list(|| {
+                view! { <App site=SiteInfo::new(Branding::default(), Lang::default()) /> }
+            })
+        })
+        .clone()
+}
+
 pub fn router(state: AppState) -> Router {
     let secure = state.settings.secure_cookies;
-    let routes = generate_route_list(|| {
-        view! { <App site=SiteInfo::new(Branding::default(), Lang::default()) /> }
-    });
+    let routes = page_routes();
     let ctx = context(&state);
     let page_shell = {
         let options = state.leptos.clone();

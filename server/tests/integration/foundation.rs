@@ -660,3 +660,31 @@ both_backends!(
         }
     }
 );
+
+both_backends!(
+    pages_load_their_data_while_another_server_starts_in_the_same_process,
+    |backend: Backend| async move {
+        // Building a server's router works out the page routes by rendering the app with
+        // Leptos's resource loading switched off process-wide. It used to happen for every
+        // server, so a page rendered meanwhile by another server in the process never got its
+        // data and hung until its time limit (seen as random 503s in this test binary, which
+        // runs dozens of servers side by side).
+        let app = common::spawn_with(backend, false, &[("PORTAL_REQUEST_TIMEOUT_SECS", "5")]).await;
+        let state = app.state.clone();
+        let builder = tokio::task::spawn_blocking(move || {
+            for _ in 0..40 {
+                drop(server::routes::router(state.clone()));
+            }
+        });
+        let mut pages = 0;
+        while !builder.is_finished() || pages < 5 {
+            let res = app.browse("/register").await;
+            let status = res.status();
+            let html = res.text().await.unwrap();
+            assert_eq!(status, StatusCode::OK, "page {pages}");
+            assert!(html.contains("Stap 1 van 7"), "page {pages}");
+            pages += 1;
+        }
+        builder.await.unwrap();
+    }
+);

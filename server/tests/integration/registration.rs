@@ -52,6 +52,40 @@ async fn mailed_code(app: &TestApp, email: &str) -> String {
         .to_string()
 }
 
+/// The message a page shows in its form-error or field-error boxes (for failure reports).
+fn shown_errors(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for marker in ["class=\"form-error\"", "class=\"field-error\""] {
+        for part in html.split(marker).skip(1) {
+            let text = part.split_once('>').map_or(part, |(_, rest)| rest);
+            let end = text.find("</p>").or_else(|| text.find("</div>"));
+            found.push(match end {
+                Some(end) => text[..end].to_string(),
+                None => text.chars().take(200).collect(),
+            });
+        }
+    }
+    found
+}
+
+/// Posts a registration step and asserts that the page then shows step `next` of 7; a failure
+/// says what the post answered and which message the page showed instead.
+async fn step(app: &TestApp, endpoint: &str, form: &[(&str, &str)], next: u8) {
+    let answer = post(app, endpoint, form).await;
+    let res = browse(app, "/register").await;
+    let status = res.status();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!("Stap {next} van 7")),
+        "after {endpoint} (answered {answer:?}) the page ({status}) is not at step {next}; it shows {:?} and {:?} in {:?}",
+        html.find("Stap ")
+            .map(|at| html[at..].chars().take(12).collect::<String>()),
+        shown_errors(&html),
+        html.find("<title>")
+            .map(|at| html[at..].chars().take(120).collect::<String>())
+    );
+}
+
 /// Runs the whole journey for a demo customer and returns the app signed in.
 async fn register(app: &TestApp, customer: &str, contract: &str, email: &str) {
     assert_eq!(
@@ -60,8 +94,7 @@ async fn register(app: &TestApp, customer: &str, contract: &str, email: &str) {
     );
     assert!(page(app, "/register").await.contains("Stap 2 van 7"));
     let code = last_code(app).await;
-    post(app, "register/code", &[("code", &code)]).await;
-    assert!(page(app, "/register").await.contains("Stap 3 van 7"));
+    step(app, "register/code", &[("code", &code)], 3).await;
     let details = [
         ("first_name", "An"),
         ("last_name", "Peeters"),
@@ -69,15 +102,12 @@ async fn register(app: &TestApp, customer: &str, contract: &str, email: &str) {
         ("password", PASSWORD),
         ("password_confirmation", PASSWORD),
     ];
-    post(app, "register/details", &details).await;
-    assert!(page(app, "/register").await.contains("Stap 4 van 7"));
+    step(app, "register/details", &details, 4).await;
     let code = mailed_code(app, email).await;
-    post(app, "register/email-code", &[("code", &code)]).await;
-    assert!(page(app, "/register").await.contains("Stap 5 van 7"));
+    step(app, "register/email-code", &[("code", &code)], 5).await;
     post(app, "register/contract", &[("contract_number", contract)]).await;
     let code = last_code(app).await;
-    post(app, "register/contract-code", &[("code", &code)]).await;
-    assert!(page(app, "/register").await.contains("Stap 7 van 7"));
+    step(app, "register/contract-code", &[("code", &code)], 7).await;
     let (status, location) = post(app, "register/terms", &[("decision", "accept")]).await;
     assert_eq!(
         (status, location.as_str()),
