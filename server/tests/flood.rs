@@ -1,6 +1,8 @@
 //! A flood of sign-ins (issue 9): the wait for an argon2 permit is bounded, and past it the
 //! answer is a translated "busy" with 503 and `Retry-After`. A test binary of its own: the
-//! hashing permits are shared by the whole process.
+//! hashing permits are shared by the whole process, and while the flood holds them every
+//! other test's sign-in would be answered "busy" too (it was in `integration` for a while,
+//! and sign-ins in the tests running beside it failed at random).
 
 use testkit::both_backends;
 use testkit::{Backend, TestApp};
@@ -52,10 +54,10 @@ both_backends!(
             }
         }
         assert!(busy > 0, "200 sign-ins at once all queued for argon2");
-        // The server still checks sign-ins. In this test binary other tests hash passwords on
-        // the same single permit at the same time, so the whole flood may have been answered
-        // "busy": then a sign-in tried again after the flood, as the answer asks (up to ten
-        // times, a second apart), is checked.
+        // The server still checks sign-ins. The other backend's flood runs beside this one on
+        // the same permits, so the whole flood may have been answered "busy": then a sign-in
+        // tried again after the flood, as the answer asks (up to ten times, a second apart),
+        // is checked.
         let mut tries = 0;
         while checked == 0 && tries < 10 {
             tries += 1;
