@@ -363,6 +363,81 @@ both_backends!(
 );
 
 both_backends!(
+    an_invoice_is_listed_for_whoever_holds_its_contract,
+    |backend: Backend| async move {
+        // The invoice list reads invoices by their own customer column (migration 0022): it
+        // must follow the contract when an import (or any other writer) moves the contract.
+        let app = spawn(backend, false).await;
+        let pool = &app.state.db.pool;
+        let now = app.state.clock.epoch();
+        let today = app.state.clock.local_today();
+        let listed = |customer_number: &'static str| async move {
+            let (id,): (i64,) =
+                sqlx::query_as("SELECT id FROM customers WHERE customer_number = $1")
+                    .bind(customer_number)
+                    .fetch_one(pool)
+                    .await
+                    .unwrap();
+            let q = domain::invoice_query::InvoiceQuery {
+                page: 1,
+                ..Default::default()
+            };
+            let (rows, total) = backend::store::invoices::page_for_customer(pool, id, &q, today)
+                .await
+                .unwrap();
+            let mut numbers: Vec<String> = rows.into_iter().map(|r| r.invoice_number).collect();
+            numbers.sort();
+            assert_eq!(total, numbers.len() as i64);
+            numbers
+        };
+        backend::services::import::import_json(pool, now, IMPORT)
+            .await
+            .unwrap();
+        assert_eq!(listed("200001").await, ["2026-100001"]);
+        // A second import moves the contract to a new customer and adds an invoice to it.
+        let moved = IMPORT
+            .replace(
+                r#"{"customer_number": "200001", "kind": "private", "first_name": "Lies", "last_name": "Maes",
+     "mobile": "0470 99 88 77", "email": "lies@example.be", "language": "nl"}"#,
+                r#"{"customer_number": "200001", "kind": "private", "first_name": "Lies", "last_name": "Maes",
+     "mobile": "0470 99 88 77", "email": "lies@example.be", "language": "nl"},
+    {"customer_number": "200002", "kind": "private", "first_name": "Tom", "last_name": "Maes",
+     "mobile": "0470 99 88 66", "email": "tom@example.be", "language": "nl"}"#,
+            )
+            .replace(
+                r#""contract_number": "LC-2026-0100", "customer_number": "200001""#,
+                r#""contract_number": "LC-2026-0100", "customer_number": "200002""#,
+            )
+            .replace(
+                r#"
+  ]
+}"#,
+                r#",
+    {"invoice_number": "2026-100002", "contract_number": "LC-2026-0100", "issue_date": "2026-02-01",
+     "due_date": "2026-02-28", "amount_excl_vat_cents": 42149, "vat_cents": 8851, "status": "open"}
+  ]
+}"#,
+            );
+        let report = backend::services::import::import_json(pool, now, &moved)
+            .await
+            .unwrap();
+        assert_eq!((report.contracts.updated, report.invoices.inserted), (1, 1));
+        assert!(listed("200001").await.is_empty(), "the old holder's list");
+        assert_eq!(listed("200002").await, ["2026-100001", "2026-100002"]);
+        // Another writer than the import moves it back.
+        sqlx::query(
+            "UPDATE contracts SET customer_id = (SELECT id FROM customers WHERE customer_number = '200001')
+             WHERE contract_number = 'LC-2026-0100'",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        assert_eq!(listed("200001").await, ["2026-100001", "2026-100002"]);
+        assert!(listed("200002").await.is_empty());
+    }
+);
+
+both_backends!(
     an_import_with_bad_rows_stores_nothing,
     |backend: Backend| async move {
         let app = spawn(backend, false).await;
