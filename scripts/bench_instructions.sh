@@ -10,6 +10,20 @@
 # either (its processes are not instrumented), so it compares builds on SQLite.
 # Prints one table: thousands of instructions a request and the share of /terms' count
 # (the inverse of the requests/s share: a page that costs 2.5 times /terms shows 40 %).
+#
+# And checks every page against its budget (issue 13's server target, stated by content):
+# a page may cost 2.5 times /terms (the issue's "40 % of /terms") plus ROW_BUDGET thousand
+# instructions (BENCH_ROW_BUDGET, default 30) for each table row it shows (the <tr> in its
+# <tbody>, counted in the page the script fetched). A signed-in page's own overhead (session,
+# access gate, statements, shell) must fit the 40 %; what a list adds beyond it grows with
+# the rows it shows. The invoice list is measured twice, with all its rows and filtered down
+# to a few, which gives its cost a row as measured (25 k on 2026-12-07: the allowance is that
+# and a fifth more, so a row that gets dearer shows here). Exits 1 when a page is over its
+# budget or a row costs more than the allowance (a benchmark, run by hand or by
+# scripts/bench.sh; never part of the test command). Copies of more than a few KB count one
+# instruction a byte under callgrind (glibc copies them with `rep movsb`, which valgrind
+# counts by the byte and the processor runs 32–64 bytes a cycle), so long pages' counts
+# overstate their copying; the wrk table is the measure of time.
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 cd "$ROOT"
@@ -59,17 +73,47 @@ count() {
   awk -v n="$N" '/^totals:/ {print int($2 / n / 1000); exit}' "$dump"
   rm -f "$dump"
 }
+ROW_BUDGET="${BENCH_ROW_BUDGET:-30}"
+# The table rows a page shows: the <tr> elements inside its <tbody> elements.
+rows_of() {
+  curl -s -H "Cookie: $1" -H 'accept: text/html' "$B$2" | python3 -c '
+import re, sys
+html = sys.stdin.read()
+print(sum(body.count("<tr") for body in re.findall(r"<tbody.*?</tbody>", html, re.S)))'
+}
 terms=$(count "" /terms)
+over=()
 echo
-echo "$(date +%F), SQLite, release, callgrind, $N requests per page after 5 warm-up requests"
+echo "$(date +%F), SQLite, release, callgrind, $N requests per page after 5 warm-up requests;"
+echo "budget: 2.5 × /terms ($(( terms * 5 / 2 )) k) + $ROW_BUDGET k a table row"
 echo
-echo "| page | thousand instructions a request | share of /terms (count of /terms ÷ count of the page) |"
-echo "|---|---|---|"
-echo "| /healthz (plain axum route) | $(count "" /healthz) | |"
-echo "| /terms (no data) | $terms | 100 % |"
+echo "| page | thousand instructions a request | share of /terms (count of /terms ÷ count of the page) | table rows | budget (k) | within |"
+echo "|---|---|---|---|---|---|"
+echo "| /healthz (plain axum route) | $(count "" /healthz) | | | | |"
+echo "| /terms (no data) | $terms | 100 % | 0 | | |"
 row() {
-  local k
+  local k rows budget verdict=yes
   k=$(count "$2" "$3")
-  echo "| $1 | $k | $(( terms * 100 / k )) % |"
+  rows=$(rows_of "$2" "$3")
+  budget=$(( terms * 5 / 2 + rows * ROW_BUDGET ))
+  if [ "$k" -gt "$budget" ]; then verdict="**no**"; over+=("$1"); fi
+  echo "| $1 | $k | $(( terms * 100 / k )) % | $rows | $budget | $verdict |"
+  LAST_K=$k LAST_ROWS=$rows
 }
 each_page row
+# The invoice list again with few rows: its fixed part and what a row adds.
+row "/invoices?status=open (few rows)" "$COOKIE" "/invoices?status=open"
+few_k=$LAST_K few_rows=$LAST_ROWS
+all_k=$(count "$COOKIE" /invoices)
+all_rows=$(rows_of "$COOKIE" /invoices)
+echo
+if [ "$all_rows" -gt "$few_rows" ]; then
+  per_row=$(( (all_k - few_k) / (all_rows - few_rows) ))
+  echo "The invoice list: $few_k k with $few_rows rows, $all_k k with $all_rows rows: $per_row k a row (allowance $ROW_BUDGET k)."
+  if [ "$per_row" -gt "$ROW_BUDGET" ]; then over+=("a row of the invoice list ($per_row k)"); fi
+fi
+if [ "${#over[@]}" -gt 0 ]; then
+  echo "Over budget: ${over[*]}" >&2
+  exit 1
+fi
+echo "Every page within its budget."
