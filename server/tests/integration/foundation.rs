@@ -438,6 +438,77 @@ both_backends!(
 );
 
 both_backends!(
+    the_invoice_filter_offers_every_contract_and_each_year_with_invoices,
+    |backend: Backend| async move {
+        // The years are found a year at a time from the newest invoice back (a gap year is
+        // skipped, a year with several invoices shows once); a contract without invoices is
+        // still a choice.
+        let app = spawn(backend, false).await;
+        let pool = &app.state.db.pool;
+        let invoice = |number: &str, contract: &str, issued: &str| {
+            format!(
+                r#"{{"invoice_number": "{number}", "contract_number": "{contract}", "issue_date": "{issued}",
+                   "due_date": "{issued}", "amount_excl_vat_cents": 1000, "vat_cents": 210, "status": "paid"}}"#
+            )
+        };
+        let invoices = [
+            invoice("F-1", "LC-2020-0200", "2020-12-31"),
+            invoice("F-2", "LC-2020-0200", "2023-01-01"),
+            invoice("F-3", "LC-2020-0200", "2023-12-31"),
+            invoice("F-4", "FC-2020-0201", "2026-03-01"),
+            invoice("F-5", "FC-2020-0201", "2023-06-01"),
+        ]
+        .join(",");
+        let contract = |number: &str, kind: &str, plate: &str, vin: &str| {
+            format!(
+                r#"{{"contract_number": "{number}", "customer_number": "200010", "kind": "{kind}", "status": "active",
+                   "start_date": "2020-01-01", "end_date": "2027-12-31", "duration_months": 96,
+                   "monthly_amount_cents": 51000, "allowed_km_per_year": 15000, "excess_km_rate_cents": 9,
+                   "vehicle": {{"make": "Kia", "model": "EV6", "vin": "{vin}", "number_plate": "{plate}"}}}}"#
+            )
+        };
+        let contracts = [
+            contract("LC-2020-0200", "lease", "1abc200", "KNAC381GFPU000200"),
+            contract("FC-2020-0201", "financing", "1abc201", "KNAC381GFPU000201"),
+            contract("LC-2020-0202", "lease", "1abc202", "KNAC381GFPU000202"),
+        ]
+        .join(",");
+        let json = format!(
+            r#"{{"customers": [{{"customer_number": "200010", "kind": "private", "first_name": "Eva", "last_name": "Peeters",
+                 "mobile": "0470 99 88 55", "email": "eva@example.be", "language": "nl"}}],
+               "contracts": [{contracts}], "invoices": [{invoices}]}}"#
+        );
+        backend::services::import::import_json(pool, app.state.clock.epoch(), &json)
+            .await
+            .unwrap();
+        let (id,): (i64,) =
+            sqlx::query_as("SELECT id FROM customers WHERE customer_number = '200010'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let choices = backend::store::invoices::filter_choices(pool, id)
+            .await
+            .unwrap();
+        assert_eq!(
+            choices,
+            backend::store::invoices::FilterChoices {
+                contracts: vec![
+                    "FC-2020-0201".into(),
+                    "LC-2020-0200".into(),
+                    "LC-2020-0202".into()
+                ],
+                years: vec![2026, 2023, 2020],
+            }
+        );
+        // No contracts, no choices (an id no customer has).
+        let none = backend::store::invoices::filter_choices(pool, -1)
+            .await
+            .unwrap();
+        assert_eq!(none, backend::store::invoices::FilterChoices::default());
+    }
+);
+
+both_backends!(
     an_import_with_bad_rows_stores_nothing,
     |backend: Backend| async move {
         let app = spawn(backend, false).await;
