@@ -25,8 +25,13 @@ trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$DATA"
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   db="PostgreSQL"
   # A fresh database: the demo data and the bench customer's registration start from empty.
-  base="${DATABASE_URL%/*}"; name="${DATABASE_URL##*/}"
-  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS \"$name\"" -qc "CREATE DATABASE \"$name\"" >/dev/null
+  # The URL may end in options (postgres://user@localhost/name?host=/var/run/postgresql for
+  # the server's Unix socket): the database's name is what precedes them.
+  options=""; url="$DATABASE_URL"
+  if [[ "$url" == *\?* ]]; then options="?${url#*\?}"; url="${url%%\?*}"; fi
+  base="${url%/*}"; name="${url##*/}"
+  psql "$base/postgres$options" -qc "DROP DATABASE IF EXISTS \"$name\"" -qc "CREATE DATABASE \"$name\"" >/dev/null
+  [[ "$options" == *host=/* ]] && db="PostgreSQL (Unix socket)"
 else
   db="SQLite"
 fi
@@ -44,7 +49,7 @@ TICK=$(getconf CLK_TCK)
 ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
 db_ticks() {
   local total=0 p t
-  if [ "$db" = PostgreSQL ]; then
+  if [[ "$db" == PostgreSQL* ]]; then
     for p in $(pgrep -u postgres 2>/dev/null); do
       t=$(ticks_of "$p") || t=0
       total=$(( total + ${t:-0} ))
@@ -65,7 +70,7 @@ load() {
   s1=$(ticks_of "$pid"); d1=$(db_ticks)
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   [ "${requests:-0}" -gt 0 ] || { echo "$path: wrk finished no request" >&2; exit 1; }
-  [ "$db" = PostgreSQL ] && dbcpu=$(( (d1 - d0) * 1000000 / TICK / requests ))
+  [[ "$db" == PostgreSQL* ]] && dbcpu=$(( (d1 - d0) * 1000000 / TICK / requests ))
   echo "$(echo "$out" | awk '/Requests\/sec/ {print int($2)}') $(echo "$out" | p99 | awk '
     /us$/ {sub(/us/, ""); printf "%.2f", $1 / 1000; next}
     /ms$/ {sub(/ms/, ""); printf "%.2f", $1; next}
