@@ -31,7 +31,7 @@ if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   if [[ "$url" == *\?* ]]; then options="?${url#*\?}"; url="${url%%\?*}"; fi
   base="${url%/*}"; name="${url##*/}"
   psql "$base/postgres$options" -qc "DROP DATABASE IF EXISTS \"$name\"" -qc "CREATE DATABASE \"$name\"" >/dev/null
-  [[ "$options" == *host=/* ]] && db="PostgreSQL (Unix socket)"
+  if [[ "$options" == *host=/* ]]; then db="PostgreSQL (Unix socket)"; fi
 else
   db="SQLite"
 fi
